@@ -1,0 +1,37 @@
+"""One refusal type for services; views map it to a form error, the API to JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+
+from tongxue.domain.findings import Message, Refusal
+
+__all__ = ["Refusal", "refuse", "render_message", "refusal_json"]
+
+
+def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> Refusal:
+    """Build a refusal with a translatable message id (mark ``text`` with gettext_noop)."""
+    return Refusal(code, Message(text, params), field=field)
+
+
+def render_message(message: Message) -> str:
+    """Translate a domain message into the active language."""
+    params = {k: (gettext(v) if isinstance(v, str) and k.endswith("_label") else v)
+              for k, v in message.params.items()}
+    return gettext(message.text).format(**params)
+
+
+def refusal_json(refusal: Refusal) -> dict[str, Any]:
+    rendered = render_message(refusal.message)
+    if refusal.requirement:
+        rendered = f"{rendered} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+    return {
+        "code": refusal.code,
+        "message": rendered,
+        "params": {k: v for k, v in refusal.message.params.items()},
+        "requirement": refusal.requirement or None,
+        "clauses": list(refusal.clauses),
+        "field": refusal.field,
+    }

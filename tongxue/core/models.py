@@ -1,0 +1,88 @@
+"""Roles scoped to organisations, and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    STUDENT = "student", _("Student")
+    DELEGATE = "delegate", _("Delegate")
+    UNION_CADRE = "union_cadre", _("Union cadre")
+    UNION_ADMIN = "union_admin", _("Union administrator")
+    LEAGUE_ADVISOR = "league_advisor", _("Youth League advisor")
+    PARTY_APPROVER = "party_approver", _("Party committee approver")
+    FEDERATION_ADMIN = "federation_admin", _("Federation administrator")
+
+
+class RoleAssignment(models.Model):
+    """A user's role at an organisation; it covers the organisation's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=RoleKind.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_role_per_org"
+            )
+        ]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation_id}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """One change made by a user (or a command), written in the same transaction."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    organisation = models.CharField(max_length=64, blank=True, db_index=True)
+    target = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Integrity, not business logic: an audit record is never rewritten.
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("the audit log is append-only")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"

@@ -1,0 +1,61 @@
+"""Who may do what, where: roles are scoped to an organisation and its subtree."""
+
+from __future__ import annotations
+
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from tongxue.core.models import RoleAssignment, RoleKind
+
+
+class Perm(enum.StrEnum):
+    VIEW_PRIVATE = "view_private"  # rosters with private data, audit log
+    MANAGE = "manage"  # organisations, people, positions, meetings
+    JUSTIFY = "justify"  # record a justification for a deviation
+    IMPORT = "import"
+    EXPORT = "export"
+
+
+GRANTS: dict[str, frozenset[Perm]] = {
+    RoleKind.STUDENT: frozenset(),
+    RoleKind.DELEGATE: frozenset(),
+    RoleKind.UNION_CADRE: frozenset({Perm.VIEW_PRIVATE}),
+    RoleKind.UNION_ADMIN: frozenset(
+        {Perm.VIEW_PRIVATE, Perm.MANAGE, Perm.JUSTIFY, Perm.IMPORT, Perm.EXPORT}
+    ),
+    RoleKind.LEAGUE_ADVISOR: frozenset({Perm.VIEW_PRIVATE, Perm.JUSTIFY, Perm.EXPORT}),
+    RoleKind.PARTY_APPROVER: frozenset({Perm.VIEW_PRIVATE}),
+    RoleKind.FEDERATION_ADMIN: frozenset(
+        {Perm.VIEW_PRIVATE, Perm.MANAGE, Perm.JUSTIFY, Perm.IMPORT, Perm.EXPORT}
+    ),
+}
+
+
+def roles_at(user: AbstractBaseUser | AnonymousUser, org_path: str) -> list[str]:
+    """Return the user's roles that cover the organisation with path ``org_path``."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    codes = [c for c in org_path.split("/") if c]
+    return list(
+        RoleAssignment.objects.filter(user=user, organisation__code__in=codes).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def has_perm(user: AbstractBaseUser | AnonymousUser, perm: Perm, org_path: str) -> bool:
+    """Return whether a role of the user at the organisation or above grants ``perm``."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(perm in GRANTS.get(r, frozenset()) for r in roles_at(user, org_path))
+
+
+def acting_role(user: AbstractBaseUser | AnonymousUser, perm: Perm, org_path: str) -> str:
+    """Return the role under which the user exercises ``perm`` here (for the audit log)."""
+    if getattr(user, "is_superuser", False):
+        return "operator"
+    for r in roles_at(user, org_path):
+        if perm in GRANTS.get(r, frozenset()):
+            return r
+    return ""

@@ -1,0 +1,155 @@
+"""Run every rule of the plan over a registry and return the findings.
+
+Rules live in ``tongxue.domain.rules`` (one module per area), each a function taking an
+:class:`AuditContext` and yielding findings, registered with :func:`rule`. The same
+functions serve as guards (``tongxue.domain.guards``) when a service writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
+from tongxue.domain.model import Registry
+from tongxue.domain.profiles import Profile, get_profile
+from tongxue.domain.requirements import REQUIREMENTS
+
+RuleFn = Callable[["AuditContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    requirement: str
+    fn: RuleFn
+
+
+_RULES: list[RuleSpec] = []
+
+
+def rule(requirement: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule function as enforcing ``requirement`` (an id in REQUIREMENTS)."""
+    if requirement not in REQUIREMENTS:
+        raise KeyError(requirement)
+
+    def register(fn: RuleFn) -> RuleFn:
+        _RULES.append(RuleSpec(requirement, fn))
+        return fn
+
+    return register
+
+
+def all_rules() -> list[RuleSpec]:
+    import tongxue.domain.rules  # noqa: F401  (registers the rules)
+
+    return list(_RULES)
+
+
+@dataclass
+class AuditContext:
+    registry: Registry
+    as_of: date
+    override: Profile | None = None
+    _profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, org_code: str) -> Profile:
+        """Return the profile governing an organisation (or the audit's override)."""
+        if self.override is not None:
+            return self.override
+        code = self.registry.profile_code(org_code)
+        if code not in self._profiles:
+            self._profiles[code] = get_profile(code)
+        return self._profiles[code]
+
+    def finding(
+        self,
+        *,
+        rule: str,
+        org: str,
+        params: tuple[str, ...],
+        message: str,
+        evidence: Mapping[str, Any] | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """Build a finding for ``rule`` (e.g. "ORG-2.vice-presidents-max") at ``org``.
+
+        The requirement is the rule id's prefix; the clauses come from the profile
+        parameters the rule used; the severity from the requirement's obligation
+        unless given (``Severity.INCOMPLETE`` when the data cannot answer).
+        """
+        requirement = rule.split(".", 1)[0]
+        req = REQUIREMENTS[requirement]
+        profile = self.profile(org)
+        clauses = profile.clauses(*params) if params else req.clauses
+        ev = dict(evidence or {})
+        return Finding(
+            rule=rule,
+            requirement=requirement,
+            clauses=clauses,
+            severity=severity or Severity.for_obligation(req.obligation),
+            organisation=org,
+            message=Message(message, {"org": self.registry.org[org].name, **ev}),
+            evidence=ev,
+        )
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    profile: str
+    as_of: date
+    organisations_audited: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def violations(self) -> int:
+        return sum(1 for f in self.findings if f.severity == Severity.VIOLATION)
+
+    @property
+    def problems(self) -> int:
+        return sum(1 for f in self.findings if f.is_problem)
+
+
+def apply_justifications(registry: Registry, findings: Iterable[Finding]) -> list[Finding]:
+    """Mark deviations that have a recorded justification; violations stay as they are."""
+    out = []
+    for f in findings:
+        j = registry.justified.get(f.key)
+        if j is not None and f.severity == Severity.DEVIATION:
+            f = f.with_justification(j.reason)
+        out.append(f)
+    return out
+
+
+def run_rules(ctx: AuditContext, specs: Iterable[RuleSpec] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for spec in specs if specs is not None else all_rules():
+        findings.extend(spec.fn(ctx))
+    return findings
+
+
+def audit(
+    registry: Registry,
+    *,
+    as_of: date,
+    profile: Profile | None = None,
+    scope: Iterable[str] | None = None,
+) -> AuditReport:
+    """Audit every organisation of the registry (or those in ``scope``) on ``as_of``."""
+    ctx = AuditContext(registry, as_of, profile)
+    findings = apply_justifications(registry, run_rules(ctx))
+    if scope is not None:
+        wanted = set(scope)
+        findings = [f for f in findings if f.organisation in wanted]
+        audited = len(wanted & registry.org.keys())
+    else:
+        audited = len(registry.organisations)
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.organisation, f.rule))
+    label = profile.code if profile is not None else _profiles_label(registry)
+    return AuditReport(label, as_of, audited, tuple(findings))
+
+
+def _profiles_label(registry: Registry) -> str:
+    codes = sorted({registry.profile_code(o.code) for o in registry.organisations})
+    return ",".join(codes) if codes else registry.default_profile

@@ -1,0 +1,122 @@
+"""Findings: what an audit or a guard says about an organisation, and why.
+
+A finding names the rule that produced it, the requirement id and the clauses of the
+plan it enforces, its severity, the organisation, the evidence in numbers and a message.
+Messages are English message ids marked with :func:`gettext_noop` and formatted with
+``str.format`` from ``params``; the Django side translates them (zh-hans, en).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a message id for extraction (xgettext keyword) without translating it."""
+    return message
+
+
+class Obligation(enum.StrEnum):
+    """How binding a requirement is, from the plan's wording."""
+
+    MUST = "M"  # 须 / 必须 / 不得 / 应
+    DEFAULT = "D"  # 原则上 / 一般: a departure needs a recorded justification
+    OPTION = "O"  # 可 / 探索
+
+
+class Severity(enum.StrEnum):
+    VIOLATION = "violation"
+    DEVIATION = "deviation"
+    RECOMMENDATION = "recommendation"
+    INCOMPLETE = "incomplete"  # the data cannot answer the rule
+
+    @classmethod
+    def for_obligation(cls, obligation: Obligation) -> Severity:
+        return {
+            Obligation.MUST: cls.VIOLATION,
+            Obligation.DEFAULT: cls.DEVIATION,
+            Obligation.OPTION: cls.RECOMMENDATION,
+        }[obligation]
+
+
+#: Order in which reports list findings: the most serious first.
+SEVERITY_ORDER = {
+    Severity.VIOLATION: 0,
+    Severity.DEVIATION: 1,
+    Severity.INCOMPLETE: 2,
+    Severity.RECOMMENDATION: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A translatable message id with its parameters."""
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translate: Any = None) -> str:
+        """Return the message, translated by ``translate`` (a gettext) when given."""
+        text = translate(self.text) if translate is not None else self.text
+        return text.format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # e.g. "ORG-2.vice-presidents-max"
+    requirement: str  # e.g. "ORG-2"
+    clauses: tuple[str, ...]
+    severity: Severity
+    organisation: str  # organisation code
+    message: Message
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    justified: bool = False
+    justification: str = ""
+
+    @property
+    def is_problem(self) -> bool:
+        """Return whether the finding still needs action (a justified deviation does not)."""
+        return not self.justified and self.severity in (
+            Severity.VIOLATION,
+            Severity.DEVIATION,
+            Severity.INCOMPLETE,
+        )
+
+    def with_justification(self, reason: str) -> Finding:
+        return replace(self, justified=True, justification=reason)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.organisation, self.rule)
+
+
+class Refusal(Exception):
+    """A write refused by a rule or a service check; carries a code and a message."""
+
+    def __init__(
+        self,
+        code: str,
+        message: Message,
+        *,
+        requirement: str = "",
+        clauses: tuple[str, ...] = (),
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message.render())
+        self.code = code
+        self.message = message
+        self.requirement = requirement
+        self.clauses = clauses
+        self.field = field
+
+    @classmethod
+    def from_finding(cls, finding: Finding) -> Refusal:
+        return cls(
+            finding.rule,
+            finding.message,
+            requirement=finding.requirement,
+            clauses=finding.clauses,
+        )

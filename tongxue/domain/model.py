@@ -1,0 +1,277 @@
+"""The organisations, people and records that the reform plan governs, as plain data.
+
+Rules read these frozen dataclasses and nothing else. The Django side maps its rows to
+them in bulk (``tongxue.organisations.mappers``); a snapshot file is parsed into them by
+``tongxue.domain.snapshot``. Codes (organisation ``code``, person ``id``, congress
+``code``) are the stable identifiers shared by the database, snapshots and the audit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+
+class OrgKind(enum.StrEnum):
+    """The kinds of organisation in the hierarchy of ORG-1 (GS-1, GS-7, CQ-2)."""
+
+    PROVINCIAL_FEDERATION = "provincial_federation"  # 省学联
+    CITY_FEDERATION = "city_federation"  # 市（州）学联
+    SCHOOL = "school"  # 学校 (the institution; holds school type, county, campuses)
+    SCHOOL_UNION = "school_union"  # 校学生会
+    GRADUATE_UNION = "graduate_union"  # 研究生会
+    DEPARTMENT_UNION = "department_union"  # 院系学生会
+    CLASS_COMMITTEE = "class_committee"  # 班委会
+    FUNCTIONAL_DEPARTMENT = "functional_department"  # 职能部门 of a union
+    CLUB_FEDERATION = "club_federation"  # 学生社团联合会
+    CLUB = "club"  # 学生社团
+
+
+#: Kinds that are a school-level student union (校级学生会组织).
+SCHOOL_LEVEL_UNIONS = frozenset({OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION})
+#: Kinds whose core members count as "school- or department-level union core" (CON-5).
+UNION_KINDS = frozenset(
+    {OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.DEPARTMENT_UNION}
+)
+
+
+class SchoolType(enum.StrEnum):
+    """School types of ORG-1 and FED-1 (GS-1)."""
+
+    GENERAL_UNIVERSITY = "general_university"  # 普通高校
+    HIGHER_VOCATIONAL = "higher_vocational"  # 高职
+    SECONDARY_VOCATIONAL = "secondary_vocational"  # 中职
+    MIDDLE_SCHOOL = "middle_school"  # 中学
+    PRIVATE_UNIVERSITY = "private_university"  # 民办高校
+    INDEPENDENT_COLLEGE = "independent_college"  # 独立学院
+
+
+SECONDARY_SCHOOL_TYPES = frozenset(
+    {SchoolType.SECONDARY_VOCATIONAL, SchoolType.MIDDLE_SCHOOL}
+)
+
+
+class DepartmentFunction(enum.StrEnum):
+    """What a functional department is for, where a rule cares."""
+
+    RIGHTS = "rights"  # 权益工作机构或部门 (ORG-8)
+    CLUBS = "clubs"  # 社团工作
+    HMT_INTERNATIONAL = "hmt_international"  # 港澳台、留学生 (ORG-10)
+    OTHER = "other"
+
+
+class PersonKind(enum.StrEnum):
+    STUDENT = "student"
+    LEAGUE_CADRE = "league_cadre"  # 团委专职干部
+    TEACHER = "teacher"
+
+
+class Enrolment(enum.StrEnum):
+    ENROLLED = "enrolled"
+    SUSPENDED = "suspended"  # 休学
+    GRADUATED = "graduated"
+    WITHDRAWN = "withdrawn"  # 退学
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class Role(enum.StrEnum):
+    """The role a position plays; its ``title`` is free text and checked by ORG-5."""
+
+    PRESIDENT = "president"  # 主席 (of a union; head of a club federation)
+    VICE_PRESIDENT = "vice_president"  # 副主席
+    SECRETARY_GENERAL = "secretary_general"  # 秘书长
+    DEPARTMENT_HEAD = "department_head"  # 部长
+    DEPARTMENT_DEPUTY = "department_deputy"  # 副部长
+    CORE_MEMBER = "core_member"  # 骨干成员 without a head/deputy title
+    MEMBER = "member"  # 干事 / 委员
+    CLUB_LEADER = "club_leader"  # 社团负责人
+
+
+class MeetingKind(enum.StrEnum):
+    CONGRESS = "congress"  # 学生代表大会
+    ASSEMBLY = "assembly"  # 全体学生大会 (department under the threshold, CON-2)
+    STANDING_CONFERENCE = "standing_conference"  # 常任代表会议
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    code: str
+    name: str
+    kind: OrgKind
+    parent: str | None = None
+    students_served: int | None = None  # 联系服务学生人数
+    school_type: SchoolType | None = None  # schools only
+    county: str | None = None  # schools only: county-level district
+    branch_campuses: int = 0  # schools only: 分校区 (ORG-2 exception)
+    function: DepartmentFunction | None = None  # functional departments only
+    profile: str | None = None  # governing profile; inherited when None
+    name_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str  # stable identifier, unique in the system
+    name: str
+    kind: PersonKind = PersonKind.STUDENT
+    student_number: str = ""
+    gender: Gender | None = None
+    ethnicity: str = ""
+    department: str | None = None  # organisation code of the department union
+    grade: int | None = None  # year of enrolment
+    class_code: str | None = None  # organisation code of the class committee
+    enrolment: Enrolment = Enrolment.ENROLLED
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    organisation: str
+    person: str
+    role: Role
+    title: str
+    start: date
+    end: date | None = None
+    branch_campus: bool = False  # an extra vice-president for a branch campus (ORG-2)
+    responsible_for_clubs: bool = False  # the presidium member for clubs (ORG-7)
+    public_contact: str = ""  # official address or relay (CAD-2)
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A congress, an all-student assembly or a standing-conference meeting."""
+
+    code: str
+    organisation: str
+    kind: MeetingKind
+    opened: date
+    session: int | None = None
+    work_report: bool = False  # a work report was heard and reviewed (CON-7, CON-13)
+    delegates: tuple[str, ...] = ()  # person ids
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A school union hearing a department union's report (TRN-3)."""
+
+    reviewer: str  # school-level union code
+    reviewed: str  # department union code
+    held: date
+    assessment_published: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Justification:
+    """A recorded reason for departing from a default (D) rule at an organisation."""
+
+    organisation: str
+    rule: str
+    reason: str
+    approved_by: str
+    approved_on: date
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything known about a set of organisations, indexed for the rules."""
+
+    organisations: tuple[Organisation, ...] = ()
+    people: tuple[Person, ...] = ()
+    positions: tuple[Position, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    justifications: tuple[Justification, ...] = ()
+    default_profile: str = "gansu-2017"
+
+    @cached_property
+    def org(self) -> dict[str, Organisation]:
+        return {o.code: o for o in self.organisations}
+
+    @cached_property
+    def person(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def children(self) -> dict[str, list[Organisation]]:
+        out: dict[str, list[Organisation]] = defaultdict(list)
+        for o in self.organisations:
+            if o.parent is not None:
+                out[o.parent].append(o)
+        return out
+
+    @cached_property
+    def positions_of(self) -> dict[str, list[Position]]:
+        out: dict[str, list[Position]] = defaultdict(list)
+        for p in self.positions:
+            out[p.organisation].append(p)
+        return out
+
+    @cached_property
+    def meetings_of(self) -> dict[str, list[Meeting]]:
+        """Meetings of each organisation, newest first."""
+        out: dict[str, list[Meeting]] = defaultdict(list)
+        for m in sorted(self.meetings, key=lambda m: m.opened, reverse=True):
+            out[m.organisation].append(m)
+        return out
+
+    @cached_property
+    def reviews_by(self) -> dict[str, list[Review]]:
+        out: dict[str, list[Review]] = defaultdict(list)
+        for r in self.reviews:
+            out[r.reviewer].append(r)
+        return out
+
+    @cached_property
+    def justified(self) -> dict[tuple[str, str], Justification]:
+        """Justifications keyed by (organisation code, rule id)."""
+        return {(j.organisation, j.rule): j for j in self.justifications}
+
+    def kids(self, code: str, kind: OrgKind | None = None) -> list[Organisation]:
+        kids = self.children.get(code, [])
+        return kids if kind is None else [k for k in kids if k.kind == kind]
+
+    def ancestors(self, code: str) -> Iterator[Organisation]:
+        """Yield the organisation's parent, grandparent … up to the root."""
+        seen = {code}
+        parent = self.org[code].parent if code in self.org else None
+        while parent is not None and parent in self.org and parent not in seen:
+            seen.add(parent)
+            yield self.org[parent]
+            parent = self.org[parent].parent
+
+    def school_of(self, code: str) -> Organisation | None:
+        """Return the school an organisation belongs to (itself if it is one)."""
+        org = self.org.get(code)
+        if org is not None and org.kind == OrgKind.SCHOOL:
+            return org
+        return next((a for a in self.ancestors(code) if a.kind == OrgKind.SCHOOL), None)
+
+    def union_of(self, code: str) -> Organisation | None:
+        """Return the union (school, graduate or department level) an org belongs to."""
+        org = self.org.get(code)
+        if org is not None and org.kind in UNION_KINDS:
+            return org
+        return next((a for a in self.ancestors(code) if a.kind in UNION_KINDS), None)
+
+    def profile_code(self, code: str) -> str:
+        """Return the profile governing an organisation: its own, or the nearest set above."""
+        org = self.org.get(code)
+        if org is not None and org.profile:
+            return org.profile
+        for a in self.ancestors(code):
+            if a.profile:
+                return a.profile
+        return self.default_profile
+
+    def of_kind(self, *kinds: OrgKind) -> Iterable[Organisation]:
+        wanted = set(kinds)
+        return (o for o in self.organisations if o.kind in wanted)

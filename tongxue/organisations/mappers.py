@@ -1,0 +1,145 @@
+"""Map database rows to the domain's frozen dataclasses, in bulk.
+
+:func:`load_registry` reads a subtree (or everything) with a fixed number of queries,
+whatever the number of organisations: one per table, using ``values_list`` so that no
+model instances are built. The audit, the guards and the snapshot export all start here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q
+
+from tongxue.domain import model as dm
+from tongxue.organisations.models import Organisation, Person, Position, Review
+
+
+def _opt(value: str) -> str | None:
+    return value or None
+
+
+def organisation_from_row(row: tuple) -> dm.Organisation:  # type: ignore[type-arg]
+    (code, name, name_en, kind, parent, served, school_type, county, campuses, function,
+     profile) = row
+    return dm.Organisation(
+        code=code,
+        name=name,
+        name_en=name_en,
+        kind=dm.OrgKind(kind),
+        parent=parent,
+        students_served=served,
+        school_type=dm.SchoolType(school_type) if school_type else None,
+        county=_opt(county),
+        branch_campuses=campuses,
+        function=dm.DepartmentFunction(function) if function else None,
+        profile=_opt(profile),
+    )
+
+
+ORG_FIELDS = ("code", "name", "name_en", "kind", "parent__code", "students_served",
+              "school_type", "county", "branch_campuses", "function", "profile")
+PERSON_FIELDS = ("ident", "name", "kind", "student_number", "gender", "ethnicity",
+                 "department__code", "grade", "class_unit__code", "enrolment")
+POSITION_FIELDS = ("organisation__code", "person__ident", "role", "title", "start", "end",
+                   "branch_campus", "responsible_for_clubs", "public_contact")
+
+
+def person_from_row(row: tuple) -> dm.Person:  # type: ignore[type-arg]
+    ident, name, kind, number, gender, ethnicity, dept, grade, klass, enrolment = row
+    return dm.Person(
+        id=ident,
+        name=name,
+        kind=dm.PersonKind(kind),
+        student_number=number,
+        gender=dm.Gender(gender) if gender else None,
+        ethnicity=ethnicity,
+        department=dept,
+        grade=grade,
+        class_code=klass,
+        enrolment=dm.Enrolment(enrolment),
+    )
+
+
+def position_from_row(row: tuple) -> dm.Position:  # type: ignore[type-arg]
+    org, person, role, title, start, end, branch, clubs, contact = row
+    return dm.Position(org, person, dm.Role(role), title, start, end, branch, clubs, contact)
+
+
+def subtree_filter(root_code: str | None, field: str = "") -> Q:
+    """Return a filter for rows whose organisation is ``root_code`` or below it."""
+    if root_code is None:
+        return Q()
+    return Q(**{f"{field}path__contains": f"/{root_code}/"})
+
+
+def load_registry(root_code: str | None = None) -> dm.Registry:
+    """Load the subtree under ``root_code`` (everything when None) and its ancestors."""
+    from tongxue.compliance.models import Justification
+    from tongxue.congresses.models import Delegate, Meeting
+
+    in_tree = subtree_filter(root_code)
+    org_q = in_tree
+    if root_code is not None:
+        root_path = (
+            Organisation.objects.filter(code=root_code).values_list("path", flat=True).first()
+        )
+        ancestors = [c for c in (root_path or "").split("/") if c]
+        org_q = in_tree | Q(code__in=ancestors)
+    orgs = [organisation_from_row(r) for r in
+            Organisation.objects.filter(org_q).values_list(*ORG_FIELDS).order_by("path")]
+
+    positions_qs = Position.objects.filter(subtree_filter(root_code, "organisation__"))
+    meetings_qs = Meeting.objects.filter(subtree_filter(root_code, "organisation__"))
+    delegates_qs = Delegate.objects.filter(subtree_filter(root_code, "meeting__organisation__"))
+    positions = [position_from_row(r) for r in positions_qs.values_list(*POSITION_FIELDS)]
+
+    seats: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, ident in delegates_qs.values_list("meeting_id", "person__ident").order_by(
+        "meeting_id", "person__ident"
+    ):
+        seats[meeting_id].append(ident)
+    meetings = [
+        dm.Meeting(code, org, dm.MeetingKind(kind), opened, session, report, tuple(seats[pk]))
+        for pk, code, org, kind, opened, session, report in meetings_qs.values_list(
+            "pk", "code", "organisation__code", "kind", "opened", "session", "work_report"
+        )
+    ]
+    people_q = Q(pk__in=positions_qs.values("person_id")) | Q(
+        pk__in=delegates_qs.values("person_id")
+    )
+    people = [person_from_row(r) for r in
+              Person.objects.filter(people_q).values_list(*PERSON_FIELDS)]
+    reviews = [
+        dm.Review(a, b, held, published)
+        for a, b, held, published in Review.objects.filter(
+            subtree_filter(root_code, "reviewer__")
+        ).values_list("reviewer__code", "reviewed__code", "held", "assessment_published")
+    ]
+    justifications = [
+        dm.Justification(org, rule, reason, by, on)
+        for org, rule, reason, by, on in Justification.objects.filter(
+            subtree_filter(root_code, "organisation__")
+        ).values_list("organisation__code", "rule", "reason", "approved_by", "approved_on")
+    ]
+    return dm.Registry(
+        organisations=tuple(orgs),
+        people=tuple(people),
+        positions=tuple(positions),
+        meetings=tuple(meetings),
+        reviews=tuple(reviews),
+        justifications=tuple(justifications),
+        default_profile=settings.TONGXUE_DEFAULT_PROFILE,
+    )
+
+
+def subtree_codes(registry: dm.Registry, root_code: str) -> Iterable[str]:
+    """Return the codes of ``root_code`` and everything below it in the registry."""
+    stack, out = [root_code], []
+    while stack:
+        code = stack.pop()
+        out.append(code)
+        stack.extend(k.code for k in registry.kids(code))
+    return out
