@@ -53,15 +53,20 @@ class AuditContext:
     as_of: date
     override: Profile | None = None
     _profiles: dict[str, Profile] = field(default_factory=dict)
+    _governing: dict[str, Profile] = field(default_factory=dict)
 
     def profile(self, org_code: str) -> Profile:
         """Return the profile governing an organisation (or the audit's override)."""
         if self.override is not None:
             return self.override
-        code = self.registry.profile_code(org_code)
-        if code not in self._profiles:
-            self._profiles[code] = get_profile(code)
-        return self._profiles[code]
+        found = self._governing.get(org_code)
+        if found is None:
+            # Memoised per organisation: rules ask once per position or department.
+            code = self.registry.profile_code(org_code)
+            if code not in self._profiles:
+                self._profiles[code] = get_profile(code)
+            found = self._governing[org_code] = self._profiles[code]
+        return found
 
     def finding(
         self,
@@ -82,7 +87,9 @@ class AuditContext:
         requirement = rule.split(".", 1)[0]
         req = REQUIREMENTS[requirement]
         profile = self.profile(org)
-        clauses = profile.clauses(*params) if params else req.clauses
+        clauses = (
+            profile.clauses(*params) if params else _own_clauses(profile, req.clauses)
+        )
         ev = dict(evidence or {})
         return Finding(
             rule=rule,
@@ -93,6 +100,20 @@ class AuditContext:
             message=Message(message, {"org": self.registry.org[org].name, **ev}),
             evidence=ev,
         )
+
+
+def _own_clauses(profile: Profile, clauses: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the clauses of a requirement that belong to the profile's plan.
+
+    A rule without profile parameters (ORG-8) cites its requirement's clauses; a finding
+    under gansu-2017 cites GS-10, not CQ-5. The plan is recognised by the clause prefix
+    ("GS", "CQ") of the profile's parameters; when none matches, all clauses are kept.
+    """
+    prefixes = {
+        c.split("-", 1)[0] for p in profile.parameters.values() for c in p.clauses
+    }
+    own = tuple(c for c in clauses if c.split("-", 1)[0] in prefixes)
+    return own or clauses
 
 
 @dataclass(frozen=True)
@@ -111,7 +132,9 @@ class AuditReport:
         return sum(1 for f in self.findings if f.is_problem)
 
 
-def apply_justifications(registry: Registry, findings: Iterable[Finding]) -> list[Finding]:
+def apply_justifications(
+    registry: Registry, findings: Iterable[Finding]
+) -> list[Finding]:
     """Mark deviations that have a recorded justification; violations stay as they are."""
     out = []
     for f in findings:
@@ -122,7 +145,9 @@ def apply_justifications(registry: Registry, findings: Iterable[Finding]) -> lis
     return out
 
 
-def run_rules(ctx: AuditContext, specs: Iterable[RuleSpec] | None = None) -> list[Finding]:
+def run_rules(
+    ctx: AuditContext, specs: Iterable[RuleSpec] | None = None
+) -> list[Finding]:
     findings: list[Finding] = []
     for spec in specs if specs is not None else all_rules():
         findings.extend(spec.fn(ctx))

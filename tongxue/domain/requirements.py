@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tongxue.domain.findings import Obligation, gettext_noop as _
+from tongxue.domain.findings import Obligation
+from tongxue.domain.findings import gettext_noop as _
 
-M, D, O = Obligation.MUST, Obligation.DEFAULT, Obligation.OPTION
+M, D, OPT = Obligation.MUST, Obligation.DEFAULT, Obligation.OPTION
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         _r("ORG-6", _("Core members of a school-level union are at most 1% of the students it serves."), "GS-9 CQ-4", D),
         _r("ORG-7", _("One presidium member is responsible for student clubs and, where a club federation exists, heads it concurrently."), "GS-6 CQ-1", M),
         _r("ORG-8", _("A school-level union has a rights body."), "GS-10 CQ-5", M),
-        _r("ORG-9", _("Rights officers at school, department and class level."), "GS-10", O),
-        _r("ORG-10", _("Departments for Hong Kong, Macao, Taiwan and international students."), "GS-9 CQ-4", O),
+        _r("ORG-9", _("Rights officers at school, department and class level."), "GS-10", OPT),
+        _r("ORG-10", _("Departments for Hong Kong, Macao, Taiwan and international students."), "GS-9 CQ-4", OPT),
         _r("ORG-11", _("Project-based work alongside functional departments."), "GS-9 CQ-4", M),
         _r("ORG-12", _("Secondary schools have a student union guided by the Youth League committee."), "GS-7", M),
         _r("ORG-13", _("The union's position is written into the school charter; every union adopts its own charter."), "GS-6 CQ-1", M),

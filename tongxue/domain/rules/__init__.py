@@ -1,3 +1,8 @@
 """The rules of the plan, one module per area. Importing this package registers them."""
 
-from tongxue.domain.rules import organisation  # noqa: F401
+from tongxue.domain.rules import (  # noqa: F401
+    cadres,
+    congress,
+    organisation,
+    transparency,
+)

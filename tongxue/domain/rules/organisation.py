@@ -13,7 +13,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from tongxue.domain.audit import AuditContext, rule
-from tongxue.domain.findings import Finding, Severity, gettext_noop as _
+from tongxue.domain.findings import Finding, Severity
+from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import (
     SCHOOL_LEVEL_UNIONS,
     SECONDARY_SCHOOL_TYPES,
@@ -95,10 +96,14 @@ def roles(profile: Profile, name: str) -> frozenset[Role]:
     return frozenset(Role(r) for r in profile.strings(name) if r in known)
 
 
+def share_text(profile: Profile, name: str) -> str:
+    """Return a share parameter as the profile writes it (``"60/100"``), for evidence."""
+    return str(profile.param(name).value)
+
+
 def applies(profile: Profile, *names: str) -> bool:
     """Return whether the profile has every parameter a rule needs."""
     return all(profile.has(n) for n in names)
-
 
 
 # --------------------------------------------------------------------------- ORG-2, ORG-3
@@ -114,7 +119,9 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
     reg = ctx.registry
     for union in school_level_unions(reg):
         profile = ctx.profile(union.code)
-        if not applies(profile, "presidents", "vice_presidents_min", "vice_presidents_max"):
+        if not applies(
+            profile, "presidents", "vice_presidents_min", "vice_presidents_max"
+        ):
             continue
         active = active_positions(reg, [union.code], ctx)
         presidents = holders(active, Role.PRESIDENT)
@@ -124,19 +131,30 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-2.president-count",
                 org=union.code,
                 params=("presidents",),
-                message=_("{org} has {presidents} presidents; the plan requires exactly {required}."),
+                message=_(
+                    "{org} has {presidents} presidents; the plan requires exactly {required}."
+                ),
                 evidence={"presidents": len(presidents), "required": expected},
             )
         vps = sorted(
-            {p.person for p in active if p.role == Role.VICE_PRESIDENT and not p.branch_campus}
+            {
+                p.person
+                for p in active
+                if p.role == Role.VICE_PRESIDENT and not p.branch_campus
+            }
         )
-        low, high = profile.int("vice_presidents_min"), profile.int("vice_presidents_max")
+        low, high = (
+            profile.int("vice_presidents_min"),
+            profile.int("vice_presidents_max"),
+        )
         if len(vps) < low:
             yield ctx.finding(
                 rule="ORG-2.vice-presidents-min",
                 org=union.code,
                 params=("vice_presidents_min",),
-                message=_("{org} has {vice_presidents} vice-presidents, fewer than the minimum of {minimum}."),
+                message=_(
+                    "{org} has {vice_presidents} vice-presidents, fewer than the minimum of {minimum}."
+                ),
                 evidence={"vice_presidents": len(vps), "minimum": low, "maximum": high},
             )
         elif len(vps) > high:
@@ -144,11 +162,17 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-2.vice-presidents-max",
                 org=union.code,
                 params=("vice_presidents_max",),
-                message=_("{org} has {vice_presidents} vice-presidents, more than the maximum of {maximum} (vice-presidents for a branch campus are counted apart)."),
+                message=_(
+                    "{org} has {vice_presidents} vice-presidents, more than the maximum of {maximum} (vice-presidents for a branch campus are counted apart)."
+                ),
                 evidence={"vice_presidents": len(vps), "minimum": low, "maximum": high},
             )
         branch = sorted(
-            {p.person for p in active if p.role == Role.VICE_PRESIDENT and p.branch_campus}
+            {
+                p.person
+                for p in active
+                if p.role == Role.VICE_PRESIDENT and p.branch_campus
+            }
         )
         school = reg.school_of(union.code)
         campuses = school.branch_campuses if school is not None else 0
@@ -157,8 +181,13 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-2.branch-campus-vice-presidents",
                 org=union.code,
                 params=("vice_presidents_max",),
-                message=_("{org} has {branch_vice_presidents} vice-presidents recorded for a branch campus, but the school has {branch_campuses} branch campuses (at most one each)."),
-                evidence={"branch_vice_presidents": len(branch), "branch_campuses": campuses},
+                message=_(
+                    "{org} has {branch_vice_presidents} vice-presidents recorded for a branch campus, but the school has {branch_campuses} branch campuses (at most one each)."
+                ),
+                evidence={
+                    "branch_vice_presidents": len(branch),
+                    "branch_campuses": campuses,
+                },
             )
 
 
@@ -178,8 +207,13 @@ def secretary_general(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-3.secretary-general-count",
                 org=union.code,
                 params=("secretaries_general",),
-                message=_("{org} has {secretaries_general} secretaries-general; the plan requires exactly {required}."),
-                evidence={"secretaries_general": len(secretaries), "required": expected},
+                message=_(
+                    "{org} has {secretaries_general} secretaries-general; the plan requires exactly {required}."
+                ),
+                evidence={
+                    "secretaries_general": len(secretaries),
+                    "required": expected,
+                },
             )
         for person_id in secretaries:
             person = reg.person.get(person_id)
@@ -188,7 +222,9 @@ def secretary_general(ctx: AuditContext) -> Iterator[Finding]:
                     rule="ORG-3.data-missing",
                     org=union.code,
                     params=("secretaries_general",),
-                    message=_("{org}: the secretary-general {person} is not in the register, so it cannot be checked that they are a Youth League cadre."),
+                    message=_(
+                        "{org}: the secretary-general {person} is not in the register, so it cannot be checked that they are a Youth League cadre."
+                    ),
                     evidence={"person": person_id},
                     severity=Severity.INCOMPLETE,
                 )
@@ -197,8 +233,14 @@ def secretary_general(ctx: AuditContext) -> Iterator[Finding]:
                     rule="ORG-3.secretary-general-not-cadre",
                     org=union.code,
                     params=("secretaries_general",),
-                    message=_("{org}: the secretary-general {name} is a {kind}, not a full-time Youth League committee cadre."),
-                    evidence={"person": person_id, "name": person.name, "kind": str(person.kind)},
+                    message=_(
+                        "{org}: the secretary-general {name} is a {kind}, not a full-time Youth League committee cadre."
+                    ),
+                    evidence={
+                        "person": person_id,
+                        "name": person.name,
+                        "kind": str(person.kind),
+                    },
                 )
 
 
@@ -213,7 +255,9 @@ def department_deputies(ctx: AuditContext) -> Iterator[Finding]:
         profile = ctx.profile(dept.code)
         if not applies(profile, "department_deputies_max"):
             continue
-        deputies = holders(active_positions(reg, [dept.code], ctx), Role.DEPARTMENT_DEPUTY)
+        deputies = holders(
+            active_positions(reg, [dept.code], ctx), Role.DEPARTMENT_DEPUTY
+        )
         limit = profile.int("department_deputies_max")
         if len(deputies) > limit:
             yield ctx.finding(
@@ -245,8 +289,13 @@ def core_member_share(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-6.data-missing",
                 org=union.code,
                 params=("core_members_max_share",),
-                message=_("{org} has {core_members} core members but no number of students served, so their share cannot be checked."),
-                evidence={"core_members": len(core), "max_share": str(share)},
+                message=_(
+                    "{org} has {core_members} core members but no number of students served, so their share cannot be checked."
+                ),
+                evidence={
+                    "core_members": len(core),
+                    "max_share": share_text(profile, "core_members_max_share"),
+                },
                 severity=Severity.INCOMPLETE,
             )
             continue
@@ -256,12 +305,14 @@ def core_member_share(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-6.core-members",
                 org=union.code,
                 params=("core_roles", "core_members_max_share"),
-                message=_("{org}: core members {core_members} > {max_percent} of {students_served:,} students = {limit}."),
+                message=_(
+                    "{org}: core members {core_members} > {max_percent} of {students_served:,} students = {limit}."
+                ),
                 evidence={
                     "core_members": len(core),
                     "students_served": union.students_served,
                     "limit": limit,
-                    "max_share": str(share),
+                    "max_share": share_text(profile, "core_members_max_share"),
                     "max_percent": percent(share),
                 },
             )
@@ -284,7 +335,8 @@ def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
             {
                 p.person
                 for p in active
-                if p.responsible_for_clubs and p.role in (Role.PRESIDENT, Role.VICE_PRESIDENT)
+                if p.responsible_for_clubs
+                and p.role in (Role.PRESIDENT, Role.VICE_PRESIDENT)
             }
         )
         if len(responsible) != 1:
@@ -292,8 +344,13 @@ def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-7.clubs-responsible",
                 org=union.code,
                 params=(),
-                message=_("{org} has {responsible} presidium members responsible for student clubs; the plan requires exactly one."),
-                evidence={"responsible": len(responsible), "people": ", ".join(responsible)},
+                message=_(
+                    "{org} has {responsible} presidium members responsible for student clubs; the plan requires exactly one."
+                ),
+                evidence={
+                    "responsible": len(responsible),
+                    "people": ", ".join(responsible),
+                },
             )
             continue
         federations = list(reg.kids(union.code, OrgKind.CLUB_FEDERATION))
@@ -307,7 +364,9 @@ def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
                     rule="ORG-7.club-federation-head",
                     org=union.code,
                     params=(),
-                    message=_("{org}: the head of {club_federation} ({heads}) is not the presidium member responsible for clubs ({responsible_person})."),
+                    message=_(
+                        "{org}: the head of {club_federation} ({heads}) is not the presidium member responsible for clubs ({responsible_person})."
+                    ),
                     evidence={
                         "club_federation": fed.code,
                         "heads": ", ".join(heads) or "-",
@@ -321,12 +380,17 @@ def rights_body(ctx: AuditContext) -> Iterator[Finding]:
     """ORG-8 · GS-10, CQ-5: a school-level union has a rights body (权益工作机构或部门)."""
     reg = ctx.registry
     for union in school_level_unions(reg):
-        if not any(d.function == DepartmentFunction.RIGHTS for d in departments_of(reg, union.code)):
+        if not any(
+            d.function == DepartmentFunction.RIGHTS
+            for d in departments_of(reg, union.code)
+        ):
             yield ctx.finding(
                 rule="ORG-8.rights-body",
                 org=union.code,
                 params=(),
-                message=_("{org} has no rights department among its {departments} functional departments."),
+                message=_(
+                    "{org} has no rights department among its {departments} functional departments."
+                ),
                 evidence={"departments": len(departments_of(reg, union.code))},
             )
 
@@ -343,7 +407,9 @@ def secondary_school_union(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-12.no-union",
                 org=school.code,
                 params=(),
-                message=_("{org} is a {school_type} school without a student union."),
+                message=_(
+                    "{org} is a secondary school ({school_type}) without a student union."
+                ),
                 evidence={"school_type": str(school.school_type)},
             )
 
@@ -352,8 +418,20 @@ def secondary_school_union(ctx: AuditContext) -> Iterator[Finding]:
 
 # Traditional forms of the characters that spell the forbidden titles, mapped to
 # simplified ones, so that 執行主席助理 or 部長助理 are caught (ORG-5).
-_SIMPLIFY = str.maketrans({"長": "长", "執": "执", "務": "务", "書": "书", "會": "会",
-                           "際": "际", "門": "门", "幹": "干", "員": "员", "劃": "划"})
+_SIMPLIFY = str.maketrans(
+    {
+        "長": "长",
+        "執": "执",
+        "務": "务",
+        "書": "书",
+        "會": "会",
+        "際": "际",
+        "門": "门",
+        "幹": "干",
+        "員": "员",
+        "劃": "划",
+    }
+)
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -386,6 +464,8 @@ def no_assistant_positions(ctx: AuditContext) -> Iterator[Finding]:
                 rule="ORG-5.assistant-title",
                 org=pos.organisation,
                 params=("forbidden_title_patterns",),
-                message=_("{org} has a position titled “{title}”: assistant posts to the president or a minister are not allowed."),
+                message=_(
+                    "{org} has a position titled “{title}”: assistant posts to the president or a minister are not allowed."
+                ),
                 evidence={"title": pos.title, "person": pos.person},
             )

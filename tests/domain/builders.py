@@ -1,0 +1,325 @@
+"""Small helpers to build :class:`Registry` values in domain tests.
+
+``compliant()`` returns a builder for one university whose school union satisfies every
+rule of gansu-2017 on :data:`AS_OF`; tests change one thing and look at what the audit
+says, so each test shows the exact boundary it crosses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from tongxue.domain.audit import audit
+from tongxue.domain.findings import Finding
+from tongxue.domain.model import (
+    DepartmentFunction,
+    Justification,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrgKind,
+    Person,
+    PersonKind,
+    Position,
+    Registry,
+    Review,
+    Role,
+    SchoolType,
+)
+
+AS_OF = date(2024, 6, 30)
+LONG_AGO = date(2020, 9, 1)
+STUDENTS = 18_406  # 1% = 184.06: at most 184 core members, at least 185 delegates
+
+TITLES = {
+    Role.PRESIDENT: "主席",
+    Role.VICE_PRESIDENT: "副主席",
+    Role.SECRETARY_GENERAL: "秘书长",
+    Role.DEPARTMENT_HEAD: "部长",
+    Role.DEPARTMENT_DEPUTY: "副部长",
+    Role.CORE_MEMBER: "骨干成员",
+    Role.MEMBER: "干事",
+}
+
+
+@dataclass
+class Builder:
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    positions: list[Position] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    justifications: list[Justification] = field(default_factory=list)
+    default_profile: str = "gansu-2017"
+    _seq: int = 0
+
+    # -- organisations
+
+    def org(
+        self, code: str, kind: OrgKind, parent: str | None = None, **kw: Any
+    ) -> str:
+        self.organisations[code] = Organisation(
+            code=code,
+            name=kw.pop("name", f"Org {code}"),
+            kind=kind,
+            parent=parent,
+            **kw,
+        )
+        return code
+
+    def update(self, code: str, **kw: Any) -> None:
+
+        self.organisations[code] = replace(self.organisations[code], **kw)
+
+    def school(
+        self,
+        code: str = "S",
+        *,
+        school_type: SchoolType = SchoolType.GENERAL_UNIVERSITY,
+        students: int | None = STUDENTS,
+        **kw: Any,
+    ) -> str:
+        return self.org(
+            code,
+            OrgKind.SCHOOL,
+            school_type=school_type,
+            students_served=students,
+            **kw,
+        )
+
+    def dept(
+        self,
+        code: str,
+        union: str,
+        function: DepartmentFunction = DepartmentFunction.OTHER,
+    ) -> str:
+        return self.org(code, OrgKind.FUNCTIONAL_DEPARTMENT, union, function=function)
+
+    # -- people and positions
+
+    def person(
+        self, pid: str | None = None, kind: PersonKind = PersonKind.STUDENT
+    ) -> str:
+        if pid is None:
+            self._seq += 1
+            pid = f"p{self._seq}"
+        self.people[pid] = Person(id=pid, name=f"Person {pid}", kind=kind)
+        return pid
+
+    def post(
+        self,
+        org: str,
+        role: Role,
+        person: str | None = None,
+        *,
+        title: str | None = None,
+        start: date = LONG_AGO,
+        **kw: Any,
+    ) -> str:
+        """Give a (new) person a position; return the person id."""
+        pid = person if person is not None else self.person()
+        if role in (Role.PRESIDENT, Role.VICE_PRESIDENT) and "public_contact" not in kw:
+            kw["public_contact"] = f"{pid}@union.example.edu.cn"
+        self.positions.append(
+            Position(
+                organisation=org,
+                person=pid,
+                role=role,
+                title=title if title is not None else TITLES.get(role, role.value),
+                start=start,
+                **kw,
+            )
+        )
+        return pid
+
+    def posts(self, org: str, role: Role, n: int, **kw: Any) -> list[str]:
+        return [self.post(org, role, **kw) for _ in range(n)]
+
+    def remove_posts(self, org: str, role: Role, n: int = 1) -> None:
+        for _ in range(n):
+            i = next(
+                i
+                for i, p in enumerate(self.positions)
+                if p.organisation == org and p.role == role
+            )
+            del self.positions[i]
+
+    # -- meetings, reviews, justifications
+
+    def meeting(
+        self,
+        org: str,
+        kind: MeetingKind,
+        opened: date,
+        *,
+        delegates: int | tuple[str, ...] = 0,
+        work_report: bool = False,
+        code: str | None = None,
+    ) -> Meeting:
+        if isinstance(delegates, int):
+            delegates = tuple(self.person() for _ in range(delegates))
+        self._seq += 1
+        m = Meeting(
+            code=code or f"M{self._seq}",
+            organisation=org,
+            kind=kind,
+            opened=opened,
+            delegates=delegates,
+            work_report=work_report,
+        )
+        self.meetings.append(m)
+        return m
+
+    def review(
+        self, reviewer: str, reviewed: str, held: date, published: bool = True
+    ) -> None:
+        self.reviews.append(Review(reviewer, reviewed, held, published))
+
+    def justify(self, org: str, rule: str) -> None:
+        self.justifications.append(
+            Justification(
+                org, rule, "Approved by the League committee", "League", AS_OF
+            )
+        )
+
+    def build(self) -> Registry:
+        return Registry(
+            organisations=tuple(self.organisations.values()),
+            people=tuple(self.people.values()),
+            positions=tuple(self.positions),
+            meetings=tuple(self.meetings),
+            reviews=tuple(self.reviews),
+            justifications=tuple(self.justifications),
+            default_profile=self.default_profile,
+        )
+
+
+def compliant(profile: str = "gansu-2017") -> Builder:
+    """Return a builder of one compliant university "S" with school union "U".
+
+    U: 1 president (responsible for clubs, heads the club federation "CF"), 4
+    vice-presidents, a League-cadre secretary-general, a rights department "U-R" and an
+    office "U-O" (head and 2 deputies each); a congress 20 months before AS_OF with 185
+    delegates (1 of them core), a standing conference with a work report each year since,
+    and a department union "D" (300 students) reviewed this year, with a congress.
+    """
+    b = Builder(default_profile=profile)
+    b.school("S")
+    u = b.org("U", OrgKind.SCHOOL_UNION, "S", students_served=STUDENTS, name="Union U")
+    pres = b.post(u, Role.PRESIDENT, responsible_for_clubs=True)
+    b.posts(u, Role.VICE_PRESIDENT, 4)
+    b.post(u, Role.SECRETARY_GENERAL, b.person("sg", PersonKind.LEAGUE_CADRE))
+    for code, fn in (
+        ("U-R", DepartmentFunction.RIGHTS),
+        ("U-O", DepartmentFunction.OTHER),
+    ):
+        b.dept(code, u, fn)
+        b.post(code, Role.DEPARTMENT_HEAD)
+        b.posts(code, Role.DEPARTMENT_DEPUTY, 2)
+    b.org("CF", OrgKind.CLUB_FEDERATION, "S")
+    b.post("CF", Role.PRESIDENT, pres, title="社联主席")
+    congress = AS_OF - timedelta(days=610)  # 2022-10-29, about 20 months before
+    delegates = (pres, *(b.person() for _ in range(184)))
+    b.meeting(
+        u,
+        MeetingKind.CONGRESS,
+        congress,
+        delegates=delegates,
+        work_report=True,
+        code="C",
+    )
+    b.meeting(u, MeetingKind.STANDING_CONFERENCE, date(2023, 11, 20), work_report=True)
+    b.meeting(u, MeetingKind.CONGRESS, date(2020, 10, 1), delegates=185)
+    b.meeting(u, MeetingKind.STANDING_CONFERENCE, date(2021, 11, 1))
+    b.org("D", OrgKind.DEPARTMENT_UNION, u, students_served=300)
+    b.meeting("D", MeetingKind.CONGRESS, date(2024, 3, 1), delegates=3)
+    b.review(u, "D", date(2024, 1, 10))
+    return b
+
+
+def findings(
+    source: Builder | Registry,
+    requirement: str | None = None,
+    *,
+    as_of: date = AS_OF,
+    profile: Any = None,
+) -> list[Finding]:
+    """Return the findings of a full audit (of one requirement, when given)."""
+    reg = source.build() if isinstance(source, Builder) else source
+    report = audit(reg, as_of=as_of, profile=profile)
+    return [
+        f
+        for f in report.findings
+        if requirement is None or f.requirement == requirement
+    ]
+
+
+def rules(
+    source: Builder | Registry, requirement: str | None = None, **kw: Any
+) -> list[str]:
+    """Return the sorted rule ids (with slug) of the findings, one per finding."""
+    return sorted(f.rule for f in findings(source, requirement, **kw))
+
+
+def only(source: Builder | Registry, requirement: str, **kw: Any) -> Finding:
+    """Return the single finding for ``requirement``; fail if there are none or several."""
+    found = findings(source, requirement, **kw)
+    assert len(found) == 1, [f.rule for f in found]
+    return found[0]
+
+
+def province(schools: int) -> Registry:
+    """Return a province of ``schools`` copies of the compliant university (~60 orgs each).
+
+    Each copy has 20 department unions with 2 functional departments and a congress each,
+    and 5 secondary schools per 20 universities; used to check that rules stay linear.
+    """
+    base = compliant()
+    for d in range(20):
+        code = f"D{d}"
+        base.org(code, OrgKind.DEPARTMENT_UNION, "U", students_served=600)
+        base.meeting(code, MeetingKind.CONGRESS, date(2024, 3, 1), delegates=6)
+        base.review("U", code, date(2024, 1, 10))
+        for k in range(2):
+            base.dept(f"{code}-F{k}", code)
+            base.post(f"{code}-F{k}", Role.DEPARTMENT_HEAD)
+    template = base.build()
+    b = Builder()
+    b.org("P", OrgKind.PROVINCIAL_FEDERATION)
+    for i in range(schools):
+        pre = f"s{i}."
+
+        def c(code: str | None, pre: str = pre) -> str | None:
+            return None if code is None else pre + code
+
+        for o in template.organisations:
+            parent = "P" if o.parent is None else c(o.parent)
+            b.organisations[pre + o.code] = replace(o, code=pre + o.code, parent=parent)
+        for p in template.people:
+            b.people[pre + p.id] = replace(p, id=pre + p.id)
+        b.positions += [
+            replace(p, organisation=pre + p.organisation, person=pre + p.person)
+            for p in template.positions
+        ]
+        b.meetings += [
+            replace(
+                m,
+                code=pre + m.code,
+                organisation=pre + m.organisation,
+                delegates=tuple(pre + d for d in m.delegates),
+            )
+            for m in template.meetings
+        ]
+        b.reviews += [
+            replace(r, reviewer=pre + r.reviewer, reviewed=pre + r.reviewed)
+            for r in template.reviews
+        ]
+        if i % 4 == 0:
+            m = b.school(
+                f"m{i}", school_type=SchoolType.MIDDLE_SCHOOL, students=900, parent="P"
+            )
+            b.org(f"m{i}.U", OrgKind.SCHOOL_UNION, m, students_served=900)
+            b.meeting(f"m{i}.U", MeetingKind.CONGRESS, date(2023, 9, 1), delegates=9)
+    return b.build()

@@ -1,0 +1,103 @@
+"""Cadre and transparency rules: CAD-2 · GS-12, CQ-7 and TRN-3 · GS-7, CQ-2."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from tests.domain.builders import compliant, findings, only, rules
+from tongxue.domain.findings import Severity
+from tongxue.domain.model import OrgKind, Role
+
+# --------------------------------------------------------------------------- CAD-2
+
+
+@pytest.mark.parametrize("contact", ["", "   "])
+def test_cad2_main_cadre_without_public_contact(contact: str) -> None:
+    """CAD-2 · GS-12, CQ-7: every president and vice-president has a public contact."""
+    b = compliant()
+    b.post("U", Role.VICE_PRESIDENT, title="副主席（分校区）", public_contact=contact)
+    f = only(b, "CAD-2")
+    assert (f.rule, f.severity, f.clauses) == (
+        "CAD-2.contact-missing",
+        Severity.VIOLATION,
+        ("GS-12",),
+    )
+    assert f.evidence["title"] == "副主席（分校区）"
+    assert f.evidence["role"] == "vice_president"
+
+
+def test_cad2_other_roles_and_former_cadres_are_not_concerned() -> None:
+    b = compliant()
+    b.post("U-O", Role.DEPARTMENT_HEAD, public_contact="")
+    b.post("U", Role.VICE_PRESIDENT, public_contact="", end=date(2024, 1, 1))
+    assert rules(b, "CAD-2") == []
+
+
+def test_cad2_one_finding_per_position() -> None:
+    b = compliant()
+    b.positions = [replace(p, public_contact="") for p in b.positions]
+    assert rules(b, "CAD-2") == ["CAD-2.contact-missing"] * 5
+
+
+def test_cad2_graduate_union_too() -> None:
+    b = compliant()
+    b.org("G", OrgKind.GRADUATE_UNION, "S", students_served=2000)
+    b.post("G", Role.PRESIDENT, public_contact="")
+    assert [f.organisation for f in findings(b, "CAD-2")] == ["G"]
+
+
+# --------------------------------------------------------------------------- TRN-3
+
+
+@pytest.mark.parametrize(
+    ("held", "published", "flagged"),
+    [
+        (date(2023, 6, 30), True, False),  # exactly 12 months before AS_OF
+        (date(2023, 6, 29), True, True),
+        (date(2024, 1, 10), False, True),  # assessment not published
+        (date(2024, 7, 1), True, True),  # after the audit day
+    ],
+)
+def test_trn3_yearly_review_of_every_department(
+    held: date, published: bool, flagged: bool
+) -> None:
+    """TRN-3 · GS-7, CQ-2: reviewed within 12 months, assessment published."""
+    b = compliant()
+    b.reviews = []
+    b.review("U", "D", held, published)
+    found = findings(b, "TRN-3")
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].severity == Severity.VIOLATION
+        assert found[0].evidence["missing"] == "D"
+
+
+def test_trn3_one_finding_lists_every_missing_department() -> None:
+    b = compliant()
+    b.org("D2", OrgKind.DEPARTMENT_UNION, "U", students_served=500)
+    b.org("D3", OrgKind.DEPARTMENT_UNION, "S", students_served=500)  # under the school
+    b.org("D4", OrgKind.DEPARTMENT_UNION, "U", students_served=500)
+    b.review("U", "D4", date(2024, 2, 1))
+    b.review("X", "D2", date(2024, 2, 1))  # another reviewer does not count
+    f = only(b, "TRN-3")
+    assert f.evidence == {
+        "missing_count": 2,
+        "departments": 4,
+        "missing": "D2, D3",
+        "missing_codes": ["D2", "D3"],
+        "max_interval_months": 12,
+    }
+    assert "2 of 4" in f.message.render()
+
+
+def test_trn3_graduate_unions_and_unions_without_departments() -> None:
+    b = compliant()
+    b.org("G", OrgKind.GRADUATE_UNION, "S", students_served=2000)
+    b.org("GD", OrgKind.DEPARTMENT_UNION, "G", students_served=100)
+    assert rules(b, "TRN-3") == []  # only the school union reviews
+    b.reviews = []
+    del b.organisations["D"]
+    assert rules(b, "TRN-3") == []

@@ -1,0 +1,447 @@
+"""Rules on congresses (学生代表大会) and the standing conference (常代会): CON-1 … CON-13."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from fractions import Fraction
+
+from tongxue.domain.audit import AuditContext, rule
+from tongxue.domain.dates import months_before
+from tongxue.domain.findings import Finding, Severity
+from tongxue.domain.findings import gettext_noop as _
+from tongxue.domain.model import (
+    UNION_KINDS,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrgKind,
+    Position,
+    Registry,
+    Role,
+)
+from tongxue.domain.rules.organisation import (
+    applies,
+    ceil_share,
+    is_secondary,
+    percent,
+    roles,
+    school_level_unions,
+    share_text,
+)
+
+
+def newest(
+    registry: Registry, code: str, as_of: date, *kinds: MeetingKind
+) -> Meeting | None:
+    """Return the newest meeting of one of ``kinds`` an organisation held by ``as_of``."""
+    for m in registry.meetings_of.get(code, ()):
+        if m.opened <= as_of and m.kind in kinds:
+            return m
+    return None
+
+
+def _delegate_count(meeting: Meeting) -> int:
+    return len(set(meeting.delegates))
+
+
+# --------------------------------------------------------------------------- CON-1, CON-2
+
+
+@rule("CON-1")
+def school_congress_interval(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-1 · GS-8, CQ-3: a school-level congress at least every 2 years."""
+    reg = ctx.registry
+    for union in school_level_unions(reg):
+        profile = ctx.profile(union.code)
+        if not applies(profile, "school_congress_max_interval_months"):
+            continue
+        months = profile.int("school_congress_max_interval_months")
+        due = months_before(ctx.as_of, months)
+        last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
+        if last is None:
+            yield ctx.finding(
+                rule="CON-1.no-congress",
+                org=union.code,
+                params=("school_congress_max_interval_months",),
+                message=_(
+                    "{org} has no congress recorded; one is required at least every {max_interval_months} months."
+                ),
+                evidence={"max_interval_months": months},
+            )
+        elif last.opened < due:
+            yield ctx.finding(
+                rule="CON-1.congress-overdue",
+                org=union.code,
+                params=("school_congress_max_interval_months",),
+                message=_(
+                    "{org} last held a congress on {last_congress}, more than {max_interval_months} months ago (a congress was due by {due})."
+                ),
+                evidence={
+                    "last_congress": last.opened.isoformat(),
+                    "max_interval_months": months,
+                    "due": due.isoformat(),
+                },
+            )
+
+
+@rule("CON-2")
+def department_congress_interval(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-2 · GS-8, CQ-3: a department congress every year (by default).
+
+    A department serving fewer than ``assembly_students_below`` students may hold an
+    all-student assembly (全体学生大会) instead.
+    """
+    reg = ctx.registry
+    names = ("department_congress_max_interval_months", "assembly_students_below")
+    for dept in reg.of_kind(OrgKind.DEPARTMENT_UNION):
+        profile = ctx.profile(dept.code)
+        if not applies(profile, *names):
+            continue
+        months = profile.int("department_congress_max_interval_months")
+        threshold = profile.int("assembly_students_below")
+        due = months_before(ctx.as_of, months)
+        congress = newest(reg, dept.code, ctx.as_of, MeetingKind.CONGRESS)
+        if congress is not None and congress.opened >= due:
+            continue
+        assembly = newest(reg, dept.code, ctx.as_of, MeetingKind.ASSEMBLY)
+        recent_assembly = assembly is not None and assembly.opened >= due
+        students = dept.students_served
+        if recent_assembly and students is None:
+            yield ctx.finding(
+                rule="CON-2.data-missing",
+                org=dept.code,
+                params=names,
+                message=_(
+                    "{org} held an all-student assembly but has no number of students served, so it cannot be checked that an assembly may replace the congress (fewer than {threshold} students)."
+                ),
+                evidence={"threshold": threshold, "max_interval_months": months},
+                severity=Severity.INCOMPLETE,
+            )
+        elif recent_assembly and students is not None and students < threshold:
+            continue
+        elif recent_assembly and students is not None:
+            yield ctx.finding(
+                rule="CON-2.assembly-not-allowed",
+                org=dept.code,
+                params=names,
+                message=_(
+                    "{org} serves {students_served:,} students, not fewer than {threshold}, so its all-student assembly does not replace the congress due every {max_interval_months} months."
+                ),
+                evidence={
+                    "students_served": students,
+                    "threshold": threshold,
+                    "max_interval_months": months,
+                },
+            )
+        else:
+            last = congress.opened.isoformat() if congress is not None else "-"
+            yield ctx.finding(
+                rule="CON-2.congress-overdue",
+                org=dept.code,
+                params=names,
+                message=_(
+                    "{org} has held no congress within the last {max_interval_months} months (last congress: {last_congress})."
+                ),
+                evidence={"last_congress": last, "max_interval_months": months},
+            )
+
+
+# --------------------------------------------------------------------------- CON-3, CON-5
+
+
+def _delegate_quota(
+    ctx: AuditContext,
+    union: Organisation,
+    meeting: Meeting,
+    students: int | None,
+    requirement: str,
+    share_name: str,
+) -> Iterator[Finding]:
+    """Yield a finding when a congress has fewer delegates than ⌈share × students⌉."""
+    profile = ctx.profile(union.code)
+    share = profile.fraction(share_name)
+    delegates = _delegate_count(meeting)
+    if students is None or not delegates:
+        if students is None:
+            message = _(
+                "{org}: the delegate quota of congress {congress} cannot be checked: the number of students served is not recorded."
+            )
+        else:
+            message = _(
+                "{org}: the delegate quota of congress {congress} cannot be checked: no delegates are recorded."
+            )
+        yield ctx.finding(
+            rule=f"{requirement}.data-missing",
+            org=union.code,
+            params=(share_name,),
+            message=message,
+            evidence={
+                "congress": meeting.code,
+                "delegates": delegates,
+                "min_share": share_text(profile, share_name),
+            },
+            severity=Severity.INCOMPLETE,
+        )
+        return
+    required = ceil_share(share, students)
+    if delegates < required:
+        yield ctx.finding(
+            rule=f"{requirement}.delegates-too-few",
+            org=union.code,
+            params=(share_name,),
+            message=_(
+                "{org}: congress {congress} had {delegates} delegates < {min_percent} of {students_served:,} students = {required}."
+            ),
+            evidence={
+                "congress": meeting.code,
+                "delegates": delegates,
+                "students_served": students,
+                "required": required,
+                "min_share": share_text(profile, share_name),
+                "min_percent": percent(share),
+            },
+        )
+
+
+@rule("CON-3")
+def delegate_quota(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-3 · GS-8, CQ-3: delegates number at least 1% of the students served (by default).
+
+    Checked on the newest congress of each school-level and department union.
+    """
+    reg = ctx.registry
+    unions = [*school_level_unions(reg), *reg.of_kind(OrgKind.DEPARTMENT_UNION)]
+    for union in unions:
+        if not applies(ctx.profile(union.code), "delegates_min_share"):
+            continue
+        last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
+        if last is not None:
+            yield from _delegate_quota(
+                ctx, union, last, union.students_served, "CON-3", "delegates_min_share"
+            )
+
+
+def _union_like(registry: Registry, code: str) -> bool:
+    """Return whether positions at ``code`` are union core positions (CON-5)."""
+    org = registry.org.get(code)
+    if org is None:
+        return False
+    if org.kind in UNION_KINDS:
+        return True
+    if org.kind == OrgKind.FUNCTIONAL_DEPARTMENT and org.parent is not None:
+        parent = registry.org.get(org.parent)
+        return parent is not None and parent.kind in UNION_KINDS
+    return False
+
+
+@rule("CON-5")
+def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-5 · GS-8, CQ-3: at least 60% of delegates are not union core members (by default).
+
+    A delegate is a core member when, on the day the congress opened, they held a
+    position of a ``core_roles`` role in any school-, graduate- or department-level union
+    or one of its functional departments.
+    """
+    reg = ctx.registry
+    names = ("core_roles", "non_core_delegates_min_share")
+    by_person: dict[str, list[Position]] = {}
+    union_like: dict[str, bool] = {}
+
+    def is_core(person: str, day: date, core_roles: frozenset[Role]) -> bool:
+        for p in by_person.get(person, ()):
+            if p.role in core_roles and p.active_on(day):
+                if p.organisation not in union_like:
+                    union_like[p.organisation] = _union_like(reg, p.organisation)
+                if union_like[p.organisation]:
+                    return True
+        return False
+
+    for union in school_level_unions(reg):
+        profile = ctx.profile(union.code)
+        if not applies(profile, *names):
+            continue
+        last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
+        if last is None:
+            continue
+        share = profile.fraction("non_core_delegates_min_share")
+        delegates = sorted(set(last.delegates))
+        if not delegates:
+            yield ctx.finding(
+                rule="CON-5.data-missing",
+                org=union.code,
+                params=names,
+                message=_(
+                    "{org}: congress {congress} has no delegates recorded, so the share of non-core delegates cannot be checked."
+                ),
+                evidence={
+                    "congress": last.code,
+                    "min_share": share_text(profile, "non_core_delegates_min_share"),
+                },
+                severity=Severity.INCOMPLETE,
+            )
+            continue
+        if not by_person:
+            for pos in reg.positions:
+                by_person.setdefault(pos.person, []).append(pos)
+        core_roles = roles(profile, "core_roles")
+        core = sum(1 for d in delegates if is_core(d, last.opened, core_roles))
+        non_core = len(delegates) - core
+        if Fraction(non_core, len(delegates)) < share:
+            yield ctx.finding(
+                rule="CON-5.non-core-share",
+                org=union.code,
+                params=names,
+                message=_(
+                    "{org}: congress {congress} had {non_core_delegates} non-core delegates of {delegates} ({non_core_percent}) < {min_percent}; at least {required} were needed."
+                ),
+                evidence={
+                    "congress": last.code,
+                    "delegates": len(delegates),
+                    "core_delegates": core,
+                    "non_core_delegates": non_core,
+                    "non_core_share": f"{non_core}/{len(delegates)}",
+                    "non_core_percent": percent(Fraction(non_core, len(delegates))),
+                    "min_share": share_text(profile, "non_core_delegates_min_share"),
+                    "min_percent": percent(share),
+                    "required": ceil_share(share, len(delegates)),
+                },
+            )
+
+
+# --------------------------------------------------------------------------- CON-9, CON-11, CON-13
+
+
+#: How many completed years back CON-9 looks.
+_CON9_YEARS = 4
+
+
+@rule("CON-9")
+def standing_conference_yearly(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-9 · GS-8, CQ-3: in a year without a congress the standing conference meets.
+
+    Checked for each completed calendar year since the union's first recorded congress
+    (the last four at most).
+    """
+    reg = ctx.registry
+    for union in school_level_unions(reg):
+        profile = ctx.profile(union.code)
+        if not applies(profile, "standing_meetings_min_per_year"):
+            continue
+        minimum = profile.int("standing_meetings_min_per_year")
+        congress_years: set[int] = set()
+        standing: dict[int, int] = defaultdict(int)
+        first: int | None = None
+        for m in reg.meetings_of.get(union.code, ()):
+            if m.opened > ctx.as_of:
+                continue
+            if m.kind == MeetingKind.CONGRESS:
+                congress_years.add(m.opened.year)
+                first = m.opened.year if first is None else min(first, m.opened.year)
+            elif m.kind == MeetingKind.STANDING_CONFERENCE:
+                standing[m.opened.year] += 1
+        if first is None:
+            continue  # CON-1 reports a union without any congress
+        start = max(first, ctx.as_of.year - _CON9_YEARS)
+        for year in range(start, ctx.as_of.year):
+            if year in congress_years or standing[year] >= minimum:
+                continue
+            yield ctx.finding(
+                rule="CON-9.standing-conference",
+                org=union.code,
+                params=("standing_meetings_min_per_year",),
+                message=_(
+                    "{org} held no congress in {year} and {standing_meetings} standing-conference meetings; at least {minimum} were required."
+                ),
+                evidence={
+                    "year": year,
+                    "standing_meetings": standing[year],
+                    "minimum": minimum,
+                },
+            )
+
+
+@rule("CON-11")
+def secondary_school_congress(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-11 · GS-4: secondary schools hold a congress every 2 years, delegates ≥ 1%."""
+    reg = ctx.registry
+    names = ("secondary_congress_max_interval_months", "secondary_delegates_min_share")
+    for union in reg.of_kind(OrgKind.SCHOOL_UNION):
+        if not is_secondary(reg, union.code):
+            continue
+        profile = ctx.profile(union.code)
+        if not applies(profile, *names):
+            continue
+        months = profile.int("secondary_congress_max_interval_months")
+        due = months_before(ctx.as_of, months)
+        last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
+        if last is None:
+            yield ctx.finding(
+                rule="CON-11.no-congress",
+                org=union.code,
+                params=("secondary_congress_max_interval_months",),
+                message=_(
+                    "{org} has no congress recorded; a secondary school holds one at least every {max_interval_months} months."
+                ),
+                evidence={"max_interval_months": months},
+            )
+            continue
+        if last.opened < due:
+            yield ctx.finding(
+                rule="CON-11.congress-overdue",
+                org=union.code,
+                params=("secondary_congress_max_interval_months",),
+                message=_(
+                    "{org} last held a congress on {last_congress}, more than {max_interval_months} months ago (a congress was due by {due})."
+                ),
+                evidence={
+                    "last_congress": last.opened.isoformat(),
+                    "max_interval_months": months,
+                    "due": due.isoformat(),
+                },
+            )
+        students = union.students_served
+        if students is None:
+            school = reg.school_of(union.code)
+            students = school.students_served if school is not None else None
+        yield from _delegate_quota(
+            ctx, union, last, students, "CON-11", "secondary_delegates_min_share"
+        )
+
+
+@rule("CON-13")
+def yearly_work_report(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-13 · GS-11, CQ-6: a union reports its work to the congress or standing conference yearly."""
+    reg = ctx.registry
+    for union in school_level_unions(reg):
+        profile = ctx.profile(union.code)
+        if not applies(profile, "work_report_max_interval_months"):
+            continue
+        months = profile.int("work_report_max_interval_months")
+        due = months_before(ctx.as_of, months)
+        last = next(
+            (
+                m
+                for m in reg.meetings_of.get(union.code, ())
+                if m.opened <= ctx.as_of
+                and m.work_report
+                and m.kind in (MeetingKind.CONGRESS, MeetingKind.STANDING_CONFERENCE)
+            ),
+            None,
+        )
+        if last is None or last.opened < due:
+            yield ctx.finding(
+                rule="CON-13.work-report-overdue",
+                org=union.code,
+                params=("work_report_max_interval_months",),
+                message=_(
+                    "{org} has reported no work to its congress or standing conference within the last {max_interval_months} months (last work report: {last_work_report})."
+                ),
+                evidence={
+                    "last_work_report": last.opened.isoformat()
+                    if last is not None
+                    else "-",
+                    "max_interval_months": months,
+                },
+            )
