@@ -1,0 +1,118 @@
+"""`tongxue demo` and `tongxue up --prepare-only`: demo data, demo accounts, audit log."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
+from tongxue.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from tongxue.demo.generator import build_school
+from tongxue.organisations.models import Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_demo_school_loads_and_accounts_are_idempotent(
+    settings: Any, tmp_path: Path
+) -> None:
+    """One (slow) test: the school demo imports in full, with demo accounts and audit records."""
+    output = _run("demo", "--scale", "school")
+    tables = build_school()
+    assert Organisation.objects.count() == len(tables["organisations"])
+    assert Person.objects.count() == len(tables["people"])
+    assert DEMO_PASSWORD in output and "DEMO ONLY" in output
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) == {"admin", "union_admin", "dept_admin", "advisor"}
+    assert users["admin"].is_superuser and not users["advisor"].is_superuser
+    assert users["union_admin"].check_password(DEMO_PASSWORD)
+    roles = {
+        (r.user.username, r.role, r.organisation.code)
+        for r in RoleAssignment.objects.select_related("user", "organisation")
+    }
+    assert roles == {
+        ("union_admin", RoleKind.UNION_ADMIN, "LYDX-XSH"),
+        ("dept_admin", RoleKind.UNION_ADMIN, "LYDX-D01"),
+        ("advisor", RoleKind.LEAGUE_ADVISOR, "LYDX"),
+    }
+    demo_events = AuditEvent.objects.filter(action__startswith="demo.")
+    assert demo_events.filter(action="demo.user_created").count() == 4
+    assert demo_events.filter(action="demo.role_granted").count() == 3
+    before = AuditEvent.objects.count()
+
+    # Idempotent: a second time creates nothing and records nothing.
+    again = ensure_demo_accounts(scale="school")
+    assert [a.created for a in again] == [False] * 4
+    assert get_user_model().objects.count() == 4
+    assert RoleAssignment.objects.count() == 3
+    assert AuditEvent.objects.count() == before
+
+    # `tongxue up` on a database that holds organisations loads nothing more.
+    settings.DATA_DIR = tmp_path / "var"
+    up = _run("tongxue_up", "--prepare-only")
+    assert "no demo data loaded" in up
+    assert "union_admin" in up
+    assert Organisation.objects.count() == len(tables["organisations"])
+    assert AuditEvent.objects.count() == before
+
+
+def test_demo_output_writes_the_snapshot_instead_of_importing(tmp_path: Path) -> None:
+    target = tmp_path / "school.json"
+    _run("demo", "--scale", "school", "--seed", "7", "-o", str(target))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data == json.loads(json.dumps(build_school(seed=7)))
+    assert not Organisation.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_rejects_a_bad_date() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        _run("demo", "--as-of", "1 November", "-o", "/dev/null")
+
+
+def test_up_prepares_an_empty_database_and_loads_the_demo(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preparation steps of `tongxue up`; the demo load itself is the test above."""
+    from tongxue.demo.management.commands import demo
+
+    calls: list[str] = []
+    monkeypatch.setattr(
+        demo, "load_demo", lambda cmd, *, scale: calls.append(scale) or []
+    )
+    settings.DATA_DIR = tmp_path / "var"
+    output = _run("tongxue_up", "--prepare-only", "--scale", "school")
+    assert settings.DATA_DIR.is_dir()
+    assert calls == ["school"]
+    assert "http://127.0.0.1:8000/" in output
+
+
+def test_up_without_demo_loads_nothing(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path / "var"
+    output = _run("tongxue_up", "--prepare-only", "--no-demo")
+    assert "--no-demo" in output
+    assert not Organisation.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_up_refuses_production(settings: Any) -> None:
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        _run("tongxue_up", "--prepare-only")

@@ -1,0 +1,97 @@
+"""``tongxue up``: a working development install in one command.
+
+Creates the data folder, migrates, creates the cache table, loads the demo school when
+the database holds no organisation yet, then runs the development server and prints
+the URL and the demo accounts (DEMO ONLY). ``--prepare-only`` stops before the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = _(
+        "Prepare a development install (migrate, demo data, demo accounts) and run it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--addr",
+            default="127.0.0.1:8000",
+            help=_("address and port of the development server"),
+        )
+        parser.add_argument(
+            "--scale",
+            choices=("school", "province"),
+            default="school",
+            help=_("demo data to load into an empty database"),
+        )
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help=_("load no demo data and create no demo accounts"),
+        )
+        parser.add_argument(
+            "--prepare-only",
+            action="store_true",
+            help=_("prepare the database, then stop before the server"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError(
+                _(
+                    "tongxue up is for development; in production run migrate and a WSGI server (docs/deployment.md)."
+                )
+            )
+        from tongxue.demo.generator import PROVINCE_CODE, SCHOOL_CODE
+        from tongxue.demo.management.commands.demo import load_demo, print_accounts
+        from tongxue.organisations.models import Organisation
+
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        self.stdout.write(_("1/4 Migrating the database …"))
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(_("2/4 Creating the cache table …"))
+        call_command("createcachetable", verbosity=0)
+        accounts: list[Any] = []
+        if options["no_demo"]:
+            self.stdout.write(_("3/4 Demo data skipped (--no-demo)."))
+        elif not Organisation.objects.exists():
+            self.stdout.write(
+                _("3/4 The database is empty: loading the demo {scale} …").format(
+                    scale=options["scale"]
+                )
+            )
+            accounts = load_demo(self, scale=options["scale"])
+        else:
+            self.stdout.write(
+                _("3/4 The database already holds organisations: no demo data loaded.")
+            )
+            from tongxue.demo.accounts import ensure_demo_accounts
+
+            for scale, root in (("school", SCHOOL_CODE), ("province", PROVINCE_CODE)):
+                if Organisation.objects.filter(code=root).exists():
+                    accounts = ensure_demo_accounts(scale=scale)
+        addr = options["addr"]
+        url = f"http://{addr}/" if not addr.isdigit() else f"http://127.0.0.1:{addr}/"
+        if accounts:
+            print_accounts(self, accounts)
+        if options["prepare_only"]:
+            self.stdout.write(
+                _("Ready: run the server with 'tongxue up' and open {url}").format(
+                    url=url
+                )
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("4/4 Tongxue runs at {url} (Ctrl-C stops it).").format(url=url)
+            )
+        )
+        call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,136 @@
+"""Demo accounts: one user per role, at sensible organisations of the demo data.
+
+DEMO ONLY. Every account shares the password :data:`DEMO_PASSWORD`, printed on the
+console; ``tongxue demo`` and ``tongxue up`` create them on a development install.
+Creating them is idempotent: an existing user keeps its password and roles, and only
+what is created is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from tongxue.core import auditlog
+from tongxue.core.models import RoleAssignment, RoleKind
+from tongxue.demo.generator import PROVINCE_CODE, SCHOOL_CODE
+from tongxue.organisations.models import Organisation, OrgKind, SchoolType
+
+DEMO_PASSWORD = "tongxue-demo"  # demo only, printed on the console
+AUDIT_LABEL = "tongxue demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str  # a RoleKind value, or "operator" for the superuser
+    organisation: str  # organisation code ("" for the operator)
+    organisation_name: str
+    created: bool
+
+
+def _orgs_under(root: str) -> Q:
+    return Q(path__startswith=f"/{root}/")
+
+
+def demo_organisations(*, scale: str) -> dict[str, Organisation | None]:
+    """Return the organisations the demo roles are granted at, for the given scale."""
+    root = SCHOOL_CODE if scale == "school" else PROVINCE_CODE
+    under = Organisation.objects.filter(_orgs_under(root)).order_by("code")
+    union = (
+        under.filter(
+            kind=OrgKind.SCHOOL_UNION, parent__school_type=SchoolType.GENERAL_UNIVERSITY
+        )
+        .select_related("parent")
+        .first()
+    )
+    dept = (
+        under.filter(kind=OrgKind.DEPARTMENT_UNION, parent=union).first()
+        if union is not None
+        else None
+    )
+    federation = (
+        under.filter(kind=OrgKind.PROVINCIAL_FEDERATION).first()
+        if scale == "province"
+        else None
+    )
+    return {
+        RoleKind.UNION_ADMIN: union,
+        RoleKind.LEAGUE_ADVISOR: union.parent if union is not None else None,
+        RoleKind.FEDERATION_ADMIN: federation,
+        "dept": dept,
+    }
+
+
+@transaction.atomic
+def ensure_demo_accounts(*, scale: str) -> list[DemoAccount]:
+    """Create (once) the demo users and their roles; return what exists now.
+
+    "admin" is a superuser (the operator); "union_admin", "dept_admin", "advisor" and,
+    at province scale, "federation" hold one role each. Each new user and each new role
+    assignment is recorded in the audit log.
+    """
+    if scale not in ("school", "province"):
+        raise ValueError(f"unknown scale {scale!r}")
+    orgs = demo_organisations(scale=scale)
+    wanted: list[tuple[str, str, Organisation | None]] = [
+        ("admin", "operator", None),
+        ("union_admin", RoleKind.UNION_ADMIN, orgs[RoleKind.UNION_ADMIN]),
+        ("dept_admin", RoleKind.UNION_ADMIN, orgs["dept"]),
+        ("advisor", RoleKind.LEAGUE_ADVISOR, orgs[RoleKind.LEAGUE_ADVISOR]),
+    ]
+    if scale == "province":
+        wanted.append(
+            ("federation", RoleKind.FEDERATION_ADMIN, orgs[RoleKind.FEDERATION_ADMIN])
+        )
+    user_model = get_user_model()
+    out: list[DemoAccount] = []
+    for username, role, org in wanted:
+        if role != "operator" and org is None:
+            continue  # the demo data is not loaded at this scale
+        user, created = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "is_staff": role == "operator",
+                "is_superuser": role == "operator",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            auditlog.record(
+                actor=None,
+                action="demo.user_created",
+                target=username,
+                role="operator" if role == "operator" else "",
+                label=AUDIT_LABEL,
+                data={"superuser": role == "operator", "demo": True},
+            )
+        granted = False
+        if org is not None:
+            _, granted = RoleAssignment.objects.get_or_create(
+                user=user, organisation=org, role=role
+            )
+            if granted:
+                auditlog.record(
+                    actor=None,
+                    action="demo.role_granted",
+                    organisation=org.code,
+                    target=username,
+                    role=str(role),
+                    label=AUDIT_LABEL,
+                    data={"role": str(role), "demo": True},
+                )
+        out.append(
+            DemoAccount(
+                username,
+                str(role),
+                org.code if org else "",
+                org.name if org else "",
+                created or granted,
+            )
+        )
+    return out

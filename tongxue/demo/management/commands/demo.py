@@ -1,0 +1,177 @@
+"""``tongxue demo``: build the demo school or province and import it, with demo accounts.
+
+DEMO ONLY: the accounts share a password printed on the console. With ``-o FILE`` the
+snapshot is written as JSON instead of imported (nothing is written to the database).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from tongxue.demo.generator import (
+    DEFAULT_AS_OF,
+    DEFAULT_SEED,
+    build_province,
+    build_school,
+)
+
+TABLES = (
+    "organisations",
+    "people",
+    "positions",
+    "meetings",
+    "delegates",
+    "reviews",
+    "justifications",
+)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("--as-of must be a date like 2026-11-01")) from None
+
+
+def build(scale: str, *, seed: int, as_of: date) -> dict[str, Any]:
+    return (build_school if scale == "school" else build_province)(
+        seed=seed, as_of=as_of
+    )
+
+
+def load_demo(
+    command: BaseCommand,
+    *,
+    scale: str,
+    seed: int = DEFAULT_SEED,
+    as_of: date = DEFAULT_AS_OF,
+) -> list[Any]:
+    """Build, import and create the accounts; print progress on the command's stdout."""
+    from tongxue.demo.accounts import ensure_demo_accounts
+    from tongxue.snapshots.errors import SnapshotInvalid, describe
+    from tongxue.snapshots.services import import_tables
+
+    out = command.stdout
+    started = time.perf_counter()
+    tables = build(scale, seed=seed, as_of=as_of)
+    built = time.perf_counter()
+    out.write(
+        _(
+            "Built the demo {scale} (seed {seed}, as of {as_of}) in {seconds:.1f} s: {counts}."
+        ).format(
+            scale=scale,
+            seed=seed,
+            as_of=as_of.isoformat(),
+            seconds=built - started,
+            counts=", ".join(f"{len(tables[t]):,} {t}" for t in TABLES),
+        )
+    )
+    try:
+        result = import_tables(tables, actor=None)
+    except SnapshotInvalid as exc:
+        for error in exc.errors[:20]:
+            command.stderr.write(describe(error))
+        raise CommandError(
+            _("The demo data did not import: {count} problem(s).").format(
+                count=len(exc.errors)
+            )
+        ) from exc
+    imported = time.perf_counter()
+    out.write(
+        _("Imported in one transaction in {seconds:.1f} s: {result}").format(
+            seconds=imported - built,
+            result=_(
+                "{created:,} rows created, {updated:,} updated, {unchanged:,} unchanged"
+            ).format(
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            ),
+        )
+    )
+    accounts = ensure_demo_accounts(scale=scale)
+    out.write(_("Total {seconds:.1f} s.").format(seconds=time.perf_counter() - started))
+    return accounts
+
+
+def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:
+    from tongxue.demo.accounts import DEMO_PASSWORD
+
+    out = command.stdout
+    out.write(
+        command.style.WARNING(
+            _(
+                "DEMO ONLY — these accounts share a published password; never use them in production."
+            )
+        )
+    )
+    for a in accounts:
+        where = (
+            f"{a.organisation_name} ({a.organisation})"
+            if a.organisation
+            else _("everything")
+        )
+        new = _(" [created]") if a.created else ""
+        out.write(f"  {a.username:<12} {DEMO_PASSWORD}  {a.role:<17} {where}{new}")
+
+
+class Command(BaseCommand):
+    help = _(
+        "Build the demo school or province (invented data) and import it, with demo accounts."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=("school", "province"),
+            default="school",
+            help=_("a university (about 20,000 students) or a province"),
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=_("random seed: the same seed gives the same data"),
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_date,
+            default=DEFAULT_AS_OF,
+            help=_("reference date of the data (YYYY-MM-DD)"),
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            default=None,
+            help=_("write the snapshot JSON to this file instead of importing"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale, seed, as_of = options["scale"], options["seed"], options["as_of"]
+        if options["output"] is not None:
+            started = time.perf_counter()
+            tables = build(scale, seed=seed, as_of=as_of)
+            path: Path = options["output"]
+            with path.open("w", encoding="utf-8") as fh:
+                json.dump(tables, fh, ensure_ascii=False)
+            self.stdout.write(
+                _(
+                    "Wrote the demo {scale} to {path} in {seconds:.1f} s: {counts}."
+                ).format(
+                    scale=scale,
+                    path=path,
+                    seconds=time.perf_counter() - started,
+                    counts=", ".join(f"{len(tables[t]):,} {t}" for t in TABLES),
+                )
+            )
+            return
+        accounts = load_demo(self, scale=scale, seed=seed, as_of=as_of)
+        print_accounts(self, accounts)
