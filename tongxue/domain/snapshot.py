@@ -1,0 +1,762 @@
+"""Snapshots: a whole organisation tree as plain tables, parsed into the domain (ORG-1).
+
+A snapshot is a mapping of table name to rows (JSON objects, or spreadsheet rows under a
+header). :func:`parse_tables` checks every cell — types, allowed values, required
+fields, duplicate keys, references, cycles in the parent chain, negative numbers,
+dates — and reports *every* problem at once as a :class:`SnapshotError` naming the
+table, the row and the field. :func:`registry_to_tables` is its inverse, used by export.
+
+The format is documented in ``docs/snapshot.md`` and described by
+``tongxue/snapshots/schema.json``. References (``parent``, ``department``, ``class``,
+``organisation``, ``person``, ``meeting`` …) may point to rows of the snapshot or, on
+import, to rows already stored (``known_orgs`` / ``known_people`` / ``known_meetings``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tongxue.domain import model as dm
+from tongxue.domain.findings import Message, gettext_noop
+
+FORMAT = "tongxue-snapshot"
+VERSION = 1
+#: Keys of a snapshot document that are not tables.
+HEADER_KEYS = ("format", "version", "default_profile", "root")
+#: A row may carry its own number under this key (the spreadsheet reader sets it).
+ROW_KEY = "__row__"
+#: Table of errors about the document as a whole (format, version, unknown tables).
+DOCUMENT = "snapshot"
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotError:
+    """One problem in a snapshot: where it is and what is wrong (row 0 = the table)."""
+
+    table: str
+    row: int
+    field: str | None
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: str  # "str" | "int" | "bool" | "date" | "enum" (values from ``choices``)
+    required: bool = False
+    max_length: int | None = None
+    choices: type[enum.StrEnum] | None = None
+    ref: str | None = None  # "organisation" | "person" | "meeting"
+
+
+def _c(name: str, type_: str = "str", **kw: Any) -> Column:
+    return Column(name, type_, **kw)
+
+
+#: The tables of a snapshot, in dependency order, with their columns.
+TABLES: dict[str, tuple[Column, ...]] = {
+    "organisations": (
+        _c("code", required=True, max_length=64),
+        _c("name", required=True, max_length=200),
+        _c("name_en", max_length=200),
+        _c("kind", "enum", required=True, choices=dm.OrgKind),
+        _c("parent", max_length=64, ref="organisation"),
+        _c("students_served", "int"),
+        _c("school_type", "enum", choices=dm.SchoolType),
+        _c("county", max_length=100),
+        _c("branch_campuses", "int"),
+        _c("function", "enum", choices=dm.DepartmentFunction),
+        _c("profile", max_length=64),
+    ),
+    "people": (
+        _c("id", required=True, max_length=64),
+        _c("name", required=True, max_length=100),
+        _c("kind", "enum", choices=dm.PersonKind),
+        _c("student_number", max_length=64),
+        _c("gender", "enum", choices=dm.Gender),
+        _c("ethnicity", max_length=32),
+        _c("department", max_length=64, ref="organisation"),
+        _c("grade", "int"),
+        _c("class", max_length=64, ref="organisation"),
+        _c("enrolment", "enum", choices=dm.Enrolment),
+    ),
+    "positions": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("person", required=True, max_length=64, ref="person"),
+        _c("role", "enum", required=True, choices=dm.Role),
+        _c("title", required=True, max_length=100),
+        _c("start", "date", required=True),
+        _c("end", "date"),
+        _c("branch_campus", "bool"),
+        _c("responsible_for_clubs", "bool"),
+        _c("public_contact", max_length=200),
+    ),
+    "meetings": (
+        _c("code", required=True, max_length=64),
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("kind", "enum", required=True, choices=dm.MeetingKind),
+        _c("session", "int"),
+        _c("opened", "date", required=True),
+        _c("work_report", "bool"),
+    ),
+    "delegates": (
+        _c("meeting", required=True, max_length=64, ref="meeting"),
+        _c("person", required=True, max_length=64, ref="person"),
+    ),
+    "reviews": (
+        _c("reviewer", required=True, max_length=64, ref="organisation"),
+        _c("reviewed", required=True, max_length=64, ref="organisation"),
+        _c("held", "date", required=True),
+        _c("assessment_published", "bool"),
+    ),
+    "justifications": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("rule", required=True, max_length=64),
+        _c("reason", required=True),
+        _c("approved_by", required=True, max_length=150),
+        _c("approved_on", "date", required=True),
+    ),
+}
+
+#: The columns that identify a row: re-importing a row with the same key updates it.
+KEYS: dict[str, tuple[str, ...]] = {
+    "organisations": ("code",),
+    "people": ("id",),
+    "positions": ("organisation", "person", "role", "start"),
+    "meetings": ("code",),
+    "delegates": ("meeting", "person"),
+    "reviews": ("reviewer", "reviewed", "held"),
+    "justifications": ("organisation", "rule"),
+}
+
+#: Small-integer columns and their upper bound (the database's PositiveSmallIntegerField).
+_SMALL_INTS = {"branch_campuses", "grade", "session"}
+_SMALL_MAX = 32767
+_INT_MAX = 2147483647
+
+_MSG_REQUIRED = gettext_noop("This field is required.")
+_MSG_TEXT = gettext_noop("Expected text, got “{value}”.")
+_MSG_TOO_LONG = gettext_noop("Text longer than {limit} characters.")
+_MSG_INT = gettext_noop("Expected a whole number, got “{value}”.")
+_MSG_NEGATIVE = gettext_noop("The number {value} must not be negative.")
+_MSG_TOO_BIG = gettext_noop("The number {value} is larger than {limit}.")
+_MSG_BOOL = gettext_noop("Expected yes or no (true/false, 是/否, 1/0), got “{value}”.")
+_MSG_DATE = gettext_noop("Expected a date as YYYY-MM-DD, got “{value}”.")
+_MSG_CHOICE = gettext_noop("“{value}” is not one of the allowed values: {allowed}.")
+_MSG_SLASH = gettext_noop("A code cannot contain “/”: “{value}”.")
+_MSG_UNKNOWN_FIELD = gettext_noop("Unknown field “{value}”.")
+_MSG_NOT_ROW = gettext_noop("A row must be an object of field names and values.")
+_MSG_NOT_TABLE = gettext_noop("A table must be a list of rows.")
+_MSG_UNKNOWN_TABLE = gettext_noop("Unknown table “{value}”.")
+_MSG_FORMAT = gettext_noop("This is not a Tongxue snapshot: format is “{value}”.")
+_MSG_VERSION = gettext_noop(
+    "Unsupported snapshot version “{value}”; this version reads {supported}."
+)
+_MSG_DUPLICATE = gettext_noop("Duplicate row: the same {key} as row {other}.")
+_MSG_UNKNOWN_ORG = gettext_noop("Unknown organisation code “{value}”.")
+_MSG_UNKNOWN_PERSON = gettext_noop("Unknown person id “{value}”.")
+_MSG_UNKNOWN_MEETING = gettext_noop("Unknown meeting code “{value}”.")
+_MSG_CYCLE = gettext_noop(
+    "The parent chain of “{value}” loops back on itself: {chain}."
+)
+_MSG_OWN_PARENT = gettext_noop("An organisation cannot be its own parent.")
+_MSG_END_BEFORE_START = gettext_noop(
+    "The end date {end} is before the start date {start}."
+)
+_MSG_SAME_ORG = gettext_noop("An organisation cannot review itself.")
+
+_UNKNOWN_REF = {
+    "organisation": _MSG_UNKNOWN_ORG,
+    "person": _MSG_UNKNOWN_PERSON,
+    "meeting": _MSG_UNKNOWN_MEETING,
+}
+
+_TRUE = {"true", "yes", "y", "1", "是", "对", "√"}
+_FALSE = {"false", "no", "n", "0", "否", "不", "×"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def to_bool(value: Any) -> bool | None:
+    """Return the truth value of a cell (bool, 1/0, true/false, 是/否), or None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, float) and value in (0.0, 1.0):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return None
+
+
+def to_date(value: Any) -> date | None:
+    """Return the date of a cell (a date or an ISO ``YYYY-MM-DD`` text), or None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Parser:
+    def __init__(self, row_offset: int) -> None:
+        self.errors: list[SnapshotError] = []
+        self.row_offset = row_offset
+
+    def error(
+        self, table: str, row: int, fld: str | None, text: str, **params: Any
+    ) -> None:
+        self.errors.append(SnapshotError(table, row, fld, Message(text, params)))
+
+    def cell(self, table: str, row: int, col: Column, raw: Any) -> tuple[bool, Any]:
+        """Convert one cell; return (ok, value). Blank optional cells give (True, None)."""
+        if _blank(raw):
+            if col.required:
+                self.error(table, row, col.name, _MSG_REQUIRED)
+                return False, None
+            return True, None
+        if col.kind in ("str", "enum"):
+            if not isinstance(raw, str):
+                self.error(table, row, col.name, _MSG_TEXT, value=_show(raw))
+                return False, None
+            text = raw.strip()
+            if col.choices is not None:
+                allowed = [c.value for c in col.choices]
+                if text not in allowed:
+                    self.error(
+                        table,
+                        row,
+                        col.name,
+                        _MSG_CHOICE,
+                        value=_show(text),
+                        allowed=", ".join(allowed),
+                    )
+                    return False, None
+                return True, col.choices(text)
+            if col.max_length is not None and len(text) > col.max_length:
+                self.error(table, row, col.name, _MSG_TOO_LONG, limit=col.max_length)
+                return False, None
+            return True, text
+        if col.kind == "int":
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                self.error(table, row, col.name, _MSG_INT, value=_show(raw))
+                return False, None
+            if raw < 0:
+                self.error(table, row, col.name, _MSG_NEGATIVE, value=raw)
+                return False, None
+            limit = _SMALL_MAX if col.name in _SMALL_INTS else _INT_MAX
+            if raw > limit:
+                self.error(table, row, col.name, _MSG_TOO_BIG, value=raw, limit=limit)
+                return False, None
+            return True, raw
+        if col.kind == "bool":
+            if not isinstance(raw, bool):
+                self.error(table, row, col.name, _MSG_BOOL, value=_show(raw))
+                return False, None
+            return True, raw
+        # date
+        day = to_date(raw) if not isinstance(raw, (int, float)) else None
+        if day is None:
+            self.error(table, row, col.name, _MSG_DATE, value=_show(raw))
+            return False, None
+        return True, day
+
+    def rows(self, table: str, raw_rows: Any) -> list[tuple[int, dict[str, Any]]]:
+        """Convert a table's rows; return (row number, values) of the rows that parse."""
+        out: list[tuple[int, dict[str, Any]]] = []
+        if raw_rows is None:
+            return out
+        if isinstance(raw_rows, (str, bytes, Mapping)) or not isinstance(
+            raw_rows, Sequence
+        ):
+            self.error(table, 0, None, _MSG_NOT_TABLE)
+            return out
+        columns = TABLES[table]
+        names = {c.name for c in columns}
+        names.add(ROW_KEY)
+        fast = [
+            (c, {m.value: m for m in c.choices} if c.choices is not None else None)
+            for c in columns
+        ]
+        slash = KEYS[table][0] if table in ("organisations", "meetings") else None
+        for index, raw in enumerate(raw_rows):
+            if not isinstance(raw, Mapping):
+                self.error(table, index + self.row_offset, None, _MSG_NOT_ROW)
+                continue
+            number = raw.get(ROW_KEY, index + self.row_offset)
+            ok = True
+            for key in raw.keys() - names:
+                self.error(table, number, None, _MSG_UNKNOWN_FIELD, value=_show(key))
+                ok = False
+            values: dict[str, Any] = {}
+            for col, choices in fast:
+                value = raw.get(col.name)
+                # Fast paths for the common, valid cells; everything else is checked
+                # (and reported) by ``cell``.
+                if value is None and not col.required:
+                    values[col.name] = None
+                    continue
+                if type(value) is str:
+                    text = value.strip()
+                    if text:
+                        if choices is not None:
+                            if text in choices:
+                                values[col.name] = choices[text]
+                                continue
+                        elif col.kind == "str" and len(text) <= (
+                            col.max_length or len(text)
+                        ):
+                            values[col.name] = text
+                            continue
+                elif type(value) is bool and col.kind == "bool":
+                    values[col.name] = value
+                    continue
+                good, value = self.cell(table, number, col, value)
+                ok = ok and good
+                values[col.name] = value
+            if (
+                slash is not None
+                and isinstance(values[slash], str)
+                and "/" in values[slash]
+            ):
+                self.error(table, number, slash, _MSG_SLASH, value=_show(values[slash]))
+                ok = False
+            if ok:
+                out.append((number, values))
+        return out
+
+    def unique(
+        self, table: str, rows: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, dict[str, Any]]]:
+        key_cols = KEYS[table]
+        seen: dict[tuple[Any, ...], int] = {}
+        out = []
+        for number, values in rows:
+            key = tuple(values[k] for k in key_cols)
+            if key in seen:
+                self.error(
+                    table,
+                    number,
+                    key_cols[0] if len(key_cols) == 1 else None,
+                    _MSG_DUPLICATE,
+                    key=" + ".join(key_cols),
+                    other=seen[key],
+                )
+                continue
+            seen[key] = number
+            out.append((number, values))
+        return out
+
+    def refs(
+        self,
+        table: str,
+        rows: list[tuple[int, dict[str, Any]]],
+        known: Mapping[str, Callable[[str], bool]],
+    ) -> list[tuple[int, dict[str, Any]]]:
+        out = []
+        for number, values in rows:
+            ok = True
+            for col in TABLES[table]:
+                value = values[col.name]
+                if (
+                    col.ref is not None
+                    and value is not None
+                    and not known[col.ref](value)
+                ):
+                    self.error(
+                        table, number, col.name, _UNKNOWN_REF[col.ref], value=value
+                    )
+                    ok = False
+            if ok:
+                out.append((number, values))
+        return out
+
+
+@dataclass(frozen=True)
+class Snapshot(dm.Registry):
+    """A parsed snapshot: a registry plus every delegate row and the exported root.
+
+    ``delegates`` holds (meeting code, person id) for all delegate rows, including those of
+    meetings that are already stored and not in the file; ``meetings[].delegates`` holds
+    the seats of the meetings in the file.
+    """
+
+    delegates: tuple[tuple[str, str], ...] = ()
+    root: str | None = None
+    rows: Mapping[str, Mapping[tuple[Any, ...], int]] = field(default_factory=dict)
+
+
+def _header(p: _Parser, tables: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    fmt = tables.get("format")
+    if fmt is not None and fmt != FORMAT:
+        p.error(DOCUMENT, 0, "format", _MSG_FORMAT, value=_show(fmt))
+    version = tables.get("version")
+    if version is not None and (isinstance(version, bool) or version != VERSION):
+        p.error(
+            DOCUMENT,
+            0,
+            "version",
+            _MSG_VERSION,
+            value=_show(version),
+            supported=VERSION,
+        )
+    profile = tables.get("default_profile")
+    if profile is not None and not isinstance(profile, str):
+        p.error(DOCUMENT, 0, "default_profile", _MSG_TEXT, value=_show(profile))
+        profile = None
+    root = tables.get("root")
+    if root is not None and not isinstance(root, str):
+        p.error(DOCUMENT, 0, "root", _MSG_TEXT, value=_show(root))
+        root = None
+    for key in tables:
+        if key not in HEADER_KEYS and key not in TABLES:
+            p.error(DOCUMENT, 0, None, _MSG_UNKNOWN_TABLE, value=_show(key))
+    return (profile or None), (root or None)
+
+
+def _cycles(p: _Parser, orgs: list[tuple[int, dict[str, Any]]]) -> set[str]:
+    """Report each cycle in the parent chain once; return the codes on a cycle."""
+    parent = {v["code"]: v["parent"] for _, v in orgs}
+    row_of = {v["code"]: n for n, v in orgs}
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
+    bad: set[str] = set()
+    for start in parent:
+        walk: list[str] = []
+        code: str | None = start
+        while code is not None and code in parent and state.get(code) is None:
+            state[code] = 1
+            walk.append(code)
+            code = parent[code]
+        if code is not None and state.get(code) == 1:
+            loop = walk[walk.index(code) :]
+            if len(loop) == 1:
+                p.error("organisations", row_of[code], "parent", _MSG_OWN_PARENT)
+            else:
+                first = min(loop, key=lambda c: row_of[c])
+                chain = " → ".join([*loop, code])
+                p.error(
+                    "organisations",
+                    row_of[first],
+                    "parent",
+                    _MSG_CYCLE,
+                    value=first,
+                    chain=chain,
+                )
+            bad.update(loop)
+        for c in walk:
+            state[c] = 2
+    return bad
+
+
+def parse_tables(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    known_orgs: Collection[str] = (),
+    known_people: Collection[str] = (),
+    known_meetings: Collection[str] = (),
+    row_offset: int = 1,
+) -> tuple[Snapshot, list[SnapshotError]]:
+    """Parse a snapshot's tables into a registry and report every problem (ORG-1).
+
+    ``tables`` maps table names to lists of rows; it may also hold the header keys
+    (``format``, ``version``, ``default_profile``, ``root``). Row numbers in errors are
+    ``index + row_offset`` unless a row carries its own under :data:`ROW_KEY`. The
+    registry holds the rows that parsed; it is only meaningful when there are no errors.
+    """
+    p = _Parser(row_offset)
+    default_profile, root = _header(p, tables)
+    raw: dict[str, list[tuple[int, dict[str, Any]]]] = {
+        name: p.unique(name, p.rows(name, tables.get(name))) for name in TABLES
+    }
+    org_codes = {v["code"] for _, v in raw["organisations"]}
+    person_ids = {v["id"] for _, v in raw["people"]}
+    meeting_codes = {v["code"] for _, v in raw["meetings"]}
+    # A row that failed to parse still defines its key, so that its references do not
+    # add a second, misleading error: collect the keys of every row given.
+    for name, bucket in (
+        ("organisations", org_codes),
+        ("people", person_ids),
+        ("meetings", meeting_codes),
+    ):
+        key = KEYS[name][0]
+        rows = tables.get(name)
+        if isinstance(rows, Sequence) and not isinstance(rows, (str, bytes)):
+            for row in rows:
+                if isinstance(row, Mapping) and isinstance(row.get(key), str):
+                    bucket.add(row[key].strip())
+    known: dict[str, Callable[[str], bool]] = {
+        "organisation": lambda c: c in org_codes or c in known_orgs,
+        "person": lambda c: c in person_ids or c in known_people,
+        "meeting": lambda c: c in meeting_codes or c in known_meetings,
+    }
+    checked = {name: p.refs(name, rows, known) for name, rows in raw.items()}
+    _cycles(p, raw["organisations"])
+    for number, v in checked["positions"]:
+        if v["end"] is not None and v["end"] < v["start"]:
+            p.error(
+                "positions",
+                number,
+                "end",
+                _MSG_END_BEFORE_START,
+                end=v["end"].isoformat(),
+                start=v["start"].isoformat(),
+            )
+    for number, v in checked["reviews"]:
+        if v["reviewer"] == v["reviewed"]:
+            p.error("reviews", number, "reviewed", _MSG_SAME_ORG)
+
+    seats: dict[str, list[str]] = defaultdict(list)
+    for _, v in checked["delegates"]:
+        seats[v["meeting"]].append(v["person"])
+    rows_index = {
+        name: {tuple(v[k] for k in KEYS[name]): n for n, v in rows}
+        for name, rows in raw.items()
+    }
+    snapshot = Snapshot(
+        organisations=tuple(
+            dm.Organisation(
+                code=v["code"],
+                name=v["name"],
+                name_en=v["name_en"] or "",
+                kind=v["kind"],
+                parent=v["parent"],
+                students_served=v["students_served"],
+                school_type=v["school_type"],
+                county=v["county"],
+                branch_campuses=v["branch_campuses"] or 0,
+                function=v["function"],
+                profile=v["profile"],
+            )
+            for _, v in checked["organisations"]
+        ),
+        people=tuple(
+            dm.Person(
+                id=v["id"],
+                name=v["name"],
+                kind=v["kind"] or dm.PersonKind.STUDENT,
+                student_number=v["student_number"] or "",
+                gender=v["gender"],
+                ethnicity=v["ethnicity"] or "",
+                department=v["department"],
+                grade=v["grade"],
+                class_code=v["class"],
+                enrolment=v["enrolment"] or dm.Enrolment.ENROLLED,
+            )
+            for _, v in checked["people"]
+        ),
+        positions=tuple(
+            dm.Position(
+                organisation=v["organisation"],
+                person=v["person"],
+                role=v["role"],
+                title=v["title"],
+                start=v["start"],
+                end=v["end"],
+                branch_campus=bool(v["branch_campus"]),
+                responsible_for_clubs=bool(v["responsible_for_clubs"]),
+                public_contact=v["public_contact"] or "",
+            )
+            for _, v in checked["positions"]
+        ),
+        meetings=tuple(
+            dm.Meeting(
+                code=v["code"],
+                organisation=v["organisation"],
+                kind=v["kind"],
+                opened=v["opened"],
+                session=v["session"],
+                work_report=bool(v["work_report"]),
+                delegates=tuple(sorted(seats.get(v["code"], ()))),
+            )
+            for _, v in checked["meetings"]
+        ),
+        reviews=tuple(
+            dm.Review(
+                v["reviewer"], v["reviewed"], v["held"], bool(v["assessment_published"])
+            )
+            for _, v in checked["reviews"]
+        ),
+        justifications=tuple(
+            dm.Justification(
+                v["organisation"],
+                v["rule"],
+                v["reason"],
+                v["approved_by"],
+                v["approved_on"],
+            )
+            for _, v in checked["justifications"]
+        ),
+        default_profile=default_profile or dm.Registry.default_profile,
+        delegates=tuple((v["meeting"], v["person"]) for _, v in checked["delegates"]),
+        root=root,
+        rows=rows_index,
+    )
+    return snapshot, p.errors
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _tree_order(registry: dm.Registry, root: str | None) -> list[dm.Organisation]:
+    """Organisations depth first, parents before children, siblings by code."""
+    if root is not None:
+        tops = [registry.org[root]] if root in registry.org else []
+    else:
+        tops = sorted(
+            (
+                o
+                for o in registry.organisations
+                if o.parent is None or o.parent not in registry.org
+            ),
+            key=lambda o: o.code,
+        )
+    out: list[dm.Organisation] = []
+    stack = list(reversed(tops))
+    seen: set[str] = set()
+    while stack:
+        org = stack.pop()
+        if org.code in seen:
+            continue
+        seen.add(org.code)
+        out.append(org)
+        stack.extend(
+            sorted(registry.kids(org.code), key=lambda o: o.code, reverse=True)
+        )
+    return out
+
+
+def registry_to_tables(
+    registry: dm.Registry, *, root: str | None = None
+) -> dict[str, Any]:
+    """Return the snapshot document of a registry, in a stable order (inverse of parse).
+
+    With ``root``, only that organisation and its subtree are written (the root keeps its
+    parent's code); positions, meetings, reviews and justifications follow their
+    organisations, and people their positions and seats unless other people are given.
+    """
+    orgs = _tree_order(registry, root)
+    codes = {o.code for o in orgs}
+    positions = sorted(
+        (p for p in registry.positions if p.organisation in codes),
+        key=lambda p: (p.organisation, p.role.value, p.start, p.person),
+    )
+    meetings = sorted(
+        (m for m in registry.meetings if m.organisation in codes), key=lambda m: m.code
+    )
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "default_profile": registry.default_profile,
+    }
+    if root is not None:
+        doc["root"] = root
+    doc["organisations"] = [
+        {
+            "code": o.code,
+            "name": o.name,
+            "name_en": o.name_en,
+            "kind": o.kind.value,
+            "parent": o.parent,
+            "students_served": o.students_served,
+            "school_type": o.school_type.value if o.school_type else None,
+            "county": o.county,
+            "branch_campuses": o.branch_campuses,
+            "function": o.function.value if o.function else None,
+            "profile": o.profile,
+        }
+        for o in orgs
+    ]
+    doc["people"] = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind.value,
+            "student_number": p.student_number,
+            "gender": p.gender.value if p.gender else None,
+            "ethnicity": p.ethnicity,
+            "department": p.department,
+            "grade": p.grade,
+            "class": p.class_code,
+            "enrolment": p.enrolment.value,
+        }
+        for p in sorted(registry.people, key=lambda p: p.id)
+    ]
+    doc["positions"] = [
+        {
+            "organisation": p.organisation,
+            "person": p.person,
+            "role": p.role.value,
+            "title": p.title,
+            "start": p.start.isoformat(),
+            "end": _iso(p.end),
+            "branch_campus": p.branch_campus,
+            "responsible_for_clubs": p.responsible_for_clubs,
+            "public_contact": p.public_contact,
+        }
+        for p in positions
+    ]
+    doc["meetings"] = [
+        {
+            "code": m.code,
+            "organisation": m.organisation,
+            "kind": m.kind.value,
+            "session": m.session,
+            "opened": m.opened.isoformat(),
+            "work_report": m.work_report,
+        }
+        for m in meetings
+    ]
+    doc["delegates"] = [
+        {"meeting": m.code, "person": person}
+        for m in meetings
+        for person in sorted(m.delegates)
+    ]
+    doc["reviews"] = [
+        {
+            "reviewer": r.reviewer,
+            "reviewed": r.reviewed,
+            "held": r.held.isoformat(),
+            "assessment_published": r.assessment_published,
+        }
+        for r in sorted(
+            registry.reviews, key=lambda r: (r.reviewer, r.reviewed, r.held)
+        )
+        if r.reviewer in codes
+    ]
+    doc["justifications"] = [
+        {
+            "organisation": j.organisation,
+            "rule": j.rule,
+            "reason": j.reason,
+            "approved_by": j.approved_by,
+            "approved_on": j.approved_on.isoformat(),
+        }
+        for j in sorted(registry.justifications, key=lambda j: (j.organisation, j.rule))
+        if j.organisation in codes
+    ]
+    return doc

@@ -1,0 +1,741 @@
+"""Import a snapshot: all or nothing, idempotent, in bulk (ORG-1).
+
+:func:`import_tables` parses a snapshot document with
+:func:`tongxue.domain.snapshot.parse_tables`, then upserts every table inside one
+transaction, keyed by the stable identifiers of ``docs/snapshot.md``: organisation
+code, person id, position (organisation, person, role, start), meeting code, delegate
+(meeting, person), review (reviewer, reviewed, held) and justification (organisation,
+rule). A row whose values equal the stored ones is left alone, so importing the same
+file twice changes nothing. Any problem — in any row — raises :class:`SnapshotInvalid`
+with every problem found, and nothing is written.
+
+Lookups are done in bulk (one query per table and per chunk of keys), writes with
+``bulk_create`` / ``bulk_update``: the number of queries does not grow with the rows
+until a chunk fills up.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from tongxue.compliance.models import Justification
+from tongxue.congresses.models import Delegate, Meeting
+from tongxue.core import auditlog
+from tongxue.domain.findings import Message, gettext_noop
+from tongxue.domain.snapshot import (
+    DOCUMENT,
+    TABLES,
+    Snapshot,
+    SnapshotError,
+    parse_tables,
+)
+from tongxue.organisations.models import Organisation, Person, Position, Review
+from tongxue.organisations.paths import path_for
+from tongxue.snapshots.errors import SnapshotInvalid
+from tongxue.snapshots.jsonio import read_json
+from tongxue.snapshots.xlsxio import read_xlsx
+
+__all__ = [
+    "ImportResult",
+    "SnapshotInvalid",
+    "TableCounts",
+    "import_file",
+    "import_tables",
+]
+
+#: Keys per ``IN (…)`` lookup: below SQLite's historical limit of 999 parameters.
+CHUNK = 900
+#: Rows per INSERT / UPDATE statement.
+BATCH = 500
+#: Rows per ``executemany`` call when inserting.
+INSERT_BATCH = 5000
+_PATH_MAX = Organisation._meta.get_field("path").max_length or 1000
+
+
+@dataclass
+class TableCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would have done), per table."""
+
+    counts: dict[str, TableCounts] = field(
+        default_factory=lambda: {name: TableCounts() for name in TABLES}
+    )
+    dry_run: bool = False
+    moved: int = 0  # stored organisations below a moved one whose path changed
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {name: c.as_dict() for name, c in self.counts.items()}
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _error(
+    table: str, row: int, fld: str | None, text: str, **params: Any
+) -> SnapshotError:
+    return SnapshotError(table, row, fld, Message(text, params))
+
+
+def _strings(rows: Any, *names: str) -> set[str]:
+    """Return the text values of columns ``names`` in raw rows (before parsing)."""
+    out: set[str] = set()
+    if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
+        return out
+    for row in rows:
+        if isinstance(row, Mapping):
+            for name in names:
+                value = row.get(name)
+                if isinstance(value, str) and value.strip():
+                    out.add(value.strip())
+    return out
+
+
+def _lookup(
+    model: type[models.Model], key: str, keys: Iterable[Any], *fields: str
+) -> list[tuple[Any, ...]]:
+    """Return ``values_list(key, *fields)`` of the rows whose ``key`` is in ``keys``."""
+    out: list[tuple[Any, ...]] = []
+    for chunk in _chunks(sorted(set(keys))):
+        out.extend(
+            model._default_manager.filter(**{f"{key}__in": chunk}).values_list(
+                key, *fields
+            )
+        )
+    return out
+
+
+# Stored columns compared on re-import, per model, in the order of the tuples below.
+ORG_COLS = (
+    "name",
+    "name_en",
+    "kind",
+    "parent_id",
+    "path",
+    "students_served",
+    "school_type",
+    "county",
+    "branch_campuses",
+    "function",
+    "profile",
+)
+PERSON_COLS = (
+    "name",
+    "kind",
+    "student_number",
+    "gender",
+    "ethnicity",
+    "department_id",
+    "grade",
+    "class_unit_id",
+    "enrolment",
+)
+POSITION_COLS = (
+    "title",
+    "end",
+    "branch_campus",
+    "responsible_for_clubs",
+    "public_contact",
+)
+MEETING_COLS = ("organisation_id", "kind", "session", "opened", "work_report")
+REVIEW_COLS = ("assessment_published",)
+JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on")
+
+
+def _insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows (attname → value) with ``executemany``: far cheaper than building
+    model instances for a province, and the same statement on SQLite and PostgreSQL."""
+    if not rows:
+        return
+    meta = model._meta
+    names = list(rows[0])
+    fields = [meta.get_field(name) for name in names]
+    ops = connection.ops
+    adapt: list[Any] = []
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            adapt.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, models.DateField):
+            adapt.append(ops.adapt_datefield_value)
+        else:
+            adapt.append(None)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        ops.quote_name(meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = [
+        tuple(
+            row[n] if a is None or row[n] is None else a(row[n])
+            for n, a in zip(names, adapt, strict=True)
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), INSERT_BATCH):
+            cursor.executemany(sql, params[start : start + INSERT_BATCH])
+
+
+class _Upsert:
+    """Compare wanted rows with stored ones; create the new, update the changed."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        cols: Sequence[str],
+        counts: TableCounts,
+        *,
+        stamps: Sequence[str] = (),
+        created_stamps: Sequence[str] = (),
+    ) -> None:
+        self.model, self.cols, self.counts = model, tuple(cols), counts
+        self.stamps, self.created_stamps = tuple(stamps), tuple(created_stamps)
+        self.create: list[dict[str, Any]] = []
+        self.update: list[models.Model] = []
+
+    def add(
+        self,
+        stored: tuple[Any, tuple[Any, ...]] | None,
+        ident: Mapping[str, Any],
+        values: Mapping[str, Any],
+    ) -> None:
+        if stored is None:
+            self.create.append({**ident, **values})
+            self.counts.created += 1
+        elif stored[1] == tuple(values[c] for c in self.cols):
+            self.counts.unchanged += 1
+        else:
+            self.update.append(self.model(pk=stored[0], **values))
+            self.counts.updated += 1
+
+    def save(self) -> None:
+        now = timezone.now()
+        if self.create:
+            for row in self.create:
+                for stamp in (*self.stamps, *self.created_stamps):
+                    row[stamp] = now
+            _insert(self.model, self.create)
+        if self.update:
+            for obj in self.update:
+                for stamp in self.stamps:
+                    setattr(obj, stamp, now)
+            self.model._default_manager.bulk_update(
+                self.update, [*self.cols, *self.stamps], batch_size=BATCH
+            )
+
+
+_ORG_STAMPS: dict[str, Any] = {
+    "stamps": ("updated_at",),
+    "created_stamps": ("created_at",),
+}
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else str(value)
+
+
+def _paths(
+    snap: Snapshot, stored_path: Mapping[str, str], errors: list[SnapshotError]
+) -> dict[str, str]:
+    """Return the new path of every organisation in the file and of stored parents.
+
+    A stored organisation keeps its parent, so its new path is the new path of its
+    nearest ancestor in the file followed by the rest of its old path. A parent chain
+    that runs through stored rows back into the file is a cycle and reported.
+    """
+    parent = {o.code: o.parent for o in snap.organisations}
+    row_of = snap.rows.get("organisations", {})
+    memo: dict[str, str] = {}
+
+    def step(code: str) -> tuple[str | None, list[str]]:
+        """Return (the code whose path this one extends, the segments appended)."""
+        if code in parent:
+            return parent[code], [code]
+        segments = [c for c in stored_path.get(code, f"/{code}/").split("/") if c]
+        for index in range(len(segments) - 2, -1, -1):
+            if segments[index] in parent:
+                return segments[index], segments[index + 1 :]
+        return None, segments
+
+    for start in [*parent, *stored_path]:
+        chain: list[tuple[str, list[str]]] = []
+        seen: set[str] = set()
+        code: str | None = start
+        base = "/"
+        while code is not None and code not in memo:
+            if code in seen:
+                culprit = next((c for c in seen if c in parent), start)
+                errors.append(
+                    _error(
+                        "organisations",
+                        row_of.get((culprit,), 0),
+                        "parent",
+                        gettext_noop(
+                            "The parent chain of “{value}” loops back on itself "
+                            "through stored organisations."
+                        ),
+                        value=culprit,
+                    )
+                )
+                return memo
+            seen.add(code)
+            above, segments = step(code)
+            chain.append((code, segments))
+            code = above
+        if code is not None:
+            base = memo[code]
+        for item, segments in reversed(chain):
+            for segment in segments:
+                base = path_for(base, segment)
+            memo[item] = base
+    for code in parent:
+        if len(memo.get(code, "")) > _PATH_MAX:
+            errors.append(
+                _error(
+                    "organisations",
+                    row_of.get((code,), 0),
+                    "parent",
+                    gettext_noop("The organisation is nested too deeply."),
+                )
+            )
+    return memo
+
+
+def _check_profiles(snap: Snapshot, errors: list[SnapshotError]) -> None:
+    from tongxue.domain.profiles import get_profile
+
+    rows = snap.rows.get("organisations", {})
+    checked: dict[str, bool] = {}
+    for org in snap.organisations:
+        if not org.profile:
+            continue
+        if org.profile not in checked:
+            try:
+                get_profile(org.profile)
+                checked[org.profile] = True
+            except Exception:
+                checked[org.profile] = False
+        if not checked[org.profile]:
+            errors.append(
+                _error(
+                    "organisations",
+                    rows.get((org.code,), 0),
+                    "profile",
+                    gettext_noop("Unknown profile “{value}”."),
+                    value=org.profile,
+                )
+            )
+
+
+def import_tables(
+    tables: Mapping[str, Any],
+    *,
+    actor: auditlog.Actor = None,
+    dry_run: bool = False,
+    workbook: bool = False,
+    row_offset: int = 1,
+) -> ImportResult:
+    """Import a snapshot document in one transaction; raise SnapshotInvalid on any error.
+
+    ORG-1: organisations keep their materialised path (a moved organisation moves its
+    stored descendants too). With ``dry_run`` everything is checked and counted, then
+    rolled back. One audit event ``snapshot.import`` records the counts.
+    """
+    result = ImportResult(dry_run=dry_run)
+    with transaction.atomic():
+        _import(tables, result, actor=actor, workbook=workbook, row_offset=row_offset)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _import(
+    tables: Mapping[str, Any],
+    result: ImportResult,
+    *,
+    actor: auditlog.Actor,
+    workbook: bool,
+    row_offset: int,
+) -> None:
+    org_refs = (
+        _strings(tables.get("organisations"), "code", "parent")
+        | _strings(tables.get("people"), "department", "class")
+        | _strings(tables.get("positions"), "organisation")
+        | _strings(tables.get("meetings"), "organisation")
+        | _strings(tables.get("reviews"), "reviewer", "reviewed")
+        | _strings(tables.get("justifications"), "organisation")
+    )
+    person_refs = (
+        _strings(tables.get("people"), "id")
+        | _strings(tables.get("positions"), "person")
+        | _strings(tables.get("delegates"), "person")
+    )
+    meeting_refs = _strings(tables.get("meetings"), "code") | _strings(
+        tables.get("delegates"), "meeting"
+    )
+
+    orgs = {
+        row[0]: (row[1], row[2:])
+        for row in _lookup(Organisation, "code", org_refs, "pk", *ORG_COLS)
+    }
+    people = {
+        row[0]: (row[1], row[2:])
+        for row in _lookup(Person, "ident", person_refs, "pk", *PERSON_COLS)
+    }
+    meetings = {
+        row[0]: (row[1], row[2:])
+        for row in _lookup(Meeting, "code", meeting_refs, "pk", *MEETING_COLS)
+    }
+
+    snap, errors = parse_tables(
+        tables,
+        known_orgs=orgs.keys(),
+        known_people=people.keys(),
+        known_meetings=meetings.keys(),
+        row_offset=row_offset,
+    )
+    _check_profiles(snap, errors)
+    stored_path = {
+        code: stored[1][ORG_COLS.index("path")] for code, stored in orgs.items()
+    }
+    paths = _paths(snap, stored_path, errors) if not errors else {}
+    if errors:
+        raise SnapshotInvalid(errors, workbook=workbook)
+
+    counts = result.counts
+    # Organisations: new ones level by level (a parent's id is known before its
+    # children are inserted), then the changed stored ones in bulk.
+    pk_of = {code: stored[0] for code, stored in orgs.items()}
+
+    def org_values(org: Any) -> dict[str, Any]:
+        return {
+            "name": org.name,
+            "name_en": org.name_en,
+            "kind": org.kind.value,
+            "parent_id": pk_of[org.parent] if org.parent else None,
+            "path": paths[org.code],
+            "students_served": org.students_served,
+            "school_type": _blank(org.school_type),
+            "county": _blank(org.county),
+            "branch_campuses": org.branch_campuses,
+            "function": _blank(org.function),
+            "profile": _blank(org.profile),
+        }
+
+    levels: dict[int, list[Any]] = {}
+    for org in snap.organisations:
+        if org.code not in orgs:
+            levels.setdefault(paths[org.code].count("/"), []).append(org)
+    for depth in sorted(levels):
+        upsert = _Upsert(Organisation, ORG_COLS, counts["organisations"], **_ORG_STAMPS)
+        for org in levels[depth]:
+            upsert.add(None, {"code": org.code}, org_values(org))
+        upsert.save()
+        pk_of.update(
+            _lookup(Organisation, "code", [o.code for o in levels[depth]], "pk")
+        )
+    upsert = _Upsert(Organisation, ORG_COLS, counts["organisations"], **_ORG_STAMPS)
+    for org in snap.organisations:
+        if org.code in orgs:
+            upsert.add(orgs[org.code], {"code": org.code}, org_values(org))
+    upsert.save()
+    result.moved = _move_descendants(snap, orgs, paths)
+
+    # People.
+    upsert = _Upsert(Person, PERSON_COLS, counts["people"])
+    for person in snap.people:
+        upsert.add(
+            people.get(person.id),
+            {"ident": person.id},
+            {
+                "name": person.name,
+                "kind": person.kind.value,
+                "student_number": person.student_number,
+                "gender": _blank(person.gender),
+                "ethnicity": person.ethnicity,
+                "department_id": pk_of[person.department]
+                if person.department
+                else None,
+                "grade": person.grade,
+                "class_unit_id": pk_of[person.class_code]
+                if person.class_code
+                else None,
+                "enrolment": person.enrolment.value,
+            },
+        )
+    person_pk = {ident: stored[0] for ident, stored in people.items()}
+    upsert.save()
+    person_pk.update(
+        _lookup(Person, "ident", [r["ident"] for r in upsert.create], "pk")
+    )
+
+    # Positions, keyed by (organisation, person, role, start).
+    wanted_orgs = {pk_of[p.organisation] for p in snap.positions}
+    stored_positions = {
+        (row[0], row[2], row[3], row[4]): (row[1], row[5:])
+        for row in _lookup(
+            Position,
+            "organisation_id",
+            wanted_orgs,
+            "pk",
+            "person_id",
+            "role",
+            "start",
+            *POSITION_COLS,
+        )
+    }
+    upsert = _Upsert(Position, POSITION_COLS, counts["positions"])
+    for pos in snap.positions:
+        key = (
+            pk_of[pos.organisation],
+            person_pk[pos.person],
+            pos.role.value,
+            pos.start,
+        )
+        upsert.add(
+            stored_positions.get(key),
+            {
+                "organisation_id": key[0],
+                "person_id": key[1],
+                "role": key[2],
+                "start": key[3],
+            },
+            {
+                "title": pos.title,
+                "end": pos.end,
+                "branch_campus": pos.branch_campus,
+                "responsible_for_clubs": pos.responsible_for_clubs,
+                "public_contact": pos.public_contact,
+            },
+        )
+    upsert.save()
+
+    # Meetings, then delegates.
+    upsert = _Upsert(Meeting, MEETING_COLS, counts["meetings"])
+    for meeting in snap.meetings:
+        upsert.add(
+            meetings.get(meeting.code),
+            {"code": meeting.code},
+            {
+                "organisation_id": pk_of[meeting.organisation],
+                "kind": meeting.kind.value,
+                "session": meeting.session,
+                "opened": meeting.opened,
+                "work_report": meeting.work_report,
+            },
+        )
+    meeting_pk = {code: stored[0] for code, stored in meetings.items()}
+    upsert.save()
+    meeting_pk.update(
+        _lookup(Meeting, "code", [r["code"] for r in upsert.create], "pk")
+    )
+    seats = {
+        (row[0], row[1])
+        for row in _lookup(
+            Delegate,
+            "meeting_id",
+            {meeting_pk[m] for m, _ in snap.delegates},
+            "person_id",
+        )
+    }
+    upsert = _Upsert(Delegate, (), counts["delegates"])
+    for code, ident in snap.delegates:
+        key = (meeting_pk[code], person_pk[ident])
+        upsert.add(
+            (None, ()) if key in seats else None,
+            {"meeting_id": key[0], "person_id": key[1]},
+            {},
+        )
+    upsert.save()
+
+    # Reviews and justifications.
+    stored_reviews = {
+        (row[0], row[2], row[3]): (row[1], row[4:])
+        for row in _lookup(
+            Review,
+            "reviewer_id",
+            {pk_of[r.reviewer] for r in snap.reviews},
+            "pk",
+            "reviewed_id",
+            "held",
+            *REVIEW_COLS,
+        )
+    }
+    upsert = _Upsert(Review, REVIEW_COLS, counts["reviews"])
+    for review in snap.reviews:
+        key = (pk_of[review.reviewer], pk_of[review.reviewed], review.held)
+        upsert.add(
+            stored_reviews.get(key),
+            {"reviewer_id": key[0], "reviewed_id": key[1], "held": key[2]},
+            {"assessment_published": review.assessment_published},
+        )
+    upsert.save()
+    stored_justifications = {
+        (row[0], row[2]): (row[1], row[3:])
+        for row in _lookup(
+            Justification,
+            "organisation_id",
+            {pk_of[j.organisation] for j in snap.justifications},
+            "pk",
+            "rule",
+            *JUSTIFICATION_COLS,
+        )
+    }
+    recorder = (
+        actor
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
+    upsert = _Upsert(
+        Justification,
+        JUSTIFICATION_COLS,
+        counts["justifications"],
+        created_stamps=("recorded_at",),
+    )
+    for just in snap.justifications:
+        key = (pk_of[just.organisation], just.rule)
+        upsert.add(
+            stored_justifications.get(key),
+            {
+                "organisation_id": key[0],
+                "rule": key[1],
+                "recorded_by_id": recorder.pk if recorder else None,
+            },
+            {
+                "reason": just.reason,
+                "approved_by": just.approved_by,
+                "approved_on": just.approved_on,
+            },
+        )
+    upsert.save()
+
+    auditlog.record(
+        actor=actor,
+        action="snapshot.import",
+        organisation=snap.root or "",
+        target=snap.root or "",
+        data={
+            "counts": result.as_dict(),
+            "moved": result.moved,
+            "dry_run": result.dry_run,
+        },
+    )
+
+
+def _move_descendants(
+    snap: Snapshot,
+    orgs: Mapping[str, tuple[Any, tuple[Any, ...]]],
+    paths: Mapping[str, str],
+) -> int:
+    """Rewrite the paths of stored organisations below a file organisation that moved."""
+    in_file = {o.code for o in snap.organisations}
+    at = ORG_COLS.index("path")
+    moved = {
+        code: stored[1][at]
+        for code, stored in orgs.items()
+        if code in in_file and stored[1][at] != paths[code]
+    }
+    if not moved:
+        return 0
+    below: dict[int, tuple[str, str]] = {}
+    prefixes = sorted(moved.values())
+    for start in range(0, len(prefixes), 100):
+        query = models.Q()
+        for prefix in prefixes[start : start + 100]:
+            query |= models.Q(path__startswith=prefix)
+        for pk, code, path in Organisation.objects.filter(query).values_list(
+            "pk", "code", "path"
+        ):
+            if code not in in_file:
+                below[pk] = (code, path)
+    changed = []
+    for pk, (_code, old) in below.items():
+        segments = [c for c in old.split("/") if c]
+        for index in range(len(segments) - 2, -1, -1):
+            if segments[index] in in_file:
+                new = paths[segments[index]] + "".join(
+                    f"{s}/" for s in segments[index + 1 :]
+                )
+                break
+        else:  # pragma: no cover - a row below a moved one has it in its path
+            continue
+        if new != old:
+            changed.append(Organisation(pk=pk, path=new, updated_at=timezone.now()))
+    Organisation.objects.bulk_update(changed, ["path", "updated_at"], batch_size=BATCH)
+    return len(changed)
+
+
+def import_file(
+    source: str | Path | IO[bytes] | bytes,
+    *,
+    filename: str | None = None,
+    actor: auditlog.Actor = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import a ``.json`` or ``.xlsx`` snapshot from a path or an open binary file."""
+    name = filename or (str(source) if isinstance(source, (str, Path)) else "")
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        raise SnapshotInvalid(
+            [
+                _error(
+                    DOCUMENT,
+                    0,
+                    None,
+                    gettext_noop(
+                        "Unsupported file type “{value}”: use .json or .xlsx."
+                    ),
+                    value=suffix or name,
+                )
+            ]
+        )
+    if isinstance(source, (str, Path)):
+        data = Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    if suffix == ".json":
+        return import_tables(read_json(data), actor=actor, dry_run=dry_run)
+    doc, errors = read_xlsx(io.BytesIO(data))
+    if errors:
+        # Report the layout problems together with those of the cells.
+        try:
+            import_tables(doc, actor=actor, dry_run=True, workbook=True)
+        except SnapshotInvalid as exc:
+            errors = errors + exc.errors
+        raise SnapshotInvalid(errors, workbook=True)
+    return import_tables(doc, actor=actor, dry_run=dry_run, workbook=True)
