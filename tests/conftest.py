@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 
 
@@ -7,3 +11,72 @@ import pytest
 def _default_language(settings):  # type: ignore[no-untyped-def]
     """Tests see the product as a user does: Chinese by default."""
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@dataclass
+class SchoolWithDeviation:
+    """A school, its union and a functional department with one deputy too many (ORG-4)."""
+
+    school: Any
+    union: Any
+    department: Any
+    admin: Any
+    rule: str = "ORG-4.department-deputies"
+
+
+def build_school_with_deviation(
+    *, prefix: str = "S", deputies: int = 3, admin_username: str | None = None
+) -> SchoolWithDeviation:
+    """Create a school, its union and a department with ``deputies`` deputy heads.
+
+    ORG-4 · GS-9, CQ-4: the profile allows two deputies, so three is a deviation.
+    The user ``admin`` is the union's administrator (Perm.JUSTIFY at the union).
+    """
+    from tests.factories import (
+        OrganisationFactory,
+        PositionFactory,
+        RoleFactory,
+        SchoolFactory,
+        UserFactory,
+    )
+    from tongxue.organisations.models import OrgKind, Role
+
+    school = SchoolFactory(code=f"{prefix}CH", name=f"{prefix}示范大学")
+    union = OrganisationFactory(
+        code=f"{prefix}SU", name=f"{prefix}示范大学学生会", parent=school
+    )
+    department = OrganisationFactory(
+        code=f"{prefix}DEPT",
+        name=f"{prefix}学生会权益部",
+        kind=OrgKind.FUNCTIONAL_DEPARTMENT,
+        parent=union,
+        students_served=None,
+    )
+    PositionFactory(
+        organisation=union,
+        role=Role.PRESIDENT,
+        title="主席",
+        public_contact="su@example.edu.cn",
+        start=dt.date(2025, 9, 1),
+    )
+    for _ in range(deputies):
+        PositionFactory(
+            organisation=department,
+            role=Role.DEPARTMENT_DEPUTY,
+            title="副部长",
+            start=dt.date(2025, 9, 1),
+        )
+    admin = UserFactory(username=admin_username or f"{prefix.lower()}admin")
+    RoleFactory(user=admin, organisation=union)
+    return SchoolWithDeviation(school, union, department, admin)
+
+
+@pytest.fixture
+def school_with_deviation(db):  # type: ignore[no-untyped-def]
+    return build_school_with_deviation()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Hash test passwords cheaply; production keeps Django's slow default hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -106,7 +106,7 @@ class JustificationFactory(factory.django.DjangoModelFactory):
         model = Justification
 
     organisation = factory.SubFactory(OrganisationFactory)
-    rule = "ORG-6.core-members-share"
+    rule = "ORG-6.core-members"
     reason = "扩招过渡期"
     approved_by = "校团委"
     approved_on = dt.date(2026, 1, 10)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.translation import gettext
 
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
 from tongxue.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
@@ -33,7 +34,10 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     tables = build_school()
     assert Organisation.objects.count() == len(tables["organisations"])
     assert Person.objects.count() == len(tables["people"])
-    assert DEMO_PASSWORD in output and "DEMO ONLY" in output
+    warning = gettext(
+        "DEMO ONLY — these accounts share a published password; never use them in production."
+    )
+    assert DEMO_PASSWORD in output and warning in output
 
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) == {"admin", "union_admin", "dept_admin", "advisor"}

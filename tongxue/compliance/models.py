@@ -9,20 +9,28 @@ from django.utils.translation import gettext_lazy as _
 
 class Justification(models.Model):
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="justifications"
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="justifications",
     )
     rule = models.CharField(_("rule"), max_length=64)
     reason = models.TextField(_("reason"))
     approved_by = models.CharField(_("approved by"), max_length=150)
     approved_on = models.DateField(_("approved on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "rule"], name="unique_justification")
+            models.UniqueConstraint(
+                fields=["organisation", "rule"], name="unique_justification"
+            )
         ]
         verbose_name = _("justification")
         verbose_name_plural = _("justifications")

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tongxue.api.api import api
+
 urlpatterns = [
+    path("", include("tongxue.core.urls")),
+    path("org/", include("tongxue.organisations.urls")),
+    path("org/", include("tongxue.compliance.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -1,0 +1,133 @@
+"""Organisations and their audits (ORG-1), and justifications of deviations (D rules)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext_noop, override
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+
+from tongxue.compliance import selectors as compliance
+from tongxue.compliance import services
+from tongxue.compliance.report import report_to_dict
+from tongxue.core.errors import refuse
+from tongxue.domain.profiles import ProfileError
+from tongxue.organisations.models import Organisation
+from tongxue.organisations.models import OrgKind as OrgKindChoice
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None = Field(None, alias="parent.code")
+    students_served: int | None
+    school_type: str
+    profile: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    params: dict[str, Any]
+
+
+class JustificationIn(Schema):
+    rule: str
+    reason: str
+    approved_by: str
+    approved_on: date
+
+
+class JustificationOut(Schema):
+    organisation: str = Field(..., alias="organisation.code")
+    rule: str
+    reason: str
+    approved_by: str
+    approved_on: date
+
+
+@router.get("", response=list[OrganisationOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_organisations(
+    request: HttpRequest,
+    parent: str | None = None,
+    kind: str | None = None,
+    root: bool = False,
+) -> Any:
+    """List organisations: children of ``parent`` (a code), of a ``kind``, or the roots."""
+    orgs = Organisation.objects.select_related("parent")
+    if kind:
+        if kind not in OrgKindChoice.values:
+            raise refuse(
+                "invalid", gettext_noop("Unknown organisation kind."), field="kind"
+            )
+        orgs = orgs.filter(kind=kind)
+    if parent:
+        orgs = orgs.filter(parent__code=parent)
+    if root:
+        orgs = orgs.filter(parent__isnull=True)
+    return orgs
+
+
+@router.get("/{code}", response={200: OrganisationOut, 404: ErrorOut})
+def get_organisation(request: HttpRequest, code: str) -> Any:
+    """Return one organisation."""
+    return get_object_or_404(Organisation.objects.select_related("parent"), code=code)
+
+
+@router.get("/{code}/audit", response={200: dict[str, Any], 400: ErrorOut})
+def audit(
+    request: HttpRequest,
+    code: str,
+    profile: str | None = None,
+    as_of: date | None = None,
+    language: str | None = None,
+) -> Any:
+    """Audit the organisation and everything below it (the report of ``tongxue audit``)."""
+    get_object_or_404(Organisation.objects.only("code"), code=code)
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise refuse(
+            "invalid", gettext_noop("Unknown language {language}."), language=language
+        )
+    try:
+        report = compliance.audit_organisation(code=code, as_of=as_of, profile=profile)
+    except ProfileError as exc:
+        raise refuse(
+            "unknown_profile",
+            gettext_noop("The profile cannot be loaded: {error}"),
+            error=str(exc),
+        ) from None
+    with override(language):
+        return report_to_dict(report, language)
+
+
+@router.post(
+    "/{code}/justifications",
+    auth=django_auth,
+    response={201: JustificationOut, 400: ErrorOut, 403: ErrorOut},
+)
+def record_justification(
+    request: HttpRequest, code: str, payload: JustificationIn
+) -> Any:
+    """Record why the organisation departs from a default rule (session and CSRF)."""
+    org = get_object_or_404(Organisation, code=code)
+    justification = services.record_justification(
+        actor=request.user,
+        organisation=org,
+        rule=payload.rule,
+        reason=payload.reason,
+        approved_by=payload.approved_by,
+        approved_on=payload.approved_on,
+    )
+    return Status(201, justification)

@@ -1,0 +1,243 @@
+"""Compliance pages: an organisation's audit, justifications, exports and audit log.
+
+The audit itself is public (TRN-1 · GS-11, CQ-6: work affairs are public); recording a
+justification needs ``Perm.JUSTIFY``, exports ``Perm.EXPORT`` and the audit log
+``Perm.VIEW_PRIVATE`` at the organisation or above. Views parse input, call the
+selectors and services, and map a ``Refusal`` to a form error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from tongxue.compliance import selectors, services
+from tongxue.compliance.forms import JustificationForm, WithdrawForm
+from tongxue.compliance.models import Justification
+from tongxue.core.errors import Refusal, render_message
+from tongxue.core.models import AuditEvent, RoleAssignment
+from tongxue.core.permissions import GRANTS, Perm, has_perm
+from tongxue.core.views import page_url, paginate
+from tongxue.domain.findings import Finding, Severity
+from tongxue.organisations.mappers import subtree_filter
+from tongxue.organisations.models import Organisation
+from tongxue.organisations.views import get_or_404
+from tongxue.snapshots import selectors as snapshots
+
+
+class Grants:
+    """The user's roles, read once, to answer many permission questions on one page."""
+
+    def __init__(self, user: Any) -> None:
+        self.superuser = bool(getattr(user, "is_superuser", False))
+        self.by_code: dict[str, set[Perm]] = {}
+        if getattr(user, "is_authenticated", False) and not self.superuser:
+            for code, role in RoleAssignment.objects.filter(user=user).values_list(
+                "organisation__code", "role"
+            ):
+                self.by_code.setdefault(code, set()).update(GRANTS.get(role, ()))
+
+    def allows(self, perm: Perm, path: str) -> bool:
+        """Return whether a role at the organisation with ``path`` or above grants ``perm``."""
+        if self.superuser:
+            return True
+        return any(perm in self.by_code.get(c, ()) for c in path.split("/") if c)
+
+
+def _severity(request: HttpRequest) -> str:
+    value = request.GET.get("severity", "")
+    return value if value in {s.value for s in Severity} else ""
+
+
+def _finding_context(
+    finding: Finding,
+    *,
+    path: str,
+    grants: Grants,
+    form: JustificationForm | None = None,
+) -> dict[str, Any]:
+    can_justify = grants.allows(Perm.JUSTIFY, path)
+    return {
+        "finding": finding,
+        "can_justify": can_justify,
+        "form": form
+        if form is not None
+        else JustificationForm(initial={"rule": finding.rule}, auto_id=False),
+    }
+
+
+def _groups(
+    findings: Iterable[Finding], orgs: dict[str, tuple[str, str]], grants: Grants
+) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        name, path = orgs.get(f.organisation, (f.organisation, ""))
+        group = out.setdefault(
+            f.organisation, {"code": f.organisation, "name": name, "items": []}
+        )
+        group["items"].append(_finding_context(f, path=path, grants=grants))
+    return list(out.values())
+
+
+@require_GET
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the audit of an organisation's subtree: counts, then findings by organisation."""
+    org = get_or_404(code)
+    audit = selectors.audit_organisation(code=org.code)
+    severity = _severity(request)
+    findings = [f for f in audit.findings if not severity or f.severity == severity]
+    codes = {f.organisation for f in findings}
+    orgs = {
+        c: (name, path)
+        for c, name, path in Organisation.objects.filter(code__in=codes).values_list(
+            "code", "name", "path"
+        )
+    }
+    grants = Grants(request.user)
+    context = {
+        "org": org,
+        "report": audit,
+        "counts": selectors.severity_counts(audit),
+        "failing": len(selectors.failing(audit.findings)),
+        "severity": severity,
+        "groups": _groups(findings, orgs, grants),
+        "can_export": grants.allows(Perm.EXPORT, org.path),
+        "can_view_log": grants.allows(Perm.VIEW_PRIVATE, org.path),
+    }
+    if request.htmx and request.htmx.target == "findings":
+        return render(request, "compliance/partials/_findings.html", context)
+    return render(request, "compliance/report.html", context)
+
+
+def _require(request: HttpRequest, perm: Perm, org: Organisation) -> None:
+    if not has_perm(request.user, perm, org.path):
+        raise PermissionDenied
+
+
+def _current_finding(org: Organisation, rule: str) -> Finding | None:
+    """Return the finding of ``rule`` at ``org`` as the audit now reports it."""
+    audit = selectors.audit_organisation(code=org.code)
+    return next(
+        (f for f in audit.findings if f.organisation == org.code and f.rule == rule),
+        None,
+    )
+
+
+def _finding_response(
+    request: HttpRequest,
+    org: Organisation,
+    rule: str,
+    *,
+    form: JustificationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    finding = _current_finding(org, rule)
+    if not request.htmx:
+        if form is not None and form.errors:
+            context = {"org": org, "rule": rule, "form": form, "finding": finding}
+            return render(request, "compliance/justify.html", context, status=400)
+        return redirect("compliance:report", code=org.code)
+    if finding is None:
+        return render(
+            request, "compliance/partials/_gone.html", {"org": org, "rule": rule}
+        )
+    context = _finding_context(
+        finding, path=org.path, grants=Grants(request.user), form=form
+    )
+    context["org_code"] = org.code
+    return render(request, "compliance/partials/_finding.html", context, status=status)
+
+
+@require_POST
+def justify(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a justification for a deviation at ``code`` (ORG-4, ORG-6 … · D rules)."""
+    org = get_or_404(code)
+    _require(request, Perm.JUSTIFY, org)
+    form = JustificationForm(request.POST, auto_id=False)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_justification(
+                actor=request.user,
+                organisation=org,
+                rule=data["rule"],
+                reason=data["reason"],
+                approved_by=data["approved_by"],
+                approved_on=data["approved_on"],
+            )
+        except Refusal as refusal:
+            # The rule is a hidden field: its errors show above the form.
+            visible = {n for n, f in form.fields.items() if not f.widget.is_hidden}
+            field = refusal.field if refusal.field in visible else None
+            form.add_error(field, render_message(refusal.message))
+        else:
+            return _finding_response(request, org, data["rule"])
+    rule = str(form.data.get("rule", ""))[:64]
+    return _finding_response(request, org, rule, form=form)
+
+
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """Withdraw a justification: the deviation needs action again."""
+    org = get_or_404(code)
+    _require(request, Perm.JUSTIFY, org)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    rule = form.cleaned_data["rule"]
+    justification = (
+        Justification.objects.select_related("organisation")
+        .filter(organisation=org, rule=rule)
+        .first()
+    )
+    if justification is None:
+        raise Http404(rule)
+    try:
+        services.withdraw_justification(actor=request.user, justification=justification)
+    except Refusal as refusal:
+        raise PermissionDenied(render_message(refusal.message)) from None
+    return _finding_response(request, org, rule)
+
+
+@require_GET
+def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Download the organisation's subtree as a snapshot (JSON) or a workbook (XLSX)."""
+    org = get_or_404(code)
+    _require(request, Perm.EXPORT, org)
+    if fmt == "json":
+        response = HttpResponse(
+            snapshots.export_json(org.code),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            snapshots.export_xlsx(org.code),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{org.code}.{fmt}"'
+    return response
+
+
+@require_GET
+def audit_log(request: HttpRequest, code: str) -> HttpResponse:
+    """List the changes recorded for the organisation and everything below it."""
+    org = get_or_404(code)
+    _require(request, Perm.VIEW_PRIVATE, org)
+    codes = Organisation.objects.filter(subtree_filter(org.code)).values("code")
+    events = AuditEvent.objects.filter(organisation__in=codes).only(
+        "at", "actor_label", "role", "action", "organisation", "target"
+    )
+    page = paginate(request, events, 50)
+    context = {
+        "org": org,
+        "page": page,
+        "page_url": page_url(),
+        "language": get_language(),
+    }
+    return render(request, "compliance/log.html", context)

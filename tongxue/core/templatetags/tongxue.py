@@ -1,0 +1,55 @@
+"""Template helpers: domain messages, severities and DOM ids for findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from tongxue.compliance.report import SEVERITY_LABELS
+from tongxue.core.errors import render_message
+from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
+
+register = template.Library()
+
+#: Severities, most serious first, with their message ids.
+_SEVERITY_LABELS = {
+    s: SEVERITY_LABELS[s] for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)
+}
+
+
+@register.filter
+def message(value: Message) -> str:
+    """Render a domain message in the active language."""
+    return render_message(value)
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    """Return the translated name of a severity."""
+    return _(_SEVERITY_LABELS.get(Severity(value), str(value)))
+
+
+@register.filter
+def finding_dom_id(finding: Finding) -> str:
+    """Return a stable HTML id for a finding: its organisation and rule."""
+    return dom_id(finding.organisation, finding.rule)
+
+
+def dom_id(organisation: str, rule: str) -> str:
+    return "finding-" + re.sub(r"[^A-Za-z0-9_-]", "-", f"{organisation}--{rule}")
+
+
+@register.filter
+def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Return the evidence of a finding as sorted (name, value) pairs."""
+    return sorted(evidence.items())
+
+
+@register.simple_tag
+def severity_names() -> list[tuple[str, str]]:
+    """Return (value, label) for every severity, most serious first."""
+    return [(s.value, _(_SEVERITY_LABELS[s])) for s in _SEVERITY_LABELS]
