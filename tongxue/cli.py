@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["tongxue manage", *rest])
         return 0
     if name not in COMMANDS:
-        print(f"tongxue: unknown sub-command {name!r}; try 'tongxue help'", file=sys.stderr)
+        print(
+            f"tongxue: unknown sub-command {name!r}; try 'tongxue help'",
+            file=sys.stderr,
+        )
         return 2
     try:
         execute_from_command_line(["tongxue", COMMANDS[name], *rest])

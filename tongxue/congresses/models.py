@@ -32,14 +32,21 @@ class Meeting(models.Model):
 
 
 class Delegate(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegates")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="delegates"
+    )
     person = models.ForeignKey(
         "organisations.Person", on_delete=models.PROTECT, related_name="delegate_seats"
     )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="unique_delegate")
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="unique_delegate"
+            )
         ]
         verbose_name = _("delegate")
         verbose_name_plural = _("delegates")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.person_id}"

@@ -25,7 +25,11 @@ def record(
     """Append an audit event. Call inside the service's transaction.atomic block."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit records are written inside the change's transaction")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = (
+        actor
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label or (user.get_username() if user is not None else "system"),

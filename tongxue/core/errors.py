@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from tongxue.domain.findings import Message, Refusal
 
-__all__ = ["Refusal", "refuse", "render_message", "refusal_json"]
+__all__ = ["Refusal", "refusal_json", "refuse", "render_message"]
 
 
 def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> Refusal:
@@ -18,8 +18,10 @@ def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> 
 
 def render_message(message: Message) -> str:
     """Translate a domain message into the active language."""
-    params = {k: (gettext(v) if isinstance(v, str) and k.endswith("_label") else v)
-              for k, v in message.params.items()}
+    params = {
+        k: (gettext(v) if isinstance(v, str) and k.endswith("_label") else v)
+        for k, v in message.params.items()
+    }
     return gettext(message.text).format(**params)
 
 

@@ -75,6 +75,11 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+        )
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Integrity, not business logic: an audit record is never rewritten.
         if self.pk is not None:
@@ -83,6 +88,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("the audit log is append-only")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"

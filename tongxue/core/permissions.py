@@ -38,9 +38,9 @@ def roles_at(user: AbstractBaseUser | AnonymousUser, org_path: str) -> list[str]
         return []
     codes = [c for c in org_path.split("/") if c]
     return list(
-        RoleAssignment.objects.filter(user=user, organisation__code__in=codes).values_list(
-            "role", flat=True
-        )
+        RoleAssignment.objects.filter(
+            user=user, organisation__code__in=codes
+        ).values_list("role", flat=True)
     )
 
 
@@ -51,7 +51,9 @@ def has_perm(user: AbstractBaseUser | AnonymousUser, perm: Perm, org_path: str) 
     return any(perm in GRANTS.get(r, frozenset()) for r in roles_at(user, org_path))
 
 
-def acting_role(user: AbstractBaseUser | AnonymousUser, perm: Perm, org_path: str) -> str:
+def acting_role(
+    user: AbstractBaseUser | AnonymousUser, perm: Perm, org_path: str
+) -> str:
     """Return the role under which the user exercises ``perm`` here (for the audit log)."""
     if getattr(user, "is_superuser", False):
         return "operator"

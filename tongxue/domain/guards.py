@@ -16,7 +16,11 @@ from tongxue.domain.model import Registry
 
 
 def new_violations(
-    before: Registry, after: Registry, *, as_of: date, requirements: Iterable[str] | None = None
+    before: Registry,
+    after: Registry,
+    *,
+    as_of: date,
+    requirements: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Return violations present after the change and absent before it."""
     wanted = set(requirements) if requirements is not None else None
@@ -24,16 +28,25 @@ def new_violations(
 
     def violations(reg: Registry) -> list[Finding]:
         return [
-            f for f in run_rules(AuditContext(reg, as_of), specs)
+            f
+            for f in run_rules(AuditContext(reg, as_of), specs)
             if f.severity == Severity.VIOLATION
         ]
 
     seen = {(f.key, f.message.params.get("title")) for f in violations(before)}
-    return [f for f in violations(after) if (f.key, f.message.params.get("title")) not in seen]
+    return [
+        f
+        for f in violations(after)
+        if (f.key, f.message.params.get("title")) not in seen
+    ]
 
 
 def refuse_new_violations(
-    before: Registry, after: Registry, *, as_of: date, requirements: Iterable[str] | None = None
+    before: Registry,
+    after: Registry,
+    *,
+    as_of: date,
+    requirements: Iterable[str] | None = None,
 ) -> None:
     """Raise :class:`Refusal` for the first new violation the change would introduce."""
     found = new_violations(before, after, as_of=as_of, requirements=requirements)

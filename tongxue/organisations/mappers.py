@@ -22,8 +22,19 @@ def _opt(value: str) -> str | None:
 
 
 def organisation_from_row(row: tuple) -> dm.Organisation:  # type: ignore[type-arg]
-    (code, name, name_en, kind, parent, served, school_type, county, campuses, function,
-     profile) = row
+    (
+        code,
+        name,
+        name_en,
+        kind,
+        parent,
+        served,
+        school_type,
+        county,
+        campuses,
+        function,
+        profile,
+    ) = row
     return dm.Organisation(
         code=code,
         name=name,
@@ -39,12 +50,42 @@ def organisation_from_row(row: tuple) -> dm.Organisation:  # type: ignore[type-a
     )
 
 
-ORG_FIELDS = ("code", "name", "name_en", "kind", "parent__code", "students_served",
-              "school_type", "county", "branch_campuses", "function", "profile")
-PERSON_FIELDS = ("ident", "name", "kind", "student_number", "gender", "ethnicity",
-                 "department__code", "grade", "class_unit__code", "enrolment")
-POSITION_FIELDS = ("organisation__code", "person__ident", "role", "title", "start", "end",
-                   "branch_campus", "responsible_for_clubs", "public_contact")
+ORG_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "kind",
+    "parent__code",
+    "students_served",
+    "school_type",
+    "county",
+    "branch_campuses",
+    "function",
+    "profile",
+)
+PERSON_FIELDS = (
+    "ident",
+    "name",
+    "kind",
+    "student_number",
+    "gender",
+    "ethnicity",
+    "department__code",
+    "grade",
+    "class_unit__code",
+    "enrolment",
+)
+POSITION_FIELDS = (
+    "organisation__code",
+    "person__ident",
+    "role",
+    "title",
+    "start",
+    "end",
+    "branch_campus",
+    "responsible_for_clubs",
+    "public_contact",
+)
 
 
 def person_from_row(row: tuple) -> dm.Person:  # type: ignore[type-arg]
@@ -65,7 +106,9 @@ def person_from_row(row: tuple) -> dm.Person:  # type: ignore[type-arg]
 
 def position_from_row(row: tuple) -> dm.Position:  # type: ignore[type-arg]
     org, person, role, title, start, end, branch, clubs, contact = row
-    return dm.Position(org, person, dm.Role(role), title, start, end, branch, clubs, contact)
+    return dm.Position(
+        org, person, dm.Role(role), title, start, end, branch, clubs, contact
+    )
 
 
 def subtree_filter(root_code: str | None, field: str = "") -> Q:
@@ -84,45 +127,69 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
     org_q = in_tree
     if root_code is not None:
         root_path = (
-            Organisation.objects.filter(code=root_code).values_list("path", flat=True).first()
+            Organisation.objects.filter(code=root_code)
+            .values_list("path", flat=True)
+            .first()
         )
         ancestors = [c for c in (root_path or "").split("/") if c]
         org_q = in_tree | Q(code__in=ancestors)
-    orgs = [organisation_from_row(r) for r in
-            Organisation.objects.filter(org_q).values_list(*ORG_FIELDS).order_by("path")]
+    orgs = [
+        organisation_from_row(r)
+        for r in Organisation.objects.filter(org_q)
+        .values_list(*ORG_FIELDS)
+        .order_by("path")
+    ]
 
     positions_qs = Position.objects.filter(subtree_filter(root_code, "organisation__"))
     meetings_qs = Meeting.objects.filter(subtree_filter(root_code, "organisation__"))
-    delegates_qs = Delegate.objects.filter(subtree_filter(root_code, "meeting__organisation__"))
-    positions = [position_from_row(r) for r in positions_qs.values_list(*POSITION_FIELDS)]
+    delegates_qs = Delegate.objects.filter(
+        subtree_filter(root_code, "meeting__organisation__")
+    )
+    positions = [
+        position_from_row(r) for r in positions_qs.values_list(*POSITION_FIELDS)
+    ]
 
     seats: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, ident in delegates_qs.values_list("meeting_id", "person__ident").order_by(
+    for meeting_id, ident in delegates_qs.values_list(
         "meeting_id", "person__ident"
-    ):
+    ).order_by("meeting_id", "person__ident"):
         seats[meeting_id].append(ident)
     meetings = [
-        dm.Meeting(code, org, dm.MeetingKind(kind), opened, session, report, tuple(seats[pk]))
+        dm.Meeting(
+            code, org, dm.MeetingKind(kind), opened, session, report, tuple(seats[pk])
+        )
         for pk, code, org, kind, opened, session, report in meetings_qs.values_list(
-            "pk", "code", "organisation__code", "kind", "opened", "session", "work_report"
+            "pk",
+            "code",
+            "organisation__code",
+            "kind",
+            "opened",
+            "session",
+            "work_report",
         )
     ]
     people_q = Q(pk__in=positions_qs.values("person_id")) | Q(
         pk__in=delegates_qs.values("person_id")
     )
-    people = [person_from_row(r) for r in
-              Person.objects.filter(people_q).values_list(*PERSON_FIELDS)]
+    people = [
+        person_from_row(r)
+        for r in Person.objects.filter(people_q).values_list(*PERSON_FIELDS)
+    ]
     reviews = [
         dm.Review(a, b, held, published)
         for a, b, held, published in Review.objects.filter(
             subtree_filter(root_code, "reviewer__")
-        ).values_list("reviewer__code", "reviewed__code", "held", "assessment_published")
+        ).values_list(
+            "reviewer__code", "reviewed__code", "held", "assessment_published"
+        )
     ]
     justifications = [
         dm.Justification(org, rule, reason, by, on)
         for org, rule, reason, by, on in Justification.objects.filter(
             subtree_filter(root_code, "organisation__")
-        ).values_list("organisation__code", "rule", "reason", "approved_by", "approved_on")
+        ).values_list(
+            "organisation__code", "rule", "reason", "approved_by", "approved_on"
+        )
     ]
     return dm.Registry(
         organisations=tuple(orgs),

@@ -32,7 +32,10 @@ class SchoolType(models.TextChoices):
 class DepartmentFunction(models.TextChoices):
     RIGHTS = "rights", _("Rights and interests")
     CLUBS = "clubs", _("Student clubs")
-    HMT_INTERNATIONAL = "hmt_international", _("Hong Kong, Macao, Taiwan and international students")
+    HMT_INTERNATIONAL = (
+        "hmt_international",
+        _("Hong Kong, Macao, Taiwan and international students"),
+    )
     OTHER = "other", _("Other")
 
 
@@ -81,7 +84,9 @@ class Organisation(models.Model):
     # Codes of the ancestors and itself, "/ROOT/CITY/SCHOOL/", kept by the services:
     # scoping a role to a subtree is one prefix test instead of a walk up the tree.
     path = models.CharField(max_length=1000, db_index=True, editable=False)
-    students_served = models.PositiveIntegerField(_("students served"), null=True, blank=True)
+    students_served = models.PositiveIntegerField(
+        _("students served"), null=True, blank=True
+    )
     school_type = models.CharField(
         _("school type"), max_length=32, choices=SchoolType.choices, blank=True
     )
@@ -110,7 +115,9 @@ class Person(models.Model):
         _("kind"), max_length=32, choices=PersonKind.choices, default=PersonKind.STUDENT
     )
     student_number = models.CharField(_("student number"), max_length=64, blank=True)
-    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, blank=True
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True)
     department = models.ForeignKey(
         Organisation,
@@ -130,7 +137,10 @@ class Person(models.Model):
         verbose_name=_("class"),
     )
     enrolment = models.CharField(
-        _("enrolment"), max_length=16, choices=Enrolment.choices, default=Enrolment.ENROLLED
+        _("enrolment"),
+        max_length=16,
+        choices=Enrolment.choices,
+        default=Enrolment.ENROLLED,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -153,20 +163,27 @@ class Position(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="positions"
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="positions"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     title = models.CharField(_("title"), max_length=100)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
-    branch_campus = models.BooleanField(_("branch-campus vice-president"), default=False)
-    responsible_for_clubs = models.BooleanField(_("responsible for clubs"), default=False)
+    branch_campus = models.BooleanField(
+        _("branch-campus vice-president"), default=False
+    )
+    responsible_for_clubs = models.BooleanField(
+        _("responsible for clubs"), default=False
+    )
     public_contact = models.CharField(_("public contact"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["organisation_id", "role", "start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "person", "role", "start"], name="unique_position_term"
+                fields=["organisation", "person", "role", "start"],
+                name="unique_position_term",
             )
         ]
         verbose_name = _("position")
@@ -196,3 +213,6 @@ class Review(models.Model):
         ]
         verbose_name = _("department review")
         verbose_name_plural = _("department reviews")
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} → {self.reviewed_id} {self.held}"

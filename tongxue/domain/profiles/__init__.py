@@ -63,7 +63,9 @@ class Profile:
         try:
             return Fraction(str(value))
         except (ValueError, ZeroDivisionError):
-            raise ProfileError(f"{self.code}: {name} must be a fraction like 1/100") from None
+            raise ProfileError(
+                f"{self.code}: {name} must be a fraction like 1/100"
+            ) from None
 
     def strings(self, name: str) -> tuple[str, ...]:
         value = self.param(name).value
@@ -100,13 +102,19 @@ def _check_move(name: str, base: Parameter, value: Any, code: str) -> None:
         else:
             new_n, old_n = value, old
         if base.tighten == "up" and new_n < old_n:
-            raise ProfileError(f"{code}: {name} may only be raised from {old}, not set to {value}")
+            raise ProfileError(
+                f"{code}: {name} may only be raised from {old}, not set to {value}"
+            )
         if base.tighten == "down" and new_n > old_n:
-            raise ProfileError(f"{code}: {name} may only be lowered from {old}, not set to {value}")
+            raise ProfileError(
+                f"{code}: {name} may only be lowered from {old}, not set to {value}"
+            )
     if base.tighten == "more":
         missing = [v for v in old if v not in value]
         if missing:
-            raise ProfileError(f"{code}: {name} may only add entries; it drops {missing}")
+            raise ProfileError(
+                f"{code}: {name} may only add entries; it drops {missing}"
+            )
 
 
 def load_profile(source: str | Path, *, search: tuple[Path, ...] = ()) -> Profile:
@@ -131,13 +139,19 @@ def load_profile(source: str | Path, *, search: tuple[Path, ...] = ()) -> Profil
         if base is not None:
             _check_move(name, base, spec["value"], code)
             clauses = tuple(spec.get("clauses", ())) or base.clauses
-            params[name] = Parameter(name, spec["value"], base.requirement, clauses, base.tighten)
+            params[name] = Parameter(
+                name, spec["value"], base.requirement, clauses, base.tighten
+            )
             continue
         tighten = spec.get("tighten", "fixed")
         if tighten not in TIGHTEN:
-            raise ProfileError(f"{code}: {name}: tighten must be one of {', '.join(TIGHTEN)}")
+            raise ProfileError(
+                f"{code}: {name}: tighten must be one of {', '.join(TIGHTEN)}"
+            )
         if not spec.get("requirement") or not spec.get("clauses"):
-            raise ProfileError(f"{code}: parameter {name} must name its requirement and clauses")
+            raise ProfileError(
+                f"{code}: parameter {name} must name its requirement and clauses"
+            )
         params[name] = Parameter(
             name, spec["value"], spec["requirement"], tuple(spec["clauses"]), tighten
         )
@@ -160,7 +174,9 @@ def _locate(source: str | Path, search: tuple[Path, ...]) -> Path:
         p = folder / f"{source}.toml"
         if p.is_file():
             return p
-    raise ProfileError(f"unknown profile {source!s}; built-in profiles: {', '.join(BUILTIN)}")
+    raise ProfileError(
+        f"unknown profile {source!s}; built-in profiles: {', '.join(BUILTIN)}"
+    )
 
 
 _cache: dict[str, Profile] = {}

@@ -1,7 +1,7 @@
 """``tongxue audit SNAPSHOT_OR_ORG``: audit a snapshot file or a stored organisation.
 
-Exit status: 0 when nothing needs action (no unjustified violation or deviation),
-1 when something does, 2 on bad input (unknown code, unreadable file, invalid snapshot,
+Exit status: 0 when there is no violation (deviations are reported, not failed),
+1 when there is at least one, 2 on bad input (unknown code, unreadable file, invalid snapshot,
 unknown profile). The output formats are documented in docs/audit.md.
 """
 
