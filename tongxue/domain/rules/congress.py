@@ -49,40 +49,55 @@ def _delegate_count(meeting: Meeting) -> int:
 # --------------------------------------------------------------------------- CON-1, CON-2
 
 
+def _congress_interval(
+    ctx: AuditContext, union: Organisation, requirement: str, param: str, missing: str
+) -> Iterator[Finding]:
+    """Flag a union whose newest congress is older than ``param`` months, or absent.
+
+    Shared by CON-1 (school level) and CON-11 (secondary schools): the same check
+    with each requirement's own interval parameter.
+    """
+    months = ctx.profile(union.code).int(param)
+    due = months_before(ctx.as_of, months)
+    last = newest(ctx.registry, union.code, ctx.as_of, MeetingKind.CONGRESS)
+    if last is None:
+        yield ctx.finding(
+            rule=f"{requirement}.no-congress",
+            org=union.code,
+            params=(param,),
+            message=missing,
+            evidence={"max_interval_months": months},
+        )
+    elif last.opened < due:
+        yield ctx.finding(
+            rule=f"{requirement}.congress-overdue",
+            org=union.code,
+            params=(param,),
+            message=_(
+                "{org} last held a congress on {last_congress}, more than {max_interval_months} months ago (a congress was due by {due})."
+            ),
+            evidence={
+                "last_congress": last.opened.isoformat(),
+                "max_interval_months": months,
+                "due": due.isoformat(),
+            },
+        )
+
+
 @rule("CON-1")
 def school_congress_interval(ctx: AuditContext) -> Iterator[Finding]:
     """CON-1 · GS-8, CQ-3: a school-level congress at least every 2 years."""
-    reg = ctx.registry
-    for union in school_level_unions(reg):
-        profile = ctx.profile(union.code)
-        if not applies(profile, "school_congress_max_interval_months"):
-            continue
-        months = profile.int("school_congress_max_interval_months")
-        due = months_before(ctx.as_of, months)
-        last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
-        if last is None:
-            yield ctx.finding(
-                rule="CON-1.no-congress",
-                org=union.code,
-                params=("school_congress_max_interval_months",),
-                message=_(
+    param = "school_congress_max_interval_months"
+    for union in school_level_unions(ctx.registry):
+        if applies(ctx.profile(union.code), param):
+            yield from _congress_interval(
+                ctx,
+                union,
+                "CON-1",
+                param,
+                _(
                     "{org} has no congress recorded; one is required at least every {max_interval_months} months."
                 ),
-                evidence={"max_interval_months": months},
-            )
-        elif last.opened < due:
-            yield ctx.finding(
-                rule="CON-1.congress-overdue",
-                org=union.code,
-                params=("school_congress_max_interval_months",),
-                message=_(
-                    "{org} last held a congress on {last_congress}, more than {max_interval_months} months ago (a congress was due by {due})."
-                ),
-                evidence={
-                    "last_congress": last.opened.isoformat(),
-                    "max_interval_months": months,
-                    "due": due.isoformat(),
-                },
             )
 
 
@@ -370,37 +385,20 @@ def secondary_school_congress(ctx: AuditContext) -> Iterator[Finding]:
     for union in reg.of_kind(OrgKind.SCHOOL_UNION):
         if not is_secondary(reg, union.code):
             continue
-        profile = ctx.profile(union.code)
-        if not applies(profile, *names):
+        if not applies(ctx.profile(union.code), *names):
             continue
-        months = profile.int("secondary_congress_max_interval_months")
-        due = months_before(ctx.as_of, months)
+        yield from _congress_interval(
+            ctx,
+            union,
+            "CON-11",
+            names[0],
+            _(
+                "{org} has no congress recorded; a secondary school holds one at least every {max_interval_months} months."
+            ),
+        )
         last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
         if last is None:
-            yield ctx.finding(
-                rule="CON-11.no-congress",
-                org=union.code,
-                params=("secondary_congress_max_interval_months",),
-                message=_(
-                    "{org} has no congress recorded; a secondary school holds one at least every {max_interval_months} months."
-                ),
-                evidence={"max_interval_months": months},
-            )
             continue
-        if last.opened < due:
-            yield ctx.finding(
-                rule="CON-11.congress-overdue",
-                org=union.code,
-                params=("secondary_congress_max_interval_months",),
-                message=_(
-                    "{org} last held a congress on {last_congress}, more than {max_interval_months} months ago (a congress was due by {due})."
-                ),
-                evidence={
-                    "last_congress": last.opened.isoformat(),
-                    "max_interval_months": months,
-                    "due": due.isoformat(),
-                },
-            )
         students = union.students_served
         if students is None:
             school = reg.school_of(union.code)
