@@ -330,3 +330,48 @@ def test_the_severity_partial_runs_a_bounded_number_of_queries(
     grow_subtree(school_with_deviation, 15)
     with django_assert_num_queries(small):
         client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="findings")
+
+
+def test_public_compliance_page_hides_who_but_managers_see_it(client):
+    """No private data on public pages: evidence naming a person is for VIEW_PRIVATE."""
+    from tests.factories import (
+        OrganisationFactory,
+        PersonFactory,
+        PositionFactory,
+        RoleFactory,
+        SchoolFactory,
+        UserFactory,
+    )
+
+    school = SchoolFactory(code="PRIV")
+    union = OrganisationFactory(code="PRIV-SU", parent=school)
+    PositionFactory(
+        organisation=union,
+        person=PersonFactory(ident="STU-2024000123"),
+        role="member",
+        title="主席助理",  # ORG-5: a finding whose evidence names the holder
+    )
+    url = "/org/PRIV-SU/compliance/"
+    public = client.get(url).content.decode()
+    assert "主席助理" in public and "STU-2024000123" not in public
+
+    cadre = UserFactory(username="cadre-priv")
+    RoleFactory(user=cadre, organisation=union, role="union_cadre")
+    client.force_login(cadre)
+    assert "STU-2024000123" in client.get(url).content.decode()
+
+
+def test_public_api_audit_hides_who(client):
+    from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
+
+    union = OrganisationFactory(code="PAPI")
+    PositionFactory(
+        organisation=union,
+        person=PersonFactory(ident="STU-77"),
+        role="member",
+        title="部长助理",
+    )
+    data = client.get("/api/organisations/PAPI/audit").json()
+    org5 = [f for f in data["findings"] if f["requirement"] == "ORG-5"]
+    assert org5 and all("person" not in f["evidence"] for f in org5)
+    assert "STU-77" not in client.get("/api/organisations/PAPI/audit").content.decode()

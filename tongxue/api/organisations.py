@@ -17,6 +17,7 @@ from tongxue.compliance import selectors as compliance
 from tongxue.compliance import services
 from tongxue.compliance.report import report_to_dict
 from tongxue.core.errors import refuse
+from tongxue.core.permissions import Perm, has_perm
 from tongxue.domain.profiles import ProfileError
 from tongxue.organisations.models import Organisation
 from tongxue.organisations.models import OrgKind as OrgKindChoice
@@ -94,7 +95,7 @@ def audit(
     language: str | None = None,
 ) -> Any:
     """Audit the organisation and everything below it (the report of ``tongxue audit``)."""
-    get_object_or_404(Organisation.objects.only("code"), code=code)
+    org = get_object_or_404(Organisation.objects.only("code", "path"), code=code)
     language = language or get_language() or settings.LANGUAGE_CODE
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise refuse(
@@ -109,7 +110,9 @@ def audit(
             error=str(exc),
         ) from None
     with override(language):
-        return report_to_dict(report, language)
+        # Evidence naming people only for those who may see private data.
+        private = has_perm(request.user, Perm.VIEW_PRIVATE, org.path)
+        return report_to_dict(report, language, private=private)
 
 
 @router.post(

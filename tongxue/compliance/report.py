@@ -52,8 +52,14 @@ def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def finding_to_dict(finding: Finding, *, language: str) -> dict[str, Any]:
-    """Return a finding as JSON data with its message in ``language`` and in every language."""
+def finding_to_dict(
+    finding: Finding, *, language: str, private: bool = True
+) -> dict[str, Any]:
+    """Return a finding as JSON data with its message in ``language`` and in every language.
+
+    Without ``private`` the evidence leaves out what identifies a person (for the
+    public API); the command line, run by an operator on their own data, keeps it.
+    """
     messages = {}
     for code in _languages():
         with override(code):
@@ -69,13 +75,15 @@ def finding_to_dict(finding: Finding, *, language: str) -> dict[str, Any]:
         "organisation": finding.organisation,
         "message": messages[language],
         "messages": messages,
-        "evidence": _plain(finding.evidence),
+        "evidence": _plain(finding.evidence_for(private=private)),
         "justified": finding.justified,
         "justification": finding.justification or None,
     }
 
 
-def report_to_dict(report: AuditReport, language: str) -> dict[str, Any]:
+def report_to_dict(
+    report: AuditReport, language: str, *, private: bool = True
+) -> dict[str, Any]:
     """Return an audit report as JSON data (see docs/audit.md for the shape)."""
     return {
         "profile": report.profile,
@@ -83,7 +91,10 @@ def report_to_dict(report: AuditReport, language: str) -> dict[str, Any]:
         "organisations_audited": report.organisations_audited,
         "summary": severity_counts(report),
         "failing": len(failing(report.findings)),
-        "findings": [finding_to_dict(f, language=language) for f in report.findings],
+        "findings": [
+            finding_to_dict(f, language=language, private=private)
+            for f in report.findings
+        ],
     }
 
 

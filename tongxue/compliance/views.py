@@ -65,6 +65,9 @@ def _finding_context(
     can_justify = grants.allows(Perm.JUSTIFY, path)
     return {
         "finding": finding,
+        "evidence": finding.evidence_for(
+            private=grants.allows(Perm.VIEW_PRIVATE, path)
+        ),
         "can_justify": can_justify,
         "form": form
         if form is not None

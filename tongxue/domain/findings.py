@@ -64,6 +64,11 @@ class Message:
         return text.format(**self.params)
 
 
+#: Evidence keys that identify a person (identifiers, lists of them): shown only to
+#: users who may see private data, never on public pages or in the public API.
+PERSONAL_EVIDENCE = frozenset({"person", "people"})
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str  # e.g. "ORG-2.vice-presidents-max"
@@ -84,6 +89,12 @@ class Finding:
             Severity.DEVIATION,
             Severity.INCOMPLETE,
         )
+
+    def evidence_for(self, *, private: bool) -> dict[str, Any]:
+        """Return the evidence, without the personal keys unless ``private``."""
+        if private:
+            return dict(self.evidence)
+        return {k: v for k, v in self.evidence.items() if k not in PERSONAL_EVIDENCE}
 
     def with_justification(self, reason: str) -> Finding:
         return replace(self, justified=True, justification=reason)

@@ -223,7 +223,7 @@ def secretary_general(ctx: AuditContext) -> Iterator[Finding]:
                     org=union.code,
                     params=("secretaries_general",),
                     message=_(
-                        "{org}: the secretary-general {person} is not in the register, so it cannot be checked that they are a Youth League cadre."
+                        "{org}: the secretary-general is not in the register, so it cannot be checked that they are a Youth League cadre."
                     ),
                     evidence={"person": person_id},
                     severity=Severity.INCOMPLETE,
