@@ -569,3 +569,51 @@ __all__ = [
     "update_organisation",
     "update_person",
 ]
+
+
+@transaction.atomic
+def appoint_new_person(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    ident: str,
+    name: str,
+    role: str,
+    title: str,
+    start: date,
+    kind: str = PersonKind.STUDENT,
+    student_number: str = "",
+    end: date | None = None,
+    branch_campus: bool = False,
+    responsible_for_clubs: bool = False,
+    public_contact: str = "",
+) -> Position:
+    """Register a person and appoint them at ``organisation`` in one step (ORG-1).
+
+    All or nothing: when the appointment is refused by a guard (e.g. ORG-5 · GS-9,
+    CQ-4 for an assistant title), the person is not registered either. Both steps
+    write their audit records (``person.create``, ``position.appoint``).
+    """
+    person = create_person(
+        actor=actor,
+        ident=ident,
+        name=name,
+        organisation=organisation,
+        kind=kind or PersonKind.STUDENT,
+        student_number=student_number or "",
+    )
+    return appoint(
+        actor=actor,
+        organisation=organisation,
+        person=person,
+        role=role,
+        title=title,
+        start=start,
+        end=end,
+        branch_campus=branch_campus,
+        responsible_for_clubs=responsible_for_clubs,
+        public_contact=public_contact,
+    )
+
+
+__all__ += ["appoint_new_person"]

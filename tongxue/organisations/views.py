@@ -1,17 +1,37 @@
-"""Public pages of the organisation registry (ORG-1): browse the tree, see one organisation.
+"""Pages of the organisation registry (ORG-1): browse the tree, see and edit one organisation.
 
-Only public data is shown: names, kinds, students served, and the main cadres' titles,
-names and public contacts (CAD-2 · GS-12, CQ-7). No student numbers, no full rosters.
+The public sees only public data: names, kinds, students served, and the main cadres'
+titles, names and public contacts (CAD-2 · GS-12, CQ-7). No student numbers, no full
+rosters. A user with ``Perm.MANAGE`` at the organisation (or above) also sees its
+management section: add a child organisation, edit it, appoint and end positions.
+Those views only parse input, call :mod:`tongxue.organisations.services` and map a
+``Refusal`` (e.g. ORG-5 · GS-9, CQ-4 for a 主席助理 title) to a form error.
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tongxue.core.errors import Refusal
+from tongxue.core.permissions import GRANTS, Perm, roles_at
 from tongxue.core.views import page_url, paginate
-from tongxue.organisations import selectors
-from tongxue.organisations.models import Organisation, Role
+from tongxue.organisations import selectors, services
+from tongxue.organisations.forms import (
+    AppointForm,
+    ChildOrganisationForm,
+    EndPositionForm,
+    OrganisationForm,
+    add_refusal,
+)
+from tongxue.organisations.models import Organisation, OrgKind, Person, Position, Role
 
 #: Positions whose holders' names and public contacts are published (CAD-2).
 MAIN_CADRE_ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT, Role.SECRETARY_GENERAL)
@@ -39,28 +59,300 @@ def browse(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def perms_at(user: Any, path: str) -> set[Perm]:
+    """Return every permission the user holds at the organisation with ``path`` (one query)."""
+    if getattr(user, "is_superuser", False):
+        return set(Perm)
+    return {p for r in roles_at(user, path) for p in GRANTS.get(r, frozenset())}
+
+
+_ROLE_ORDER = {r: i for i, r in enumerate(Role.values)}
+
+
+def _by_rank(positions: Any) -> list[Position]:
+    """Return the positions president first, then by the order of :class:`Role`."""
+    return sorted(positions, key=lambda p: (_ROLE_ORDER.get(p.role, 99), p.start))
+
+
+def _edit_form(org: Organisation, data: Any = None) -> OrganisationForm:
+    initial = {
+        "name": org.name,
+        "students_served": org.students_served,
+        "branch_campuses": org.branch_campuses,
+        "profile": org.profile,
+    }
+    return OrganisationForm(
+        data, initial=initial, is_school=org.kind == OrgKind.SCHOOL, prefix="edit"
+    )
+
+
+def _child_form(data: Any = None) -> ChildOrganisationForm:
+    return ChildOrganisationForm(data, prefix="child")
+
+
+def _appoint_form(data: Any = None) -> AppointForm:
+    return AppointForm(data, prefix="appoint")
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    """Show an organisation: kind, place in the tree, main cadres and its children."""
+    """Show an organisation: kind, place in the tree, main cadres and its children.
+
+    Managers (``Perm.MANAGE``) also get the management section; its size does not
+    change the number of queries (one for the roles, one for the positions).
+    """
     org = get_or_404(code)
     page = children_page(request, org)
     if request.htmx and request.GET.get("page"):
         return render(
             request, "partials/_org_list.html", {"page": page, "page_url": page_url()}
         )
-    cadres = [
-        p
-        for p in selectors.current_positions(organisation=org).only(
-            "role", "title", "public_contact", "start", "person__name"
-        )
-        if p.role in MAIN_CADRE_ROLES
-    ]
+    perms = perms_at(request.user, org.path)
+    can_manage = Perm.MANAGE in perms
+    positions = _by_rank(selectors.current_positions(organisation=org))
+    cadres = [p for p in positions if p.role in MAIN_CADRE_ROLES]
     order = {r: i for i, r in enumerate(MAIN_CADRE_ROLES)}
     cadres.sort(key=lambda p: order[p.role])
-    context = {
+    context: dict[str, Any] = {
         "org": org,
         "ancestors": selectors.ancestors(organisation=org),
         "cadres": cadres,
         "page": page,
         "page_url": page_url(),
+        "can_manage": can_manage,
+        "can_import": Perm.IMPORT in perms,
     }
+    if can_manage:
+        context |= {
+            "positions": positions,
+            "appoint_form": _appoint_form(),
+            "child_form": _child_form(),
+            "edit_form": _edit_form(org),
+        }
     return render(request, "organisations/detail.html", context)
+
+
+# -- management (Perm.MANAGE) ------------------------------------------------------
+
+
+def _managed_or_403(request: HttpRequest, code: str) -> Organisation:
+    org = get_or_404(code)
+    if Perm.MANAGE not in perms_at(request.user, org.path):
+        raise PermissionDenied
+    return org
+
+
+def _detail_url(org: Organisation, anchor: str = "") -> str:
+    url = reverse("organisations:detail", args=[org.code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _to_detail(
+    request: HttpRequest, org: Organisation, anchor: str = ""
+) -> HttpResponse:
+    """After a change: htmx reloads the page (HX-Redirect), a plain form is redirected."""
+    url = _detail_url(org, anchor)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _form_response(
+    request: HttpRequest,
+    org: Organisation,
+    partial: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    status: int = 400,
+) -> HttpResponse:
+    """Return a form with its errors: the partial for htmx (200, so htmx swaps it),
+    else a page of its own (``status``)."""
+    context = {"org": org, **context}
+    if request.htmx:
+        return render(request, partial, context)
+    context |= {"partial": partial, "title": title}
+    return render(request, "organisations/manage_form.html", context, status=status)
+
+
+@require_POST
+def add_child(request: HttpRequest, code: str) -> HttpResponse:
+    """Create an organisation below ``code`` (ORG-1 · GS-1, GS-7, CQ-2)."""
+    org = _managed_or_403(request, code)
+    form = _child_form(request.POST)
+    if form.is_valid():
+        try:
+            child = services.create_organisation(
+                actor=request.user, parent=org, **form.service_fields()
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added under %(parent)s.")
+                % {"name": child.name, "parent": org.name},
+            )
+            return _to_detail(request, org)
+    return _form_response(
+        request,
+        org,
+        "organisations/partials/_child_form.html",
+        {"child_form": form, "open": True},
+        title=_("Add an organisation"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Change the organisation's name, students served, branch campuses or profile.
+
+    Lowering a school's branch campuses is refused while a branch-campus vice-president
+    depends on it (ORG-2 · GS-9, CQ-4).
+    """
+    org = _managed_or_403(request, code)
+    if request.method == "GET":
+        form = _edit_form(org)
+    else:
+        form = _edit_form(org, request.POST)
+        if form.is_valid():
+            try:
+                services.update_organisation(
+                    actor=request.user, organisation=org, **form.service_fields()
+                )
+            except Refusal as refusal:
+                add_refusal(form, refusal)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return _to_detail(request, org)
+    return _form_response(
+        request,
+        org,
+        "organisations/partials/_edit_form.html",
+        {"edit_form": form, "open": True},
+        title=_("Edit the organisation"),
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+def _positions_response(
+    request: HttpRequest,
+    org: Organisation,
+    *,
+    form: AppointForm | None = None,
+    notice: str = "",
+    ending: Position | None = None,
+    end_form: EndPositionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "org": org,
+        "positions": _by_rank(selectors.current_positions(organisation=org)),
+        "appoint_form": form or _appoint_form(),
+        "open": form is not None,
+        "notice": notice,
+        "ending": ending,
+        "end_form": end_form,
+    }
+    if request.htmx:
+        return render(request, "organisations/partials/_positions.html", context)
+    context |= {
+        "partial": "organisations/partials/_positions.html",
+        "title": _("Positions"),
+    }
+    return render(request, "organisations/manage_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def positions(request: HttpRequest, code: str) -> HttpResponse:
+    """List the current positions and appoint someone (ORG-2 … ORG-8 · GS-9, CQ-4).
+
+    The person is an existing one (by identifier) or a new one registered in the same
+    transaction (:func:`~tongxue.organisations.services.appoint_new_person`). A guard
+    refusal shows above the form with its requirement and clauses; nothing is written.
+    """
+    org = _managed_or_403(request, code)
+    if request.method == "GET":
+        return _positions_response(request, org)
+    form = _appoint_form(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["person_mode"] == AppointForm.NEW:
+                position = services.appoint_new_person(
+                    actor=request.user,
+                    organisation=org,
+                    ident=data["ident"],
+                    name=data["name"].strip(),
+                    kind=data["kind"],
+                    student_number=data["student_number"].strip(),
+                    **form.position_fields(),
+                )
+            else:
+                person = Person.objects.filter(ident=data["ident"]).first()
+                if person is None:
+                    form.add_error(
+                        "ident",
+                        _(
+                            "No person has the identifier %(ident)s. Choose "
+                            "“A new person” to register them."
+                        )
+                        % {"ident": data["ident"]},
+                    )
+                    position = None
+                else:
+                    position = services.appoint(
+                        actor=request.user,
+                        organisation=org,
+                        person=person,
+                        **form.position_fields(),
+                    )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            if position is not None:
+                notice = _("%(name)s was appointed %(title)s.") % {
+                    "name": position.person.name,
+                    "title": position.title,
+                }
+                if not request.htmx:
+                    messages.success(request, notice)
+                    return redirect(_detail_url(org, "positions"))
+                return _positions_response(request, org, notice=notice)
+    return _positions_response(request, org, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def end_position(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Ask to confirm, then end a term of office (the audit reports any vacancy)."""
+    org = _managed_or_403(request, code)
+    position = (
+        Position.objects.select_related("person", "organisation")
+        .filter(organisation=org, pk=pk)
+        .first()
+    )
+    if position is None:
+        raise Http404(pk)
+    if request.method == "GET":
+        return _positions_response(
+            request, org, ending=position, end_form=EndPositionForm()
+        )
+    form = EndPositionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_position(
+                actor=request.user, position=position, end=form.cleaned_data["end"]
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            notice = _("%(name)s no longer holds the position %(title)s.") % {
+                "name": position.person.name,
+                "title": position.title,
+            }
+            if not request.htmx:
+                messages.success(request, notice)
+                return redirect(_detail_url(org, "positions"))
+            return _positions_response(request, org, notice=notice)
+    return _positions_response(request, org, ending=position, end_form=form, status=400)

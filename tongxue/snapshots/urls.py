@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tongxue.snapshots import views
+
+app_name = "snapshots"
+urlpatterns = [
+    path("<str:code>/import/", views.import_page, name="import"),
+    path("<str:code>/import/template.xlsx", views.template, name="template"),
+]
