@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.translation import gettext, override
 
 from tests.conftest import build_school_with_deviation
 
@@ -40,6 +41,11 @@ def test_admin_records_a_justification_on_a_phone(phone, live_server):
     marker = page.locator(f"{finding} .justified-marker")
     marker.wait_for()
     assert "新生扩招" in page.locator(finding).inner_text()
+    # The page speaks Chinese: the marker and the severity badge are the zh-hans labels.
+    with override("zh-hans"):
+        justified, deviation = gettext("Justified"), gettext("Deviation")
+    assert justified != "Justified" and justified in marker.inner_text()
+    assert deviation in page.locator(finding).inner_text()
     page.screenshot(path="/tmp/compliance.png", full_page=False)
 
     # It was stored: a reload shows it justified.
