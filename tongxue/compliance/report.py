@@ -109,25 +109,25 @@ def finding_to_text(finding: Finding, *, language: str) -> str:
     """Return one block of text for a finding (severity, rule, requirement, message)."""
     with override(language):
         severity = gettext(SEVERITY_LABELS[finding.severity])
+        organisation = gettext("Organisation")
         lines = [
             f"[{severity}] {finding.rule}",
             f"  {finding.requirement} · {', '.join(finding.clauses)}",
-            f"  {gettext('Organisation')}: {finding.organisation}",
+            f"  {organisation}: {finding.organisation}",
             f"  {render_message(finding.message)}",
         ]
         if finding.justified:
-            lines.append(f"  ✓ {gettext('Justified')}: {finding.justification}")
+            justified = gettext("Justified")
+            lines.append(f"  ✓ {justified}: {finding.justification}")
     return "\n".join(lines)
 
 
 def report_to_text(report: AuditReport, language: str) -> str:
     """Return the report as text: a header, one block per finding and a summary line."""
     with override(language):
-        header = [
-            f"{gettext('Profile')}: {report.profile}",
-            f"{gettext('As of')}: {report.as_of.isoformat()}",
-            f"{gettext('Organisations audited')}: {report.organisations_audited}",
-        ]
+        labels = (gettext("Profile"), gettext("As of"), gettext("Organisations audited"))
+        values = (report.profile, report.as_of.isoformat(), report.organisations_audited)
+        header = [f"{label}: {value}" for label, value in zip(labels, values, strict=True)]
         counts = severity_counts(report)
         summary = " · ".join(
             f"{gettext(SEVERITY_LABELS[Severity(s)])} {n}" for s, n in counts.items()

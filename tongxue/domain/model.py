@@ -70,6 +70,23 @@ class PersonKind(enum.StrEnum):
     TEACHER = "teacher"
 
 
+#: Labels (message ids, the same as the Django choices') for values shown in messages.
+#: A message parameter whose name ends in ``_label`` is translated when rendered.
+SCHOOL_TYPE_LABELS = {
+    SchoolType.GENERAL_UNIVERSITY: "General university",
+    SchoolType.HIGHER_VOCATIONAL: "Higher vocational college",
+    SchoolType.SECONDARY_VOCATIONAL: "Secondary vocational school",
+    SchoolType.MIDDLE_SCHOOL: "Middle school",
+    SchoolType.PRIVATE_UNIVERSITY: "Private university",
+    SchoolType.INDEPENDENT_COLLEGE: "Independent college",
+}
+PERSON_KIND_LABELS = {
+    PersonKind.STUDENT: "Student",
+    PersonKind.LEAGUE_CADRE: "Youth League cadre",
+    PersonKind.TEACHER: "Teacher",
+}
+
+
 class Enrolment(enum.StrEnum):
     ENROLLED = "enrolled"
     SUSPENDED = "suspended"  # 休学

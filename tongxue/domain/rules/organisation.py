@@ -16,7 +16,9 @@ from tongxue.domain.audit import AuditContext, rule
 from tongxue.domain.findings import Finding, Severity
 from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import (
+    PERSON_KIND_LABELS,
     SCHOOL_LEVEL_UNIONS,
+    SCHOOL_TYPE_LABELS,
     SECONDARY_SCHOOL_TYPES,
     DepartmentFunction,
     Organisation,
@@ -234,12 +236,13 @@ def secretary_general(ctx: AuditContext) -> Iterator[Finding]:
                     org=union.code,
                     params=("secretaries_general",),
                     message=_(
-                        "{org}: the secretary-general {name} is a {kind}, not a full-time Youth League committee cadre."
+                        "{org}: the secretary-general {name} is registered as “{kind_label}”, not as a full-time Youth League committee cadre."
                     ),
                     evidence={
                         "person": person_id,
                         "name": person.name,
                         "kind": str(person.kind),
+                        "kind_label": PERSON_KIND_LABELS[person.kind],
                     },
                 )
 
@@ -408,9 +411,12 @@ def secondary_school_union(ctx: AuditContext) -> Iterator[Finding]:
                 org=school.code,
                 params=(),
                 message=_(
-                    "{org} is a secondary school ({school_type}) without a student union."
+                    "{org} is a secondary school ({school_type_label}) without a student union."
                 ),
-                evidence={"school_type": str(school.school_type)},
+                evidence={
+                    "school_type": str(school.school_type),
+                    "school_type_label": SCHOOL_TYPE_LABELS[school.school_type],
+                },
             )
 
 
