@@ -16,6 +16,7 @@ COMMANDS = {
     "import": "import_snapshot",
     "export": "export_snapshot",
     "audit": "audit",
+    "apportion": "apportion",
 }
 
 

@@ -125,9 +125,19 @@ def finding_to_text(finding: Finding, *, language: str) -> str:
 def report_to_text(report: AuditReport, language: str) -> str:
     """Return the report as text: a header, one block per finding and a summary line."""
     with override(language):
-        labels = (gettext("Profile"), gettext("As of"), gettext("Organisations audited"))
-        values = (report.profile, report.as_of.isoformat(), report.organisations_audited)
-        header = [f"{label}: {value}" for label, value in zip(labels, values, strict=True)]
+        labels = (
+            gettext("Profile"),
+            gettext("As of"),
+            gettext("Organisations audited"),
+        )
+        values = (
+            report.profile,
+            report.as_of.isoformat(),
+            report.organisations_audited,
+        )
+        header = [
+            f"{label}: {value}" for label, value in zip(labels, values, strict=True)
+        ]
         counts = severity_counts(report)
         summary = " · ".join(
             f"{gettext(SEVERITY_LABELS[Severity(s)])} {n}" for s, n in counts.items()

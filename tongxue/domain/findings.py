@@ -59,9 +59,17 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, translate: Any = None) -> str:
-        """Return the message, translated by ``translate`` (a gettext) when given."""
-        text = translate(self.text) if translate is not None else self.text
-        return text.format(**self.params)
+        """Return the message, translated by ``translate`` (a gettext) when given.
+
+        Parameters named ``*_label`` are message ids themselves and are translated too.
+        """
+        if translate is None:
+            return self.text.format(**self.params)
+        params = {
+            k: translate(v) if k.endswith("_label") and isinstance(v, str) else v
+            for k, v in self.params.items()
+        }
+        return str(translate(self.text)).format(**params)
 
 
 #: Evidence keys that identify a person (identifiers, lists of them): shown only to

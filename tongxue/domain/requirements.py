@@ -73,7 +73,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         _r(
             "ORG-6",
             _(
-                "Core members of a school-level union are at most 1% of the students it serves."
+                "Core members of a school-level union are at most one per cent of the students it serves."
             ),
             "GS-9 CQ-4",
             D,
@@ -137,7 +137,9 @@ REQUIREMENTS: dict[str, Requirement] = {
         ),
         _r(
             "CON-3",
-            _("Delegates number at least 1% of the students the union serves."),
+            _(
+                "Delegates number at least one per cent of the students the union serves."
+            ),
             "GS-8 CQ-3",
             D,
         ),
@@ -152,7 +154,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         _r(
             "CON-5",
             _(
-                "At least 60% of delegates are not school- or department-level union core members."
+                "At least 60 per cent of delegates are not school- or department-level union core members."
             ),
             "GS-8 CQ-3",
             D,
@@ -200,7 +202,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         _r(
             "CON-11",
             _(
-                "Secondary schools hold a congress at least every 2 years with delegates at least 1% of students."
+                "Secondary schools hold a congress at least every 2 years with delegates at least one per cent of students."
             ),
             "GS-4",
             M,

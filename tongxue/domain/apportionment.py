@@ -1,0 +1,1350 @@
+"""Seat apportionment with exact arithmetic (CON-3, CON-4 · GS-8, CQ-3).
+
+A congress's seats are shared among units (departments, grades, clubs, schools) in
+proportion to their weights (usually students served). This module implements the five
+classic methods and the biproportional (double proportional) method, with:
+
+* exact arithmetic only: weights are ``int`` or :class:`fractions.Fraction` (or anything
+  ``Fraction`` accepts exactly, such as ``Decimal`` or the string ``"12.5"``); floats are
+  used only to *estimate* a divisor, every decision is taken on integers/fractions;
+* minimum and maximum seats per unit (CON-4: every department at least one seat);
+* ties for the last seat(s) detected and reported, and resolved only by an explicit policy:
+  ``refuse`` (raise :class:`ApportionmentTie`) or ``lot`` with a published integer seed
+  (``random.Random(seed).sample(sorted(tied unit names), seats)``), never by list order;
+* an explanation with every result (:func:`explanation_rows`).
+
+Methods (signposts ``d(k)``: a unit with quotient ``w/D`` gets its ``k+1``-th seat when the
+quotient reaches ``d(k)``; its priority for that seat is ``w/d(k)``):
+
+* Hamilton (largest remainder): floor of the quota ``w·H/W``, remaining seats by largest
+  remainder;
+* D'Hondt (Jefferson): ``d(k) = k+1`` (round down);
+* Sainte-Laguë (Webster): ``d(k) = k+½`` (standard rounding);
+* Huntington–Hill (equal proportions): ``d(k) = √(k(k+1))``, compared exactly through
+  squares: priority² = ``w²/(k(k+1))``;
+* Adams: ``d(k) = k`` (round up).
+
+Adams and Huntington–Hill give every unit of positive weight a first seat.
+This module is pure Python (standard library only).
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+from tongxue.domain.findings import Message, gettext_noop
+
+__all__ = [
+    "Apportionment",
+    "ApportionmentError",
+    "ApportionmentTie",
+    "Biproportional",
+    "Method",
+    "Tie",
+    "TieBreak",
+    "UnitSeats",
+    "apportion",
+    "biproportional",
+    "explanation_rows",
+]
+
+Number = int | Fraction | Decimal | str
+
+
+class Method(enum.StrEnum):
+    HAMILTON = "hamilton"
+    DHONDT = "dhondt"
+    SAINTE_LAGUE = "sainte-lague"
+    HUNTINGTON_HILL = "huntington-hill"
+    ADAMS = "adams"
+
+    @property
+    def is_divisor(self) -> bool:
+        return self is not Method.HAMILTON
+
+
+METHOD_NAMES = {
+    Method.HAMILTON: "Hamilton (largest remainder)",
+    Method.DHONDT: "D'Hondt (Jefferson)",
+    Method.SAINTE_LAGUE: "Sainte-Laguë (Webster)",
+    Method.HUNTINGTON_HILL: "Huntington–Hill (equal proportions)",
+    Method.ADAMS: "Adams",
+}
+
+
+class TieBreak(enum.StrEnum):
+    REFUSE = "refuse"
+    LOT = "lot"
+
+
+class ApportionmentError(ValueError):
+    """The input cannot be apportioned; carries a translatable message."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.message = message
+
+
+class ApportionmentTie(ApportionmentError):
+    """A tie for the last seat(s) that the ``refuse`` policy will not break."""
+
+    def __init__(self, units: Sequence[str], seats: int) -> None:
+        super().__init__(
+            Message(
+                gettext_noop(
+                    "Tie for the last {seats} seat(s) between {units}; choose a "
+                    "tie-break (a lot with a published seed)."
+                ),
+                {"seats": seats, "units": ", ".join(units)},
+            )
+        )
+        self.units = tuple(units)
+        self.seats = seats
+
+
+def _err(text: str, **params: Any) -> ApportionmentError:
+    return ApportionmentError(Message(text, params))
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """A tie for the last ``seats`` seat(s) among ``units``, resolved by lot."""
+
+    units: tuple[str, ...]
+    seats: int
+    winners: tuple[str, ...]
+    seed: int
+
+
+@dataclass(slots=True)
+class _Context:
+    """Numbers shared by every line of one result (the lines compute lazily)."""
+
+    method: Method
+    house: int
+    total: int  # sum of the scaled weights
+    scale: Fraction  # scaled weight = weight × scale
+    ws: list[int]
+    lo: list[int]
+    hi: list[int | None]
+    seats: list[int]
+    floors: list[int | None]
+    qnum: list[int]  # Hamilton: quota numerators over qden among free units
+    qden: int
+    ranks: list[int | None]
+    extra: int
+    t: Fraction | None  # lowest awarded priority (real units; HH squared)
+    u: Fraction | None  # highest priority left out
+    tie: Tie | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSeats:
+    """One unit's line of the result (its explanation is computed on demand).
+
+    ``quota`` is ``weight × house / total weight``. Hamilton: ``floor_seats`` and
+    ``remainder`` are those of the quota among the units not fixed at a bound (the plain
+    quota when no bound binds) and ``remainder_rank`` its rank, 1 = largest. Divisor
+    methods: ``priority`` is the priority of the unit's last seat above its minimum and
+    ``next_priority`` that of its next seat; for Huntington–Hill both are squared.
+    """
+
+    index: int
+    unit: str
+    weight: int | Fraction
+    seats: int
+    _ctx: _Context = field(repr=False, compare=False)
+
+    @property
+    def minimum(self) -> int:
+        return self._ctx.lo[self.index]
+
+    @property
+    def maximum(self) -> int | None:
+        return self._ctx.hi[self.index]
+
+    @property
+    def quota(self) -> Fraction:
+        c = self._ctx
+        return Fraction(c.ws[self.index] * c.house, c.total or 1)
+
+    @property
+    def floor_seats(self) -> int | None:
+        return self._ctx.floors[self.index]
+
+    @property
+    def remainder(self) -> Fraction | None:
+        c = self._ctx
+        fl = c.floors[self.index]
+        if fl is None:
+            return None
+        return Fraction(c.qnum[self.index] - fl * c.qden, c.qden)
+
+    @property
+    def remainder_rank(self) -> int | None:
+        return self._ctx.ranks[self.index]
+
+    def _pkey(self, k: int) -> Fraction:
+        c = self._ctx
+        ps = c.scale**2 if c.method is Method.HUNTINGTON_HILL else c.scale
+        return _key(c.method, c.ws[self.index], k) / ps
+
+    @property
+    def priority(self) -> Fraction | None:
+        c, i = self._ctx, self.index
+        if not c.method.is_divisor or not c.ws[i] or self.seats <= c.lo[i]:
+            return None
+        return self._pkey(self.seats - 1)
+
+    @property
+    def next_priority(self) -> Fraction | None:
+        c, i = self._ctx, self.index
+        h = c.hi[i]
+        if (
+            not c.method.is_divisor
+            or not c.ws[i]
+            or (h is not None and self.seats >= h)
+        ):
+            return None
+        return self._pkey(self.seats)
+
+    @property
+    def why(self) -> Message | None:
+        c = self._ctx
+        if c.method is Method.HAMILTON:
+            rem = self.remainder
+            return _hamilton_why(
+                self.seats,
+                self.minimum,
+                self.maximum,
+                self.floor_seats,
+                self.remainder_rank,
+                rem if rem is not None else Fraction(0),
+                c.extra,
+                c.tie,
+                self.unit,
+            )
+        return _divisor_why(
+            c.method,
+            self.seats,
+            self.minimum,
+            self.maximum,
+            self.priority,
+            self.next_priority,
+            c.t,
+            c.u,
+            c.tie,
+            self.unit,
+        )
+
+
+@dataclass(frozen=True)
+class Apportionment:
+    """A result and its explanation.
+
+    For divisor methods every divisor ``D`` with ``low < D ≤ high``
+    (``divisor_interval``) gives these seats as ``clamp(round(w/D), min, max)``;
+    ``divisor`` is the simplest fraction in that interval. For Huntington–Hill the
+    interval bounds are squared divisors (``divisor`` itself is not squared).
+    """
+
+    method: Method
+    house: int
+    names: tuple[str, ...]
+    weights: tuple[int | Fraction, ...]
+    allocation: tuple[int, ...]
+    divisor: Fraction | None = None
+    divisor_interval: tuple[Fraction | None, Fraction | None] | None = None
+    tie: Tie | None = None
+    tie_break: TieBreak = TieBreak.REFUSE
+    _ctx: _Context | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def seats(self) -> dict[str, int]:
+        return dict(zip(self.names, self.allocation, strict=True))
+
+    @cached_property
+    def units(self) -> tuple[UnitSeats, ...]:
+        """One line per unit, in input order (built on first use)."""
+        ctx = self._ctx
+        assert ctx is not None
+        return tuple(
+            UnitSeats(i, n, w, s, ctx)
+            for i, (n, w, s) in enumerate(
+                zip(self.names, self.weights, self.allocation, strict=True)
+            )
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fraction(value: object, where: str) -> Fraction:
+    if isinstance(value, (bool, float)):
+        raise _err(
+            gettext_noop("{where}: weight {value!r} must be exact (int, Fraction)."),
+            where=where,
+            value=value,
+        )
+    try:
+        f = Fraction(value)  # type: ignore[call-overload]
+    except (ValueError, TypeError, ZeroDivisionError, ArithmeticError):
+        raise _err(
+            gettext_noop("{where}: weight {value!r} is not a number."),
+            where=where,
+            value=value,
+        ) from None
+    if f < 0:
+        raise _err(
+            gettext_noop("{where}: weight {value} is negative."),
+            where=where,
+            value=value,
+        )
+    return Fraction(f)
+
+
+def _scaled(weights: Sequence[int | Fraction]) -> list[int]:
+    """Integers proportional to ``weights`` (scaling never changes an apportionment)."""
+    den = 1
+    for w in weights:
+        if type(w) is not int and w.denominator != 1:
+            den = math.lcm(den, w.denominator)
+    if den == 1:
+        return [w if type(w) is int else w.numerator for w in weights]
+    return [w.numerator * (den // w.denominator) for w in weights]
+
+
+def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """The fraction with the smallest denominator strictly between ``0 <= lo < hi``."""
+    fl = math.floor(lo)
+    if fl + 1 < hi:
+        return Fraction(fl + 1)
+    # lo, hi in [fl, fl + 1]: write x = fl + 1/y with 1/(hi - fl) < y < 1/(lo - fl)
+    low_y = 1 / (hi - fl)
+    if lo == fl:
+        return fl + Fraction(1, math.floor(low_y) + 1)
+    return fl + 1 / _simplest_between(low_y, 1 / (lo - fl))
+
+
+def _fmt(value: Fraction, places: int = 4) -> str:
+    """Exact decimal rendering rounded half up to ``places`` (for explanations)."""
+    scaled = value * 10**places
+    n = math.floor(scaled + Fraction(1, 2))
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    whole, frac = divmod(n, 10**places)
+    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+
+def _normalise_bounds(
+    names: Sequence[str],
+    minimum: int | Mapping[str, int],
+    maximum: int | Mapping[str, int | None] | None,
+) -> tuple[list[int], list[int | None]]:
+    if isinstance(minimum, Mapping):
+        lo = [int(minimum.get(n, 0)) for n in names]
+    else:
+        lo = [int(minimum)] * len(names)
+    if isinstance(maximum, Mapping):
+        hi: list[int | None] = [maximum.get(n) for n in names]
+    else:
+        hi = [maximum] * len(names)
+    for n, a, b in zip(names, lo, hi, strict=True):
+        if a < 0 or (b is not None and b < 0):
+            raise _err(gettext_noop("{unit}: seat bounds cannot be negative."), unit=n)
+        if b is not None and b < a:
+            raise _err(
+                gettext_noop("{unit}: maximum {maximum} is below minimum {minimum}."),
+                unit=n,
+                maximum=b,
+                minimum=a,
+            )
+    return lo, hi
+
+
+# ------------------------------------------------------------------ divisor methods
+
+
+def _raw_count(method: Method, w: int, num: int, den: int) -> int:
+    """Seats whose priority is ≥ the divisor ``num/den`` (unit of weight ``w > 0``)."""
+    if method is Method.DHONDT:
+        return (w * den) // num
+    if method is Method.SAINTE_LAGUE:
+        return (2 * w * den // num + 1) // 2
+    if method is Method.ADAMS:
+        return (w * den) // num + 1
+    f = (w * den) ** 2 // num**2
+    return 1 + (math.isqrt(4 * f + 1) - 1) // 2
+
+
+def _key(method: Method, w: int, k: int) -> Fraction:
+    """Exact priority of seat index ``k`` (the ``k+1``-th seat); squared for HH."""
+    if method is Method.DHONDT:
+        return Fraction(w, k + 1)
+    if method is Method.SAINTE_LAGUE:
+        return Fraction(2 * w, 2 * k + 1)
+    if method is Method.ADAMS:
+        return Fraction(w, k)
+    return Fraction(w * w, k * (k + 1))
+
+
+_TOL = 1e-9
+
+
+def _fkeys(
+    method: Method, wf: list[float], idx: list[int], ks: list[int]
+) -> list[float]:
+    """Float priorities of seat index ``ks[n]`` of unit ``idx[n]`` (shortlisting only)."""
+    pairs = zip(idx, ks, strict=True)
+    if method is Method.DHONDT:
+        return [wf[i] / (k + 1) for i, k in pairs]
+    if method is Method.SAINTE_LAGUE:
+        return [wf[i] / (k + 0.5) for i, k in pairs]
+    if method is Method.ADAMS:
+        return [wf[i] / k for i, k in pairs]
+    return [wf[i] * wf[i] / (k * (k + 1)) for i, k in pairs]
+
+
+def _extreme(
+    idx: list[int], floats: list[float], key: Callable[[int], Fraction], largest: bool
+) -> tuple[Fraction | None, list[int]]:
+    """Exact max (or min) of ``key`` over ``idx`` and the indices attaining it.
+
+    Floats (``floats[n]`` for ``idx[n]``) only shortlist: every index within a relative
+    1e-9 of the float extreme is compared exactly.
+    """
+    if not idx:
+        return None, []
+    if largest:
+        best = max(floats)
+        short = [i for f, i in zip(floats, idx, strict=True) if f >= best * (1 - _TOL)]
+    else:
+        best = min(floats)
+        short = [i for f, i in zip(floats, idx, strict=True) if f <= best * (1 + _TOL)]
+    exact = [(key(i), i) for i in short]
+    value = max(e[0] for e in exact) if largest else min(e[0] for e in exact)
+    return value, [i for e, i in exact if e == value]
+
+
+def _select(
+    cand: list[int],
+    r: int,
+    first: Callable[[int], int],
+    step: int,
+    method: Method,
+    ws: list[int],
+    wf: list[float],
+    limit: Callable[[int, int], bool],
+) -> dict[int, int]:
+    """Move ``r`` seats: the ``r`` highest next priorities (``step=+1``) or the ``r``
+    lowest last priorities (``step=-1``); returns seat changes per unit."""
+    largest = step > 0
+    fk = list(
+        zip(_fkeys(method, wf, cand, [first(i) for i in cand]), cand, strict=True)
+    )
+    pick = heapq.nlargest(r, fk) if largest else heapq.nsmallest(r, fk)
+    edge = pick[-1][0]
+    if largest:
+        short = [i for f, i in fk if f >= edge * (1 - _TOL)]
+    else:
+        short = [i for f, i in fk if f <= edge * (1 + _TOL)]
+    sign = -1 if largest else 1
+    heap = [(sign * _key(method, ws[i], first(i)), i, first(i)) for i in short]
+    heapq.heapify(heap)
+    moved: dict[int, int] = {}
+    for _ in range(r):
+        _, i, k = heapq.heappop(heap)
+        moved[i] = moved.get(i, 0) + step
+        k2 = k + step
+        if limit(i, k2):
+            heapq.heappush(heap, (sign * _key(method, ws[i], k2), i, k2))
+    return moved
+
+
+def _estimate(
+    method: Method, wf: list[float], lo: list[int], hi: list[int | None], house: int
+) -> float:
+    """A float divisor whose rounded seats sum close to ``house`` (estimate only)."""
+    total = math.fsum(wf)
+    n = sum(1 for w in wf if w > 0)
+    shift = {
+        Method.DHONDT: n / 2,
+        Method.SAINTE_LAGUE: 0.0,
+        Method.HUNTINGTON_HILL: 0.0,
+        Method.ADAMS: -n / 2,
+    }[method]
+    target = house + shift
+    d = total / target if target > 0 else total / max(house, 1)
+    bounded = any(lo) or any(h is not None for h in hi)
+    for _ in range(8):
+        if method is Method.DHONDT:
+            counts = [math.floor(w / d) for w in wf]
+        elif method is Method.SAINTE_LAGUE:
+            counts = [math.floor(w / d + 0.5) for w in wf]
+        elif method is Method.ADAMS:
+            counts = [math.ceil(w / d) for w in wf]
+        else:
+            counts = []
+            for w in wf:
+                q = w / d
+                k = math.floor(q)
+                counts.append(k + (1 if q * q > k * (k + 1) else 0))
+        if bounded:
+            counts = [_clamp(c, lo[i], hi[i]) for i, c in enumerate(counts)]
+        s = sum(counts)
+        if s == house:
+            break
+        c = s - total / d
+        if house - c <= 0:
+            break
+        d2 = total / (house - c)
+        if not math.isfinite(d2) or d2 <= 0 or d2 == d:
+            break
+        d = d2
+    return d
+
+
+def _clamp(c: int, lo: int, hi: int | None) -> int:
+    return max(lo, c if hi is None else min(c, hi))
+
+
+def _tied_lot(names: Sequence[str], seats: int, seed: int) -> list[str]:
+    """The published lot: ``random.Random(seed).sample(sorted(names), seats)``."""
+    return random.Random(seed).sample(sorted(names), seats)
+
+
+def _resolve(
+    names: Sequence[str],
+    awarded: list[int],
+    out: list[int],
+    tie: TieBreak,
+    seed: int | None,
+) -> tuple[set[int], Tie]:
+    """Winners of a tie for ``len(awarded)`` seats among ``awarded + out``."""
+    tied = sorted(awarded + out, key=lambda i: names[i])
+    tied_names = [names[i] for i in tied]
+    k = len(awarded)
+    if tie is TieBreak.REFUSE or seed is None:
+        raise ApportionmentTie(tied_names, k)
+    winners = _tied_lot(tied_names, k, seed)
+    by_name = {names[i]: i for i in tied}
+    return {by_name[n] for n in winners}, Tie(
+        tuple(tied_names), k, tuple(winners), seed
+    )
+
+
+def _divisor(
+    method: Method,
+    names: Sequence[str],
+    ws: list[int],
+    house: int,
+    lo: list[int],
+    hi: list[int | None],
+    tie: TieBreak,
+    seed: int | None,
+    resolver: Callable[[list[int], list[int]], set[int]] | None = None,
+) -> tuple[list[int], Fraction | None, Fraction | None, Tie | None]:
+    """Seats, interval ``(u, t]`` of (squared for HH) divisors, and the tie if any."""
+    n = len(ws)
+    top = max(ws) or 1
+    wf = [w / top for w in ws]  # int / int is correctly rounded, never overflows
+    pos = [i for i in range(n) if ws[i] > 0]
+    free = [i for i in pos if hi[i] is None or hi[i] > lo[i]]  # type: ignore[operator]
+    seats = list(lo)
+    if house > sum(lo) and free:
+        d = _estimate(method, [wf[i] for i in range(n)], lo, hi, house)
+        dq = Fraction(d) * top
+        num, den = dq.numerator, dq.denominator
+        for i in pos:
+            c = _raw_count(method, ws[i], num, den)
+            h = hi[i]
+            seats[i] = max(lo[i], c if h is None else min(c, h))
+        s = sum(seats)
+
+        def can_add(i: int, k: int) -> bool:
+            h = hi[i]
+            return h is None or k < h
+
+        def can_remove(i: int, k: int) -> bool:
+            return k >= lo[i]
+
+        if s < house:
+            cand = [i for i in free if can_add(i, seats[i])]
+            moved = _select(
+                cand, house - s, lambda i: seats[i], 1, method, ws, wf, can_add
+            )
+        elif s > house:
+            cand = [i for i in free if seats[i] > lo[i]]
+            moved = _select(
+                cand, s - house, lambda i: seats[i] - 1, -1, method, ws, wf, can_remove
+            )
+        else:
+            moved = {}
+        for i, m in moved.items():
+            seats[i] += m
+    # threshold t: lowest awarded priority; u: highest priority left out
+    awarded_idx = [i for i in free if seats[i] > lo[i]]
+    out_idx = [i for i in free if hi[i] is None or seats[i] < hi[i]]  # type: ignore[operator]
+    t, t_units = _extreme(
+        awarded_idx,
+        _fkeys(method, wf, awarded_idx, [seats[i] - 1 for i in awarded_idx]),
+        lambda i: _key(method, ws[i], seats[i] - 1),
+        largest=False,
+    )
+    u, u_units = _extreme(
+        out_idx,
+        _fkeys(method, wf, out_idx, [seats[i] for i in out_idx]),
+        lambda i: _key(method, ws[i], seats[i]),
+        largest=True,
+    )
+    found: Tie | None = None
+    if t is not None and u is not None and t == u:
+        if resolver is not None:
+            winners = resolver(t_units, u_units)
+        else:
+            winners, found = _resolve(names, t_units, u_units, tie, seed)
+        for i in t_units:
+            if i not in winners:
+                seats[i] -= 1
+        for i in u_units:
+            if i in winners:
+                seats[i] += 1
+    return seats, u, t, found
+
+
+def _hamilton(
+    names: Sequence[str],
+    ws: list[int],
+    house: int,
+    lo: list[int],
+    hi: list[int | None],
+    tie: TieBreak,
+    seed: int | None,
+) -> tuple[list[int], list[int], int, list[int | None], list[int | None], Tie | None]:
+    """Seats, quota numerators over a common denominator, floors, remainder ranks."""
+    n = len(ws)
+    fixed: list[int | None] = [None] * n
+    for i in range(n):
+        if ws[i] == 0 or (hi[i] is not None and hi[i] == lo[i]):
+            fixed[i] = lo[i]
+    while True:
+        rest = house - sum(f for f in fixed if f is not None)
+        free = [i for i in range(n) if fixed[i] is None]
+        total = sum(ws[i] for i in free)
+        if not free:
+            if rest != 0:
+                raise _err(
+                    gettext_noop("{house} seats cannot be placed within the maximums."),
+                    house=house,
+                )
+            break
+        changed = False
+        for i in free:
+            h = hi[i]
+            if ws[i] * rest < lo[i] * total:
+                fixed[i] = lo[i]
+                changed = True
+            elif h is not None and ws[i] * rest > h * total:
+                fixed[i] = h
+                changed = True
+        if not changed:
+            break
+    seats = [f if f is not None else 0 for f in fixed]
+    floors: list[int | None] = [None] * n
+    ranks: list[int | None] = [None] * n
+    qnum = [0] * n
+    qden = 1
+    found: Tie | None = None
+    if free:
+        qden = total
+        rems: list[tuple[int, int]] = []
+        for i in free:
+            qnum[i] = ws[i] * rest
+            fl, rm = divmod(qnum[i], total)
+            seats[i] = fl
+            floors[i] = fl
+            if hi[i] is None or fl < hi[i]:  # type: ignore[operator]
+                rems.append((rm, i))
+        extra = rest - sum(seats[i] for i in free)
+        rems.sort(key=lambda p: -p[0])
+        for rank, (_, i) in enumerate(rems, 1):
+            ranks[i] = rank
+        if extra > len(rems):
+            raise _err(
+                gettext_noop("{house} seats cannot be placed within the maximums."),
+                house=house,
+            )
+        if 0 < extra < len(rems) and rems[extra - 1][0] == rems[extra][0]:
+            edge = rems[extra][0]
+            awarded = [i for r, i in rems[:extra] if r == edge]
+            out = [i for r, i in rems[extra:] if r == edge]
+            winners, found = _resolve(names, awarded, out, tie, seed)
+            top = [i for r, i in rems[:extra] if r != edge] + sorted(winners)
+        else:
+            top = [i for _, i in rems[:extra]]
+        for i in top:
+            seats[i] += 1
+    return seats, qnum, qden, floors, ranks, found
+
+
+def apportion(
+    units: Sequence[tuple[str, Number]] | Mapping[str, Number],
+    seats: int,
+    *,
+    method: Method | str,
+    minimum: int | Mapping[str, int] = 0,
+    maximum: int | Mapping[str, int | None] | None = None,
+    tie: TieBreak | str = TieBreak.REFUSE,
+    seed: int | None = None,
+) -> Apportionment:
+    """Apportion ``seats`` among ``units`` (name → weight) by ``method``.
+
+    CON-4 · GS-8, CQ-3: the seats, the method and its arithmetic. Raises
+    :class:`ApportionmentError` on bad input and :class:`ApportionmentTie` on a tie for
+    the last seat(s) under the ``refuse`` policy. With ``tie="lot"`` a ``seed`` is required
+    and the winners are ``random.Random(seed).sample(sorted(tied names), seats)``.
+    """
+    try:
+        method = Method(method)
+    except ValueError:
+        raise _err(gettext_noop("Unknown method {method!r}."), method=method) from None
+    tie = TieBreak(tie)
+    if tie is TieBreak.LOT and seed is None:
+        raise _err(gettext_noop("A lot needs a published integer seed."))
+    pairs = list(units.items()) if isinstance(units, Mapping) else list(units)
+    names = [str(p[0]) for p in pairs]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise _err(gettext_noop("Unit {unit} appears twice."), unit=name)
+        seen.add(name)
+    if not names:
+        raise _err(gettext_noop("There are no units."))
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
+        raise _err(gettext_noop("The number of seats must be a whole number ≥ 0."))
+    weights = [w if type(w) is int and w >= 0 else _fraction(w, n) for n, w in pairs]
+    ws = _scaled(weights)
+    lo, hi = _normalise_bounds(names, minimum, maximum)
+    if method in (Method.ADAMS, Method.HUNTINGTON_HILL):
+        for i, w in enumerate(ws):
+            if w > 0:
+                h = hi[i]
+                lo[i] = max(lo[i], 1 if h is None else min(1, h))
+    if sum(lo) > seats:
+        raise _err(
+            gettext_noop(
+                "{seats} seats are fewer than the {needed} the minimums (and first "
+                "seats) require."
+            ),
+            seats=seats,
+            needed=sum(lo),
+        )
+    room = sum(lo[i] if ws[i] == 0 else (hi[i] or 0) for i in range(len(ws)))
+    if all(hi[i] is not None or ws[i] == 0 for i in range(len(ws))) and seats > room:
+        raise _err(
+            gettext_noop("{seats} seats are more than the maximums allow ({room})."),
+            seats=seats,
+            room=room,
+        )
+    total = sum(ws)
+    if total == 0 and seats > sum(lo):
+        raise _err(gettext_noop("All weights are zero: no seat can be apportioned."))
+    if method is Method.HAMILTON:
+        result, qnum, qd, floors, ranks, found = _hamilton(
+            names, ws, seats, lo, hi, tie, seed
+        )
+        extra = sum(1 for i, f in enumerate(floors) if f is not None and result[i] > f)
+        ctx = _Context(
+            method,
+            seats,
+            total,
+            Fraction(1),
+            ws,
+            lo,
+            hi,
+            result,
+            floors,
+            qnum,
+            qd,
+            ranks,
+            extra,
+            None,
+            None,
+            found,
+        )
+        return Apportionment(
+            method,
+            seats,
+            tuple(names),
+            tuple(weights),
+            tuple(result),
+            None,
+            None,
+            found,
+            tie,
+            ctx,
+        )
+    result, u, t, found = _divisor(method, names, ws, seats, lo, hi, tie, seed)
+    scale = _scale(weights, ws)
+    pscale = scale**2 if method is Method.HUNTINGTON_HILL else scale
+    t_real = t / pscale if t is not None else None
+    u_real = u / pscale if u is not None else None
+    div = _divisor_value(method, u_real, t_real)
+    none: list[int | None] = [None] * len(names)
+    ctx = _Context(
+        method,
+        seats,
+        total,
+        scale,
+        ws,
+        lo,
+        hi,
+        result,
+        none,
+        [],
+        1,
+        none,
+        0,
+        t_real,
+        u_real,
+        found,
+    )
+    return Apportionment(
+        method,
+        seats,
+        tuple(names),
+        tuple(weights),
+        tuple(result),
+        div,
+        (u_real, t_real),
+        found,
+        tie,
+        ctx,
+    )
+
+
+def _scale(weights: Sequence[int | Fraction], ws: Sequence[int]) -> Fraction:
+    for w, s in zip(weights, ws, strict=True):
+        if w:
+            return Fraction(s) / w
+    return Fraction(1)
+
+
+def _divisor_value(
+    method: Method, u: Fraction | None, t: Fraction | None
+) -> Fraction | None:
+    """The simplest divisor in ``(u, t]`` (HH: squared bounds, divisor not squared)."""
+    if t is None and u is None:
+        return None
+    if method is Method.HUNTINGTON_HILL:
+        lo_f = math.sqrt(u) if u is not None else 0.0
+        if t is None:
+            cand = Fraction(math.floor(lo_f) + 1)
+            while u is not None and cand * cand <= u:
+                cand += 1
+            return cand
+        if u is not None and u == t:
+            return None  # a tie: the divisor is √t, not rational in general
+        hi_f = math.sqrt(t)
+        a = Fraction(lo_f) if u is not None else Fraction(0)
+        b = Fraction(hi_f)
+        for _ in range(60):
+            if a < b:
+                c = _simplest_between(a, b)
+                if (u is None or c * c > u) and c * c <= t:
+                    return c
+            # shrink inward and retry
+            mid = (a + b) / 2
+            a, b = (a + mid) / 2, (b + mid) / 2
+        return None
+    if t is None:
+        assert u is not None
+        return Fraction(math.floor(u) + 1)
+    lo_b = u if u is not None else Fraction(0)
+    if lo_b == t:
+        return t
+    return _simplest_between(lo_b, t) if _simplest_between(lo_b, t) <= t else t
+
+
+def _hamilton_why(
+    seats: int,
+    lo: int,
+    hi: int | None,
+    floor: int | None,
+    rank: int | None,
+    rem: Fraction,
+    extra: int,
+    tie: Tie | None,
+    name: str,
+) -> Message | None:
+    if floor is None:
+        if hi is not None and seats == hi and hi != lo:
+            return Message(
+                gettext_noop("fixed at the maximum of {n} seat(s)"), {"n": hi}
+            )
+        return Message(
+            gettext_noop("fixed at the minimum of {n} seat(s)"), {"n": seats}
+        )
+    if tie is not None and name in tie.units:
+        won = name in tie.winners
+        return Message(
+            gettext_noop(
+                "remainder {rem} tied for the last {k} seat(s); lot with seed {seed}: {result_label}"
+            ),
+            {
+                "rem": _fmt(rem),
+                "k": tie.seats,
+                "seed": tie.seed,
+                "result": "won" if won else "lost",
+                "result_label": gettext_noop("won") if won else gettext_noop("lost"),
+            },
+        )
+    if seats > floor:
+        return Message(
+            gettext_noop(
+                "largest remainder {rem}, rank {rank} of {extra} extra seat(s)"
+            ),
+            {"rem": _fmt(rem), "rank": rank, "extra": extra},
+        )
+    if rank is not None and rank == extra + 1:
+        return Message(
+            gettext_noop(
+                "remainder {rem}, rank {rank}: first unit without an extra seat"
+            ),
+            {"rem": _fmt(rem), "rank": rank},
+        )
+    return None
+
+
+def _divisor_why(
+    method: Method,
+    seats: int,
+    lo: int,
+    hi: int | None,
+    pr: Fraction | None,
+    nx: Fraction | None,
+    t: Fraction | None,
+    u: Fraction | None,
+    tie: Tie | None,
+    name: str,
+) -> Message | None:
+    sq = "²" if method is Method.HUNTINGTON_HILL else ""
+    if tie is not None and name in tie.units:
+        return Message(
+            gettext_noop(
+                "priority{sq} {p} tied for the last {k} seat(s); lot with seed {seed}: {result_label}"
+            ),
+            {
+                "sq": sq,
+                "p": _fmt(t or Fraction(0)),
+                "k": tie.seats,
+                "seed": tie.seed,
+                "result": "won" if name in tie.winners else "lost",
+                "result_label": gettext_noop("won")
+                if name in tie.winners
+                else gettext_noop("lost"),
+            },
+        )
+    if pr is not None and t is not None and pr == t:
+        return Message(
+            gettext_noop(
+                "last seat of the house: priority{sq} {p}; the next best was {u}"
+            ),
+            {"sq": sq, "p": _fmt(pr), "u": _fmt(u) if u is not None else "—"},
+        )
+    if nx is not None and u is not None and nx == u:
+        return Message(
+            gettext_noop(
+                "first unit left out: priority{sq} {p} below the last seat's {t}"
+            ),
+            {"sq": sq, "p": _fmt(nx), "t": _fmt(t) if t is not None else "—"},
+        )
+    if seats == lo and lo > 0 and pr is None:
+        return Message(gettext_noop("minimum of {n} seat(s)"), {"n": lo})
+    if hi is not None and seats == hi and nx is None and hi > lo:
+        return Message(gettext_noop("capped at the maximum of {n} seat(s)"), {"n": hi})
+    return None
+
+
+def explanation_rows(
+    result: Apportionment | Biproportional,
+    translate: Callable[[str], str] | None = None,
+) -> list[dict[str, Any]]:
+    """The explanation as a table (one dict per unit, or per cell for biproportional).
+
+    Values are strings or integers, ready for a page or JSON; exact fractions are given
+    as ``"p/q"`` next to a 4-place decimal.
+    """
+    if isinstance(result, Biproportional):
+        rows_out: list[dict[str, Any]] = []
+        for i, r in enumerate(result.rows):
+            for j, c in enumerate(result.columns):
+                w = result.weights[i][j]
+                q = w / (result.row_divisors[i] * result.column_divisors[j])
+                rows_out.append(
+                    {
+                        "row": r,
+                        "column": c,
+                        "weight": str(w),
+                        "row_divisor": str(result.row_divisors[i]),
+                        "column_divisor": str(result.column_divisors[j]),
+                        "quotient": str(q),
+                        "quotient_decimal": _fmt(q),
+                        "seats": result.seats[i][j],
+                    }
+                )
+        return rows_out
+    out: list[dict[str, Any]] = []
+    for u in result.units:
+        row: dict[str, Any] = {
+            "unit": u.unit,
+            "weight": str(u.weight),
+            "quota": str(u.quota),
+            "quota_decimal": _fmt(u.quota),
+            "seats": u.seats,
+            "minimum": u.minimum,
+            "maximum": u.maximum,
+        }
+        if result.method is Method.HAMILTON:
+            rem = u.remainder
+            row["remainder"] = _fmt(rem) if rem is not None else None
+            row["rank"] = u.remainder_rank
+        else:
+            if result.divisor is not None:
+                row["quotient"] = _fmt(u.weight / result.divisor)
+            row["priority"] = _fmt(u.priority) if u.priority is not None else None
+            row["next_priority"] = (
+                _fmt(u.next_priority) if u.next_priority is not None else None
+            )
+        row["why"] = u.why.render(translate) if u.why is not None else ""
+        out.append(row)
+    return out
+
+
+# --------------------------------------------------------------------- biproportional
+
+
+@dataclass(frozen=True, slots=True)
+class Biproportional:
+    """A biproportional apportionment: seats per cell and the divisors that produce them.
+
+    ``seats[i][j] = round(weights[i][j] / (row_divisors[i] × column_divisors[j]))`` with
+    standard (Sainte-Laguë) rounding; row sums equal ``row_seats``, column sums
+    ``column_seats``.
+    """
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    weights: tuple[tuple[Fraction, ...], ...]
+    seats: tuple[tuple[int, ...], ...]
+    row_seats: tuple[int, ...]
+    column_seats: tuple[int, ...]
+    row_divisors: tuple[Fraction, ...]
+    column_divisors: tuple[Fraction, ...]
+    iterations: int
+    column_seats_computed: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _step(
+    weights: Sequence[Fraction], house: int, previous: Sequence[int]
+) -> tuple[list[int], Fraction, bool]:
+    """One Sainte-Laguë divisor step; a tie goes to the cells that held the seat before."""
+    ws = _scaled(list(weights))
+    n = len(ws)
+    tied = False
+
+    def keep_previous(awarded: list[int], out: list[int]) -> set[int]:
+        nonlocal tied
+        tied = True
+        k = len(awarded)
+        order = sorted(awarded + out, key=lambda i: (-previous[i], i))
+        return set(order[:k])
+
+    seats, u, t, _ = _divisor(
+        Method.SAINTE_LAGUE,
+        [str(i) for i in range(n)],
+        ws,
+        house,
+        [0] * n,
+        [None] * n,
+        TieBreak.REFUSE,
+        None,
+        resolver=keep_previous,
+    )
+    scale = _scale(list(weights), ws)
+    d = _divisor_value(
+        Method.SAINTE_LAGUE,
+        u / scale if u is not None else None,
+        t / scale if t is not None else None,
+    )
+    return seats, d or Fraction(1), tied
+
+
+def biproportional(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    weights: Sequence[Sequence[Number]],
+    row_seats: Sequence[int],
+    column_seats: Sequence[int] | None = None,
+    *,
+    max_iterations: int = 1000,
+) -> Biproportional:
+    """Double proportional apportionment (Balinski–Pukelsheim), CON-4 · GS-8, CQ-3.
+
+    Cells are rounded with Sainte-Laguë; row and column divisors are found by alternating
+    scaling (a row step fits every row's seats, a column step every column's) until both
+    margins hold. When ``column_seats`` is None the columns' seats are apportioned from the
+    column totals by Sainte-Laguë (a tie there is refused). Raises
+    :class:`ApportionmentError` when the problem is infeasible or does not converge within
+    ``max_iterations`` steps.
+    """
+    n, m = len(rows), len(columns)
+    if n == 0 or m == 0:
+        raise _err(gettext_noop("The matrix is empty."))
+    duplicate = {
+        "row": gettext_noop("A row label appears twice."),
+        "column": gettext_noop("A column label appears twice."),
+    }
+    for label, names in (("row", rows), ("column", columns)):
+        if len(set(names)) != len(names):
+            raise _err(duplicate[label])
+    if len(weights) != n or any(len(r) != m for r in weights):
+        raise _err(gettext_noop("The matrix is not {n} × {m}."), n=n, m=m)
+    w = [
+        [_fraction(weights[i][j], f"{rows[i]}/{columns[j]}") for j in range(m)]
+        for i in range(n)
+    ]
+    R = [int(s) for s in row_seats]
+    if len(R) != n or any(s < 0 for s in R):
+        raise _err(gettext_noop("Row seats must be {n} whole numbers ≥ 0."), n=n)
+    computed = column_seats is None
+    if column_seats is None:
+        totals = [sum((w[i][j] for i in range(n)), Fraction(0)) for j in range(m)]
+        col = apportion(
+            list(zip(columns, totals, strict=True)), sum(R), method=Method.SAINTE_LAGUE
+        )
+        C = [col.seats[c] for c in columns]
+    else:
+        C = [int(s) for s in column_seats]
+    if len(C) != m or any(s < 0 for s in C):
+        raise _err(gettext_noop("Column seats must be {m} whole numbers ≥ 0."), m=m)
+    if sum(R) != sum(C):
+        raise _err(
+            gettext_noop("Row seats sum to {rows} but column seats to {cols}."),
+            rows=sum(R),
+            cols=sum(C),
+        )
+    for i in range(n):
+        if R[i] > 0 and not any(w[i][j] > 0 and C[j] > 0 for j in range(m)):
+            raise _err(
+                gettext_noop("Row {row} has seats but no weight to carry them."),
+                row=rows[i],
+            )
+    for j in range(m):
+        if C[j] > 0 and not any(w[i][j] > 0 and R[i] > 0 for i in range(n)):
+            raise _err(
+                gettext_noop("Column {column} has seats but no weight to carry them."),
+                column=columns[j],
+            )
+    if not _feasible(w, R, C):
+        raise _err(
+            gettext_noop(
+                "No seat matrix can meet these row and column seats: some rows' seats "
+                "exceed what the columns they have weight in can hold."
+            )
+        )
+    rdiv = [Fraction(1)] * n
+    cdiv = [Fraction(1)] * m
+    x = [[0] * m for _ in range(n)]
+    for it in range(1, max_iterations + 1):
+        # row step
+        for i in range(n):
+            cells = [j for j in range(m) if w[i][j] > 0 and C[j] > 0]
+            if R[i] == 0 or not cells:
+                x[i] = [0] * m
+                continue
+            s, d, _ = _step(
+                [w[i][j] / cdiv[j] for j in cells], R[i], [x[i][j] for j in cells]
+            )
+            x[i] = [0] * m
+            for j, v in zip(cells, s, strict=True):
+                x[i][j] = v
+            rdiv[i] = d
+        if all(sum(x[i][j] for i in range(n)) == C[j] for j in range(m)):
+            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+        # column step
+        for j in range(m):
+            cells = [i for i in range(n) if w[i][j] > 0 and R[i] > 0]
+            if C[j] == 0 or not cells:
+                for i in range(n):
+                    x[i][j] = 0
+                continue
+            s, d, _ = _step(
+                [w[i][j] / rdiv[i] for i in cells], C[j], [x[i][j] for i in cells]
+            )
+            for i in range(n):
+                x[i][j] = 0
+            for i, v in zip(cells, s, strict=True):
+                x[i][j] = v
+            cdiv[j] = d
+        if all(sum(x[i]) == R[i] for i in range(n)):
+            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+    raise _err(
+        gettext_noop(
+            "The biproportional apportionment did not converge in {n} iterations; the "
+            "margins may be infeasible for this matrix."
+        ),
+        n=max_iterations,
+    )
+
+
+def _feasible(w: list[list[Fraction]], R: list[int], C: list[int]) -> bool:
+    """Whether integer seats ≥ 0 on the positive cells can meet both margins (max flow)."""
+    n, m = len(R), len(C)
+    if all(w[i][j] > 0 for i in range(n) for j in range(m) if R[i] and C[j]):
+        return True  # every row can sit in every column: equal sums suffice
+    # nodes: 0 source, 1..n rows, n+1..n+m columns, n+m+1 sink
+    size = n + m + 2
+    sink = size - 1
+    cap = [[0] * size for _ in range(size)]
+    big = sum(R) + 1
+    for i in range(n):
+        cap[0][1 + i] = R[i]
+        for j in range(m):
+            if w[i][j] > 0:
+                cap[1 + i][1 + n + j] = big
+    for j in range(m):
+        cap[1 + n + j][sink] = C[j]
+    adjacent = [
+        [b for b in range(size) if cap[a][b] > 0 or cap[b][a] > 0] for a in range(size)
+    ]
+    flow = 0
+    while True:
+        parent = [-1] * size
+        parent[0] = 0
+        queue = [0]
+        for node in queue:
+            for nxt in adjacent[node]:
+                if parent[nxt] < 0 and cap[node][nxt] > 0:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if parent[sink] < 0:
+            break
+        push = big
+        v = sink
+        while v != 0:
+            push = min(push, cap[parent[v]][v])
+            v = parent[v]
+        v = sink
+        while v != 0:
+            cap[parent[v]][v] -= push
+            cap[v][parent[v]] += push
+            v = parent[v]
+        flow += push
+    return flow == sum(R)
+
+
+def _tied_cells(
+    w: list[list[Fraction]],
+    x: list[list[int]],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> list[tuple[int, int]]:
+    """Cells that could trade a seat with the same divisors (an alternating cycle).
+
+    A cell whose quotient is exactly ``x + ½`` could take a seat, one at ``x − ½`` give one
+    up. Moving seats around a cycle row → up-cell → column → down-cell → row keeps both
+    margins, so the result is not unique: a tie. Returns the cells on such cycles.
+    """
+    n, m = len(x), len(x[0])
+    half = Fraction(1, 2)
+    edges: dict[int, list[int]] = {v: [] for v in range(n + m)}
+    marked: list[tuple[int, int, int, int]] = []
+    for i in range(n):
+        for j in range(m):
+            if not w[i][j]:
+                continue
+            q = w[i][j] / (rdiv[i] * cdiv[j])
+            if q == x[i][j] + half:
+                edges[i].append(n + j)
+                marked.append((i, j, i, n + j))
+            elif x[i][j] > 0 and q == x[i][j] - half:
+                edges[n + j].append(i)
+                marked.append((i, j, n + j, i))
+    if not marked:
+        return []
+    # strongly connected components (Kosaraju, iterative)
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in edges:
+        if start in seen:
+            continue
+        stack = [(start, iter(edges[start]))]
+        seen.add(start)
+        while stack:
+            v, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                order.append(v)
+            elif nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, iter(edges[nxt])))
+    back: dict[int, list[int]] = {v: [] for v in edges}
+    for v, outs in edges.items():
+        for t in outs:
+            back[t].append(v)
+    comp: dict[int, int] = {}
+    for v in reversed(order):
+        if v in comp:
+            continue
+        comp[v] = v
+        todo = [v]
+        while todo:
+            a = todo.pop()
+            for b in back[a]:
+                if b not in comp:
+                    comp[b] = v
+                    todo.append(b)
+    return [(i, j) for i, j, a, b in marked if comp[a] == comp[b]]
+
+
+def _bp(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+    it: int,
+    computed: bool,
+) -> Biproportional:
+    tied = _tied_cells(w, x, rdiv, cdiv)
+    if tied:
+        raise ApportionmentTie(
+            [f"{rows[i]}/{columns[j]}" for i, j in tied], len(tied) // 2
+        )
+    return Biproportional(
+        tuple(rows),
+        tuple(columns),
+        tuple(tuple(r) for r in w),
+        tuple(tuple(r) for r in x),
+        tuple(R),
+        tuple(C),
+        tuple(rdiv),
+        tuple(cdiv),
+        it,
+        computed,
+    )
