@@ -375,3 +375,12 @@ def test_public_api_audit_hides_who(client):
     org5 = [f for f in data["findings"] if f["requirement"] == "ORG-5"]
     assert org5 and all("person" not in f["evidence"] for f in org5)
     assert "STU-77" not in client.get("/api/organisations/PAPI/audit").content.decode()
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client):
+    """The site speaks zh-hans unless the user picks English with the switch."""
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert page["Content-Language"] == "en"
