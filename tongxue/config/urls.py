@@ -8,6 +8,7 @@ urlpatterns = [
     path("org/", include("tongxue.organisations.urls")),
     path("org/", include("tongxue.compliance.urls")),
     path("org/", include("tongxue.snapshots.urls")),
+    path("org/", include("tongxue.congresses.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,64 @@ class Delegate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} · {self.person_id}"
+
+
+class SeatAllocation(models.Model):
+    """How a congress's seats are shared among departments (CON-3, CON-4 · GS-8, CQ-3)."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="seat_allocation"
+    )
+    method = models.CharField(_("method"), max_length=32)
+    seats = models.PositiveIntegerField(_("seats"))
+    quota_minimum = models.PositiveIntegerField(_("minimum seats (quota)"))
+    min_seats_per_unit = models.PositiveSmallIntegerField(
+        _("minimum seats per department"), default=1
+    )
+    tie = models.CharField(_("tie-break"), max_length=16, default="refuse")
+    seed = models.BigIntegerField(_("seed"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seat allocation")
+        verbose_name_plural = _("seat allocations")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.method} · {self.seats}"
+
+
+class AllocatedSeats(models.Model):
+    """One department's seats in an allocation, with its exact quota and explanation."""
+
+    allocation = models.ForeignKey(
+        SeatAllocation, on_delete=models.CASCADE, related_name="rows"
+    )
+    unit = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    students = models.PositiveIntegerField(_("students"))
+    seats = models.PositiveIntegerField(_("seats"))
+    quota = models.CharField(_("quota"), max_length=200)
+    explanation = models.JSONField(_("explanation"), default=dict)
+
+    class Meta:
+        ordering = ["allocation_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "unit"], name="unique_allocated_unit"
+            )
+        ]
+        verbose_name = _("allocated seats")
+        verbose_name_plural = _("allocated seats")
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id} · {self.unit_id}: {self.seats}"
