@@ -17,7 +17,7 @@ from tongxue.compliance.models import Justification
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
-from tongxue.core.permissions import Perm, acting_role, has_perm
+from tongxue.core.permissions import Perm, require
 from tongxue.domain.audit import all_rules
 from tongxue.domain.findings import Obligation
 from tongxue.domain.requirements import REQUIREMENTS
@@ -28,15 +28,15 @@ RULE_ID = re.compile(r"^(?P<requirement>[A-Z]+-[0-9]+)\.[a-z0-9]+(?:-[a-z0-9]+)*
 
 
 def _require(actor: Actor, organisation: Organisation) -> str:
-    if actor is None:
-        return "system"
-    if not has_perm(actor, Perm.JUSTIFY, organisation.path):
-        raise refuse(
-            "forbidden",
-            gettext_noop("You are not allowed to record justifications for {target}."),
-            target=organisation.name,
-        )
-    return acting_role(actor, Perm.JUSTIFY, organisation.path)
+    return require(
+        actor,
+        Perm.JUSTIFY,
+        organisation.path,
+        target=organisation.name,
+        message=gettext_noop(
+            "You are not allowed to record justifications for {target}."
+        ),
+    )
 
 
 def check_rule(rule: str) -> str:

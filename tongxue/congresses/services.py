@@ -31,7 +31,7 @@ from tongxue.congresses.models import AllocatedSeats, Meeting, SeatAllocation
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
-from tongxue.core.permissions import Perm, acting_role, has_perm
+from tongxue.core.permissions import Perm, require
 from tongxue.domain import apportionment as ap
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.profiles import Profile, ProfileError, load_profile
@@ -42,15 +42,7 @@ QUOTA_PARAMETER = "delegates_min_share"
 
 
 def _require(actor: Actor, org: Organisation) -> str:
-    if actor is None:
-        return "system"
-    if not has_perm(actor, Perm.MANAGE, org.path):
-        raise refuse(
-            "forbidden",
-            gettext_noop("You are not allowed to change {target}."),
-            target=org.name,
-        )
-    return acting_role(actor, Perm.MANAGE, org.path)
+    return require(actor, Perm.MANAGE, org.path, target=org.name)
 
 
 def governing_profile(org: Organisation) -> Profile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_noop
 
 from tongxue.core.models import RoleAssignment, RoleKind
 
@@ -61,3 +62,25 @@ def acting_role(
         if perm in GRANTS.get(r, frozenset()):
             return r
     return ""
+
+
+def require(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    perm: Perm,
+    org_path: str,
+    *,
+    target: str,
+    message: str = gettext_noop("You are not allowed to change {target}."),
+) -> str:
+    """Refuse unless the actor holds ``perm`` at ``org_path``; return the acting role.
+
+    ``actor=None`` is a system command (demo, import from the command line). ``message``
+    is a message id with a ``{target}`` placeholder (mark it with gettext_noop).
+    """
+    from tongxue.core.errors import refuse
+
+    if actor is None:
+        return "system"
+    if not has_perm(actor, perm, org_path):
+        raise refuse("forbidden", message, target=target)
+    return acting_role(actor, perm, org_path)

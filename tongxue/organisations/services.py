@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
-from tongxue.core.permissions import Perm, acting_role, has_perm
+from tongxue.core.permissions import Perm, acting_role, has_perm, require
 from tongxue.domain import model as dm
 from tongxue.domain.guards import refuse_new_violations
 from tongxue.domain.profiles import ProfileError, load_profile
@@ -85,16 +85,7 @@ _UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.DEPARTMENT
 
 
 def _require(actor: Actor, perm: Perm, path: str, what: str) -> str:
-    """Refuse unless the actor holds ``perm`` at ``path``; return the acting role."""
-    if actor is None:
-        return "system"
-    if not has_perm(actor, perm, path):
-        raise refuse(
-            "forbidden",
-            gettext_noop("You are not allowed to change {target}."),
-            target=what,
-        )
-    return acting_role(actor, perm, path)
+    return require(actor, perm, path, target=what)
 
 
 def _today() -> date:
