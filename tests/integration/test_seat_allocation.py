@@ -374,3 +374,15 @@ def test_the_page_runs_a_bounded_number_of_queries(client, django_assert_num_que
     with django_assert_num_queries(small):
         page = client.get(url()).content.decode()
     assert "院系19学生会" in page
+
+
+def test_the_organisation_page_links_each_congress_to_its_seat_table(client):
+    """The seat table is reachable from the union's page (no need to know its URL)."""
+    from tests.factories import MeetingFactory, OrganisationFactory
+
+    union = OrganisationFactory(code="LINK-SU")
+    MeetingFactory(code="LINK-C1", organisation=union, kind="congress")
+    MeetingFactory(code="LINK-S1", organisation=union, kind="standing_conference")
+    page = client.get("/org/LINK-SU/").content.decode()
+    assert "/org/LINK-SU/congresses/LINK-C1/seats/" in page
+    assert "/org/LINK-SU/congresses/LINK-S1/seats/" not in page

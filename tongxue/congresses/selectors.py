@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from tongxue.congresses.models import Meeting, SeatAllocation
 from tongxue.domain.findings import Message
+from tongxue.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,10 @@ def allocation_table(meeting: Meeting) -> SeatTable | None:
         for r in allocation.rows.select_related("unit").order_by("position")
     ]
     return SeatTable(allocation=allocation, rows=rows)
+
+
+def recent_meetings(*, organisation: Organisation, limit: int = 10) -> list[Meeting]:
+    """Return the organisation's newest congresses, assemblies and standing meetings."""
+    return list(
+        Meeting.objects.filter(organisation=organisation).order_by("-opened")[:limit]
+    )

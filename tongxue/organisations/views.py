@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tongxue.congresses.selectors import recent_meetings
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import GRANTS, Perm, roles_at
 from tongxue.core.views import page_url, paginate
@@ -116,6 +117,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "org": org,
         "ancestors": selectors.ancestors(organisation=org),
         "cadres": cadres,
+        "meetings": recent_meetings(organisation=org),
         "page": page,
         "page_url": page_url(),
         "can_manage": can_manage,
