@@ -1,7 +1,7 @@
 """The ``tongxue`` command: a thin front over Django management commands.
 
 ``tongxue up`` · ``tongxue demo`` · ``tongxue import FILE`` · ``tongxue export CODE`` ·
-``tongxue audit SNAPSHOT_OR_ORG`` · ``tongxue manage …`` (any Django command).
+``tongxue audit SNAPSHOT_OR_ORG`` · ``tongxue apportion …`` · ``tongxue count …`` · ``tongxue manage …`` (any Django command).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ COMMANDS = {
     "export": "export_snapshot",
     "audit": "audit",
     "apportion": "apportion",
+    "count": "count",
 }
 
 

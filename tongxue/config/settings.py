@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "tongxue.organisations",
     "tongxue.congresses",
     "tongxue.compliance",
+    "tongxue.business",
+    "tongxue.publicity",
+    "tongxue.elections",
+    "tongxue.voting",
+    "tongxue.cadres",
+    "tongxue.evaluations",
     "tongxue.snapshots",
     "tongxue.demo",
 ]

@@ -16,6 +16,10 @@ class Perm(enum.StrEnum):
     JUSTIFY = "justify"  # record a justification for a deviation
     IMPORT = "import"
     EXPORT = "export"
+    GUIDE = "guide"  # Youth League committee: set eligibility conditions, comment (ELE-2)
+    APPROVE = "approve"  # Party committee: approve candidate lists (ELE-2)
+    RUN_ELECTION = "run_election"  # presidium/admin: open, close, count, certify
+    ANSWER = "answer"  # answer objections to public notices (ELE-4)
 
 
 GRANTS: dict[str, frozenset[Perm]] = {
@@ -23,12 +27,30 @@ GRANTS: dict[str, frozenset[Perm]] = {
     RoleKind.DELEGATE: frozenset(),
     RoleKind.UNION_CADRE: frozenset({Perm.VIEW_PRIVATE}),
     RoleKind.UNION_ADMIN: frozenset(
-        {Perm.VIEW_PRIVATE, Perm.MANAGE, Perm.JUSTIFY, Perm.IMPORT, Perm.EXPORT}
+        {
+            Perm.VIEW_PRIVATE,
+            Perm.MANAGE,
+            Perm.JUSTIFY,
+            Perm.IMPORT,
+            Perm.EXPORT,
+            Perm.RUN_ELECTION,
+            Perm.ANSWER,
+        }
     ),
-    RoleKind.LEAGUE_ADVISOR: frozenset({Perm.VIEW_PRIVATE, Perm.JUSTIFY, Perm.EXPORT}),
-    RoleKind.PARTY_APPROVER: frozenset({Perm.VIEW_PRIVATE}),
+    RoleKind.LEAGUE_ADVISOR: frozenset(
+        {Perm.VIEW_PRIVATE, Perm.JUSTIFY, Perm.EXPORT, Perm.GUIDE, Perm.ANSWER}
+    ),
+    RoleKind.PARTY_APPROVER: frozenset({Perm.VIEW_PRIVATE, Perm.APPROVE}),
     RoleKind.FEDERATION_ADMIN: frozenset(
-        {Perm.VIEW_PRIVATE, Perm.MANAGE, Perm.JUSTIFY, Perm.IMPORT, Perm.EXPORT}
+        {
+            Perm.VIEW_PRIVATE,
+            Perm.MANAGE,
+            Perm.JUSTIFY,
+            Perm.IMPORT,
+            Perm.EXPORT,
+            Perm.RUN_ELECTION,
+            Perm.ANSWER,
+        }
     ),
 }
 

@@ -60,6 +60,7 @@ def demo_organisations(*, scale: str) -> dict[str, Organisation | None]:
     return {
         RoleKind.UNION_ADMIN: union,
         RoleKind.LEAGUE_ADVISOR: union.parent if union is not None else None,
+        RoleKind.PARTY_APPROVER: union.parent if union is not None else None,
         RoleKind.FEDERATION_ADMIN: federation,
         "dept": dept,
     }
@@ -69,7 +70,7 @@ def demo_organisations(*, scale: str) -> dict[str, Organisation | None]:
 def ensure_demo_accounts(*, scale: str) -> list[DemoAccount]:
     """Create (once) the demo users and their roles; return what exists now.
 
-    "admin" is a superuser (the operator); "union_admin", "dept_admin", "advisor" and,
+    "admin" is a superuser (the operator); "union_admin", "dept_admin", "advisor", "party" and,
     at province scale, "federation" hold one role each. Each new user and each new role
     assignment is recorded in the audit log.
     """
@@ -81,6 +82,7 @@ def ensure_demo_accounts(*, scale: str) -> list[DemoAccount]:
         ("union_admin", RoleKind.UNION_ADMIN, orgs[RoleKind.UNION_ADMIN]),
         ("dept_admin", RoleKind.UNION_ADMIN, orgs["dept"]),
         ("advisor", RoleKind.LEAGUE_ADVISOR, orgs[RoleKind.LEAGUE_ADVISOR]),
+        ("party", RoleKind.PARTY_APPROVER, orgs[RoleKind.PARTY_APPROVER]),
     ]
     if scale == "province":
         wanted.append(

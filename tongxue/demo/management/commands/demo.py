@@ -97,8 +97,36 @@ def load_demo(
         )
     )
     accounts = ensure_demo_accounts(scale=scale)
+    seed_features(command, scale=scale, as_of=as_of)
     out.write(_("Total {seconds:.1f} s.").format(seconds=time.perf_counter() - started))
     return accounts
+
+
+#: Apps that add demo data of their own after the registry is imported: each has a
+#: module ``tongxue.<app>.demo`` with ``seed(*, scale: str, as_of: date) -> str``
+#: (idempotent; returns a one-line summary for the console).
+FEATURE_SEEDERS = (
+    "congresses",
+    "business",
+    "elections",
+    "voting",
+    "cadres",
+    "evaluations",
+)
+
+
+def seed_features(command: BaseCommand, *, scale: str, as_of: date) -> None:
+    """Add each feature's demo data (congress delegates, elections, cadre records)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for app in FEATURE_SEEDERS:
+        name = f"tongxue.{app}.demo"
+        if find_spec(name) is None:
+            continue
+        summary = import_module(name).seed(scale=scale, as_of=as_of)
+        if summary:
+            command.stdout.write(f"  {app}: {summary}")
 
 
 def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:

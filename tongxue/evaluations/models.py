@@ -1,0 +1,5 @@
+"""Evaluations and work reports."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401
