@@ -231,3 +231,8 @@ LOGGING = {
 TONGXUE_DEFAULT_PROFILE = os.environ.get("TONGXUE_DEFAULT_PROFILE", "gansu-2017")
 # Extra folders holding derived profiles (TOML), beside the built-in ones.
 TONGXUE_PROFILE_DIRS = env_list("TONGXUE_PROFILE_DIRS")
+# Public holidays (ISO dates) and weekend days worked in exchange (调休) for counting
+# notice periods in working days (ELE-4); the calendar of each year is set by the State
+# Council, so an installation lists the days it needs.
+TONGXUE_HOLIDAYS = env_list("TONGXUE_HOLIDAYS")
+TONGXUE_EXTRA_WORKING_DAYS = env_list("TONGXUE_EXTRA_WORKING_DAYS")
