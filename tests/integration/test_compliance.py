@@ -303,3 +303,15 @@ def test_report_to_text_has_one_block_per_finding():
     assert "ORG-4 · GS-9" in text
     assert "Justified: 两部门合并，过渡一年" in text
     assert text.count("\n\n") == len(report.findings) + 1
+
+
+def test_evidence_is_shown_with_readable_names() -> None:
+    from django.utils import translation
+
+    from tongxue.core.templatetags.tongxue import evidence_items
+
+    with translation.override("en"):
+        items = evidence_items(
+            {"deputies": 3, "limit": 2, "kind_label": "x", "unlisted_key": [1, 2]}
+        )
+    assert items == [("deputy heads", 3), ("limit", 2), ("unlisted key", "1, 2")]
