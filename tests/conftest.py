@@ -80,3 +80,19 @@ def school_with_deviation(db):  # type: ignore[no-untyped-def]
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Hash test passwords cheaply; production keeps Django's slow default hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):  # type: ignore[no-untyped-def]
+    """Give each run on a shared PostgreSQL server its own test database.
+
+    Two test runs against one server (two checkouts, CI beside a developer) would
+    otherwise create and drop the same ``test_<name>`` database under each other.
+    """
+    import os
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" in db["ENGINE"]:
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
