@@ -13,6 +13,16 @@ class MeetingKind(models.TextChoices):
     STANDING_CONFERENCE = "standing_conference", _("Standing delegate conference")
 
 
+class MeetingStatus(models.TextChoices):
+    """The states of :data:`tongxue.domain.lifecycle.CONGRESS`, in order."""
+
+    PLANNED = "planned", _("Planned")
+    SEATS_ALLOCATED = "seats_allocated", _("Seats allocated")
+    DELEGATES_ELECTED = "delegates_elected", _("Delegates elected")
+    CONVENED = "convened", _("Convened")
+    CLOSED = "closed", _("Closed")
+
+
 class Meeting(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     organisation = models.ForeignKey(
@@ -22,6 +32,21 @@ class Meeting(models.Model):
     session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
     opened = models.DateField(_("opened"))
     work_report = models.BooleanField(_("work report reviewed"), default=False)
+    # The lifecycle (tongxue.domain.lifecycle.CONGRESS); ``opened`` is the (planned)
+    # opening day, ``closes`` the planned last day. A meeting created here starts
+    # planned; a row inserted outside the ORM (the snapshot import of meetings held)
+    # is a record of the past: closed.
+    status = models.CharField(
+        _("status"),
+        max_length=32,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.PLANNED,
+        db_default=MeetingStatus.CLOSED,
+    )
+    closes = models.DateField(_("closing date"), null=True, blank=True)
+    delegates_frozen_at = models.DateTimeField(
+        _("delegate list frozen at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-opened"]
@@ -32,6 +57,37 @@ class Meeting(models.Model):
         return f"{self.code} {self.get_kind_display()} {self.opened}"
 
 
+class DelegateElection(models.Model):
+    """The class or department election that elected delegates (CON-6 · GS-8, CQ-3)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="delegate_elections"
+    )
+    unit = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("electing unit"),
+    )
+    held = models.DateField(_("election date"))
+    electorate = models.PositiveIntegerField(_("electorate"))
+    votes_cast = models.PositiveIntegerField(_("votes cast"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "unit", "held"], name="unique_delegate_election"
+            )
+        ]
+        verbose_name = _("delegate election")
+        verbose_name_plural = _("delegate elections")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.unit_id} {self.held}"
+
+
 class Delegate(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="delegates"
@@ -39,6 +95,28 @@ class Delegate(models.Model):
     person = models.ForeignKey(
         "organisations.Person", on_delete=models.PROTECT, related_name="delegate_seats"
     )
+    # Provenance (CON-6): null only on delegates recorded before it was kept (imports).
+    election = models.ForeignKey(
+        DelegateElection,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegates",
+        verbose_name=_("election"),
+    )
+    votes = models.PositiveIntegerField(_("votes for the delegate"), null=True)
+    # The seat it fills (CON-4): a department (with a grade when seats are by grade) or
+    # a main club.
+    seat_unit = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("seat"),
+    )
+    seat_grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    entered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -67,6 +145,10 @@ class SeatAllocation(models.Model):
     )
     tie = models.CharField(_("tie-break"), max_length=16, default="refuse")
     seed = models.BigIntegerField(_("seed"), null=True, blank=True)
+    # "departments": seats by department (rows); "grades": departments × grades
+    # biproportionally (cells), with the row and column divisors in ``explanation``.
+    mode = models.CharField(_("mode"), max_length=16, default="departments")
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,6 +177,8 @@ class AllocatedSeats(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # "department", or "club" for a main club's seat (CON-4).
+    kind = models.CharField(max_length=16, default="department")
     students = models.PositiveIntegerField(_("students"))
     seats = models.PositiveIntegerField(_("seats"))
     quota = models.CharField(_("quota"), max_length=200)
@@ -112,3 +196,30 @@ class AllocatedSeats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id} · {self.unit_id}: {self.seats}"
+
+
+class AllocatedCell(models.Model):
+    """A department's seats in one grade (CON-4: departments × grades, biproportional)."""
+
+    allocation = models.ForeignKey(
+        SeatAllocation, on_delete=models.CASCADE, related_name="cells"
+    )
+    unit = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    students = models.PositiveIntegerField(_("students"))
+    seats = models.PositiveIntegerField(_("seats"))
+
+    class Meta:
+        ordering = ["allocation_id", "unit_id", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "unit", "grade"], name="unique_allocated_cell"
+            )
+        ]
+        verbose_name = _("allocated cell")
+        verbose_name_plural = _("allocated cells")
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id} · {self.unit_id} · {self.grade}: {self.seats}"

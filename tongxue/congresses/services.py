@@ -19,23 +19,42 @@ the students each serves, by one of the five methods of
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
-from tongxue.congresses.models import AllocatedSeats, Meeting, SeatAllocation
+from tongxue.congresses.models import (
+    AllocatedCell,
+    AllocatedSeats,
+    Delegate,
+    DelegateElection,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    SeatAllocation,
+)
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import Perm, require
 from tongxue.domain import apportionment as ap
 from tongxue.domain.findings import Message, Refusal
+from tongxue.domain.lifecycle import CONGRESS
 from tongxue.domain.profiles import Profile, ProfileError, load_profile
-from tongxue.organisations.models import Organisation, OrgKind
+from tongxue.organisations.models import (
+    Enrolment,
+    Organisation,
+    OrgKind,
+    Person,
+    PersonKind,
+)
 
 #: The profile parameter behind the minimum house (CON-3).
 QUOTA_PARAMETER = "delegates_min_share"
@@ -43,6 +62,19 @@ QUOTA_PARAMETER = "delegates_min_share"
 
 def _require(actor: Actor, org: Organisation) -> str:
     return require(actor, Perm.MANAGE, org.path, target=org.name)
+
+
+def _not_frozen(meeting: Meeting) -> None:
+    """Refuse to (re-)allocate once the seats are frozen (CON-4 · GS-8, CQ-3)."""
+    frozen = SeatAllocation.objects.filter(
+        meeting=meeting, frozen_at__isnull=False
+    ).exists()
+    if frozen or meeting.status != MeetingStatus.PLANNED:
+        raise refuse(
+            "frozen",
+            gettext_noop("The seat allocation of {meeting} is frozen."),
+            meeting=meeting.code,
+        )
 
 
 def governing_profile(org: Organisation) -> Profile:
@@ -132,12 +164,7 @@ def allocate_seats(
     """
     union = meeting.organisation
     role = _require(actor, union)
-    if SeatAllocation.objects.filter(meeting=meeting, frozen_at__isnull=False).exists():
-        raise refuse(
-            "frozen",
-            gettext_noop("The seat allocation of {meeting} is frozen."),
-            meeting=meeting.code,
-        )
+    _not_frozen(meeting)
     try:
         method = ap.Method(method).value
     except ValueError:
@@ -280,3 +307,1039 @@ def allocate_seats(
         },
     )
     return allocation
+
+
+# --------------------------------------------------------------------------- by grade
+
+#: The alternating scaling of a biproportional apportionment converges in a few dozen
+#: steps on real data; a matrix on which it does not (e.g. every department with the
+#: same spread over the grades, where ties recur) is refused after this many, so that a
+#: page answers in seconds.
+BIPROPORTIONAL_MAX_ITERATIONS = 200
+
+#: A students matrix: department code → grade → students.
+Matrix = dict[str, dict[int, int]]
+
+
+def registry_matrix(union: Organisation) -> Matrix:
+    """Count the enrolled students of each department and grade in the registry (one query)."""
+    from django.db.models import Count
+
+    units = departments(union)
+    out: Matrix = {u.code: {} for u in units}
+    rows = (
+        Person.objects.filter(
+            department__in=units,
+            grade__isnull=False,
+            kind=PersonKind.STUDENT,
+            enrolment=Enrolment.ENROLLED,
+        )
+        .values_list("department__code", "grade")
+        .annotate(n=Count("id"))
+    )
+    for code, grade, n in rows:
+        out[code][int(grade)] = n
+    return out
+
+
+def main_clubs(union: Organisation) -> list[Organisation]:
+    """Return the clubs under the union's club federation(s) (CON-4's main clubs to pick)."""
+    federations = Organisation.objects.filter(
+        kind=OrgKind.CLUB_FEDERATION, path__startswith=union.path
+    ).values_list("pk", flat=True)
+    return list(
+        Organisation.objects.filter(
+            kind=OrgKind.CLUB, parent_id__in=list(federations)
+        ).order_by("code")
+    )
+
+
+@transaction.atomic
+def allocate_seats_by_grade(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    seats: int | None = None,
+    method: str = ap.Method.SAINTE_LAGUE.value,
+    min_seats: int = 1,
+    matrix: Matrix | None = None,
+    clubs: list[str] | tuple[str, ...] = (),
+) -> SeatAllocation:
+    """Share the seats among departments × grades biproportionally, plus main clubs.
+
+    CON-4 · GS-8, CQ-3: every department, every grade and every listed main club gets
+    at least one seat. One seat goes to each main club; the rest (``seats`` minus the
+    clubs, ``seats`` at least the CON-3 minimum) are shared: the departments' seats by
+    ``method`` from the departments' students (at least ``min_seats`` each), the grades'
+    seats by Sainte-Laguë from the grades' students (at least one each), and the cells by
+    :func:`tongxue.domain.apportionment.biproportional` (row and column divisors kept).
+    ``matrix`` is the students per department and grade; None counts the registry.
+    """
+    union = meeting.organisation
+    role = _require(actor, union)
+    _not_frozen(meeting)
+    profile = governing_profile(union)
+    try:
+        method = ap.Method(method).value
+    except ValueError:
+        raise refuse(
+            "invalid",
+            gettext_noop("“{value}” is not a valid choice."),
+            field="method",
+            value=method,
+        ) from None
+    if min_seats < 1:
+        raise refuse(
+            "invalid",
+            gettext_noop("Every department needs at least one seat (CON-4)."),
+            field="min_seats",
+        )
+    minimum = minimum_house(union, profile)
+    if seats is None:
+        seats = minimum
+    if seats < minimum:
+        raise _refusal(
+            "CON-3.quota",
+            gettext_noop(
+                "{seats} seats are fewer than the minimum of {minimum} ({share} of "
+                "{students} students, rounded up)."
+            ),
+            profile,
+            field="seats",
+            seats=seats,
+            minimum=minimum,
+            share=str(profile.fraction(QUOTA_PARAMETER)),
+            students=union.students_served,
+        )
+    units = departments(union)
+    if not units:
+        raise _refusal(
+            "CON-4.no-departments",
+            gettext_noop("{unit} has no department unions to give seats to."),
+            profile,
+            unit=union.name,
+        )
+    by_code = {u.code: u for u in units}
+    source = "entered" if matrix is not None else "registry"
+    if matrix is None:
+        matrix = registry_matrix(union)
+    unknown = sorted(set(matrix) - set(by_code))
+    if unknown:
+        raise _refusal(
+            "CON-4.unknown-department",
+            gettext_noop("{units}: not a department union of this union."),
+            profile,
+            field="matrix",
+            units=", ".join(unknown),
+        )
+    empty = [u for u in units if sum(matrix.get(u.code, {}).values()) <= 0]
+    if empty:
+        raise _refusal(
+            "CON-4.students-missing",
+            gettext_noop(
+                "{units}: no students by grade, so the seats cannot be shared."
+            ),
+            profile,
+            field="matrix",
+            units=", ".join(f"{u.name} ({u.code})" for u in empty),
+        )
+    grades = sorted({g for row in matrix.values() for g, n in row.items() if n > 0})
+    club_list = list(dict.fromkeys(clubs))
+    allowed = {c.code: c for c in main_clubs(union)}
+    not_clubs = [c for c in club_list if c not in allowed]
+    if not_clubs:
+        raise _refusal(
+            "CON-4.not-a-club",
+            gettext_noop("{units}: not a club of this union's club federation."),
+            profile,
+            field="clubs",
+            units=", ".join(not_clubs),
+        )
+    house = seats - len(club_list)
+    rows = [u.code for u in units]
+    weights = [[matrix.get(r, {}).get(g, 0) for g in grades] for r in rows]
+    try:
+        row_result = ap.apportion(
+            [(r, sum(w)) for r, w in zip(rows, weights, strict=True)],
+            house,
+            method=method,
+            minimum=min_seats,
+        )
+        col_result = ap.apportion(
+            [(str(g), sum(w[j] for w in weights)) for j, g in enumerate(grades)],
+            house,
+            method=ap.Method.SAINTE_LAGUE,
+            minimum=1,
+        )
+        result = ap.biproportional(
+            rows,
+            [str(g) for g in grades],
+            weights,
+            [row_result.seats[r] for r in rows],
+            [col_result.seats[str(g)] for g in grades],
+            max_iterations=BIPROPORTIONAL_MAX_ITERATIONS,
+        )
+    except ap.ApportionmentTie as exc:
+        raise _refusal(
+            "CON-4.tie",
+            gettext_noop(
+                "Tie for the last {seats} seat(s) between {units}; choose a lot with "
+                "a published seed."
+            ),
+            profile,
+            seats=exc.seats,
+            units=", ".join(exc.units),
+        ) from None
+    except ap.ApportionmentError as exc:
+        raise Refusal(
+            "CON-4.apportionment",
+            exc.message,
+            requirement="CON-4",
+            clauses=profile.clauses(QUOTA_PARAMETER),
+            field="seats",
+        ) from None
+
+    SeatAllocation.objects.filter(meeting=meeting).delete()
+    allocation = SeatAllocation.objects.create(
+        meeting=meeting,
+        method=method,
+        seats=seats,
+        quota_minimum=minimum,
+        min_seats_per_unit=min_seats,
+        mode="grades",
+        explanation={
+            "source": source,
+            "house": house,
+            "clubs": len(club_list),
+            "iterations": result.iterations,
+            "grades": [
+                {
+                    "grade": g,
+                    "students": sum(w[j] for w in weights),
+                    "seats": result.column_seats[j],
+                    "divisor": str(result.column_divisors[j]),
+                    "divisor_decimal": _decimal(result.column_divisors[j]),
+                }
+                for j, g in enumerate(grades)
+            ],
+            "row_divisors": {
+                r: {
+                    "divisor": str(result.row_divisors[i]),
+                    "divisor_decimal": _decimal(result.row_divisors[i]),
+                }
+                for i, r in enumerate(rows)
+            },
+        },
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    explanation = ap.explanation_rows(row_result)
+    lines = []
+    for i, (line, row) in enumerate(zip(row_result.units, explanation, strict=True)):
+        why = line.why
+        row["why_message"] = (
+            {"text": why.text, "params": dict(why.params)} if why is not None else None
+        )
+        lines.append(
+            AllocatedSeats(
+                allocation=allocation,
+                unit=by_code[line.unit],
+                position=i,
+                students=sum(weights[i]),
+                seats=line.seats,
+                quota=str(line.quota),
+                explanation=row,
+            )
+        )
+    for k, code in enumerate(club_list):
+        lines.append(
+            AllocatedSeats(
+                allocation=allocation,
+                unit=allowed[code],
+                position=len(rows) + k,
+                kind="club",
+                students=0,
+                seats=1,
+                quota="1",
+                explanation={"why": "main club"},
+            )
+        )
+    AllocatedSeats.objects.bulk_create(lines)
+    AllocatedCell.objects.bulk_create(
+        AllocatedCell(
+            allocation=allocation,
+            unit=by_code[r],
+            grade=g,
+            students=weights[i][j],
+            seats=result.seats[i][j],
+        )
+        for i, r in enumerate(rows)
+        for j, g in enumerate(grades)
+    )
+    auditlog.record(
+        actor=actor,
+        action="congress.allocate_seats_by_grade",
+        organisation=union.code,
+        target=meeting.code,
+        role=role,
+        data={
+            "method": method,
+            "seats": seats,
+            "minimum": minimum,
+            "min_seats": min_seats,
+            "source": source,
+            "clubs": club_list,
+            "cells": {
+                f"{r}/{g}": result.seats[i][j]
+                for i, r in enumerate(rows)
+                for j, g in enumerate(grades)
+            },
+        },
+    )
+    return allocation
+
+
+def _decimal(value: Fraction) -> str:
+    return f"{float(value):.4f}"
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+#: Meeting kinds and the prefix of their generated codes.
+_CODE_PREFIX = {
+    MeetingKind.CONGRESS: "C",
+    MeetingKind.ASSEMBLY: "A",
+    MeetingKind.STANDING_CONFERENCE: "S",
+}
+ASSEMBLY_PARAMETER = "assembly_students_below"
+NON_CORE_PARAMETER = "non_core_delegates_min_share"
+#: The audit rule whose justification lets a delegate list below the share be frozen.
+NON_CORE_RULE = "CON-5.non-core-share"
+
+
+def _next_code(org: Organisation, kind: str, opened: date) -> str:
+    base = f"{org.code}-{_CODE_PREFIX[MeetingKind(kind)]}{opened:%Y%m%d}"[:60]
+    taken = set(
+        Meeting.objects.filter(code__startswith=base).values_list("code", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@transaction.atomic
+def plan_congress(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str,
+    opened: date,
+    closes: date | None = None,
+    session: int | None = None,
+) -> Meeting:
+    """Plan a congress, an all-student assembly or a standing-conference meeting.
+
+    CON-2 · GS-8, CQ-3: an all-student assembly replaces a department's congress only
+    when the department serves fewer than ``assembly_students_below`` students; an
+    assembly of a larger (or uncounted) department, or of a union that is not a
+    department union, is refused.
+    """
+    role = _require(actor, organisation)
+    try:
+        kind = MeetingKind(kind).value
+    except ValueError:
+        raise refuse(
+            "invalid",
+            gettext_noop("“{value}” is not a valid choice."),
+            field="kind",
+            value=kind,
+        ) from None
+    if closes is not None and closes < opened:
+        raise refuse(
+            "invalid",
+            gettext_noop("The closing date is before the opening date."),
+            field="closes",
+        )
+    if kind == MeetingKind.ASSEMBLY:
+        profile = governing_profile(organisation)
+        threshold = profile.int(ASSEMBLY_PARAMETER)
+        students = organisation.students_served
+        refused = None
+        if organisation.kind != OrgKind.DEPARTMENT_UNION:
+            refused = gettext_noop(
+                "Only a department union may hold an all-student assembly instead of a "
+                "congress."
+            )
+        elif students is None:
+            refused = gettext_noop(
+                "{unit} has no number of students served: an all-student assembly is "
+                "allowed only below {threshold} students."
+            )
+        elif students >= threshold:
+            refused = gettext_noop(
+                "{unit} serves {students} students, not fewer than {threshold}: it "
+                "holds a congress, not an all-student assembly."
+            )
+        if refused is not None:
+            raise Refusal(
+                "CON-2.assembly-not-allowed",
+                Message(
+                    refused,
+                    {
+                        "unit": organisation.name,
+                        "students": students,
+                        "threshold": threshold,
+                    },
+                ),
+                requirement="CON-2",
+                clauses=profile.clauses(ASSEMBLY_PARAMETER),
+                field="kind",
+            )
+    meeting = Meeting.objects.create(
+        code=_next_code(organisation, kind, opened),
+        organisation=organisation,
+        kind=kind,
+        session=session,
+        opened=opened,
+        closes=closes,
+        status=CONGRESS.initial,
+    )
+    auditlog.record(
+        actor=actor,
+        action="congress.plan",
+        organisation=organisation.code,
+        target=meeting.code,
+        role=role,
+        data={
+            "kind": kind,
+            "session": session,
+            "opened": opened.isoformat(),
+            "closes": closes.isoformat() if closes else None,
+        },
+    )
+    return meeting
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    """Re-read the meeting under a row lock (transitions serialise on it)."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked.organisation = meeting.organisation
+    return locked
+
+
+def _move(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    target: str,
+    role: str,
+    data: dict[str, Any] | None = None,
+) -> Meeting:
+    refusal = CONGRESS.refusal(meeting.status, target)
+    if refusal is not None:
+        raise refusal
+    before = meeting.status
+    meeting.status = target
+    meeting.save(update_fields=["status", "delegates_frozen_at"])
+    auditlog.record(
+        actor=actor,
+        action=f"congress.{target}",
+        organisation=meeting.organisation.code,
+        target=meeting.code,
+        role=role,
+        data={"from": before, "to": target, **(data or {})},
+    )
+    return meeting
+
+
+@transaction.atomic
+def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """planned → seats_allocated: freeze the allocation (CON-4 · GS-8, CQ-3)."""
+    role = _require(actor, meeting.organisation)
+    meeting = _locked(meeting)
+    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.SEATS_ALLOCATED)
+    if refusal is not None:
+        raise refusal
+    allocation = SeatAllocation.objects.filter(meeting=meeting).first()
+    if allocation is None and meeting.kind == MeetingKind.CONGRESS:
+        raise refuse(
+            "CON-4.not-allocated",
+            gettext_noop("Allocate the seats of {meeting} before freezing them."),
+            meeting=meeting.code,
+        )
+    # An all-student assembly has no seats (every student sits), nor does a
+    # standing-conference meeting (its standing delegates come from the congress).
+    data: dict[str, Any] = {}
+    if allocation is not None:
+        allocation.frozen_at = timezone.now()
+        allocation.save(update_fields=["frozen_at"])
+        data = {"allocation": allocation.pk, "seats": allocation.seats}
+    return _move(
+        actor=actor,
+        meeting=meeting,
+        target=MeetingStatus.SEATS_ALLOCATED,
+        role=role,
+        data=data,
+    )
+
+
+@transaction.atomic
+def unfreeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """seats_allocated → planned: unfreeze, only before any delegate is entered."""
+    role = _require(actor, meeting.organisation)
+    meeting = _locked(meeting)
+    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.PLANNED)
+    if refusal is not None:
+        raise refusal
+    entered = Delegate.objects.filter(meeting=meeting).count()
+    if entered:
+        raise refuse(
+            "has-delegates",
+            gettext_noop(
+                "{delegates} delegates are entered: the seats cannot be unfrozen."
+            ),
+            delegates=entered,
+        )
+    SeatAllocation.objects.filter(meeting=meeting).update(frozen_at=None)
+    return _move(actor=actor, meeting=meeting, target=MeetingStatus.PLANNED, role=role)
+
+
+@transaction.atomic
+def freeze_delegates(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    reason: str = "",
+    approved_by: str = "",
+    approved_on: date | None = None,
+) -> Meeting:
+    """seats_allocated → delegates_elected: freeze the delegate list (CON-5 · GS-8, CQ-3).
+
+    Below the profile's ``non_core_delegates_min_share`` of non-core delegates the
+    list is frozen only with a justification of the deviation (``CON-5.non-core-share``,
+    a D rule): one already recorded for the union, or the one given here (recorded by
+    :func:`tongxue.compliance.services.record_justification`, which needs
+    ``Perm.JUSTIFY``).
+    """
+    from tongxue.compliance.models import Justification
+    from tongxue.compliance.services import record_justification
+    from tongxue.congresses.selectors import representation
+
+    union = meeting.organisation
+    role = _require(actor, union)
+    meeting = _locked(meeting)
+    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.DELEGATES_ELECTED)
+    if refusal is not None:
+        raise refusal
+    if meeting.kind != MeetingKind.CONGRESS:
+        # No elected delegates to check: an assembly or a standing-conference meeting.
+        meeting.delegates_frozen_at = timezone.now()
+        return _move(
+            actor=actor,
+            meeting=meeting,
+            target=MeetingStatus.DELEGATES_ELECTED,
+            role=role,
+        )
+    live = representation(meeting)
+    if live.count.delegates == 0:
+        raise refuse(
+            "CON-6.no-delegates",
+            gettext_noop("No delegates are entered: there is no list to freeze."),
+        )
+    justified = ""
+    if not live.meets:
+        if reason.strip():
+            record_justification(
+                actor=actor,
+                organisation=union,
+                rule=NON_CORE_RULE,
+                reason=reason,
+                approved_by=approved_by,
+                approved_on=approved_on or timezone.localdate(),
+            )
+            justified = "recorded"
+        elif Justification.objects.filter(
+            organisation=union, rule=NON_CORE_RULE
+        ).exists():
+            justified = "existing"
+        else:
+            raise Refusal(
+                "CON-5.non-core-share",
+                Message(
+                    gettext_noop(
+                        "{non_core} of {delegates} delegates are not union core members "
+                        "({percent}), fewer than {min_percent}: at least {required} are "
+                        "needed, or record the justification of the deviation."
+                    ),
+                    {
+                        "non_core": live.count.non_core,
+                        "delegates": live.count.delegates,
+                        "percent": live.percent,
+                        "min_percent": live.min_percent,
+                        "required": live.required,
+                    },
+                ),
+                requirement="CON-5",
+                clauses=live.clauses,
+                field="reason",
+            )
+    meeting.delegates_frozen_at = timezone.now()
+    return _move(
+        actor=actor,
+        meeting=meeting,
+        target=MeetingStatus.DELEGATES_ELECTED,
+        role=role,
+        data={
+            "delegates": live.count.delegates,
+            "non_core": live.count.non_core,
+            "min_share": live.min_share,
+            "justified": justified,
+        },
+    )
+
+
+@transaction.atomic
+def convene(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """delegates_elected → convened: the congress opens."""
+    role = _require(actor, meeting.organisation)
+    meeting = _locked(meeting)
+    return _move(actor=actor, meeting=meeting, target=MeetingStatus.CONVENED, role=role)
+
+
+@transaction.atomic
+def close(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """convened → closed."""
+    role = _require(actor, meeting.organisation)
+    meeting = _locked(meeting)
+    return _move(actor=actor, meeting=meeting, target=MeetingStatus.CLOSED, role=role)
+
+
+#: The service of each transition, by target state.
+TRANSITIONS = {
+    MeetingStatus.SEATS_ALLOCATED: freeze_seats,
+    MeetingStatus.PLANNED: unfreeze_seats,
+    MeetingStatus.DELEGATES_ELECTED: freeze_delegates,
+    MeetingStatus.CONVENED: convene,
+    MeetingStatus.CLOSED: close,
+}
+
+
+# --------------------------------------------------------------------------- delegates
+
+#: Kinds of unit that elect delegates (CON-6 · GS-8, CQ-3): classes, department unions
+#: and, for a main club's seat, the club.
+ELECTING_KINDS = (OrgKind.CLASS_COMMITTEE, OrgKind.DEPARTMENT_UNION)
+
+
+@dataclass(frozen=True)
+class ElectionInput:
+    """The class or department election a delegate comes from (CON-6)."""
+
+    unit: str  # code of the electing unit
+    held: date
+    electorate: int
+    votes_cast: int
+
+
+def _con6(text: str, *, field: str, **params: Any) -> Refusal:
+    return Refusal(
+        "CON-6.election", Message(text, params), requirement="CON-6", field=field
+    )
+
+
+def _election(
+    meeting: Meeting, seat_unit: Organisation, data: ElectionInput | None
+) -> DelegateElection:
+    if data is None or not data.unit:
+        raise _con6(
+            gettext_noop("A delegate needs the election that elected them."),
+            field="electing_unit",
+        )
+    unit = Organisation.objects.filter(code=data.unit).first()
+    if unit is None:
+        raise refuse(
+            "not-found",
+            gettext_noop("No organisation has the code “{code}”."),
+            field="electing_unit",
+            code=data.unit,
+        )
+    kinds = (
+        (*ELECTING_KINDS, OrgKind.CLUB)
+        if seat_unit.kind == OrgKind.CLUB
+        else ELECTING_KINDS
+    )
+    if unit.kind not in kinds:
+        raise _con6(
+            gettext_noop(
+                "{unit} is not a class or a department union: delegates are elected by "
+                "classes or department unions."
+            ),
+            field="electing_unit",
+            unit=unit.name,
+        )
+    if f"/{seat_unit.code}/" not in unit.path:
+        raise _con6(
+            gettext_noop(
+                "{unit} is not part of {seat}, whose seat the delegate fills."
+            ),
+            field="electing_unit",
+            unit=unit.name,
+            seat=seat_unit.name,
+        )
+    if data.electorate < 1:
+        raise _con6(
+            gettext_noop("The electorate must be at least one."), field="electorate"
+        )
+    if data.votes_cast > data.electorate:
+        raise _con6(
+            gettext_noop(
+                "{votes_cast} votes cast exceed the electorate of {electorate}."
+            ),
+            field="votes_cast",
+            votes_cast=data.votes_cast,
+            electorate=data.electorate,
+        )
+    if data.held > meeting.opened:
+        raise _con6(
+            gettext_noop(
+                "The election ({held}) is after the congress opens ({opened})."
+            ),
+            field="held",
+            held=data.held.isoformat(),
+            opened=meeting.opened.isoformat(),
+        )
+    election, created = DelegateElection.objects.get_or_create(
+        meeting=meeting,
+        unit=unit,
+        held=data.held,
+        defaults={"electorate": data.electorate, "votes_cast": data.votes_cast},
+    )
+    if not created and (election.electorate, election.votes_cast) != (
+        data.electorate,
+        data.votes_cast,
+    ):
+        raise _con6(
+            gettext_noop(
+                "The election of {unit} on {held} is recorded with an electorate of "
+                "{electorate} and {votes_cast} votes cast."
+            ),
+            field="electorate",
+            unit=unit.name,
+            held=data.held.isoformat(),
+            electorate=election.electorate,
+            votes_cast=election.votes_cast,
+        )
+    return election
+
+
+def _seat_capacity(
+    allocation: SeatAllocation, unit: Organisation, grade: int | None
+) -> int | None:
+    """Seats for ``unit`` (and ``grade``) in the allocation; None when it has none."""
+    row = AllocatedSeats.objects.filter(allocation=allocation, unit=unit).first()
+    if row is None:
+        return None
+    if allocation.mode == "grades" and row.kind == "department":
+        cell = AllocatedCell.objects.filter(
+            allocation=allocation, unit=unit, grade=grade
+        ).first()
+        return cell.seats if cell is not None else None
+    return row.seats
+
+
+@transaction.atomic
+def enter_delegate(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    ident: str,
+    election: ElectionInput | None,
+    votes: int | None,
+    seat: str = "",
+    grade: int | None = None,
+) -> Delegate:
+    """Enter an elected delegate with their provenance (CON-6) into a seat (CON-4).
+
+    Needs the seats frozen (status ``seats_allocated``). The seat defaults to the
+    person's department (and grade, when seats are by grade). Refused: a person entered
+    twice, a delegate without an election record, an election by a unit outside the
+    seat, votes above the votes cast, and a seat that is already full.
+    """
+    union = meeting.organisation
+    role = _require(actor, union)
+    meeting = _locked(meeting)
+    if meeting.status != MeetingStatus.SEATS_ALLOCATED:
+        raise refuse(
+            "not-open",
+            gettext_noop(
+                "Delegates are entered once the seats are frozen and until the list is "
+                "frozen."
+            ),
+        )
+    allocation = SeatAllocation.objects.get(meeting=meeting)
+    person = (
+        Person.objects.select_related("department").filter(ident=ident.strip()).first()
+    )
+    if person is None:
+        raise refuse(
+            "not-found",
+            gettext_noop("No person has the identifier “{ident}”."),
+            field="ident",
+            ident=ident,
+        )
+    if Delegate.objects.filter(meeting=meeting, person=person).exists():
+        raise refuse(
+            "duplicate",
+            gettext_noop("{name} is already a delegate of this congress."),
+            field="ident",
+            name=person.name,
+        )
+    if seat:
+        seat_unit = Organisation.objects.filter(code=seat.strip()).first()
+        if seat_unit is None:
+            raise refuse(
+                "not-found",
+                gettext_noop("No organisation has the code “{code}”."),
+                field="seat",
+                code=seat,
+            )
+    elif person.department is not None:
+        seat_unit = person.department
+    else:
+        raise refuse(
+            "required",
+            gettext_noop("Name the seat: {name} has no department in the registry."),
+            field="seat",
+            name=person.name,
+        )
+    is_club = seat_unit.kind == OrgKind.CLUB
+    if allocation.mode == "grades" and not is_club:
+        grade = grade if grade is not None else person.grade
+        if grade is None:
+            raise refuse(
+                "required",
+                gettext_noop("Seats are by grade: give the delegate's grade."),
+                field="grade",
+            )
+    else:
+        grade = None
+    if (
+        not is_club
+        and person.department_id is not None
+        and person.department_id != seat_unit.pk
+    ):
+        raise refuse(
+            "CON-4.seat-mismatch",
+            gettext_noop("{name} is not a student of {seat}."),
+            field="seat",
+            name=person.name,
+            seat=seat_unit.name,
+        )
+    capacity = _seat_capacity(allocation, seat_unit, grade)
+    if capacity is None:
+        raise refuse(
+            "CON-4.no-seat",
+            gettext_noop("{seat} has no seats in this congress."),
+            field="seat",
+            seat=seat_unit.name if grade is None else f"{seat_unit.name} · {grade}",
+        )
+    taken = Delegate.objects.filter(
+        meeting=meeting, seat_unit=seat_unit, seat_grade=grade
+    ).count()
+    if taken >= capacity:
+        raise refuse(
+            "CON-4.seat-full",
+            gettext_noop("All {seats} seats of {seat} are filled."),
+            field="seat",
+            seats=capacity,
+            seat=seat_unit.name if grade is None else f"{seat_unit.name} · {grade}",
+        )
+    record = _election(meeting, seat_unit, election)
+    if votes is None or votes < 0:
+        raise _con6(
+            gettext_noop("Give the votes the delegate received."), field="votes"
+        )
+    if votes > record.votes_cast:
+        raise _con6(
+            gettext_noop("{votes} votes exceed the {votes_cast} votes cast."),
+            field="votes",
+            votes=votes,
+            votes_cast=record.votes_cast,
+        )
+    delegate = Delegate.objects.create(
+        meeting=meeting,
+        person=person,
+        election=record,
+        votes=votes,
+        seat_unit=seat_unit,
+        seat_grade=grade,
+        entered_at=timezone.now(),
+    )
+    auditlog.record(
+        actor=actor,
+        action="congress.delegate.enter",
+        organisation=union.code,
+        target=meeting.code,
+        role=role,
+        data={
+            "person": person.ident,
+            "seat": seat_unit.code,
+            "grade": grade,
+            "election": {
+                "unit": record.unit.code,
+                "held": record.held.isoformat(),
+                "electorate": record.electorate,
+                "votes_cast": record.votes_cast,
+            },
+            "votes": votes,
+        },
+    )
+    return delegate
+
+
+@transaction.atomic
+def remove_delegate(*, actor: Actor, delegate: Delegate) -> None:
+    """Remove a delegate entered by mistake, while the list is not frozen."""
+    meeting = delegate.meeting
+    union = meeting.organisation
+    role = _require(actor, union)
+    meeting = _locked(meeting)
+    if meeting.status != MeetingStatus.SEATS_ALLOCATED:
+        raise refuse(
+            "not-open",
+            gettext_noop(
+                "Delegates are entered once the seats are frozen and until the list is "
+                "frozen."
+            ),
+        )
+    ident = delegate.person.ident
+    delegate.delete()
+    auditlog.record(
+        actor=actor,
+        action="congress.delegate.remove",
+        organisation=union.code,
+        target=meeting.code,
+        role=role,
+        data={"person": ident},
+    )
+
+
+#: The header of a delegate CSV upload.
+CSV_COLUMNS = (
+    "ident",
+    "seat",
+    "grade",
+    "electing_unit",
+    "election_date",
+    "electorate",
+    "votes_cast",
+    "votes",
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1 is the header; the first delegate is row 2
+    field: str
+    message: str
+
+
+def _csv_int(value: str, name: str, row: int, errors: list[RowError]) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors.append(RowError(row, name, gettext("Not a whole number: “%s”.") % value))
+        return None
+
+
+@transaction.atomic
+def import_delegates(
+    *, actor: Actor, meeting: Meeting, text: str
+) -> tuple[int, list[RowError]]:
+    """Enter delegates from CSV text, all or nothing (CON-4, CON-6).
+
+    Returns the number entered and the errors, each naming its row and field; on any
+    error nothing is entered.
+    """
+    import csv
+    import io
+
+    from tongxue.core.errors import render_message
+
+    _require(actor, meeting.organisation)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        return 0, [
+            RowError(
+                1,
+                ", ".join(missing),
+                gettext("The header lacks these columns: %s.") % ", ".join(missing),
+            )
+        ]
+    errors: list[RowError] = []
+    entered = 0
+    for n, row in enumerate(reader, start=2):
+        row_errors: list[RowError] = []
+        grade = _csv_int(row.get("grade", ""), "grade", n, row_errors)
+        electorate = _csv_int(row.get("electorate", ""), "electorate", n, row_errors)
+        cast = _csv_int(row.get("votes_cast", ""), "votes_cast", n, row_errors)
+        votes = _csv_int(row.get("votes", ""), "votes", n, row_errors)
+        held: date | None = None
+        raw = (row.get("election_date") or "").strip()
+        try:
+            held = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            row_errors.append(
+                RowError(
+                    n, "election_date", gettext("Not a date (YYYY-MM-DD): “%s”.") % raw
+                )
+            )
+        unit = (row.get("electing_unit") or "").strip()
+        if not row_errors and not (
+            unit and held and electorate is not None and cast is not None
+        ):
+            row_errors.append(
+                RowError(
+                    n,
+                    "electing_unit",
+                    render_message(
+                        Message(
+                            gettext_noop(
+                                "A delegate needs the election that elected them."
+                            ),
+                            {},
+                        )
+                    ),
+                )
+            )
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert held is not None and electorate is not None and cast is not None
+        try:
+            with transaction.atomic():
+                enter_delegate(
+                    actor=actor,
+                    meeting=meeting,
+                    ident=row.get("ident") or "",
+                    seat=row.get("seat") or "",
+                    grade=grade,
+                    election=ElectionInput(unit, held, electorate, cast),
+                    votes=votes,
+                )
+        except Refusal as refusal:
+            errors.append(
+                RowError(n, refusal.field or "", render_message(refusal.message))
+            )
+        else:
+            entered += 1
+    if errors:
+        transaction.set_rollback(True)
+        return 0, errors
+    return entered, []

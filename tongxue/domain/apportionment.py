@@ -34,12 +34,15 @@ import enum
 import heapq
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from itertools import chain, repeat
+from operator import le, mul, truediv
+from typing import Any, cast
 
 from tongxue.domain.findings import Message, gettext_noop
 
@@ -1039,12 +1042,14 @@ class Biproportional:
 
     ``seats[i][j] = round(weights[i][j] / (row_divisors[i] × column_divisors[j]))`` with
     standard (Sainte-Laguë) rounding; row sums equal ``row_seats``, column sums
-    ``column_seats``.
+    ``column_seats``. ``weights`` are the weights as given (``int`` or ``Fraction``).
+    ``exact_fallback`` is True when the result came from the all-fraction alternating
+    scaling (near-ties, ties, huge numbers) rather than the fast certified path.
     """
 
     rows: tuple[str, ...]
     columns: tuple[str, ...]
-    weights: tuple[tuple[Fraction, ...], ...]
+    weights: tuple[tuple[int | Fraction, ...], ...]
     seats: tuple[tuple[int, ...], ...]
     row_seats: tuple[int, ...]
     column_seats: tuple[int, ...]
@@ -1053,6 +1058,7 @@ class Biproportional:
     iterations: int
     column_seats_computed: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    exact_fallback: bool = False
 
 
 def _step(
@@ -1106,7 +1112,17 @@ def biproportional(
     margins hold. When ``column_seats`` is None the columns' seats are apportioned from the
     column totals by Sainte-Laguë (a tie there is refused). Raises
     :class:`ApportionmentError` when the problem is infeasible or does not converge within
-    ``max_iterations`` steps.
+    ``max_iterations`` steps, :class:`ApportionmentTie` when the seat matrix is not unique.
+
+    The alternating scaling first runs on floats (:func:`_fast_biproportional`); floats
+    only *propose* a seat matrix. It is accepted only when exact divisors are found for
+    it — every row's and column's divisor interval computed exactly, with floats
+    shortlisting the binding cells within a relative 1e-9 as elsewhere in this module —
+    that put every cell strictly inside its rounding interval. Such a matrix is the
+    unique biproportional apportionment (any other would have to be fair for the same
+    divisors, hence differ only on cells at a signpost, of which there are none).
+    Otherwise (a near-tie, a tie, numbers floats cannot hold) the all-fraction
+    alternating scaling decides (:func:`_alternating`), with its tie detection.
     """
     n, m = len(rows), len(columns)
     if n == 0 or m == 0:
@@ -1120,16 +1136,27 @@ def biproportional(
             raise _err(duplicate[label])
     if len(weights) != n or any(len(r) != m for r in weights):
         raise _err(gettext_noop("The matrix is not {n} × {m}."), n=n, m=m)
-    w = [
-        [_fraction(weights[i][j], f"{rows[i]}/{columns[j]}") for j in range(m)]
-        for i in range(n)
-    ]
+    w: list[list[int | Fraction]]
+    if set(map(type, chain.from_iterable(weights))) == {int} and (
+        min(map(min, weights)) >= 0  # type: ignore[operator]
+    ):
+        w = [list(r) for r in weights]  # type: ignore[arg-type]
+    else:
+        w = [
+            [
+                v
+                if type(v) is int and v >= 0
+                else _fraction(v, f"{rows[i]}/{columns[j]}")
+                for j, v in enumerate(weights[i])
+            ]
+            for i in range(n)
+        ]
     R = [int(s) for s in row_seats]
     if len(R) != n or any(s < 0 for s in R):
         raise _err(gettext_noop("Row seats must be {n} whole numbers ≥ 0."), n=n)
     computed = column_seats is None
     if column_seats is None:
-        totals = [sum((w[i][j] for i in range(n)), Fraction(0)) for j in range(m)]
+        totals = [sum(c) for c in zip(*w, strict=True)]
         col = apportion(
             list(zip(columns, totals, strict=True)), sum(R), method=Method.SAINTE_LAGUE
         )
@@ -1144,25 +1171,40 @@ def biproportional(
             rows=sum(R),
             cols=sum(C),
         )
-    for i in range(n):
-        if R[i] > 0 and not any(w[i][j] > 0 and C[j] > 0 for j in range(m)):
-            raise _err(
-                gettext_noop("Row {row} has seats but no weight to carry them."),
-                row=rows[i],
-            )
-    for j in range(m):
-        if C[j] > 0 and not any(w[i][j] > 0 and R[i] > 0 for i in range(n)):
-            raise _err(
-                gettext_noop("Column {column} has seats but no weight to carry them."),
-                column=columns[j],
-            )
-    if not _feasible(w, R, C):
-        raise _err(
-            gettext_noop(
-                "No seat matrix can meet these row and column seats: some rows' seats "
-                "exceed what the columns they have weight in can hold."
-            )
+    # every weight positive (the usual case): every row can sit in every column, so
+    # equal sums suffice and the checks below cannot fail
+    if min([min(r) for r in w]) <= 0:
+        _check_support(rows, columns, w, R, C)
+    fast = _fast_biproportional(w, R, C, min(max_iterations, _FAST_ITERATIONS))
+    if fast is not None:
+        x, rdiv, cdiv, it = fast
+        _zero_line_divisors(w, R, C, rdiv, cdiv)
+        return Biproportional(
+            tuple(rows),
+            tuple(columns),
+            tuple(tuple(r) for r in w),
+            tuple(tuple(r) for r in x),
+            tuple(R),
+            tuple(C),
+            tuple(rdiv),
+            tuple(cdiv),
+            it,
+            computed,
         )
+    return _alternating(rows, columns, w, R, C, computed, max_iterations)
+
+
+def _alternating(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    computed: bool,
+    max_iterations: int,
+) -> Biproportional:
+    """Alternating scaling with every step in exact fractions (the reference method)."""
+    n, m = len(R), len(C)
     rdiv = [Fraction(1)] * n
     cdiv = [Fraction(1)] * m
     x = [[0] * m for _ in range(n)]
@@ -1208,7 +1250,410 @@ def biproportional(
     )
 
 
-def _feasible(w: list[list[Fraction]], R: list[int], C: list[int]) -> bool:
+#: float alternating steps tried before the exact method takes over
+_FAST_ITERATIONS = 200
+#: the float path keeps weights and divisors far from overflow and underflow
+_FAST_WEIGHT_LIMIT = 10**100
+_FAST_DIVISOR_RANGE = (1e-150, 1e150)
+
+
+def _fix(
+    q: list[float],
+    x: list[int],
+    up: list[float],
+    rec: list[float],
+    a: int,
+    b: int,
+    t: int,
+    h: int,
+) -> float:
+    """Move the seats ``x[a:b]`` (a Sainte-Laguë rounding of the quotients ``q[a:b]``,
+    summing to ``t``) to ``h`` > 0 seats by priorities, in place; ``up`` holds each
+    cell's next priority ``q/(x+½)`` and ``rec`` the reciprocal ``(x−½)/q`` of its last
+    one. Returns the factor ``f`` such that ``q/f`` rounds to the new seats: midway
+    between the highest priority left out and the lowest awarded."""
+    while t < h:  # the highest next priority takes a seat
+        seg = up[a:b]
+        k = a + seg.index(max(seg))
+        x[k] += 1
+        up[k] = q[k] / (x[k] + 0.5)
+        rec[k] = (x[k] - 0.5) / q[k]
+        t += 1
+    while t > h:  # the lowest last priority gives its seat up
+        seg = rec[a:b]
+        k = a + seg.index(max(seg))
+        x[k] -= 1
+        up[k] = q[k] / (x[k] + 0.5)
+        rec[k] = (x[k] - 0.5) / q[k]
+        t -= 1
+    return (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+
+
+def _simplest_pair(ln: int, ld: int, hn: int, hd: int) -> tuple[int, int]:
+    """:func:`_simplest_between` on integer pairs: the simplest ``p/q`` (lowest terms)
+    with ``ln/ld < p/q < hn/hd``, for ``0 ≤ ln/ld < hn/hd`` (positive denominators)."""
+    fl = ln // ld
+    if (fl + 1) * hd < hn:
+        return fl + 1, 1
+    # hn/hd ≤ fl + 1: write x = fl + 1/y with hd/(hn − fl·hd) < y < ld/(ln − fl·ld)
+    yn, yd = hd, hn - fl * hd
+    if ln == fl * ld:
+        y = yn // yd + 1
+        return fl * y + 1, y
+    p, q = _simplest_pair(yn, yd, ld, ln - fl * ld)
+    return fl * p + q, p
+
+
+def _shortlist(seg: list[float], top: float, cut: float, a: int) -> list[int]:
+    """Positions (offset ``a``) of the values of ``seg`` at or above ``cut``; ``top`` is
+    their maximum (usually the only one)."""
+    if sum(map(cut.__le__, seg)) == 1:
+        return [a + seg.index(top)]
+    return [a + n for n, f in enumerate(seg) if f >= cut]
+
+
+def _settle(
+    size: int,
+    segments: Sequence[tuple[int, int, int]],
+    wk: list[int],
+    wf: list[float],
+    x: list[int],
+    other: list[tuple[int, int]],
+    other_f: list[float],
+) -> list[tuple[int, int]] | None:
+    """Exact divisors ``(num, den)`` for one side (``size`` rows or columns; ``(1, 1)``
+    for lines without cells), given the exact divisors of the crossing lines: for each
+    line the simplest divisor that puts every cell strictly inside its Sainte-Laguë
+    interval; None when some line has none.
+
+    Each segment ``(line, a, b)`` holds the line's cells ``a ≤ k < b``; per cell: integer
+    weight ``wk[k]`` (and its float), seats ``x[k]``, crossing divisor ``other[k] =
+    (p, q)`` (and its float). Cell ``k`` needs ``x − ½ < w/(D·p/q) < x + ½``:
+    ``D > 2wq/(p(2x+1))`` and, when ``x ≥ 1``, ``D < 2wq/(p(2x−1))``. Floats find the
+    binding cells; every cell within a relative 1e-9 of the float extreme is compared
+    exactly (integer cross products).
+    """
+    half, mhalf = (0.5).__add__, (-0.5).__add__
+    lows = list(map(truediv, wf, map(mul, other_f, map(half, x))))
+    # reciprocals of the upper bounds (negative, hence never the largest, when x = 0)
+    recs = list(map(truediv, map(mul, other_f, map(mhalf, x)), wf))
+    out = [(1, 1)] * size
+    for line, a, b in segments:
+        seg = lows[a:b]
+        top = max(seg)
+        cut = top * (1 - _TOL)
+        un, ud = 0, 1
+        for k in _shortlist(seg, top, cut, a):
+            p, q = other[k]
+            cn, cd = 2 * wk[k] * q, p * (2 * x[k] + 1)
+            if cn * ud > un * cd:
+                un, ud = cn, cd
+        seg = recs[a:b]
+        top = max(seg)
+        cut = top * (1 - _TOL)
+        tn, td = 0, 0
+        for k in _shortlist(seg, top, cut, a):
+            if x[k] > 0:
+                p, q = other[k]
+                cn, cd = 2 * wk[k] * q, p * (2 * x[k] - 1)
+                if not td or cn * td < tn * cd:
+                    tn, td = cn, cd
+        if not td or un * td >= tn * ud:
+            return None
+        out[line] = _simplest_pair(un, ud, tn, td)
+    return out
+
+
+def _settle_grid(
+    n: int,
+    m: int,
+    wk: list[int],
+    wf: list[float],
+    x: list[int],
+    other: list[tuple[int, int]],
+    other_f: list[float],
+) -> list[tuple[int, int]] | None:
+    """:func:`_settle` for ``n`` rows of ``m`` cells each (the full grid, row-major):
+    the per-row float extremes come from strided slices in C; a row whose extreme is
+    not unique within the relative 1e-9 goes through :func:`_settle` itself."""
+    half, mhalf = (0.5).__add__, (-0.5).__add__
+    lows = list(map(truediv, wf, map(mul, other_f, map(half, x))))
+    recs = list(map(truediv, map(mul, other_f, map(mhalf, x)), wf))
+    cols = range(m)
+    out: list[tuple[int, int]] = []
+    for side in (lows, recs):
+        tops = list(map(max, *[side[j::m] for j in cols]))
+        cuts = [t * (1 - _TOL) for t in tops]
+        near = list(
+            map(sum, zip(*[list(map(le, cuts, side[j::m])) for j in cols], strict=True))
+        )
+        if any(c != 1 for c in near):
+            return _settle(
+                n, [(i, i * m, i * m + m) for i in range(n)], wk, wf, x, other, other_f
+            )
+        out.append(
+            [side.index(t, i * m, i * m + m) for i, t in enumerate(tops)]  # type: ignore[arg-type]
+        )
+    result: list[tuple[int, int]] = []
+    for lo, up in zip(out[0], out[1], strict=True):
+        p, q = other[lo]
+        un, ud = 2 * wk[lo] * q, p * (2 * x[lo] + 1)
+        if not x[up]:  # no seat in the row: cannot happen for a row with seats
+            return None
+        p, q = other[up]
+        tn, td = 2 * wk[up] * q, p * (2 * x[up] - 1)
+        if un * td >= tn * ud:
+            return None
+        result.append(_simplest_pair(un, ud, tn, td))
+    return result
+
+
+def _fast_biproportional(
+    w: list[list[int | Fraction]], R: list[int], C: list[int], iterations: int
+) -> tuple[list[list[int]], list[Fraction], list[Fraction], int] | None:
+    """Alternating scaling on floats, then exact divisors that certify the result.
+
+    Only cells with weight in a row and a column that have seats take part; they are
+    kept in flat lists, row by row and (through ``perm``) column by column, so that a
+    step is a few passes over all cells plus the few lines whose seats do not add up.
+    A row step rounds every cell at the current divisors, refits the rows that are off
+    (:func:`_fix`) and moves every row divisor to the middle of its interval; a column
+    step likewise. Returns the seats, row and column divisors and steps, or None when
+    the floats do not converge or no exact divisors put every cell strictly inside its
+    rounding interval (then the exact method decides). The side that the last step did
+    not touch is settled first (simplest exact divisors given the other side's float
+    divisors, read exactly), then the other side given those: a matrix that fits after
+    the first row step keeps column divisors 1, as the exact method reports.
+    """
+    n, m = len(R), len(C)
+    den = 1
+    plain = set(map(type, chain.from_iterable(w))) == {int}
+    if not plain:
+        for row in w:
+            for e in row:
+                if type(e) is not int and e.denominator != 1:
+                    den = math.lcm(den, e.denominator)
+    W = (
+        cast(list[list[int]], w)
+        if plain
+        else [[int(e * den) for e in row] for row in w]
+    )
+    acols = [j for j in range(m) if C[j]]
+    rb: list[tuple[int, int, int]]  # row, first cell, end (row-major order)
+    grid = m > 1 and len(acols) == m and min(R) > 0 and min(map(min, W)) > 0
+    if grid:  # the full grid: every cell takes part
+        wk = list(chain.from_iterable(W))
+        ri = list(chain.from_iterable(repeat(i, m) for i in range(n)))
+        cj = list(range(m)) * n
+        rb = [(i, i * m, i * m + m) for i in range(n)]
+    else:
+        ri, cj, wk, rb = [], [], [], []
+        for i in range(n):
+            if R[i]:
+                a = len(wk)
+                Wi = W[i]
+                for j in acols:
+                    if Wi[j]:
+                        ri.append(i)
+                        cj.append(j)
+                        wk.append(Wi[j])
+                rb.append((i, a, len(wk)))
+    if not wk:
+        return [[0] * m for _ in range(n)], [Fraction(1)] * n, [Fraction(1)] * m, 1
+    if max(wk) >= _FAST_WEIGHT_LIMIT:
+        return None
+    N = len(wk)
+    wf = list(map(float, wk))
+    perm = sorted(range(N), key=cj.__getitem__)  # column-major order (stable)
+    inv = sorted(range(N), key=perm.__getitem__)
+    wf_p = list(map(wf.__getitem__, perm))
+    ri_p = list(map(ri.__getitem__, perm))
+    cj_p = list(map(cj.__getitem__, perm))
+    # column, first, end (column-major order)
+    cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in acols]
+    rho = [1.0] * n
+    sig = [1.0] * m
+    X: list[int] = []
+    rows_last = True
+    # every pass over the cells is a C-level map; for a line with seats the lowest
+    # awarded priority is 1/max(reciprocals), cells without seats give negative ones
+    half, mhalf = (0.5).__add__, (-0.5).__add__
+    for it in range(1, iterations + 1):
+        # row step: quotients Q = w/(ρσ); the seats X are their rounding (carried over
+        # from the column step, which keeps them so)
+        if it == 1:
+            for i, a, b in rb:
+                rho[i] = sum(wf[a:b]) / R[i]
+            Q = list(map(truediv, wf, map(rho.__getitem__, ri)))
+            X = list(map(int, map(half, Q)))
+        else:
+            rs = map(mul, map(rho.__getitem__, ri), map(sig.__getitem__, cj))
+            Q = list(map(truediv, wf, rs))
+        up = list(map(truediv, Q, map(half, X)))
+        rec = list(map(truediv, map(mhalf, X), Q))
+        if grid:  # every row has m cells: per-row sums and maxima over strided slices
+            strided = range(m)
+            sums = list(map(sum, zip(*[X[j::m] for j in strided], strict=True)))
+            tops = list(map(max, *[up[j::m] for j in strided]))
+            lows = list(map(max, *[rec[j::m] for j in strided]))
+            old = rho
+            rho = [r * (u + 1 / v) / 2 for r, u, v in zip(rho, tops, lows, strict=True)]
+            for i, t in enumerate(sums):
+                if t != R[i]:
+                    a = i * m
+                    rho[i] = old[i] * _fix(Q, X, up, rec, a, a + m, t, R[i])
+        else:
+            for i, a, b in rb:
+                t = sum(X[a:b])
+                if t == R[i]:  # recentre only
+                    rho[i] *= (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+                else:
+                    rho[i] *= _fix(Q, X, up, rec, a, b, t, R[i])
+        Xp = list(map(X.__getitem__, perm))
+        if all(sum(Xp[a:b]) == C[j] for j, a, b in cb):
+            rows_last = True
+            break
+        # column step, in column-major order
+        cs = map(mul, map(rho.__getitem__, ri_p), map(sig.__getitem__, cj_p))
+        Q = list(map(truediv, wf_p, cs))
+        up = list(map(truediv, Q, map(half, Xp)))
+        rec = list(map(truediv, map(mhalf, Xp), Q))
+        for j, a, b in cb:
+            t = sum(Xp[a:b])
+            if t == C[j]:
+                sig[j] *= (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+            else:
+                sig[j] *= _fix(Q, Xp, up, rec, a, b, t, C[j])
+        X = list(map(Xp.__getitem__, inv))
+        if all(sum(X[a:b]) == R[i] for i, a, b in rb):
+            rows_last = False
+            break
+    else:
+        return None
+    lo_d, hi_d = _FAST_DIVISOR_RANGE
+    if not all(lo_d < d < hi_d for d in (*rho, *sig)):
+        return None
+    wk_p = list(map(wk.__getitem__, perm))
+
+    def settle_rows(
+        other: list[tuple[int, int]], other_f: list[float]
+    ) -> list[tuple[int, int]] | None:
+        if grid:
+            return _settle_grid(n, m, wk, wf, X, other, other_f)
+        return _settle(n, rb, wk, wf, X, other, other_f)
+
+    # settle first the side the last step did not touch (column divisors 1 stay 1 when
+    # the first row step fits), or the side with fewer lines: the second side, often
+    # the longer, then works with small exact divisors
+    if rows_last or len(cb) <= len(rb):
+        rx = list(map(float.as_integer_ratio, rho))
+        cx_ = _settle(
+            m,
+            cb,
+            wk_p,
+            wf_p,
+            Xp,
+            list(map(rx.__getitem__, ri_p)),
+            list(map(rho.__getitem__, ri_p)),
+        )
+        if cx_ is None:
+            return None
+        cx = cx_
+        cf = [p / q for p, q in cx]
+        rx_ = settle_rows(list(map(cx.__getitem__, cj)), list(map(cf.__getitem__, cj)))
+        if rx_ is None:
+            return None
+        rx = rx_
+    else:
+        cx = list(map(float.as_integer_ratio, sig))
+        rx_ = settle_rows(list(map(cx.__getitem__, cj)), list(map(sig.__getitem__, cj)))
+        if rx_ is None:
+            return None
+        rx = rx_
+        rf = [p / q for p, q in rx]
+        cx_ = _settle(
+            m,
+            cb,
+            wk_p,
+            wf_p,
+            Xp,
+            list(map(rx.__getitem__, ri_p)),
+            list(map(rf.__getitem__, ri_p)),
+        )
+        if cx_ is None:
+            return None
+        cx = cx_
+    if n * m == N:  # the full grid, row-major
+        seats = [X[i * m : i * m + m] for i in range(n)]
+    else:
+        seats = [[0] * m for _ in range(n)]
+        for i, j, s_ in zip(ri, cj, X, strict=True):
+            seats[i][j] = s_
+    rdiv = [_frac(p, q) for p, q in rx]
+    cdiv = [_frac(p, q * den) for p, q in cx]
+    return seats, rdiv, cdiv, it
+
+
+def _frac(p: int, q: int) -> Fraction:
+    return Fraction(p) if q == 1 else Fraction(p, q)
+
+
+def _zero_line_divisors(
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> None:
+    """Divisors for rows and columns without seats, in place: the smallest integer that
+    brings every quotient of the line below ½ (columns first, then rows)."""
+    n, m = len(R), len(C)
+    for j in range(m):
+        if not C[j]:
+            top = max(
+                (2 * w[i][j] / rdiv[i] for i in range(n) if R[i] and w[i][j]),
+                default=None,
+            )
+            cdiv[j] = Fraction(math.floor(top) + 1) if top is not None else Fraction(1)
+    for i in range(n):
+        if not R[i]:
+            top = max(
+                (2 * w[i][j] / cdiv[j] for j in range(m) if w[i][j]), default=None
+            )
+            rdiv[i] = Fraction(math.floor(top) + 1) if top is not None else Fraction(1)
+
+
+def _check_support(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+) -> None:
+    """Refuse rows or columns with seats but no weight, and infeasible margins."""
+    n, m = len(R), len(C)
+    for i in range(n):
+        if R[i] > 0 and not any(w[i][j] > 0 and C[j] > 0 for j in range(m)):
+            raise _err(
+                gettext_noop("Row {row} has seats but no weight to carry them."),
+                row=rows[i],
+            )
+    for j in range(m):
+        if C[j] > 0 and not any(w[i][j] > 0 and R[i] > 0 for i in range(n)):
+            raise _err(
+                gettext_noop("Column {column} has seats but no weight to carry them."),
+                column=columns[j],
+            )
+    if not _feasible(w, R, C):
+        raise _err(
+            gettext_noop(
+                "No seat matrix can meet these row and column seats: some rows' seats "
+                "exceed what the columns they have weight in can hold."
+            )
+        )
+
+
+def _feasible(w: list[list[int | Fraction]], R: list[int], C: list[int]) -> bool:
     """Whether integer seats ≥ 0 on the positive cells can meet both margins (max flow)."""
     n, m = len(R), len(C)
     if all(w[i][j] > 0 for i in range(n) for j in range(m) if R[i] and C[j]):
@@ -1255,7 +1700,7 @@ def _feasible(w: list[list[Fraction]], R: list[int], C: list[int]) -> bool:
 
 
 def _tied_cells(
-    w: list[list[Fraction]],
+    w: list[list[int | Fraction]],
     x: list[list[int]],
     rdiv: list[Fraction],
     cdiv: list[Fraction],
@@ -1322,7 +1767,7 @@ def _tied_cells(
 def _bp(
     rows: Sequence[str],
     columns: Sequence[str],
-    w: list[list[Fraction]],
+    w: list[list[int | Fraction]],
     x: list[list[int]],
     R: list[int],
     C: list[int],
@@ -1336,6 +1781,7 @@ def _bp(
         raise ApportionmentTie(
             [f"{rows[i]}/{columns[j]}" for i, j in tied], len(tied) // 2
         )
+    _zero_line_divisors(w, R, C, rdiv, cdiv)
     return Biproportional(
         tuple(rows),
         tuple(columns),
@@ -1347,4 +1793,5 @@ def _bp(
         tuple(cdiv),
         it,
         computed,
+        exact_fallback=True,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -251,27 +252,84 @@ def _union_like(registry: Registry, code: str) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class NonCoreShare:
+    """How many of a congress's delegates are union core members (CON-5 · GS-8, CQ-3)."""
+
+    delegates: int
+    core_ids: frozenset[str]
+
+    @property
+    def core(self) -> int:
+        return len(self.core_ids)
+
+    @property
+    def non_core(self) -> int:
+        return self.delegates - self.core
+
+    @property
+    def share(self) -> Fraction | None:
+        """The non-core share, exact; None when there are no delegates."""
+        return Fraction(self.non_core, self.delegates) if self.delegates else None
+
+    def meets(self, minimum: Fraction) -> bool:
+        """Whether at least ``minimum`` of the delegates are not core members."""
+        return self.share is not None and self.share >= minimum
+
+    def required(self, minimum: Fraction) -> int:
+        """The non-core delegates ``minimum`` requires of this many delegates."""
+        return ceil_share(minimum, self.delegates)
+
+
+def positions_by_person(registry: Registry) -> dict[str, list[Position]]:
+    """Index the registry's positions by person id."""
+    out: dict[str, list[Position]] = {}
+    for pos in registry.positions:
+        out.setdefault(pos.person, []).append(pos)
+    return out
+
+
+def non_core_share(
+    registry: Registry,
+    delegates: Iterable[str],
+    day: date,
+    core_roles: frozenset[Role],
+    *,
+    by_person: Mapping[str, Sequence[Position]] | None = None,
+) -> NonCoreShare:
+    """CON-5 · GS-8, CQ-3: count the delegates who are union core members on ``day``.
+
+    A delegate is a core member when, on ``day`` (the day the congress opens), they
+    hold a position of one of ``core_roles`` in any school-, graduate- or
+    department-level union or one of its functional departments. The audit's rule and
+    the live count on the delegate page both call this function.
+    """
+    people = sorted(set(delegates))
+    index = by_person if by_person is not None else positions_by_person(registry)
+    union_like: dict[str, bool] = {}
+    core: set[str] = set()
+    for person in people:
+        for p in index.get(person, ()):
+            if p.role in core_roles and p.active_on(day):
+                if p.organisation not in union_like:
+                    union_like[p.organisation] = _union_like(registry, p.organisation)
+                if union_like[p.organisation]:
+                    core.add(person)
+                    break
+    return NonCoreShare(delegates=len(people), core_ids=frozenset(core))
+
+
 @rule("CON-5")
 def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
     """CON-5 · GS-8, CQ-3: at least 60% of delegates are not union core members (by default).
 
     A delegate is a core member when, on the day the congress opened, they held a
     position of a ``core_roles`` role in any school-, graduate- or department-level union
-    or one of its functional departments.
+    or one of its functional departments (see :func:`non_core_share`).
     """
     reg = ctx.registry
     names = ("core_roles", "non_core_delegates_min_share")
-    by_person: dict[str, list[Position]] = {}
-    union_like: dict[str, bool] = {}
-
-    def is_core(person: str, day: date, core_roles: frozenset[Role]) -> bool:
-        for p in by_person.get(person, ()):
-            if p.role in core_roles and p.active_on(day):
-                if p.organisation not in union_like:
-                    union_like[p.organisation] = _union_like(reg, p.organisation)
-                if union_like[p.organisation]:
-                    return True
-        return False
+    by_person: dict[str, list[Position]] | None = None
 
     for union in school_level_unions(reg):
         profile = ctx.profile(union.code)
@@ -281,8 +339,7 @@ def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
         if last is None:
             continue
         share = profile.fraction("non_core_delegates_min_share")
-        delegates = sorted(set(last.delegates))
-        if not delegates:
+        if not last.delegates:
             yield ctx.finding(
                 rule="CON-5.data-missing",
                 org=union.code,
@@ -297,13 +354,17 @@ def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
                 severity=Severity.INCOMPLETE,
             )
             continue
-        if not by_person:
-            for pos in reg.positions:
-                by_person.setdefault(pos.person, []).append(pos)
-        core_roles = roles(profile, "core_roles")
-        core = sum(1 for d in delegates if is_core(d, last.opened, core_roles))
-        non_core = len(delegates) - core
-        if Fraction(non_core, len(delegates)) < share:
+        if by_person is None:
+            by_person = positions_by_person(reg)
+        count = non_core_share(
+            reg,
+            last.delegates,
+            last.opened,
+            roles(profile, "core_roles"),
+            by_person=by_person,
+        )
+        if not count.meets(share):
+            actual = Fraction(count.non_core, count.delegates)
             yield ctx.finding(
                 rule="CON-5.non-core-share",
                 org=union.code,
@@ -313,14 +374,14 @@ def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
                 ),
                 evidence={
                     "congress": last.code,
-                    "delegates": len(delegates),
-                    "core_delegates": core,
-                    "non_core_delegates": non_core,
-                    "non_core_share": f"{non_core}/{len(delegates)}",
-                    "non_core_percent": percent(Fraction(non_core, len(delegates))),
+                    "delegates": count.delegates,
+                    "core_delegates": count.core,
+                    "non_core_delegates": count.non_core,
+                    "non_core_share": f"{count.non_core}/{count.delegates}",
+                    "non_core_percent": percent(actual),
                     "min_share": share_text(profile, "non_core_delegates_min_share"),
                     "min_percent": percent(share),
-                    "required": ceil_share(share, len(delegates)),
+                    "required": count.required(share),
                 },
             )
 

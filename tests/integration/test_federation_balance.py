@@ -1,0 +1,105 @@
+"""The federation congress balance page (CON-12 · GS-4): public, no personal data,
+CSV export, findings, bounded queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import MeetingFactory, OrganisationFactory, PersonFactory
+from tests.factories_federation import build_federation
+from tongxue.organisations.models import OrgKind, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(code: str = "FED", meeting: str = "FED-C") -> str:
+    return reverse("congresses:balance", kwargs={"code": code, "meeting_code": meeting})
+
+
+def test_public_page_shows_every_dimension_without_personal_data(client) -> None:
+    build_federation(per_school=2)
+    response = client.get(_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for dim in ("city", "county", "school_type", "ethnicity", "gender"):
+        assert f'id="balance-{dim}"' in html
+    assert 'data-group="FC1"' in html and 'data-group="榆中县"' in html
+    assert 'data-group="middle_school"' in html
+    # no names, idents or student numbers of delegates
+    for p in Person.objects.all():
+        assert p.ident not in html and p.name not in html
+        assert p.student_number not in html
+    assert 'id="balance-no-findings"' in html
+
+
+def test_findings_appear_when_a_type_and_county_are_missing(client) -> None:
+    _, meeting = build_federation(per_school=1)
+    meeting.delegates.filter(person__department__code="FS-V1-D").delete()
+    html = client.get(_url()).content.decode()
+    assert 'data-rule="CON-12.school-type-uncovered"' in html
+    assert 'data-rule="CON-12.county-uncovered"' in html
+
+
+def test_non_cadre_share_threshold(client) -> None:
+    """4 non-cadres + 2 cadres: 4/6 ≥ 60%; 4 + 3: 4/7 < 60%."""
+    build_federation(per_school=1, cadres=2)
+    assert "CON-12.non-cadre-share" not in client.get(_url()).content.decode()
+
+
+def test_non_cadre_share_below(client) -> None:
+    build_federation(per_school=1, cadres=3)
+    assert 'data-rule="CON-12.non-cadre-share"' in client.get(_url()).content.decode()
+
+
+def test_csv_export(client) -> None:
+    build_federation(per_school=2)
+    response = client.get(_url() + "?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["dimension", "group", "label", "students"]
+    city = {r[1]: r for r in rows[1:] if r[0] == "city"}
+    # FC1: 11,000 students, 4 delegates; FC2: 3,500, 4; 8 seats → Sainte-Laguë 6 and 2
+    assert city["FC1"][3] == "11000" and city["FC1"][5] == "4"
+    assert (city["FC1"][7], city["FC2"][7]) == ("6", "2")
+    assert (city["FC1"][8], city["FC2"][8]) == ("-2", "2")
+    gender = {r[1]: r for r in rows[1:] if r[0] == "gender"}
+    assert gender["female"][3] == "4" and gender["male"][3] == "4"
+
+
+def test_not_a_federation_or_unknown_meeting_is_404(client) -> None:
+    build_federation()
+    union = OrganisationFactory(code="NOTFED", kind=OrgKind.SCHOOL_UNION)
+    MeetingFactory(code="NF-C", organisation=union)
+    assert client.get(_url("NOTFED", "NF-C")).status_code == 404
+    assert client.get(_url("FED", "NOPE")).status_code == 404
+
+
+def test_only_get(client) -> None:
+    build_federation()
+    assert client.post(_url()).status_code == 405
+
+
+def test_queries_do_not_grow_with_the_data(client, django_assert_num_queries) -> None:
+    """The same number of queries for 4 and for 24 delegates (page and CSV)."""
+    from tests.factories import DelegateFactory
+    from tongxue.congresses.models import Meeting
+
+    build_federation(per_school=1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_url()).status_code == 200
+    meeting = Meeting.objects.get(code="FED-C")
+    dept = OrganisationFactory(code="FS-U1-D")
+    for _ in range(20):
+        person = PersonFactory(gender="female", ethnicity="藏族", department=dept)
+        DelegateFactory(meeting=meeting, person=person)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(_url()).status_code == 200
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(_url() + "?format=csv").status_code == 200
