@@ -1,0 +1,56 @@
+"""What the audit reads of a meeting's business, in the registry's meetings query.
+
+``tongxue.organisations.mappers.load_registry`` annotates its one meetings query with
+these subqueries, so recording a meeting's business adds no query to the audit
+(CON-7 · GS-8, CQ-3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tongxue.business.models import (
+    AgendaItem,
+    CharterVersion,
+    StudentOpinion,
+)
+from tongxue.domain.business import AgendaKind
+
+#: One boolean annotation per agenda kind (``agenda_<kind>``), then the charter's.
+AGENDA_FIELDS = tuple(f"agenda_{k.value}" for k in AgendaKind)
+BUSINESS_FIELDS = (*AGENDA_FIELDS, "charter_in_force")
+
+
+def annotate_business(meetings: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each meeting with its agenda kinds and whether a charter was in force.
+
+    Students' opinions submitted for a meeting count as an opinions item (CON-7). A
+    charter is in force when a version of the union's charter was adopted on or before
+    the day the meeting opened, or by a motion of this meeting.
+    """
+    agenda = {
+        f"agenda_{kind.value}": Exists(
+            AgendaItem.objects.filter(meeting=OuterRef("pk"), kind=kind.value)
+        )
+        for kind in AgendaKind
+    }
+    agenda[f"agenda_{AgendaKind.OPINIONS.value}"] = Exists(
+        AgendaItem.objects.filter(meeting=OuterRef("pk"), kind=AgendaKind.OPINIONS)
+    ) | Exists(StudentOpinion.objects.filter(meeting=OuterRef("pk")))
+    charter = Exists(
+        CharterVersion.objects.filter(union=OuterRef("organisation")).filter(
+            Q(adopted_on__lte=OuterRef("opened")) | Q(motion__meeting=OuterRef("pk"))
+        )
+    )
+    return meetings.annotate(**agenda, charter_in_force=charter)
+
+
+def business_kwargs(values: list[Any]) -> dict[str, Any]:
+    """Return the domain meeting's business fields from the annotated values."""
+    flags = dict(zip(BUSINESS_FIELDS, values, strict=True))
+    return {
+        "agenda": tuple(k.value for k in AgendaKind if flags[f"agenda_{k.value}"]),
+        "charter_in_force": bool(flags["charter_in_force"]),
+    }
