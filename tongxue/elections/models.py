@@ -77,6 +77,8 @@ class Election(models.Model):
         related_name="next_rounds",
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    #: Why this round is held: "" for a first round, else the previous round's next step.
+    round_kind = models.CharField(_("kind of round"), max_length=16, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
@@ -136,6 +138,15 @@ class Candidate(models.Model):
         default=NominatedBy.PRESIDIUM,
     )
     statement = models.TextField(_("statement"), blank=True)
+    #: Names of the students who nominated jointly (public: the names only).
+    nominators = models.JSONField(_("nominators"), default=list, blank=True)
+    nominated_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,3 +161,123 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id} · {self.person_id}"
+
+
+class RoundKind(models.TextChoices):
+    """Why a further round is held (the ``next_step`` of the round before)."""
+
+    FIRST = "", _("First round")
+    TIE_REVOTE = "tie-revote", _("Revote among the tied candidates")
+    SUPPLEMENTARY = "supplementary", _("Supplementary election")
+
+
+class EvidenceKind(models.TextChoices):
+    GRADES = "grades", _("Grades")
+    DISCIPLINE = "discipline", _("Discipline record")
+    EVALUATION = "evaluation", _("Cadre evaluations")
+    OTHER = "other", _("Other evidence")
+
+
+class Condition(models.Model):
+    """An eligibility condition for one CAD-1 criterion, set under League guidance (ELE-2)."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="conditions"
+    )
+    #: A criterion of the governing profile's ``cadre_criteria`` (CAD-1).
+    criterion = models.CharField(_("criterion"), max_length=32)
+    text = models.TextField(_("condition"))
+    comment = models.TextField(_("comment"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_by_label = models.CharField(max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["election_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "criterion"], name="unique_condition"
+            )
+        ]
+        verbose_name = _("eligibility condition")
+        verbose_name_plural = _("eligibility conditions")
+
+    def __str__(self) -> str:
+        return f"{self.election_id} · {self.criterion}"
+
+
+class Assessment(models.Model):
+    """A candidate assessed against one criterion, with evidence and an assessor (CAD-1)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="assessments"
+    )
+    criterion = models.CharField(_("criterion"), max_length=32)
+    met = models.BooleanField(_("met"))
+    evidence_kind = models.CharField(
+        _("evidence"), max_length=16, choices=EvidenceKind.choices
+    )
+    evidence = models.TextField(_("evidence"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assessor_label = models.CharField(max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        ordering = ["candidate_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "criterion"], name="unique_assessment"
+            )
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} · {self.criterion}"
+
+
+class Step(models.Model):
+    """One step of an election's workflow: who, under which role, when, why (ELE-2).
+
+    Public on the election page (the actor's user name is shown only to managers).
+    """
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["election_id", "at", "id"]
+        verbose_name = _("election step")
+        verbose_name_plural = _("election steps")
+
+    def __str__(self) -> str:
+        return f"{self.election_id} · {self.action}"

@@ -1,0 +1,151 @@
+"""Labels for the election pages: roles, criteria, steps, method parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext, gettext_noop
+
+from tongxue.core.models import RoleKind
+from tongxue.elections.services import CRITERION_LABELS, STATUS_LABELS
+
+register = template.Library()
+
+EXTRA_ROLES = {
+    "student": gettext_noop("Student"),
+    "system": gettext_noop("System"),
+    "operator": gettext_noop("Operator"),
+}
+STEP_LABELS = {
+    "created": gettext_noop("Election created"),
+    "method_changed": gettext_noop("Election method changed"),
+    "method_adopted": gettext_noop("Election method adopted"),
+    "conditions_set": gettext_noop("Eligibility conditions set"),
+    "nominated": gettext_noop("Candidate nominated"),
+    "withdrawn": gettext_noop("Candidate withdrew"),
+    "assessed": gettext_noop("Candidate assessed"),
+    "submitted": gettext_noop("Submitted for approval"),
+    "approved": gettext_noop("Candidate list approved"),
+    "returned": gettext_noop("Candidate list returned"),
+    "reopened": gettext_noop("Nomination reopened"),
+    "cancelled": gettext_noop("Election cancelled"),
+    "certified": gettext_noop("Result certified"),
+    "voided": gettext_noop("Vote declared void"),
+    "effective": gettext_noop("Result took effect"),
+    "next_round": gettext_noop("Next round started"),
+    "open": gettext_noop("Ballot opened"),
+    "close": gettext_noop("Ballot closed"),
+    "count": gettext_noop("Ballots counted"),
+}
+NEXT_STEP_LABELS = {
+    "tie-revote": gettext_noop("Revote among the tied candidates"),
+    "supplementary": gettext_noop("Supplementary election"),
+    "revote-all": gettext_noop("The whole vote is held again"),
+}
+METHOD_LABELS = {
+    "form": gettext_noop("Ballot form"),
+    "quorum": gettext_noop("Quorum (share of voters entitled present)"),
+    "quorum_strict": gettext_noop("Quorum must be exceeded"),
+    "threshold": gettext_noop("Threshold to be elected"),
+    "threshold_strict": gettext_noop("Threshold must be exceeded (exactly half fails)"),
+    "denominator": gettext_noop("Threshold counted on"),
+    "compare_returned_with": gettext_noop("Ballots returned compared with"),
+    "tie": gettext_noop("Tie at the last seat"),
+    "margin": gettext_noop("Contested margin (差额)"),
+    "margin_round_up": gettext_noop("Margin rounded up"),
+    "uncontested_allowed": gettext_noop("Uncontested election allowed (等额)"),
+    "blank_void": gettext_noop("Blank ballots are void"),
+    "seats": gettext_noop("Seats"),
+}
+VALUE_LABELS = {
+    "marks": gettext_noop("Mark up to the number of seats"),
+    "yes-no-abstain": gettext_noop("Yes, no or abstain for each candidate"),
+    "present": gettext_noop("Voters present"),
+    "entitled": gettext_noop("Voters entitled"),
+    "valid": gettext_noop("Valid ballots"),
+    "issued": gettext_noop("Ballots issued"),
+    "revote": gettext_noop("Revote among the tied candidates"),
+    "empty": gettext_noop("Leave the seat empty"),
+}
+
+
+@register.filter
+def role_label(role: str) -> str:
+    if role in RoleKind.values:
+        return str(RoleKind(role).label)
+    return gettext(EXTRA_ROLES.get(role, role)) if role else ""
+
+
+@register.filter
+def criterion_label(criterion: str) -> str:
+    return gettext(CRITERION_LABELS.get(criterion, criterion))
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS.get(status, status)) if status else ""
+
+
+@register.filter
+def step_label(action: str) -> str:
+    return gettext(STEP_LABELS.get(action, action))
+
+
+@register.filter
+def next_step_label(kind: str) -> str:
+    return gettext(NEXT_STEP_LABELS.get(kind, kind))
+
+
+@register.filter
+def method_rows(method: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Return the election method as (label, value) rows, in a fixed order."""
+    rows = []
+    for key, label in METHOD_LABELS.items():
+        if not method or key not in method:
+            continue
+        value = method[key]
+        if isinstance(value, bool):
+            shown = gettext("Yes") if value else gettext("No")
+        else:
+            shown = gettext(VALUE_LABELS.get(str(value), str(value)))
+        rows.append((gettext(label), shown))
+    return rows
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def post_label(post: str) -> str:
+    from tongxue.organisations.models import Role
+
+    try:
+        return str(Role(post).label)
+    except ValueError:
+        return post
+
+
+@register.filter
+def refusal_text(refusal: Any) -> str:
+    from tongxue.core.errors import render_message
+
+    text = render_message(refusal.message)
+    if refusal.requirement:
+        text = f"{text} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+    return text
+
+
+#: Steps shown in the short record besides every change of status.
+MILESTONES = {"conditions_set", "next_round"}
+
+
+@register.filter
+def milestones(steps: Any) -> list[Any]:
+    """Return the steps that change the status, set the conditions or start a round."""
+    return [s for s in steps if s.to_status or s.action in MILESTONES]
