@@ -1,0 +1,34 @@
+"""The evaluation demo: a closed semester with results (one failed), an open one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories_evaluations import build_union
+from tongxue.domain.audit import AuditContext
+from tongxue.domain.rules.evaluation import semester_reports
+from tongxue.evaluations import demo
+from tongxue.evaluations.models import EvaluationPeriod, PeriodStatus, Result
+from tongxue.organisations.mappers import load_registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_a_closed_and_an_open_semester_idempotently():
+    u = build_union(prefix="LY", union_code="LYDX-XSH", delegates=9, students=10)
+    as_of = dt.date(2026, 11, 20)
+    # The demo positions started before the closed semester.
+    summary = demo.seed(scale="school", as_of=as_of)
+    assert "LYDX-XSH" in summary
+    closed = EvaluationPeriod.objects.get(code=demo.CLOSED_CODE)
+    current = EvaluationPeriod.objects.get(code=demo.OPEN_CODE)
+    assert closed.status == PeriodStatus.CLOSED and current.status == PeriodStatus.OPEN
+    results = Result.objects.filter(subject__period=closed)
+    assert results.filter(failed=True).count() == 1
+    assert results.filter(published=False).exists()
+    assert not Result.objects.filter(subject__period=current).exists()
+    found = list(semester_reports(AuditContext(load_registry(u.school.code), as_of)))
+    assert len(found) == 1
+    assert demo.seed(scale="school", as_of=as_of) == "evaluation periods already seeded"

@@ -1,0 +1,168 @@
+"""Forms of the cadre pages: they parse input; :mod:`tongxue.cadres.services` decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tongxue.cadres.models import Criterion, ExitGround, Measure, Verdict
+from tongxue.organisations.models import Role
+
+_DATE = {"type": "date"}
+
+
+class AdvertiseForm(forms.Form):
+    """Advertise a post for open selection (CAD-1, ELE-3)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    closes = forms.DateField(
+        label=_("Applications close"), widget=forms.DateInput(attrs=_DATE)
+    )
+    term_start = forms.DateField(
+        label=_("Term starts"), widget=forms.DateInput(attrs=_DATE)
+    )
+    term_end = forms.DateField(
+        label=_("Term ends"), widget=forms.DateInput(attrs=_DATE), required=False
+    )
+    public_contact = forms.CharField(
+        label=_("Official contact of the post"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "An official e-mail address or office published on the roster; required "
+            "for main cadres (CAD-2). Never a private phone number."
+        ),
+    )
+    required_course = forms.TypedChoiceField(
+        label=_("Required training course"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[],
+        help_text=_("Completed training then becomes a criterion (CAD-6)."),
+    )
+
+    def __init__(self, *args, courses=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["required_course"].choices = [
+            ("", "—"),
+            *[(c.pk, c.title) for c in courses],
+        ]
+
+
+class ApplyForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Why you apply and what you would do"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+class AssessForm(forms.Form):
+    criterion = forms.ChoiceField(label=_("Criterion"), choices=Criterion.choices)
+    verdict = forms.ChoiceField(label=_("Assessment"), choices=Verdict.choices)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_(
+            "Grades, discipline record, training completed, evaluation results, "
+            "interviews."
+        ),
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        labels = dict(Criterion.choices)
+        self.fields["criterion"].choices = [(c, labels.get(c, c)) for c in criteria]
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class RelayForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Official contact"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "An official e-mail address or office, shown on the public roster. Leave "
+            "it empty to receive messages through the relay form."
+        ),
+    )
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    sessions_required = forms.IntegerField(
+        label=_("Sessions required to complete"), min_value=1, initial=1
+    )
+
+
+class SessionForm(forms.Form):
+    held = forms.DateField(label=_("Held"), widget=forms.DateInput(attrs=_DATE))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    session = forms.TypedChoiceField(label=_("Session"), coerce=int, choices=[])
+    ident = forms.CharField(
+        label=_("Identifier of the person"),
+        max_length=64,
+        help_text=_("The identifier in the registry."),
+    )
+
+    def __init__(self, *args, sessions=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [
+            (s.pk, f"{s.held:%Y-%m-%d} {s.topic}") for s in sessions
+        ]
+
+
+class OpenExitForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=ExitGround.choices)
+    evidence = forms.CharField(
+        label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class ExitDecisionForm(forms.Form):
+    measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
+    body = forms.CharField(
+        label=_("Competent body"),
+        max_length=200,
+        help_text=_(
+            "For a recall, the body that elected the cadre (the congress or its "
+            "standing conference)."
+        ),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    votes_yes = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
+    votes_no = forms.IntegerField(label=_("Votes against"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(
+        label=_("Abstentions"), min_value=0, required=False
+    )
+    members = forms.IntegerField(
+        label=_("Members of the electing body"), min_value=1, required=False
+    )
