@@ -1,0 +1,96 @@
+"""Forms of the account pages: they parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+)
+from django.utils.translation import gettext_lazy as _
+
+from tongxue.core.models import RoleKind
+
+ROLE_LABELS = dict(RoleKind.choices)
+
+
+class GrantForm(forms.Form):
+    """Grant a role here to an existing user (by user name) or to a person (by id)."""
+
+    role = forms.ChoiceField(label=_("Access role"))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        required=False,
+        help_text=_("An existing account."),
+    )
+    person = forms.CharField(
+        label=_("Person identifier"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Or a person of the registry; an account is created for them if needed."
+        ),
+    )
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in roles]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("username")) == bool(data.get("person")):
+            raise forms.ValidationError(
+                _("Give either a user name or a person identifier.")
+            )
+        return data
+
+
+class InviteForm(forms.Form):
+    person = forms.CharField(
+        label=_("Person identifier"),
+        max_length=64,
+        help_text=_("The person receives a one-time link to create their account."),
+    )
+
+
+class RevokeForm(forms.Form):
+    """Nothing to enter: the confirmation page posts it."""
+
+
+class DelegatesInviteForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[("html", "HTML"), ("csv", "CSV")], widget=forms.HiddenInput
+    )
+
+
+class RedeemForm(forms.Form):
+    username = forms.CharField(
+        label=_("Choose a user name"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none"}
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_validators_help_text_html()
+
+    def clean_password2(self) -> str:
+        p1 = self.cleaned_data.get("password1")
+        p2 = self.cleaned_data.get("password2", "")
+        if p1 and p1 != p2:
+            raise forms.ValidationError(_("The two passwords differ."))
+        return p2

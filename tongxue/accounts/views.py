@@ -1,0 +1,330 @@
+"""Account pages: roles of an organisation, invitations, redeeming one, my account.
+
+Views only parse input, call :mod:`tongxue.accounts.services` and map a ``Refusal`` to
+a form error. The roles pages need ``Perm.MANAGE`` at the organisation; the invitation
+page is public and says why a link does not work, never whose it was.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tongxue.accounts import selectors, services
+from tongxue.accounts.forms import (
+    DelegatesInviteForm,
+    GrantForm,
+    InviteForm,
+    RedeemForm,
+    RevokeForm,
+)
+from tongxue.congresses.models import Meeting
+from tongxue.core.errors import Refusal, refuse, render_message
+from tongxue.core.models import RoleAssignment, RoleKind
+from tongxue.core.permissions import GRANTS, Perm, has_perm, roles_at
+from tongxue.core.views import page_url, paginate
+from tongxue.organisations.forms import add_refusal
+from tongxue.organisations.models import Organisation, Person
+from tongxue.organisations.views import get_or_404
+
+#: The backend that signs a person in right after they chose their password.
+SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+UNKNOWN_PERSON = gettext_noop("No person has this identifier.")
+
+
+def _managed_org(request: HttpRequest, code: str) -> Organisation:
+    org = get_or_404(code)
+    if not has_perm(request.user, Perm.MANAGE, org.path):
+        raise PermissionDenied
+    return org
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111")
+
+
+def _redeem_url(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:redeem", args=[token]))
+
+
+def _roles_context(
+    request: HttpRequest,
+    org: Organisation,
+    grant_form: GrantForm | None = None,
+    invite_form: InviteForm | None = None,
+) -> dict[str, Any]:
+    grantable = services.grantable_roles(request.user, org)
+    below = (
+        list(services.ALL_ROLES)
+        if request.user.is_superuser
+        or RoleKind.FEDERATION_ADMIN in roles_at(request.user, org.path)
+        else grantable
+    )
+    page = paginate(request, selectors.roles_within(org))
+    for a in page.object_list:
+        allowed = grantable if a.organisation_id == org.pk else below
+        a.revocable = a.role in allowed and a.user_id != request.user.pk
+    return {
+        "org": org,
+        "page": page,
+        "page_url": page_url(),
+        "grant_form": grant_form or GrantForm(roles=grantable, prefix="grant"),
+        "invite_form": invite_form or InviteForm(prefix="invite"),
+        "congresses": selectors.congresses_of(org),
+        "can_grant": bool(grantable),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roles(request: HttpRequest, code: str) -> HttpResponse:
+    """List the roles held here and below; grant one (Perm.MANAGE)."""
+    org = _managed_org(request, code)
+    grant_form = None
+    status = 200
+    if request.method == "POST":
+        grant_form = GrantForm(
+            request.POST,
+            roles=services.grantable_roles(request.user, org),
+            prefix="grant",
+        )
+        if grant_form.is_valid():
+            data = grant_form.cleaned_data
+            try:
+                user, person = _grantee(data)
+                services.grant_role(
+                    actor=request.user,
+                    organisation=org,
+                    role=data["role"],
+                    user=user,
+                    person=person,
+                )
+            except Refusal as refusal:
+                add_refusal(grant_form, refusal)
+            else:
+                messages.success(request, gettext("The role was granted."))
+                return redirect("accounts:roles", code=org.code)
+        status = 400
+    return render(
+        request,
+        "accounts/roles.html",
+        _roles_context(request, org, grant_form=grant_form),
+        status=status,
+    )
+
+
+def _grantee(data: dict[str, Any]) -> tuple[Any, Person | None]:
+    if data.get("username"):
+        user = get_user_model().objects.filter(username=data["username"]).first()
+        if user is None:
+            raise refuse(
+                "unknown_user",
+                gettext_noop("No account has this user name."),
+                field="username",
+            )
+        return user, None
+    person = Person.objects.filter(ident=data["person"]).first()
+    if person is None:
+        raise refuse("unknown_person", UNKNOWN_PERSON, field="person")
+    return None, person
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Confirm, then revoke a role assignment at this organisation or below."""
+    org = _managed_org(request, code)
+    assignment = (
+        RoleAssignment.objects.select_related("user", "organisation")
+        .filter(pk=pk, organisation__path__startswith=org.path)
+        .first()
+    )
+    if assignment is None:
+        raise Http404(pk)
+    form = RevokeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.revoke_role(actor=request.user, assignment=assignment)
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+            status = 400
+        else:
+            messages.success(request, gettext("The role was revoked."))
+            return redirect("accounts:roles", code=org.code)
+    return render(
+        request,
+        "accounts/revoke.html",
+        {"org": org, "assignment": assignment, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, code: str) -> HttpResponse:
+    """Issue an invitation to one person and show its link and QR code, once."""
+    org = _managed_org(request, code)
+    form = InviteForm(request.POST, prefix="invite")
+    if form.is_valid():
+        person = Person.objects.filter(ident=form.cleaned_data["person"]).first()
+        try:
+            if person is None:
+                raise refuse("unknown_person", UNKNOWN_PERSON, field="person")
+            issued = services.create_invitation(
+                actor=request.user, person=person, organisation=org
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            url = _redeem_url(request, issued.token)
+            response = render(
+                request,
+                "accounts/invitation.html",
+                {
+                    "org": org,
+                    "person": person,
+                    "invitation": issued.invitation,
+                    "url": url,
+                    "qr": _qr(url),
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "accounts/roles.html",
+        _roles_context(request, org, invite_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_delegates(
+    request: HttpRequest, code: str, meeting_code: str
+) -> HttpResponse:
+    """Invite a congress's delegates without an account: a printable sheet or CSV."""
+    org = _managed_org(request, code)
+    meeting = Meeting.objects.filter(code=meeting_code, organisation=org).first()
+    if meeting is None:
+        raise Http404(meeting_code)
+    meeting.organisation = org
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/invite_delegates.html",
+            {
+                "org": org,
+                "meeting": meeting,
+                "persons": services.delegates_without_account(meeting),
+            },
+        )
+    form = DelegatesInviteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    try:
+        issued = services.invite_delegates(actor=request.user, meeting=meeting)
+    except Refusal as refusal:
+        raise PermissionDenied(render_message(refusal.message)) from None
+    rows = [
+        {
+            "name": i.invitation.person.name,
+            "department": i.invitation.person.department.name
+            if i.invitation.person.department_id
+            else "",
+            "url": _redeem_url(request, i.token),
+            "expires": i.invitation.expires_at,
+        }
+        for i in issued
+    ]
+    if form.cleaned_data["format"] == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="invitations-{meeting.code}.csv"'
+        )
+        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                gettext("Full name"),
+                gettext("Department"),
+                gettext("Link"),
+                gettext("Expires"),
+            ]
+        )
+        for r in rows:
+            writer.writerow(
+                [r["name"], r["department"], r["url"], r["expires"].date().isoformat()]
+            )
+    else:
+        for r in rows:
+            r["qr"] = _qr(r["url"])
+        response = render(
+            request,
+            "accounts/sheet.html",
+            {"org": org, "meeting": meeting, "rows": rows},
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def redeem(request: HttpRequest, token: str) -> HttpResponse:
+    """Let the holder of an invitation choose a user name and password, sign them in."""
+    try:
+        invitation = services.invitation_for(token)
+    except Refusal as refusal:
+        response = render(
+            request,
+            "accounts/redeem_invalid.html",
+            {"code": refusal.code, "message": render_message(refusal.message)},
+            status=404 if refusal.code == "unknown" else 410,
+        )
+        response["Referrer-Policy"] = "same-origin"
+        return response
+    form = RedeemForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.redeem_invitation(
+                    token=token,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                )
+            except Refusal as refusal:
+                add_refusal(form, refusal)
+            else:
+                login(request, user, backend=SIGN_IN_BACKEND)
+                messages.success(request, gettext("Welcome! Your account is ready."))
+                return redirect("accounts:me")
+        status = 400
+    response = render(
+        request,
+        "accounts/redeem.html",
+        {"form": form, "person_name": invitation.person.name, "invitation": invitation},
+        status=status,
+    )
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in user's person, roles and where they act."""
+    account = selectors.my_account(request.user)
+    manage = [a for a in account.roles if Perm.MANAGE in GRANTS.get(a.role, ())]
+    return render(request, "accounts/me.html", {"account": account, "manage": manage})
