@@ -132,9 +132,19 @@ def test_school_parses_without_errors(school: dict[str, Any]) -> None:
     assert errors == []
 
 
+#: Rules whose data the snapshot does not carry: evaluation semesters and semester
+#: reports (CAD-4) live only in the database; tests/integration/test_evaluations_demo.py
+#: shows that ``tongxue demo`` makes CAD-4 fire.
+NOT_IN_SNAPSHOTS = {"CAD-4"}
+
+
 def test_every_rule_finds_a_sprinkled_problem(province_registry: Any) -> None:
     ctx = AuditContext(province_registry, DEFAULT_AS_OF)
-    silent = [spec.requirement for spec in all_rules() if not list(spec.fn(ctx))]
+    silent = [
+        spec.requirement
+        for spec in all_rules()
+        if spec.requirement not in NOT_IN_SNAPSHOTS and not list(spec.fn(ctx))
+    ]
     assert silent == []
 
 

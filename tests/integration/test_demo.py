@@ -40,28 +40,33 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     assert DEMO_PASSWORD in output and warning in output
 
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(users) == {"admin", "union_admin", "dept_admin", "advisor"}
+    core = {"admin", "union_admin", "dept_admin", "advisor", "party"}
+    # Feature demos add voters and scrutineers for the demo election (DEMO ONLY).
+    feature = {"delegate1", "delegate2", "delegate3", "scrutineer1", "scrutineer2"}
+    assert set(users) == core | feature
     assert users["admin"].is_superuser and not users["advisor"].is_superuser
     assert users["union_admin"].check_password(DEMO_PASSWORD)
+    assert users["delegate1"].check_password(DEMO_PASSWORD)
     roles = {
         (r.user.username, r.role, r.organisation.code)
         for r in RoleAssignment.objects.select_related("user", "organisation")
     }
-    assert roles == {
+    assert {
         ("union_admin", RoleKind.UNION_ADMIN, "LYDX-XSH"),
         ("dept_admin", RoleKind.UNION_ADMIN, "LYDX-D01"),
         ("advisor", RoleKind.LEAGUE_ADVISOR, "LYDX"),
-    }
+        ("party", RoleKind.PARTY_APPROVER, "LYDX"),
+    } <= roles
     demo_events = AuditEvent.objects.filter(action__startswith="demo.")
-    assert demo_events.filter(action="demo.user_created").count() == 4
-    assert demo_events.filter(action="demo.role_granted").count() == 3
+    assert demo_events.filter(action="demo.user_created").count() == len(users)
     before = AuditEvent.objects.count()
+    roles_before = RoleAssignment.objects.count()
 
     # Idempotent: a second time creates nothing and records nothing.
     again = ensure_demo_accounts(scale="school")
-    assert [a.created for a in again] == [False] * 4
-    assert get_user_model().objects.count() == 4
-    assert RoleAssignment.objects.count() == 3
+    assert [a.created for a in again] == [False] * len(core)
+    assert get_user_model().objects.count() == len(users)
+    assert RoleAssignment.objects.count() == roles_before
     assert AuditEvent.objects.count() == before
 
     # `tongxue up` on a database that holds organisations loads nothing more.

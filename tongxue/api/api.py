@@ -20,6 +20,12 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/organisations", organisations_router)
+api.add_router("/congresses", "tongxue.api.congresses.router")
+api.add_router("/business", "tongxue.api.business.router")
+api.add_router("/elections", "tongxue.api.elections.router")
+api.add_router("/evaluations", "tongxue.api.evaluations.router")
+api.add_router("/cadres", "tongxue.api.cadres.router")
+api.add_router("/voting", "tongxue.api.voting.router")
 
 
 @api.exception_handler(Refusal)

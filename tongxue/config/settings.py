@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tongxue.voting",
     "tongxue.cadres",
     "tongxue.evaluations",
+    "tongxue.accounts",
     "tongxue.snapshots",
     "tongxue.demo",
 ]

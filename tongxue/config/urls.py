@@ -15,6 +15,7 @@ urlpatterns = [
     path("vote/", include("tongxue.voting.urls")),
     path("cadres/", include("tongxue.cadres.urls")),
     path("evaluations/", include("tongxue.evaluations.urls")),
+    path("people/", include("tongxue.accounts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),

@@ -16,7 +16,9 @@ class Perm(enum.StrEnum):
     JUSTIFY = "justify"  # record a justification for a deviation
     IMPORT = "import"
     EXPORT = "export"
-    GUIDE = "guide"  # Youth League committee: set eligibility conditions, comment (ELE-2)
+    GUIDE = (
+        "guide"  # Youth League committee: set eligibility conditions, comment (ELE-2)
+    )
     APPROVE = "approve"  # Party committee: approve candidate lists (ELE-2)
     RUN_ELECTION = "run_election"  # presidium/admin: open, close, count, certify
     ANSWER = "answer"  # answer objections to public notices (ELE-4)

@@ -174,6 +174,11 @@ class Meeting:
     session: int | None = None
     work_report: bool = False  # a work report was heard and reviewed (CON-7, CON-13)
     delegates: tuple[str, ...] = ()  # person ids
+    # The kinds of item on its recorded agenda (tongxue.domain.business.AgendaKind);
+    # empty when its business is not recorded (CON-7).
+    agenda: tuple[str, ...] = ()
+    # A charter of the union was in force when the meeting ended (CON-7).
+    charter_in_force: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +189,18 @@ class Review:
     reviewed: str  # department union code
     held: date
     assessment_published: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Semester:
+    """An evaluation period (学期) of a union and who filed a 述职 report (CAD-4)."""
+
+    organisation: str
+    code: str
+    start: date
+    end: date
+    closed: bool = False
+    reports: tuple[str, ...] = ()  # person ids of the presidium members who reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +224,7 @@ class Registry:
     meetings: tuple[Meeting, ...] = ()
     reviews: tuple[Review, ...] = ()
     justifications: tuple[Justification, ...] = ()
+    semesters: tuple[Semester, ...] = ()
     default_profile: str = "gansu-2017"
 
     @cached_property

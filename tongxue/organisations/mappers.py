@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 
 from tongxue.domain import model as dm
 from tongxue.organisations.models import Organisation, Person, Position, Review
@@ -154,18 +155,34 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         "meeting_id", "person__ident"
     ).order_by("meeting_id", "person__ident"):
         seats[meeting_id].append(ident)
+    from tongxue.business.mappers import (
+        BUSINESS_FIELDS,
+        annotate_business,
+        business_kwargs,
+    )
+
     meetings = [
         dm.Meeting(
-            code, org, dm.MeetingKind(kind), opened, session, report, tuple(seats[pk])
+            code,
+            org,
+            dm.MeetingKind(kind),
+            opened,
+            session,
+            report,
+            tuple(seats[pk]),
+            **business_kwargs(business),
         )
-        for pk, code, org, kind, opened, session, report in meetings_qs.values_list(
-            "pk",
-            "code",
-            "organisation__code",
-            "kind",
-            "opened",
-            "session",
-            "work_report",
+        for pk, code, org, kind, opened, session, report, *business in (
+            annotate_business(meetings_qs).values_list(
+                "pk",
+                "code",
+                "organisation__code",
+                "kind",
+                "opened",
+                "session",
+                "work_report",
+                *BUSINESS_FIELDS,
+            )
         )
     ]
     people_q = Q(pk__in=positions_qs.values("person_id")) | Q(
@@ -191,6 +208,37 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
             "organisation__code", "rule", "reason", "approved_by", "approved_on"
         )
     ]
+    # CAD-4: the evaluation periods (semesters) and who filed a 述职 report, in one
+    # query (a left join on the filed reports: a period without any still comes back).
+    from tongxue.evaluations.models import EvaluationPeriod
+
+    semester_rows: dict[int, tuple[str, str, date, date, str, list[str]]] = {}
+    for pk, org, code, start, end, status, ident in (
+        EvaluationPeriod.objects.filter(subtree_filter(root_code, "organisation__"))
+        .annotate(
+            filed=FilteredRelation(
+                "subjects",
+                condition=Q(subjects__kind="report", subjects__filed_at__isnull=False),
+            )
+        )
+        .values_list(
+            "pk",
+            "organisation__code",
+            "code",
+            "start",
+            "end",
+            "status",
+            "filed__position__person__ident",
+        )
+        .order_by("pk", "filed__position__person__ident")
+    ):
+        row = semester_rows.setdefault(pk, (org, code, start, end, status, []))
+        if ident is not None:
+            row[5].append(ident)
+    semesters = [
+        dm.Semester(org, code, start, end, status == "closed", tuple(idents))
+        for org, code, start, end, status, idents in semester_rows.values()
+    ]
     return dm.Registry(
         organisations=tuple(orgs),
         people=tuple(people),
@@ -198,6 +246,7 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         meetings=tuple(meetings),
         reviews=tuple(reviews),
         justifications=tuple(justifications),
+        semesters=tuple(semesters),
         default_profile=settings.TONGXUE_DEFAULT_PROFILE,
     )
 

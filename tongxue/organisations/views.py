@@ -95,6 +95,16 @@ def _appoint_form(data: Any = None) -> AppointForm:
     return AppointForm(data, prefix="appoint")
 
 
+#: Kinds whose page links to congresses, elections, charter, cadres and evaluations.
+UNION_WORK_KINDS = (
+    OrgKind.SCHOOL_UNION,
+    OrgKind.GRADUATE_UNION,
+    OrgKind.DEPARTMENT_UNION,
+    OrgKind.PROVINCIAL_FEDERATION,
+    OrgKind.CITY_FEDERATION,
+)
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show an organisation: kind, place in the tree, main cadres and its children.
 
@@ -122,6 +132,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "page_url": page_url(),
         "can_manage": can_manage,
         "can_import": Perm.IMPORT in perms,
+        "union_kinds": UNION_WORK_KINDS,
     }
     if can_manage:
         context |= {

@@ -1,8 +1,11 @@
 """The rules of the plan, one module per area. Importing this package registers them."""
 
 from tongxue.domain.rules import (  # noqa: F401
+    business,
     cadres,
     congress,
+    evaluation,
+    federation,
     organisation,
     transparency,
 )
