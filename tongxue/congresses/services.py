@@ -96,6 +96,48 @@ def governing_profile(org: Organisation) -> Profile:
         ) from None
 
 
+def _checked_house(
+    union: Organisation, profile: Profile, *, seats: int | None, min_seats: int
+) -> tuple[int, int, list[Organisation]]:
+    """Return the house (the quota when not given), the quota and the departments.
+
+    Refuse fewer seats than the quota (CON-3), a minimum below one seat per
+    department and a union without departments (CON-4).
+    """
+    if min_seats < 1:
+        raise refuse(
+            "invalid",
+            gettext_noop("Every department needs at least one seat (CON-4)."),
+            field="min_seats",
+        )
+    minimum = minimum_house(union, profile)
+    if seats is None:
+        seats = minimum
+    if seats < minimum:
+        raise _refusal(
+            "CON-3.quota",
+            gettext_noop(
+                "{seats} seats are fewer than the minimum of {minimum} ({share} of "
+                "{students} students, rounded up)."
+            ),
+            profile,
+            field="seats",
+            seats=seats,
+            minimum=minimum,
+            share=str(profile.fraction(QUOTA_PARAMETER)),
+            students=union.students_served,
+        )
+    units = departments(union)
+    if not units:
+        raise _refusal(
+            "CON-4.no-departments",
+            gettext_noop("{unit} has no department unions to give seats to."),
+            profile,
+            unit=union.name,
+        )
+    return seats, minimum, units
+
+
 def departments(union: Organisation) -> list[Organisation]:
     """Return the department unions a congress of ``union`` covers (CON-4), by code.
 
@@ -187,38 +229,10 @@ def allocate_seats(
             gettext_noop("A lot needs a published integer seed."),
             field="seed",
         )
-    if min_seats < 1:
-        raise refuse(
-            "invalid",
-            gettext_noop("Every department needs at least one seat (CON-4)."),
-            field="min_seats",
-        )
     profile = governing_profile(union)
-    minimum = minimum_house(union, profile)
-    if seats is None:
-        seats = minimum
-    if seats < minimum:
-        raise _refusal(
-            "CON-3.quota",
-            gettext_noop(
-                "{seats} seats are fewer than the minimum of {minimum} ({share} of "
-                "{students} students, rounded up)."
-            ),
-            profile,
-            field="seats",
-            seats=seats,
-            minimum=minimum,
-            share=str(profile.fraction(QUOTA_PARAMETER)),
-            students=union.students_served,
-        )
-    units = departments(union)
-    if not units:
-        raise _refusal(
-            "CON-4.no-departments",
-            gettext_noop("{unit} has no department unions to give seats to."),
-            profile,
-            unit=union.name,
-        )
+    seats, minimum, units = _checked_house(
+        union, profile, seats=seats, min_seats=min_seats
+    )
     missing = [u for u in units if u.students_served is None]
     if missing:
         raise _refusal(
@@ -388,37 +402,9 @@ def allocate_seats_by_grade(
             field="method",
             value=method,
         ) from None
-    if min_seats < 1:
-        raise refuse(
-            "invalid",
-            gettext_noop("Every department needs at least one seat (CON-4)."),
-            field="min_seats",
-        )
-    minimum = minimum_house(union, profile)
-    if seats is None:
-        seats = minimum
-    if seats < minimum:
-        raise _refusal(
-            "CON-3.quota",
-            gettext_noop(
-                "{seats} seats are fewer than the minimum of {minimum} ({share} of "
-                "{students} students, rounded up)."
-            ),
-            profile,
-            field="seats",
-            seats=seats,
-            minimum=minimum,
-            share=str(profile.fraction(QUOTA_PARAMETER)),
-            students=union.students_served,
-        )
-    units = departments(union)
-    if not units:
-        raise _refusal(
-            "CON-4.no-departments",
-            gettext_noop("{unit} has no department unions to give seats to."),
-            profile,
-            unit=union.name,
-        )
+    seats, minimum, units = _checked_house(
+        union, profile, seats=seats, min_seats=min_seats
+    )
     by_code = {u.code: u for u in units}
     source = "entered" if matrix is not None else "registry"
     if matrix is None:
