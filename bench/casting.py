@@ -1,0 +1,898 @@
+"""Benchmark: cast 10,000 secret ballots over HTTP against the real server (ELE-5).
+
+Prints figures; asserts nothing about time. Usage::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/casting.py
+
+What it does (it never touches the database named in DATABASE_URL; it re-creates its
+own database ``tongxue_bench_casting`` on the same server):
+
+1. Migrates, then builds a union with its congress, an approved election of 7 seats
+   among 15 candidates and ``--voters`` delegates with accounts (in bulk), and opens the
+   vote with the real service (``tongxue.voting.services.open_vote``). Each voter gets
+   the ballot token the ballot page hands out (``tongxue.voting.tokens.issue``; sign-in
+   and the ballot page are not part of the cast rate).
+2. Starts gunicorn with ``deploy/gunicorn.conf.py`` (gthread, one worker per core, 8
+   threads) and production settings (``TONGXUE_ENV=production``, DEBUG off, persistent
+   database connections) on loopback, as behind the nginx of ``deploy/nginx.conf``
+   (``X-Forwarded-Proto: https``).
+3. Casts with ``--clients`` concurrent clients: an asyncio load generator speaking raw
+   HTTP/1.1 over keep-alive connections, bounded in count (one ballot per voter) and in
+   time (``--time-limit``). Each request is ``POST /vote/<code>/cast/`` with the
+   voter's ``X-Ballot-Token`` header (no cookie) and ``Accept: application/json``; a
+   ballot is acknowledged when the answer is 200 with a tracker.
+4. Prints ballots/s, latency percentiles, then checks in the database that counted
+   ballots = participations = acknowledged ballots, and that every acknowledged tracker
+   is on the board (none lost, none doubled). Then closes and counts the vote with the
+   real services and reports the time.
+5. Runs ``pgbench`` with the cast's SQL transaction (the same statements, captured from a
+   cast through the whole middleware stack) on a second election, with as many database
+   connections as the server holds, and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "tongxue_bench_casting"
+SECRET = "bench-casting-not-secret-" + "k" * 40
+CANDIDATES = 15
+SEATS = 7
+
+
+def use_own_database() -> tuple[str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/casting.py needs DATABASE_URL=postgres://… (PostgreSQL)")
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    own = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    os.environ["DATABASE_URL"] = own
+    return (
+        f"PostgreSQL {version}, database {BENCH_DB} on {parts.hostname}:{parts.port}",
+        own,
+    )
+
+
+def production_environment(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TONGXUE_ENV="production",
+        DEBUG="0",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+# --- data ------------------------------------------------------------------------
+
+
+def build_election(prefix: str, voters: int, *, sessions: bool):
+    """Create an open election with ``voters`` delegates; return (election, users, keys)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from tests.factories_voting import build_voting
+    from tongxue.congresses.models import Delegate
+    from tongxue.organisations.models import Person
+    from tongxue.voting import services
+
+    setup = build_voting(prefix=prefix, voters=0, seats=SEATS, candidates=CANDIDATES)
+    User = get_user_model()
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"{prefix.lower()}{i:06d}", password=unusable)
+            for i in range(voters)
+        ],
+        batch_size=2000,
+    )
+    people = Person.objects.bulk_create(
+        [
+            Person(ident=f"{prefix}V{i:06d}", name=f"代表{i + 1}", user=u)
+            for i, u in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    Delegate.objects.bulk_create(
+        [Delegate(meeting=setup.meeting, person=p) for p in people], batch_size=2000
+    )
+    services.open_vote(actor=setup.admin, election=setup.election)
+    keys: list[str] = []
+    if sessions:
+        store = SessionStore()
+        backend = "django.contrib.auth.backends.ModelBackend"
+        expire = timezone.now() + timezone.timedelta(days=1)
+        rows = []
+        for u in users:
+            key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+            data = store.encode(
+                {
+                    "_auth_user_id": str(u.pk),
+                    "_auth_user_backend": backend,
+                    "_auth_user_hash": u.get_session_auth_hash(),
+                }
+            )
+            rows.append(Session(session_key=key, session_data=data, expire_date=expire))
+            keys.append(key)
+        Session.objects.bulk_create(rows, batch_size=2000)
+    return setup, users, keys
+
+
+def ballot_body(rnd: random.Random) -> bytes:
+    """Marks for up to 7 of 15 candidates (about 2% mark 8: void, as on paper)."""
+    k = 8 if rnd.random() < 0.02 else rnd.randint(0, SEATS)
+    marked = rnd.sample(range(CANDIDATES), k)
+    return "&".join(f"c{i}=1" for i in sorted(marked)).encode()
+
+
+# --- the load generator -------------------------------------------------------------
+
+
+async def read_response(
+    reader: asyncio.StreamReader,
+) -> tuple[int, dict[str, str], bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    body = await reader.readexactly(length) if length else b""
+    return status, headers, body
+
+
+async def load(
+    *,
+    port: int,
+    path: str,
+    work: list[tuple[str, bytes]],
+    clients: int,
+    time_limit: float,
+) -> tuple[list[tuple[float, int, bytes]], float, int]:
+    """Send each (credential headers, body) once over ``clients`` keep-alive connections."""
+    import json
+
+    host = f"127.0.0.1:{port}"
+    queue = list(reversed(work))
+    results: list[tuple[float, int, bytes]] = []
+    errors = 0
+    deadline = time.monotonic() + time_limit
+
+    def request(credentials: str, body: bytes) -> bytes:
+        return (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{credentials}"
+            f"Origin: https://{host}\r\n"
+            f"Referer: https://{host}{path}\r\n"
+            "X-Forwarded-Proto: https\r\nX-Real-IP: 127.0.0.1\r\n"
+            "Accept: application/json\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
+        ).encode() + body
+
+    async def client() -> None:
+        nonlocal errors
+        reader = writer = None
+        while queue and time.monotonic() < deadline:
+            key, body = queue.pop()
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            t0 = time.perf_counter()
+            try:
+                writer.write(request(key, body))
+                status, headers, answer = await read_response(reader)
+            except (OSError, asyncio.IncompleteReadError):
+                errors += 1
+                writer.close()
+                reader = writer = None
+                continue
+            elapsed = time.perf_counter() - t0
+            tracker = b""
+            if status == 200:
+                tracker = json.loads(answer)["tracker"].encode()
+            results.append((elapsed, status, tracker))
+            if headers.get("connection", "").lower() == "close":
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return results, time.perf_counter() - t0, errors
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not listen on {port}")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the user + system CPU time of processes (Linux /proc), 0 for gone ones."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+class CpuSampler:
+    """Sample the CPU time of a changing set of processes while the load runs.
+
+    Database backends come and go (``CONN_MAX_AGE``) and gunicorn replaces a worker after
+    ``max_requests``, so the processes are listed and read every half second; a process
+    that ends loses at most its last half second. A process that starts during the run
+    counts from zero (a new worker's start-up is part of the cost).
+    """
+
+    def __init__(self, list_pids) -> None:
+        import threading
+
+        self.list_pids = list_pids
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.sample(initial=True)
+        self.thread.start()
+
+    def sample(self, initial: bool = False) -> None:
+        for pid in self.list_pids():
+            cpu = cpu_seconds([pid])
+            self.first.setdefault(pid, cpu if initial else 0.0)
+            self.last[pid] = max(cpu, self.last.get(pid, 0.0))
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def total(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def backend_lister(url: str):
+    import psycopg
+
+    conn = psycopg.connect(url, autocommit=True)
+
+    def pids() -> list[int]:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    return pids
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+# --- pgbench -----------------------------------------------------------------------
+
+
+def captured_cast_sql(setup, user) -> list[str]:
+    """Return the SQL of one cast through the whole middleware stack (test client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tongxue.voting import tokens
+
+    client = Client(HTTP_ACCEPT="application/json")
+    token = tokens.issue(voter=user, election_id=setup.election.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            f"/vote/{setup.election.code}/cast/",
+            {"c0": "1", "c1": "1"},
+            secure=True,
+            HTTP_X_BALLOT_TOKEN=token,
+        )
+    assert response.status_code == 200, response.content[:300]
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def pgbench_script(election_id: int, org: str, code: str, with_reads: bool) -> str:
+    """The cast's SQL for pgbench: the statement(s) the service runs.
+
+    When ``tongxue.voting.services`` writes the cast as one statement
+    (``CAST_SQL_POSTGRESQL``), pgbench runs that statement; otherwise the three inserts
+    in one transaction. The voter comes from a sequence over the voters' user ids
+    (unique per transaction). ``with_reads`` adds the two reads every request makes
+    before the service (session and user), as the captured SQL shows, and takes the
+    voter id in a separate round trip.
+    """
+    from tongxue.voting import services
+
+    one = getattr(services, "CAST_SQL_POSTGRESQL", None)
+    head = ""
+    if with_reads:
+        voter = voter_again = ":v"
+        head = (
+            "SELECT nextval('bench_voter') AS v \\gset\n"
+            "SELECT session_key, session_data, expire_date FROM django_session "
+            "WHERE expire_date > now() AND session_key = md5(:v::text);\n"
+            "SELECT id, password, last_login, is_superuser, username, first_name, "
+            "last_name, email, is_staff, is_active, date_joined FROM auth_user "
+            "WHERE id = :v LIMIT 21;\n"
+        )
+    elif one is not None:
+        voter = voter_again = "(SELECT id FROM v)"
+    else:
+        voter, voter_again = "nextval('bench_voter')", "currval('bench_voter')"
+    if one is not None:
+        statement = one
+        if not with_reads:
+            statement = statement.replace(
+                "WITH p AS (",
+                "WITH v AS MATERIALIZED (SELECT nextval('bench_voter') AS id), p AS (",
+                1,
+            )
+        values = {
+            "voter": voter,
+            "election": str(election_id),
+            "tracker": "upper(substr(md5(random()::text), 1, 26))",
+            "yes": "(random() * 127)::int",
+            "no": "0",
+            "abstain": "0",
+            "reason": "''",
+            "label": "'voter'",
+            "organisation": f"'{org}'",
+            "code": f"'{code}'",
+        }
+        for name, value in values.items():
+            statement = statement.replace(f"%({name})s", value)
+        return head + " ".join(statement.split()) + ";\n"
+    return (
+        head
+        + "BEGIN;\n"
+        + (
+            "INSERT INTO voting_participation (election_id, voter_id) "
+            f"SELECT e.id, v.id FROM elections_election e, (SELECT {voter} AS id) v "
+            f"WHERE e.id = {election_id} AND e.status = 'open' AND EXISTS ("
+            " SELECT 1 FROM voting_rollentry r"
+            " JOIN organisations_person p ON p.id = r.person_id"
+            " WHERE r.election_id = e.id AND p.user_id = v.id) FOR SHARE OF e;\n"
+        )
+        + (
+            "INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, "
+            f"void_reason) VALUES (upper(substr(md5(random()::text), 1, 26)), "
+            f"{election_id}, (random() * 127)::int, 0, 0, '');\n"
+        )
+        + (
+            "INSERT INTO core_auditevent (at, actor_id, actor_label, role, action, "
+            f"organisation, target, data) VALUES (now(), {voter_again}, "
+            f"'voter', 'voter', 'voting.voted', '{org}', '{code}', '{{}}');\n"
+        )
+        + "END;\n"
+    )
+
+
+def run_pgbench(
+    url: str, script: str, clients: int, transactions: int, workdir: Path
+) -> float:
+    path = workdir / f"cast-{clients}.sql"
+    path.write_text(script)
+    parts = urlsplit(url)
+    cmd = [
+        "pgbench",
+        "-n",
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+        "-c",
+        str(clients),
+        "-j",
+        str(min(clients, os.cpu_count() or 2)),
+        "-t",
+        str(max(1, transactions // clients)),
+        "-f",
+        str(path),
+        parts.path.lstrip("/"),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        print(out.stdout, out.stderr)
+        raise RuntimeError("pgbench failed")
+    tps = 0.0
+    for line in out.stdout.splitlines():
+        if line.startswith("tps ="):
+            tps = float(line.split()[2])
+        if "latency average" in line or "failed" in line:
+            print(f"    pgbench: {line.strip()}")
+    return tps
+
+
+# --- where the time goes --------------------------------------------------------------
+
+ONE_STATEMENT = """
+WITH p AS (
+  INSERT INTO voting_participation (election_id, voter_id)
+  SELECT e.id, %(voter)s FROM elections_election e
+  WHERE e.id = %(election)s AND e.status = 'open' AND EXISTS (
+    SELECT 1 FROM voting_rollentry r JOIN organisations_person p ON p.id = r.person_id
+    JOIN auth_user u ON u.id = p.user_id
+    WHERE r.election_id = e.id AND p.user_id = %(voter)s AND u.is_active)
+  FOR SHARE OF e
+  RETURNING election_id
+), b AS (
+  INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, void_reason)
+  SELECT %(tracker)s, election_id, %(yes)s, 0, 0, '' FROM p RETURNING 1
+)
+INSERT INTO core_auditevent (at, actor_id, actor_label, role, action, organisation,
+                             target, data)
+SELECT now(), %(voter)s, %(label)s, 'voter', 'voting.voted', %(org)s, %(code)s, '{}'
+FROM p, b
+"""
+
+
+def explain_costs(n: int) -> None:
+    """Print the CPU of one cast through parts of the stack, in this process."""
+    import io
+    import logging
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from tongxue.voting import codec, services, tokens
+
+    logging.disable(logging.WARNING)  # the 409s of the refusal run
+    setup, users, _ = build_election("X", 4 * n + 50, sessions=False)
+    keys = [tokens.issue(voter=u, election_id=setup.election.pk) for u in users]
+    code = setup.election.code
+    path = f"/vote/{code}/cast/"
+
+    def environ(key: str, path: str) -> dict:
+        body = b"c0=1&c3=1&c7=1"
+        return {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "HTTP_X_BALLOT_TOKEN": key,
+            "HTTP_ORIGIN": "https://127.0.0.1",
+            "HTTP_ACCEPT": "application/json",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "REMOTE_ADDR": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+
+    def measure(label: str, fn, items) -> None:
+        w0, c0 = time.perf_counter(), time.process_time()
+        for item in items:
+            fn(item)
+        k = len(items)
+        print(
+            f"  {label}: CPU {(time.process_time() - c0) / k * 1000:.2f} ms, "
+            f"wall {(time.perf_counter() - w0) / k * 1000:.2f} ms"
+        )
+
+    def via(handler, target: str):
+        def call(key: str) -> None:
+            response = handler(environ(key, target), lambda *a: None)
+            b"".join(response)
+            response.close()
+
+        return call
+
+    full = WSGIHandler()
+    for key in keys[:20]:
+        via(full, path)(key)  # warm
+    rest, users = keys[20:], users[20:]
+    print(f"where the time goes (this process, {n} requests each, best not taken):")
+    measure("full stack, cast (200)", via(full, path), rest[:n])
+    measure("full stack, second cast refused (409)", via(full, path), rest[:n])
+    measure("full stack, 404", via(full, "/none/"), rest[:n])
+    lean = [
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+    with override_settings(MIDDLEWARE=lean):
+        measure(
+            "4 middlewares (security, session, CSRF, auth), cast",
+            via(WSGIHandler(), path),
+            rest[n : 2 * n],
+        )
+    cells = ["1", "0", "0", "1"] + ["0"] * (CANDIDATES - 4)
+    measure(
+        "services.cast alone (no HTTP, no session)",
+        lambda u: services.cast(voter=u, election_code=code, marks=cells),
+        users[2 * n : 3 * n],
+    )
+    org = setup.union.code
+
+    def one_statement(u) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                ONE_STATEMENT,
+                {
+                    "voter": u.pk,
+                    "election": setup.election.pk,
+                    "tracker": codec.new_tracker(),
+                    "yes": 9,
+                    "label": u.username,
+                    "org": org,
+                    "code": code,
+                },
+            )
+            assert cursor.rowcount == 1
+
+    measure(
+        "the same three inserts as one statement (raw cursor)",
+        one_statement,
+        users[3 * n : 4 * n],
+    )
+    logging.disable(logging.NOTSET)
+
+
+# --- main ---------------------------------------------------------------------------
+
+
+def token_credentials(token: str) -> str:
+    return f"X-Ballot-Token: {token}\r\n"
+
+
+def serve_and_load(
+    *, argv: list[str], env: dict[str, str], work, path: str, url: str, args, workdir
+) -> dict:
+    """Start gunicorn with ``argv``, warm it up, run the load, stop it; return figures."""
+    log = (workdir / "gunicorn.log").open("a")
+    server = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(args.port)
+        time.sleep(2)  # let every worker boot
+        # Warm up: a few requests per server thread (imports, caches, connections).
+        warm = [work.pop() for _ in range(min(len(work), 20))]
+        warm_results, _, _ = asyncio.run(
+            load(port=args.port, path=path, work=warm, clients=len(warm), time_limit=30)
+        )
+        app_sampler = CpuSampler(lambda: children(server.pid))
+        db_sampler = CpuSampler(backend_lister(url))
+        cpu0 = time.process_time()
+        results, wall, errors = asyncio.run(
+            load(
+                port=args.port,
+                path=path,
+                work=work,
+                clients=args.clients,
+                time_limit=args.time_limit,
+            )
+        )
+        generator_cpu = time.process_time() - cpu0
+        app_cpu = app_sampler.total()
+        db_cpu = db_sampler.total()
+        with open("/proc/loadavg") as f:
+            loadavg = " ".join(f.read().split()[:3])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    statuses: dict[int, int] = {}
+    for _, status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    acked = [tracker.decode() for _, status, tracker in results if status == 200]
+    warm_acked = [t.decode() for _, status, t in warm_results if status == 200]
+    latencies = sorted(elapsed for elapsed, _, _ in results)
+    rate = len(acked) / wall if wall else 0.0
+    per = 1000 / max(1, len(results))
+    print(
+        f"  load: {args.clients} concurrent keep-alive clients, {len(work):,} voters, "
+        f"{len(results):,} answers in {wall:.2f} s, statuses {statuses}, "
+        f"connection errors {errors}"
+    )
+    print(f"  ballots/s: {rate:,.0f} (acknowledged ballots / wall time)")
+    print(
+        "  latency: p50 {:.0f} ms, p90 {:.0f} ms, p99 {:.0f} ms, max {:.0f} ms".format(
+            *(percentile(latencies, p) * 1000 for p in (50, 90, 99, 100))
+        )
+    )
+    total = (app_cpu + db_cpu + generator_cpu) * per
+    print(
+        f"  CPU per request: server {app_cpu * per:.2f} ms, PostgreSQL "
+        f"{db_cpu * per:.2f} ms, load generator {generator_cpu * per:.2f} ms: "
+        f"{total:.2f} ms, so 2 idle cores would allow about {2000 / max(total, 1e-9):,.0f}"
+        f" requests/s; load average at the end {loadavg}"
+    )
+    return {
+        "rate": rate,
+        "acked": acked + warm_acked,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+    }
+
+
+def verify(election, acked: list[str]) -> bool:
+    """Check counted ballots = participations = acknowledged ballots, trackers on board."""
+    from tongxue.voting.models import Ballot, Participation
+
+    ballots = Ballot.objects.filter(election=election).count()
+    participations = Participation.objects.filter(election=election).count()
+    stored = set(
+        Ballot.objects.filter(election=election).values_list("tracker", flat=True)
+    )
+    missing = sum(1 for t in acked if t not in stored)
+    doubled = len(acked) - len(set(acked))
+    ok = ballots == participations == len(acked) and not missing and not doubled
+    print(
+        f"  check: acknowledged {len(acked):,} (warm-up included), ballots stored "
+        f"{ballots:,}, participations {participations:,}, acknowledged trackers missing "
+        f"{missing}, acknowledged twice {doubled}: "
+        + ("OK (none lost, none doubled)" if ok else "MISMATCH")
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--voters", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--port", type=int, default=18431)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None, help="gunicorn threads")
+    parser.add_argument(
+        "--gunicorn-conf", default="", help="another gunicorn config (to compare)"
+    )
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--skip-pgbench", action="store_true")
+    parser.add_argument("--skip-explain", action="store_true")
+    parser.add_argument(
+        "--skip-lean", action="store_true", help="skip the lean comparison endpoint"
+    )
+    args = parser.parse_args()
+
+    label, url = use_own_database()
+    env = production_environment(args.port)
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["GUNICORN_THREADS"] = str(args.threads)
+    os.environ.update(
+        {k: env[k] for k in ("TONGXUE_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tongxue.voting import services
+
+    # As deploy/gunicorn.conf.py computes them.
+    workers = int(env.get("GUNICORN_WORKERS") or max(2, os.cpu_count() or 2))
+    threads = int(env.get("GUNICORN_THREADS", "8"))
+    print(f"database: {label}")
+    t0 = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    print(f"migrate: {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    setup, product_users, _ = build_election("B", args.voters, sessions=False)
+    from tongxue.voting import tokens
+
+    keys = [tokens.issue(voter=u, election_id=setup.election.pk) for u in product_users]
+    lean_setup = lean_users = pg_setup = pg_users = None
+    if not args.skip_lean:
+        lean_setup, lean_users, _ = build_election("L", args.voters, sessions=False)
+    pg_clients = [workers * threads, 20]
+    if not args.skip_pgbench:
+        pg_setup, pg_users, _ = build_election(
+            "P", args.voters * len(pg_clients) * 2 + 1, sessions=False
+        )
+    print(
+        f"setup: election {setup.election.code}: {args.voters:,} voters on the roll, "
+        f"{CANDIDATES} candidates, {SEATS} seats, ballot tokens issued "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
+    connection.close()
+
+    rnd = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="tongxue-bench-casting-"))
+    gunicorn = (
+        shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    )
+    conf = args.gunicorn_conf or str(ROOT / "deploy" / "gunicorn.conf.py")
+    print(
+        f"server: gunicorn -c {Path(conf).name} (gthread, {workers} workers × "
+        f"{threads} threads), TONGXUE_ENV=production, DEBUG={settings.DEBUG}, "
+        f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}"
+    )
+    print(f"1. the product: POST /vote/{setup.election.code}/cast/ (ballot token)")
+    work = [(token_credentials(key), ballot_body(rnd)) for key in keys]
+    app = serve_and_load(
+        argv=[gunicorn, "-c", conf],
+        env=env,
+        work=work,
+        path=f"/vote/{setup.election.code}/cast/",
+        url=url,
+        args=args,
+        workdir=workdir,
+    )
+    verify(setup.election, app["acked"])
+    t0 = time.perf_counter()
+    services.close_vote(actor=setup.admin, election=setup.election)
+    t_close = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    counted = services.count_vote(actor=setup.admin, election=setup.election)
+    t_count = time.perf_counter() - t0
+    result = counted.result or {}
+    print(
+        f"  close (with the reshuffle of the ballot rows): {t_close * 1000:.0f} ms; "
+        f"count: {t_count * 1000:.0f} ms; returned "
+        f"{result.get('ballots', {}).get('returned')}, valid "
+        f"{result.get('ballots', {}).get('valid')}, elected "
+        f"{len(result.get('elected', []))}"
+    )
+
+    if lean_setup is not None:
+        sys.path.insert(0, str(ROOT / "bench" / "casting"))
+        lean_env = dict(
+            env,
+            LEAN_ELECTION_ID=str(lean_setup.election.pk),
+            LEAN_ELECTION_CODE=lean_setup.election.code,
+            LEAN_ORGANISATION=lean_setup.union.code,
+            LEAN_CANDIDATES=str(CANDIDATES),
+            LEAN_SEATS=str(SEATS),
+            DATABASE_URL=url,
+        )
+        os.environ.update({k: v for k, v in lean_env.items() if k.startswith("LEAN_")})
+        import lean_app
+
+        print(
+            "2. for comparison, bench/casting/lean_app.py (signed ballot token, one "
+            "statement), same gunicorn settings"
+        )
+        work = [
+            (f"X-Ballot-Token: {lean_app.token_for(u.pk)}\r\n", ballot_body(rnd))
+            for u in lean_users
+        ]
+        lean = serve_and_load(
+            argv=[
+                gunicorn,
+                "-c",
+                conf,
+                "--chdir",
+                str(ROOT / "bench" / "casting"),
+                "lean_app:application",
+            ],
+            env=lean_env,
+            work=work,
+            path="/cast",
+            url=url,
+            args=args,
+            workdir=workdir,
+        )
+        verify(lean_setup.election, lean["acked"])
+
+    if not args.skip_explain:
+        explain_costs(300)
+    if args.skip_pgbench or pg_setup is None:
+        return 0
+    sql = captured_cast_sql(pg_setup, pg_users[-1])
+    print(
+        f"a cast through the middleware stack runs {len(sql)} SQL statements "
+        "(the first request of a process also reads the ballot definition):"
+    )
+    for statement in sql:
+        print(f"    {statement[:150]}")
+    ids = [u.pk for u in pg_users[:-1]]
+    assert ids == list(range(ids[0], ids[0] + len(ids))), "voter ids are not contiguous"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SEQUENCE IF EXISTS bench_voter")
+        cursor.execute(f"CREATE SEQUENCE bench_voter START {ids[0]}")
+    connection.close()
+    best = best_reads = 0.0
+    for clients in pg_clients:
+        for with_reads in (False, True):
+            script = pgbench_script(
+                pg_setup.election.pk,
+                pg_setup.union.code,
+                pg_setup.election.code,
+                with_reads,
+            )
+            tps = run_pgbench(url, script, clients, args.voters, workdir)
+            what = (
+                "cast + session/user reads (the former cast path)"
+                if with_reads
+                else "cast transaction"
+            )
+            print(f"  pgbench -c {clients}: {what}: {tps:,.0f} tps")
+            if with_reads:
+                best_reads = max(best_reads, tps)
+            else:
+                best = max(best, tps)
+    rate = app["rate"]
+    print(
+        f"application / pgbench: {rate:,.0f} / {best:,.0f} = {rate / best:.0%} of the "
+        f"cast transaction; {rate / best_reads:.0%} of the transaction with the reads"
+    )
+    print(f"(gunicorn log: {workdir / 'gunicorn.log'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Ballot tokens: who casts, without the session (ELE-5 · GS-8).
+
+The ballot page (which requires sign-in and a place on the roll) hands the voter a
+token signed with the server's key (:mod:`django.core.signing`, HMAC-SHA256, salt
+:data:`SALT`) naming the voter's account and the election. The cast endpoint reads the
+voter from that token alone: no session row, no user row, no CSRF cookie.
+
+Why this is enough, and why it is the CSRF defence of the cast endpoint: a cross-site
+request forgery works because the browser adds the victim's cookies by itself. The cast
+endpoint ignores every cookie; the only credential is the token in the form field
+``ballot_token`` or the ``X-Ballot-Token`` header, which a browser never adds by itself
+and which another site cannot read (it is only in the voter's own ballot page, never in
+a URL, a cookie or a log). A forged request from another site therefore carries either
+no token (refused) or the attacker's own token (the attacker casting their own ballot,
+which they could do anyway). Tokens cannot be guessed or altered (HMAC with
+``SECRET_KEY``), are bound to one voter and one election (a token of another election is
+refused), and expire after :data:`MAX_AGE` seconds. One ballot per voter is still
+enforced by the database, and the roll (and the account being active) is checked by the
+cast statement itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.utils.translation import gettext_noop
+
+from tongxue.core.errors import refuse
+
+#: Salt of the signature: a ballot token is useless as any other signed value.
+SALT = "tongxue.voting.cast"
+
+#: Lifetime of a ballot token (seconds): long enough for a voting session of a
+#: congress, short enough that a copied token soon stops working.
+MAX_AGE = 4 * 60 * 60
+
+#: The form field and the header (``X-Ballot-Token``) that carry the token.
+FIELD = "ballot_token"
+HEADER = "X-Ballot-Token"
+
+
+def issue(*, voter: Any, election_id: int) -> str:
+    """Return the ballot token of ``voter`` for the election ``election_id``."""
+    payload = {"v": voter.pk, "n": voter.get_username(), "e": election_id}
+    return signing.dumps(payload, salt=SALT, compress=False)
+
+
+def voter(token: str, *, election_id: int | None) -> Any:
+    """Return the voter named by a valid ``token`` for the election, or refuse.
+
+    ``election_id`` is that of the election named in the URL (``None`` when it has no
+    open ballot: the cast is then refused as not open). The voter is an unsaved user instance carrying only its id and username (what the
+    cast writes): nothing is read from the database. Refusals: ``no-token``,
+    ``expired-token`` (reload the ballot page), ``bad-token`` (forged, altered, or made
+    for another election).
+    """
+    if not token:
+        raise refuse(
+            "no-token",
+            gettext_noop(
+                "This ballot has no ballot token: open the ballot page and cast from it."
+            ),
+        )
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise refuse(
+            "expired-token",
+            gettext_noop(
+                "Your ballot page has expired: reload the ballot page and cast again."
+            ),
+        ) from None
+    except signing.BadSignature:
+        raise refuse(
+            "bad-token", gettext_noop("This ballot token is not valid.")
+        ) from None
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("v"), int)
+        or not isinstance(payload.get("n"), str)
+        or (election_id is not None and payload.get("e") != election_id)
+    ):
+        raise refuse("bad-token", gettext_noop("This ballot token is not valid."))
+    user_model = get_user_model()
+    user = user_model(pk=payload["v"])
+    setattr(user, user_model.USERNAME_FIELD, payload["n"])
+    return user
