@@ -1,0 +1,137 @@
+"""The WSGI fast path for JSON casts (ELE-5): same answers as the view, less work.
+
+The production WSGI application (tongxue.config.wsgi) answers a JSON cast by ballot
+token before Django's request stack; every other request reaches Django unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from tests.factories_voting import build_voting
+from tongxue.voting import services, tokens
+from tongxue.voting.fastpath import CastFastPath
+from tongxue.voting.models import Ballot, Participation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Inner:
+    """Stands for Django: records that a request was handed on."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.calls += 1
+        start_response("299 Handed On", [("Content-Type", "text/plain")])
+        return [b"django"]
+
+
+def _opened():  # type: ignore[no-untyped-def]
+    setup = build_voting(prefix="F")
+    services.open_vote(actor=setup.admin, election=setup.election)
+    setup.election.refresh_from_db()
+    return setup
+
+
+def _call(app: Any, path: str, body: str, **environ: Any) -> tuple[int, Any]:
+    data = body.encode()
+    env = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "HTTP_HOST": "testserver",
+        "HTTP_ACCEPT": "application/json",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(data)),
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.url_scheme": "http",
+    }
+    env.update(environ)
+    status: list[str] = []
+    chunks = app(env, lambda s, headers: status.append(s))
+    raw = b"".join(chunks)
+    code = int(status[0].split()[0])
+    return code, (json.loads(raw) if code != 299 else raw)
+
+
+def _token(setup: Any, user: Any) -> str:
+    return tokens.issue(voter=user, election_id=setup.election.pk)
+
+
+def test_a_json_cast_by_token_is_answered_without_django_and_counted_once() -> None:
+    setup = _opened()
+    inner = Inner()
+    app = CastFastPath(inner)
+    path = f"/vote/{setup.election.code}/cast/"
+    token = _token(setup, setup.voters[0])
+    code, doc = _call(app, path, "c0=1&c1=1", HTTP_X_BALLOT_TOKEN=token)
+    assert code == 200 and inner.calls == 0
+    assert set(doc) == {"tracker", "short_code", "digest", "void_reason"}
+    assert Ballot.objects.get().tracker == doc["tracker"]
+    code, doc = _call(app, path, "c0=1", HTTP_X_BALLOT_TOKEN=token)
+    assert (code, doc["code"]) == (409, "already-voted")
+    assert Ballot.objects.count() == Participation.objects.count() == 1
+
+
+def test_refusals_carry_the_views_codes_in_chinese_by_default() -> None:
+    setup = _opened()
+    app = CastFastPath(Inner())
+    path = f"/vote/{setup.election.code}/cast/"
+    code, doc = _call(app, path, "c0=1", HTTP_X_BALLOT_TOKEN="forged")
+    assert (code, doc["code"]) == (403, "bad-token")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in doc["message"])
+    code, doc = _call(
+        app, path, "c0=1", HTTP_X_BALLOT_TOKEN=_token(setup, setup.outsider)
+    )
+    assert (code, doc["code"]) == (403, "not-on-roll")
+    code, doc = _call(
+        app,
+        path,
+        "c0=X",
+        HTTP_X_BALLOT_TOKEN=_token(setup, setup.voters[1]),
+        HTTP_COOKIE="django_language=en",
+    )
+    assert (code, doc["code"]) == (400, "invalid-ballot")
+    assert doc["message"].isascii()
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"REQUEST_METHOD": "GET"},
+        {"HTTP_ACCEPT": "text/html"},
+        {"HTTP_X_BALLOT_TOKEN": ""},
+        {"PATH_INFO": "/vote/X/cast/extra/"},
+        {"HTTP_HOST": "evil.example"},
+    ],
+)
+def test_anything_else_reaches_django_unchanged(
+    change: dict[str, str], settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    inner = Inner()
+    app = CastFastPath(inner)
+    env = {"HTTP_X_BALLOT_TOKEN": "t", **change}
+    code, _ = _call(app, "/vote/X/cast/", "c0=1", **env)
+    assert (code, inner.calls) == (299, 1)
+
+
+def test_plain_http_goes_to_django_when_https_is_required(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    inner = Inner()
+    app = CastFastPath(inner)
+    code, _ = _call(app, "/vote/X/cast/", "c0=1", HTTP_X_BALLOT_TOKEN="t")
+    assert (code, inner.calls) == (299, 1)
+
+
+def test_the_production_wsgi_application_has_the_fast_path() -> None:
+    from tongxue.config.wsgi import application
+
+    assert isinstance(application, CastFastPath)
