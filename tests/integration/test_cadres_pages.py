@@ -301,3 +301,13 @@ def test_the_index_lists_advertised_posts_publicly(client, cs):
     )
     html = client.get(reverse("cadres:index")).content.decode()
     assert f'id="selection-{sel.pk}"' in html and "权益部部长" in html
+
+
+def test_my_record_without_a_linked_person_explains_and_goes_to_my_account(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="nolink"))
+    response = client.get("/cadres/me/", follow=True)
+    assert response.redirect_chain[-1][0] == "/people/me/"
+    assert response.status_code == 200
+    assert len(list(response.context["messages"])) == 1

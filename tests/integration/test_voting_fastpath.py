@@ -135,3 +135,16 @@ def test_the_production_wsgi_application_has_the_fast_path() -> None:
     from tongxue.config.wsgi import application
 
     assert isinstance(application, CastFastPath)
+
+
+def test_an_oversized_ballot_is_refused_without_reading_it() -> None:
+    inner = Inner()
+    app = CastFastPath(inner)
+    code, doc = _call(
+        app,
+        "/vote/X/cast/",
+        "c0=1",
+        HTTP_X_BALLOT_TOKEN="t",
+        CONTENT_LENGTH=str(1024 * 1024),
+    )
+    assert (code, doc["code"], inner.calls) == (413, "too-large", 0)

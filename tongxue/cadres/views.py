@@ -458,7 +458,14 @@ def my_record(request: HttpRequest) -> HttpResponse:
     if not _signed_in(request):
         return redirect_to_login(request.get_full_path())
     if me is None:
-        raise Http404("no person")
+        messages.info(
+            request,
+            _(
+                "Your account is not linked to a person of the registry, so there is "
+                "no cadre record to show. Ask your union for an invitation."
+            ),
+        )
+        return redirect("accounts:me")
     return redirect("cadres:record", pk=me.pk)
 
 

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,21 @@ class CastFastPath:
             return self.application(environ, start_response)
         close_old_connections()
         try:
-            status, doc = self._cast(environ, match.group("code"))
-        except Exception:  # never a half answer: log, 500, nothing else written
-            logger.exception("cast fast path failed")
-            status, doc = 500, {"code": "error", "message": "Server error."}
+            with translation.override(_language(environ)):
+                try:
+                    status, doc = self._cast(environ, match.group("code"))
+                except Exception:  # never a half answer: log, 500, nothing written
+                    logger.exception("cast fast path failed")
+                    status, doc = (
+                        500,
+                        {
+                            "code": "error",
+                            "message": gettext(
+                                "The ballot could not be cast because of a server "
+                                "error. Try again."
+                            ),
+                        },
+                    )
         finally:
             close_old_connections()
         return self._answer(start_response, status, doc)
@@ -115,21 +127,23 @@ class CastFastPath:
         except ValueError:
             length = 0
         if length > MAX_BODY:
-            return 413, {"code": "too-large", "message": "Request too large."}
+            return 413, {
+                "code": "too-large",
+                "message": gettext("The ballot is too large."),
+            }
         body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
         fields = parse_qs(body, keep_blank_values=True)
         cached = selectors.definition_for(code)
         n = len(cached[0].candidates) if cached is not None else 0
         cells = [fields.get(f"c{k}", [""])[0].strip().upper() for k in range(n)]
-        with translation.override(_language(environ)):
-            try:
-                voter = tokens.voter(
-                    environ["HTTP_X_BALLOT_TOKEN"],
-                    election_id=cached[0].election_id if cached is not None else None,
-                )
-                receipt = services.cast(voter=voter, election_code=code, marks=cells)
-            except Refusal as refusal:
-                return CAST_STATUS.get(refusal.code, 400), refusal_json(refusal)
+        try:
+            voter = tokens.voter(
+                environ["HTTP_X_BALLOT_TOKEN"],
+                election_id=cached[0].election_id if cached is not None else None,
+            )
+            receipt = services.cast(voter=voter, election_code=code, marks=cells)
+        except Refusal as refusal:
+            return CAST_STATUS.get(refusal.code, 400), refusal_json(refusal)
         return 200, {
             "tracker": receipt.tracker,
             "short_code": receipt.short_code,
