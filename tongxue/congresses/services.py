@@ -19,6 +19,7 @@ the students each serves, by one of the five methods of
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -94,6 +95,36 @@ def governing_profile(org: Organisation) -> Profile:
         raise refuse(
             "invalid", gettext_noop("Unknown profile “{value}”."), value=code
         ) from None
+
+
+def _allocated_rows(
+    allocation: SeatAllocation,
+    result: ap.Apportionment,
+    by_code: dict[str, Organisation],
+    *,
+    students: Callable[[int, Organisation], int],
+) -> list[AllocatedSeats]:
+    """Return one unsaved row per department with its seats and stored explanation."""
+    out = []
+    explanation = ap.explanation_rows(result)
+    for i, (line, row) in enumerate(zip(result.units, explanation, strict=True)):
+        why = line.why
+        row["why_message"] = (
+            {"text": why.text, "params": dict(why.params)} if why is not None else None
+        )
+        unit = by_code[line.unit]
+        out.append(
+            AllocatedSeats(
+                allocation=allocation,
+                unit=unit,
+                position=i,
+                students=students(i, unit),
+                seats=line.seats,
+                quota=str(line.quota),
+                explanation=row,
+            )
+        )
+    return out
 
 
 def _checked_house(
@@ -284,24 +315,12 @@ def allocate_seats(
         seed=seed if tie == ap.TieBreak.LOT else None,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    explanation = ap.explanation_rows(result)
-    rows = []
-    for i, (line, row) in enumerate(zip(result.units, explanation, strict=True)):
-        why = line.why
-        row["why_message"] = (
-            {"text": why.text, "params": dict(why.params)} if why is not None else None
-        )
-        rows.append(
-            AllocatedSeats(
-                allocation=allocation,
-                unit=by_code[line.unit],
-                position=i,
-                students=by_code[line.unit].students_served or 0,
-                seats=line.seats,
-                quota=str(line.quota),
-                explanation=row,
-            )
-        )
+    rows = _allocated_rows(
+        allocation,
+        result,
+        by_code,
+        students=lambda i, unit: unit.students_served or 0,
+    )
     AllocatedSeats.objects.bulk_create(rows)
     auditlog.record(
         actor=actor,
@@ -518,24 +537,12 @@ def allocate_seats_by_grade(
         },
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    explanation = ap.explanation_rows(row_result)
-    lines = []
-    for i, (line, row) in enumerate(zip(row_result.units, explanation, strict=True)):
-        why = line.why
-        row["why_message"] = (
-            {"text": why.text, "params": dict(why.params)} if why is not None else None
-        )
-        lines.append(
-            AllocatedSeats(
-                allocation=allocation,
-                unit=by_code[line.unit],
-                position=i,
-                students=sum(weights[i]),
-                seats=line.seats,
-                quota=str(line.quota),
-                explanation=row,
-            )
-        )
+    lines = _allocated_rows(
+        allocation,
+        row_result,
+        by_code,
+        students=lambda i, unit: sum(weights[i]),
+    )
     for k, code in enumerate(club_list):
         lines.append(
             AllocatedSeats(
