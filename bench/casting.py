@@ -603,6 +603,44 @@ def explain_costs(n: int) -> None:
 # --- main ---------------------------------------------------------------------------
 
 
+def server_argv(
+    args,
+    gunicorn: str,
+    conf: str,
+    workers: int,
+    threads: int,
+    *,
+    app: str | None = None,
+    chdir: Path | None = None,
+) -> list[str]:
+    """The command that serves ``app`` (default: the product) on ``args.port``."""
+    if args.server == "granian":
+        granian = (
+            shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian"
+        )
+        argv = [
+            granian,
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-access-log",
+        ]
+        if chdir is not None:
+            argv += ["--working-dir", str(chdir)]
+        return [*argv, app or "tongxue.config.wsgi:application"]
+    argv = [gunicorn, "-c", conf]
+    if chdir is not None:
+        argv += ["--chdir", str(chdir)]
+    return argv + ([app] if app else [])
+
+
 def token_credentials(token: str) -> str:
     return f"X-Ballot-Token: {token}\r\n"
 
@@ -715,6 +753,12 @@ def main() -> int:
     parser.add_argument(
         "--gunicorn-conf", default="", help="another gunicorn config (to compare)"
     )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="the WSGI server to run the product (and the lean comparison) under",
+    )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--skip-pgbench", action="store_true")
     parser.add_argument("--skip-explain", action="store_true")
@@ -784,7 +828,7 @@ def main() -> int:
     print(f"1. the product: POST /vote/{setup.election.code}/cast/ (ballot token)")
     work = [(token_credentials(key), ballot_body(rnd)) for key in keys]
     app = serve_and_load(
-        argv=[gunicorn, "-c", conf],
+        argv=server_argv(args, gunicorn, conf, workers, threads),
         env=env,
         work=work,
         path=f"/vote/{setup.election.code}/cast/",
@@ -831,14 +875,15 @@ def main() -> int:
             for u in lean_users
         ]
         lean = serve_and_load(
-            argv=[
+            argv=server_argv(
+                args,
                 gunicorn,
-                "-c",
                 conf,
-                "--chdir",
-                str(ROOT / "bench" / "casting"),
-                "lean_app:application",
-            ],
+                workers,
+                threads,
+                app="lean_app:application",
+                chdir=ROOT / "bench" / "casting",
+            ),
             env=lean_env,
             work=work,
             path="/cast",

@@ -113,6 +113,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+#: The cast statement (tongxue.voting.services) is prepared once per database connection
+#: instead of parsed and planned on every ballot. Django's own queries are unaffected
+#: (they bind parameters on the client and are never prepared). Turn off with
+#: DB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep prepared statements
+#: (PgBouncer in transaction mode before 1.21).
+TONGXUE_PREPARED_CAST = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and TONGXUE_PREPARED_CAST:
+    # psycopg prepares nothing while prepare_threshold is None (Django's default)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers go on while the importer writes; a short busy wait instead of
     # failing at once when two writers meet.

@@ -31,7 +31,9 @@ def record(
         else None
     )
     return AuditEvent.objects.create(
-        actor=user,
+        # by id: the actor may be a ballot token's voter (tongxue.voting.tokens), which
+        # names the account without loading it
+        actor_id=user.pk if user is not None else None,
         actor_label=label or (user.get_username() if user is not None else "system"),
         role=role,
         action=action,

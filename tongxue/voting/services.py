@@ -29,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -342,8 +344,22 @@ def _cast_postgresql(
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(CAST_SQL_POSTGRESQL, params)
             row = cursor.fetchone()
+    elif getattr(settings, "TONGXUE_PREPARED_CAST", False):
+        # Autocommit: the statement is its own transaction, one round trip. Django
+        # binds parameters on the client and never prepares, so PostgreSQL would parse
+        # and plan the three inserts on every cast; a server-side-binding cursor
+        # prepares the statement once per connection and then only executes it
+        # (about 40% of the database's CPU per cast, docs/performance.md). Errors are
+        # mapped by Django as for its own cursors (IntegrityError below).
+        connection.ensure_connection()
+        with (
+            connection.wrap_database_errors,
+            psycopg.Cursor(connection.connection) as cursor,
+        ):
+            cursor.execute(CAST_SQL_POSTGRESQL, params, prepare=True)
+            row = cursor.fetchone()
     else:
-        # Autocommit: the statement is its own transaction, one round trip.
+        # Prepared statements turned off (DB_PREPARED_STATEMENTS=0, settings.py).
         with connection.cursor() as cursor:
             cursor.execute(CAST_SQL_POSTGRESQL, params)
             row = cursor.fetchone()
