@@ -12,9 +12,10 @@ own database ``tongxue_bench_casting`` on the same server):
    vote with the real service (``tongxue.voting.services.open_vote``). Each voter gets
    the ballot token the ballot page hands out (``tongxue.voting.tokens.issue``; sign-in
    and the ballot page are not part of the cast rate).
-2. Starts gunicorn with ``deploy/gunicorn.conf.py`` (gthread, one worker per core, 8
-   threads) and production settings (``TONGXUE_ENV=production``, DEBUG off, persistent
-   database connections) on loopback, as behind the nginx of ``deploy/nginx.conf``
+2. Starts the production server — granian with ``deploy/granian.env`` (WSGI, the
+   workers and threads production runs; ``--server gunicorn`` for comparison) — with
+   production settings (``TONGXUE_ENV=production``, DEBUG off, persistent database
+   connections) on loopback, as behind the nginx of ``deploy/nginx.conf``
    (``X-Forwarded-Proto: https``).
 3. Casts with ``--clients`` concurrent clients: an asyncio load generator speaking raw
    HTTP/1.1 over keep-alive connections, bounded in count (one ballot per voter) and in
@@ -25,9 +26,9 @@ own database ``tongxue_bench_casting`` on the same server):
    ballots = participations = acknowledged ballots, and that every acknowledged tracker
    is on the board (none lost, none doubled). Then closes and counts the vote with the
    real services and reports the time.
-5. Runs ``pgbench`` with the cast's SQL transaction (the same statements, captured from a
-   cast through the whole middleware stack) on a second election, with as many database
-   connections as the server holds, and prints the ratio.
+5. Runs ``pgbench`` with the cast's SQL statement (``CAST_SQL_POSTGRESQL``, prepared as
+   the product runs it, and unprepared for contrast) on a second election, with as many
+   database connections as the server holds and with 20, and prints the ratio.
 """
 
 from __future__ import annotations
@@ -239,7 +240,7 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not listen on {port}")
+    raise RuntimeError(f"the server did not listen on {port}")
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -271,8 +272,8 @@ def children(pid: int) -> list[int]:
 class CpuSampler:
     """Sample the CPU time of a changing set of processes while the load runs.
 
-    Database backends come and go (``CONN_MAX_AGE``) and gunicorn replaces a worker after
-    ``max_requests``, so the processes are listed and read every half second; a process
+    Database backends come and go (``CONN_MAX_AGE``) and the server may replace a worker
+    (gunicorn's ``max_requests``), so the processes are listed and read every half second; a process
     that ends loses at most its last half second. A process that starts during the run
     counts from zero (a new worker's start-up is part of the cost).
     """
@@ -330,105 +331,45 @@ def percentile(sorted_values: list[float], p: float) -> float:
 # --- pgbench -----------------------------------------------------------------------
 
 
-def captured_cast_sql(setup, user) -> list[str]:
-    """Return the SQL of one cast through the whole middleware stack (test client)."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def pgbench_script(election_id: int, org: str, code: str) -> str:
+    """The cast's SQL for pgbench: the statement the service runs.
 
-    from tongxue.voting import tokens
-
-    client = Client(HTTP_ACCEPT="application/json")
-    token = tokens.issue(voter=user, election_id=setup.election.pk)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post(
-            f"/vote/{setup.election.code}/cast/",
-            {"c0": "1", "c1": "1"},
-            secure=True,
-            HTTP_X_BALLOT_TOKEN=token,
-        )
-    assert response.status_code == 200, response.content[:300]
-    return [q["sql"] for q in ctx.captured_queries]
-
-
-def pgbench_script(election_id: int, org: str, code: str, with_reads: bool) -> str:
-    """The cast's SQL for pgbench: the statement(s) the service runs.
-
-    When ``tongxue.voting.services`` writes the cast as one statement
-    (``CAST_SQL_POSTGRESQL``), pgbench runs that statement; otherwise the three inserts
-    in one transaction. The voter comes from a sequence over the voters' user ids
-    (unique per transaction). ``with_reads`` adds the two reads every request makes
-    before the service (session and user), as the captured SQL shows, and takes the
-    voter id in a separate round trip.
+    ``tongxue.voting.services.CAST_SQL_POSTGRESQL`` with its parameters written in: the
+    voter from a sequence over the voters' user ids (unique per transaction), a random
+    tracker and random marks.
     """
     from tongxue.voting import services
 
-    one = getattr(services, "CAST_SQL_POSTGRESQL", None)
-    head = ""
-    if with_reads:
-        voter = voter_again = ":v"
-        head = (
-            "SELECT nextval('bench_voter') AS v \\gset\n"
-            "SELECT session_key, session_data, expire_date FROM django_session "
-            "WHERE expire_date > now() AND session_key = md5(:v::text);\n"
-            "SELECT id, password, last_login, is_superuser, username, first_name, "
-            "last_name, email, is_staff, is_active, date_joined FROM auth_user "
-            "WHERE id = :v LIMIT 21;\n"
-        )
-    elif one is not None:
-        voter = voter_again = "(SELECT id FROM v)"
-    else:
-        voter, voter_again = "nextval('bench_voter')", "currval('bench_voter')"
-    if one is not None:
-        statement = one
-        if not with_reads:
-            statement = statement.replace(
-                "WITH p AS (",
-                "WITH v AS MATERIALIZED (SELECT nextval('bench_voter') AS id), p AS (",
-                1,
-            )
-        values = {
-            "voter": voter,
-            "election": str(election_id),
-            "tracker": "upper(substr(md5(random()::text), 1, 26))",
-            "yes": "(random() * 127)::int",
-            "no": "0",
-            "abstain": "0",
-            "reason": "''",
-            "label": "'voter'",
-            "organisation": f"'{org}'",
-            "code": f"'{code}'",
-        }
-        for name, value in values.items():
-            statement = statement.replace(f"%({name})s", value)
-        return head + " ".join(statement.split()) + ";\n"
-    return (
-        head
-        + "BEGIN;\n"
-        + (
-            "INSERT INTO voting_participation (election_id, voter_id) "
-            f"SELECT e.id, v.id FROM elections_election e, (SELECT {voter} AS id) v "
-            f"WHERE e.id = {election_id} AND e.status = 'open' AND EXISTS ("
-            " SELECT 1 FROM voting_rollentry r"
-            " JOIN organisations_person p ON p.id = r.person_id"
-            " WHERE r.election_id = e.id AND p.user_id = v.id) FOR SHARE OF e;\n"
-        )
-        + (
-            "INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, "
-            f"void_reason) VALUES (upper(substr(md5(random()::text), 1, 26)), "
-            f"{election_id}, (random() * 127)::int, 0, 0, '');\n"
-        )
-        + (
-            "INSERT INTO core_auditevent (at, actor_id, actor_label, role, action, "
-            f"organisation, target, data) VALUES (now(), {voter_again}, "
-            f"'voter', 'voter', 'voting.voted', '{org}', '{code}', '{{}}');\n"
-        )
-        + "END;\n"
+    statement = services.CAST_SQL_POSTGRESQL.replace(
+        "WITH p AS (",
+        "WITH v AS MATERIALIZED (SELECT nextval('bench_voter') AS id), p AS (",
+        1,
     )
+    values = {
+        "voter": "(SELECT id FROM v)",
+        "election": str(election_id),
+        "tracker": "upper(substr(md5(random()::text), 1, 26))",
+        "yes": "(random() * 127)::int",
+        "no": "0",
+        "abstain": "0",
+        "reason": "''",
+        "label": "'voter'",
+        "organisation": f"'{org}'",
+        "code": f"'{code}'",
+    }
+    for name, value in values.items():
+        statement = statement.replace(f"%({name})s", value)
+    return " ".join(statement.split()) + ";\n"
 
 
 def run_pgbench(
-    url: str, script: str, clients: int, transactions: int, workdir: Path
+    url: str,
+    script: str,
+    clients: int,
+    transactions: int,
+    workdir: Path,
+    *,
+    mode: str = "prepared",
 ) -> float:
     path = workdir / f"cast-{clients}.sql"
     path.write_text(script)
@@ -436,6 +377,8 @@ def run_pgbench(
     cmd = [
         "pgbench",
         "-n",
+        "-M",
+        mode,
         "-h",
         parts.hostname or "127.0.0.1",
         "-p",
@@ -603,23 +546,36 @@ def explain_costs(n: int) -> None:
 # --- main ---------------------------------------------------------------------------
 
 
+def deploy_env(path: Path) -> dict[str, str]:
+    """The variables of an environment file (``KEY=VALUE`` lines, ``#`` comments)."""
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
 def server_argv(
     args,
-    gunicorn: str,
-    conf: str,
     workers: int,
     threads: int,
     *,
     app: str | None = None,
     chdir: Path | None = None,
 ) -> list[str]:
-    """The command that serves ``app`` (default: the product) on ``args.port``."""
+    """The command that serves ``app`` (default: the product) on ``args.port``.
+
+    granian (the production server, docs/deployment.md) takes the rest of its settings
+    from the environment (``deploy/granian.env``, loaded by :func:`main`); gunicorn,
+    for comparison, from ``bench/casting/gunicorn.conf.py``.
+    """
+    bindir = str(Path(sys.executable).parent)
     if args.server == "granian":
-        granian = (
-            shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian"
-        )
         argv = [
-            granian,
+            shutil.which("granian", path=bindir) or "granian",
             "--interface",
             "wsgi",
             "--host",
@@ -630,12 +586,12 @@ def server_argv(
             str(workers),
             "--blocking-threads",
             str(threads),
-            "--no-access-log",
         ]
         if chdir is not None:
             argv += ["--working-dir", str(chdir)]
         return [*argv, app or "tongxue.config.wsgi:application"]
-    argv = [gunicorn, "-c", conf]
+    conf = args.gunicorn_conf or str(ROOT / "bench" / "casting" / "gunicorn.conf.py")
+    argv = [shutil.which("gunicorn", path=bindir) or "gunicorn", "-c", conf]
     if chdir is not None:
         argv += ["--chdir", str(chdir)]
     return argv + ([app] if app else [])
@@ -648,8 +604,8 @@ def token_credentials(token: str) -> str:
 def serve_and_load(
     *, argv: list[str], env: dict[str, str], work, path: str, url: str, args, workdir
 ) -> dict:
-    """Start gunicorn with ``argv``, warm it up, run the load, stop it; return figures."""
-    log = (workdir / "gunicorn.log").open("a")
+    """Start the server with ``argv``, warm it up, run the load, stop it; return figures."""
+    log = (workdir / "server.log").open("a")
     server = subprocess.Popen(
         argv,
         cwd=ROOT,
@@ -748,16 +704,24 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--port", type=int, default=18431)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=None, help="gunicorn threads")
-    parser.add_argument(
-        "--gunicorn-conf", default="", help="another gunicorn config (to compare)"
-    )
     parser.add_argument(
         "--server",
-        choices=["gunicorn", "granian"],
-        default="gunicorn",
-        help="the WSGI server to run the product (and the lean comparison) under",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="the WSGI server: granian (production, deploy/granian.env) or gunicorn "
+        "(for comparison, bench/casting/gunicorn.conf.py)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default: deploy)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per process (default: deploy)",
+    )
+    parser.add_argument(
+        "--gunicorn-conf", default="", help="another gunicorn config (to compare)"
     )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--skip-pgbench", action="store_true")
@@ -769,10 +733,23 @@ def main() -> int:
 
     label, url = use_own_database()
     env = production_environment(args.port)
-    if args.workers:
-        env["GUNICORN_WORKERS"] = str(args.workers)
-    if args.threads:
-        env["GUNICORN_THREADS"] = str(args.threads)
+    if args.server == "granian":
+        # what production runs: deploy/granian.env, then this run's overrides
+        granian_env = deploy_env(ROOT / "deploy" / "granian.env")
+        env.update(granian_env)
+        workers = args.workers or int(granian_env.get("GRANIAN_WORKERS", "1"))
+        threads = args.threads or int(granian_env.get("GRANIAN_BLOCKING_THREADS", "8"))
+        server_label = (
+            f"granian (deploy/granian.env: WSGI, {workers} worker(s) × {threads} "
+            "blocking threads)"
+        )
+    else:
+        # as bench/casting/gunicorn.conf.py computes them
+        workers = args.workers or max(2, os.cpu_count() or 2)
+        threads = args.threads or 8
+        env["GUNICORN_WORKERS"] = str(workers)
+        env["GUNICORN_THREADS"] = str(threads)
+        server_label = f"gunicorn (gthread, {workers} workers × {threads} threads)"
     os.environ.update(
         {k: env[k] for k in ("TONGXUE_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
     )
@@ -786,9 +763,6 @@ def main() -> int:
 
     from tongxue.voting import services
 
-    # As deploy/gunicorn.conf.py computes them.
-    workers = int(env.get("GUNICORN_WORKERS") or max(2, os.cpu_count() or 2))
-    threads = int(env.get("GUNICORN_THREADS", "8"))
     print(f"database: {label}")
     t0 = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -805,7 +779,7 @@ def main() -> int:
     pg_clients = [workers * threads, 20]
     if not args.skip_pgbench:
         pg_setup, pg_users, _ = build_election(
-            "P", args.voters * len(pg_clients) * 2 + 1, sessions=False
+            "P", args.voters * len(pg_clients) * 2, sessions=False
         )
     print(
         f"setup: election {setup.election.code}: {args.voters:,} voters on the roll, "
@@ -816,19 +790,14 @@ def main() -> int:
 
     rnd = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="tongxue-bench-casting-"))
-    gunicorn = (
-        shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    )
-    conf = args.gunicorn_conf or str(ROOT / "deploy" / "gunicorn.conf.py")
     print(
-        f"server: gunicorn -c {Path(conf).name} (gthread, {workers} workers × "
-        f"{threads} threads), TONGXUE_ENV=production, DEBUG={settings.DEBUG}, "
+        f"server: {server_label}, TONGXUE_ENV=production, DEBUG={settings.DEBUG}, "
         f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}"
     )
     print(f"1. the product: POST /vote/{setup.election.code}/cast/ (ballot token)")
     work = [(token_credentials(key), ballot_body(rnd)) for key in keys]
     app = serve_and_load(
-        argv=server_argv(args, gunicorn, conf, workers, threads),
+        argv=server_argv(args, workers, threads),
         env=env,
         work=work,
         path=f"/vote/{setup.election.code}/cast/",
@@ -868,7 +837,7 @@ def main() -> int:
 
         print(
             "2. for comparison, bench/casting/lean_app.py (signed ballot token, one "
-            "statement), same gunicorn settings"
+            "statement), same server settings"
         )
         work = [
             (f"X-Ballot-Token: {lean_app.token_for(u.pk)}\r\n", ballot_body(rnd))
@@ -877,8 +846,6 @@ def main() -> int:
         lean = serve_and_load(
             argv=server_argv(
                 args,
-                gunicorn,
-                conf,
                 workers,
                 threads,
                 app="lean_app:application",
@@ -897,45 +864,31 @@ def main() -> int:
         explain_costs(300)
     if args.skip_pgbench or pg_setup is None:
         return 0
-    sql = captured_cast_sql(pg_setup, pg_users[-1])
-    print(
-        f"a cast through the middleware stack runs {len(sql)} SQL statements "
-        "(the first request of a process also reads the ballot definition):"
-    )
-    for statement in sql:
-        print(f"    {statement[:150]}")
-    ids = [u.pk for u in pg_users[:-1]]
+    ids = [u.pk for u in pg_users]
     assert ids == list(range(ids[0], ids[0] + len(ids))), "voter ids are not contiguous"
     with connection.cursor() as cursor:
         cursor.execute("DROP SEQUENCE IF EXISTS bench_voter")
         cursor.execute(f"CREATE SEQUENCE bench_voter START {ids[0]}")
     connection.close()
-    best = best_reads = 0.0
+    script = pgbench_script(
+        pg_setup.election.pk, pg_setup.union.code, pg_setup.election.code
+    )
+    best = {"prepared": 0.0, "simple": 0.0}
     for clients in pg_clients:
-        for with_reads in (False, True):
-            script = pgbench_script(
-                pg_setup.election.pk,
-                pg_setup.union.code,
-                pg_setup.election.code,
-                with_reads,
-            )
-            tps = run_pgbench(url, script, clients, args.voters, workdir)
-            what = (
-                "cast + session/user reads (the former cast path)"
-                if with_reads
-                else "cast transaction"
-            )
-            print(f"  pgbench -c {clients}: {what}: {tps:,.0f} tps")
-            if with_reads:
-                best_reads = max(best_reads, tps)
-            else:
-                best = max(best, tps)
+        # prepared: as the product runs the statement (prepared once per connection);
+        # simple: parsed and planned every time, as before the prepared cast
+        for mode in ("prepared", "simple"):
+            tps = run_pgbench(url, script, clients, args.voters, workdir, mode=mode)
+            print(f"  pgbench -c {clients} -M {mode}: cast statement: {tps:,.0f} tps")
+            best[mode] = max(best[mode], tps)
     rate = app["rate"]
     print(
-        f"application / pgbench: {rate:,.0f} / {best:,.0f} = {rate / best:.0%} of the "
-        f"cast transaction; {rate / best_reads:.0%} of the transaction with the reads"
+        f"application / pgbench: {rate:,.0f} / {best['prepared']:,.0f} = "
+        f"{rate / best['prepared']:.0%} of the prepared statement's best rate "
+        f"({rate / best['simple']:.0%} of the unprepared one's, "
+        f"{best['simple']:,.0f} tps)"
     )
-    print(f"(gunicorn log: {workdir / 'gunicorn.log'})")
+    print(f"(server log: {workdir / 'server.log'})")
     return 0
 
 
