@@ -148,3 +148,31 @@ def test_an_oversized_ballot_is_refused_without_reading_it() -> None:
         CONTENT_LENGTH=str(1024 * 1024),
     )
     assert (code, doc["code"], inner.calls) == (413, "too-large", 0)
+
+
+def test_a_connection_lost_between_casts_fails_one_cast_whole_then_recovers() -> None:
+    """The fast path skips Django's per-request health check: a connection that died
+    since the last request makes that one cast a 500 with nothing written, and the
+    next cast, on a fresh connection, is counted."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a lost server connection is PostgreSQL's case (SQLite is a file)")
+    setup = _opened()
+    app = CastFastPath(Inner())
+    path = f"/vote/{setup.election.code}/cast/"
+    first = _token(setup, setup.voters[0])
+    assert _call(app, path, "c0=1", HTTP_X_BALLOT_TOKEN=first)[0] == 200
+    connection.ensure_connection()
+    connection.connection.close()  # the server side went away behind Django's back
+    code, doc = _call(
+        app, path, "c1=1", HTTP_X_BALLOT_TOKEN=_token(setup, setup.voters[1])
+    )
+    assert (code, doc["code"]) == (500, "error")
+    assert "重试" in doc["message"] or "再试" in doc["message"]
+    assert Ballot.objects.count() == Participation.objects.count() == 1
+    code, doc = _call(
+        app, path, "c1=1", HTTP_X_BALLOT_TOKEN=_token(setup, setup.voters[1])
+    )
+    assert code == 200
+    assert Ballot.objects.count() == Participation.objects.count() == 2
