@@ -114,3 +114,42 @@ def test_another_user_is_not_locked_out_by_someone_elses_failures(client, settin
         {"username": "zhao", "password": "correct horse battery staple"},
     )
     assert ok.status_code == 302
+
+
+def _fail_five_times(client, settings, **meta):  # type: ignore[no-untyped-def]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"), {"username": "lin", "password": f"x{attempt}"}, **meta
+        )
+
+
+def test_behind_the_proxy_the_lockout_is_keyed_on_the_address_nginx_sets(
+    client, settings
+):  # type: ignore[no-untyped-def]
+    """In production every request reaches the app from nginx on 127.0.0.1; the lockout
+    must hold the failing client's address (X-Real-IP), not lock the user name out for
+    everyone."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = settings.PROXY_CLIENT_IP_ORDER
+    UserFactory(username="lin")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    _fail_five_times(client, settings, HTTP_X_REAL_IP="8.8.4.4", **proxy)
+    right = {"username": "lin", "password": "correct horse battery staple"}
+    again = Client().post(reverse("login"), right, HTTP_X_REAL_IP="8.8.4.4", **proxy)
+    assert again.status_code == 429
+    other = Client().post(reverse("login"), right, HTTP_X_REAL_IP="1.1.1.1", **proxy)
+    assert other.status_code == 302
+
+
+def test_without_the_proxy_a_forged_x_real_ip_does_not_escape_the_lockout(
+    client, settings
+):  # type: ignore[no-untyped-def]
+    UserFactory(username="lin")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": "lin", "password": f"x{attempt}"},
+            HTTP_X_REAL_IP=f"9.9.9.{attempt}",
+        )
+    right = {"username": "lin", "password": "correct horse battery staple"}
+    forged = Client().post(reverse("login"), right, HTTP_X_REAL_IP="1.1.1.1")
+    assert forged.status_code == 429

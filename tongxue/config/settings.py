@@ -175,6 +175,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+#: Where the client's address is read in production, behind nginx (X-Real-IP).
+PROXY_CLIENT_IP_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -227,8 +229,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # Behind a reverse proxy, axes must read the client address the proxy sets.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    # Behind the reverse proxy (deploy/nginx.conf), axes reads the client address the
+    # proxy sets (django-ipware); the app server listens on loopback only.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = PROXY_CLIENT_IP_ORDER
 
 LOGGING = {
     "version": 1,

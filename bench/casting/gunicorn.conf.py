@@ -1,4 +1,10 @@
-"""gunicorn settings for production (docs/deployment.md)."""
+"""gunicorn settings for the ``--server gunicorn`` comparison in bench/casting.py.
+
+Production runs granian (deploy/granian.env, docs/deployment.md); these were the
+production settings until the casting benchmark measured that gunicorn's own per-request
+work limits the cast rate on 2 cores (docs/performance.md, ELE-5). They are kept so the
+benchmark can compare the two servers with the same application.
+"""
 
 import multiprocessing
 import os
