@@ -6,7 +6,10 @@ submit, approve/return).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils.translation import override
 
 from tests.factories import (
     MeetingFactory,
@@ -16,13 +19,16 @@ from tests.factories import (
 )
 from tests.factories_elections import (
     CRITERIA_GANSU,
+    ElectionFactory,
     approved_election,
     build_scene,
     conditions_for,
 )
+from tongxue.compliance.selectors import audit_organisation
 from tongxue.congresses.models import MeetingKind
-from tongxue.core.errors import Refusal
+from tongxue.core.errors import Refusal, refusal_json
 from tongxue.core.models import AuditEvent, RoleKind
+from tongxue.domain.findings import Severity
 from tongxue.elections import selectors, services
 from tongxue.elections.models import Candidate, ElectionStatus, Step
 from tongxue.organisations.models import Enrolment, OrgKind
@@ -118,6 +124,76 @@ def test_department_union_elects_by_department_congress_or_assembly_only(scene):
             actor=scene.presidium, meeting=standing, post="president", seats=1
         )
     assert exc.value.requirement == "ELE-3"
+
+
+def test_the_refusal_keeps_its_code_field_clauses_and_translated_message(scene):
+    """The decision moved to the domain (tongxue.domain.rules.elections); what the
+    service answers is unchanged, and its message is still translated."""
+    with pytest.raises(Refusal) as exc:
+        services.create_election(
+            actor=scene.presidium, meeting=scene.standing, post="core_member", seats=3
+        )
+    refusal = exc.value
+    assert (refusal.code, refusal.requirement, refusal.field) == (
+        "ELE-1.wrong-body",
+        "ELE-1",
+        "meeting",
+    )
+    assert refusal.clauses == ("GS-8", "CQ-3")
+    with override("zh-hans"):
+        shown = refusal_json(refusal)["message"]
+    assert shown != refusal.message.render()  # translated, not the English msgid
+    assert "(ELE-1 · GS-8, CQ-3)" in shown
+    with pytest.raises(Refusal) as exc:
+        services.create_election(
+            actor=scene.presidium,
+            meeting=scene.congress,
+            post="secretary_general",
+            seats=1,
+        )
+    assert (exc.value.code, exc.value.requirement, exc.value.field) == (
+        "ELE-1.not-elected",
+        "ELE-3",
+        "post",
+    )
+
+
+def test_the_audit_reports_stored_elections_held_by_the_wrong_body(scene):
+    """Elections recorded before the guard (or entered around it) are audited: the
+    same decision, over what exists (ELE-1)."""
+    services.create_election(
+        actor=scene.presidium, meeting=scene.standing, post="president", seats=1
+    )
+    services.create_election(
+        actor=scene.presidium, meeting=scene.congress, post="vice_president", seats=2
+    )
+    ElectionFactory(
+        code="EL-OLD-VP",
+        organisation=scene.union,
+        meeting=scene.standing,
+        post="vice_president",
+        status=ElectionStatus.EFFECTIVE,
+    )
+    ElectionFactory(
+        code="EL-OLD-CANCELLED",
+        organisation=scene.union,
+        meeting=scene.standing,
+        post="vice_president",
+        status=ElectionStatus.CANCELLED,
+    )
+    ElectionFactory(
+        code="EL-NO-MEETING", organisation=scene.union, meeting=None, post="president"
+    )
+    report = audit_organisation(code=scene.school.code, as_of=dt.date(2026, 12, 1))
+    found = sorted(
+        (f.rule, f.evidence["election"], f.severity)
+        for f in report.findings
+        if f.rule.startswith("ELE-")
+    )
+    assert found == [
+        ("ELE-1.meeting-unknown", "EL-NO-MEETING", Severity.INCOMPLETE),
+        ("ELE-1.wrong-body", "EL-OLD-VP", Severity.VIOLATION),
+    ]
 
 
 def test_invalid_method_is_refused(scene):

@@ -256,3 +256,24 @@ def test_a_workbook_is_imported_after_its_dry_run(client, school_with_deviation)
     assert not Organisation.objects.filter(code="SXL").exists()
     assert "book.xlsx was imported." in send(True).content.decode()
     assert Organisation.objects.get(code="SXL").parent.code == "SSU"
+
+
+def test_the_page_says_elections_and_semesters_were_checked_not_stored(
+    client, school_with_deviation
+):
+    client.force_login(school_with_deviation.admin)
+    doc = GOOD | {
+        "semesters": [
+            {
+                "organisation": "SSU",
+                "code": "2026-1",
+                "start": "2026-02-20",
+                "end": "2026-07-10",
+                "reports": "IMP001",
+            }
+        ]
+    }
+    html = post(client, doc).content.decode()
+    assert "Checked but not stored" in html
+    assert "semesters 1" in html
+    assert "Checked but not stored" not in post(client, GOOD).content.decode()

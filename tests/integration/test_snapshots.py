@@ -478,7 +478,17 @@ def test_the_template_has_every_sheet_and_fills_in() -> None:
         "delegates",
         "reviews",
         "justifications",
+        "elections",
+        "semesters",
         "about",
+    ]
+    assert [c.value for c in book["semesters"][1]] == [
+        "organisation",
+        "code",
+        "start",
+        "end",
+        "closed",
+        "reports",
     ]
     assert [c.value for c in book["people"][1]][:2] == ["id", "name"]
     doc, errors = read_xlsx(io.BytesIO(data))

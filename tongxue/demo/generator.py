@@ -21,7 +21,14 @@ something to show:
   delegates; CON-5 delegates mostly cadres; CON-9 a year with neither a congress nor a
   standing-conference meeting; CON-13 no work report;
 * CAD-2 main cadres without a public contact; TRN-3 department unions not reviewed or
-  assessments not published; and some unions whose number of students served is missing.
+  assessments not published; and some unions whose number of students served is missing;
+* ELE-1 vice-presidents elected by a standing-conference meeting; ELE-3 a department
+  union electing its members (干事) at its congress; CAD-4 a presidium member without a
+  work report (述职) in the last finished semester.
+
+The elections and semesters (optional snapshot tables, read by the audit of a file) are
+drawn from a random stream of their own, so that adding them left every other table as
+it was for the same seed.
 
 Only people who hold a position or a delegate seat are person records at province
 scale; the school scale carries the university's full student roll.
@@ -47,6 +54,9 @@ DEFAULT_PROFILE = "gansu-2017"
 SCHOOL_CODE = "LYDX"
 #: Code of the provincial federation built by :func:`build_province`.
 PROVINCE_CODE = "GSXL"
+
+#: Rate of the election and semester problems (ELE-1, ELE-3, CAD-4), per union.
+RECORD_PROBLEM_RATE = 0.03
 
 #: Number of schools of each type in the full province (scale 1.0).
 PROVINCE_SCHOOLS: dict[str, int] = {
@@ -131,6 +141,8 @@ def build_province(
 class _Builder:
     def __init__(self, seed: int, as_of: date) -> None:
         self.rng = random.Random(seed)
+        # Elections and semesters draw from their own stream (see the module docstring).
+        self.records_rng = random.Random(seed * 7919 + 1)
         self.as_of = as_of
         self.organisations: list[dict[str, Any]] = []
         self.people: list[dict[str, Any]] = []
@@ -139,6 +151,8 @@ class _Builder:
         self.delegates: list[dict[str, Any]] = []
         self.reviews: list[dict[str, Any]] = []
         self.justifications: list[dict[str, Any]] = []
+        self.elections: list[dict[str, Any]] = []
+        self.semesters: list[dict[str, Any]] = []
         # School scale: the roll of each department, from which cadres are drawn.
         self.roll: dict[str, list[str]] = {}
         self.taken: set[str] = set()
@@ -161,6 +175,8 @@ class _Builder:
             "delegates": self.delegates,
             "reviews": self.reviews,
             "justifications": self.justifications,
+            "elections": self.elections,
+            "semesters": self.semesters,
         }
 
     def org(
@@ -285,6 +301,72 @@ class _Builder:
                 ).isoformat(),
             }
         )
+
+    def election(self, org: str, meeting: str, post: str) -> None:
+        """Record an election that took effect, held by ``meeting`` (ELE-1, ELE-3)."""
+        self.elections.append(
+            {
+                "code": f"{org}-E{len(self.elections) + 1:05d}",
+                "organisation": org,
+                "meeting": meeting,
+                "post": post,
+                "status": "effective",
+            }
+        )
+
+    def record_problem(self, name: str) -> bool:
+        """Draw an election or semester problem; the first union to ask always has it."""
+        if name not in self._forced:
+            self._forced[name] = 1
+            return True
+        return self.records_rng.random() < RECORD_PROBLEM_RATE
+
+    def union_records(self, code: str, meetings: dict[str, Any], start: date) -> None:
+        """The elections of a school-level union's presidium and its last two semesters.
+
+        The president and the vice-presidents are elected by the last congress (the
+        president by the newest standing-conference meeting when there has been no
+        congress); rarely the vice-presidents by a standing-conference meeting (ELE-1).
+        Every presidium member reports in the last finished semester, except, rarely,
+        one (CAD-4).
+        """
+        congress = meetings["congresses"][-1][0] if meetings["congresses"] else None
+        standing = meetings["standing"][-1] if meetings["standing"] else None
+        if congress is not None:
+            self.election(code, congress, "president")
+            vp_body = congress
+            if standing is not None and self.record_problem("vp_by_standing"):
+                vp_body = standing
+            self.election(code, vp_body, "vice_president")
+        elif standing is not None:
+            self.election(code, standing, "president")
+        year = self.as_of.year
+        spring = (date(year, 2, 20), date(year, 7, 10))
+        if spring[1] >= self.as_of:
+            spring = (date(year - 1, 2, 20), date(year - 1, 7, 10))
+        autumn = (date(spring[0].year, 9, 1), date(spring[0].year + 1, 1, 15))
+        for first, last in (spring, autumn):
+            presidium = sorted(
+                p["person"]
+                for p in self.positions
+                if p["organisation"] == code
+                and p["role"] in ("president", "vice_president")
+                and date.fromisoformat(p["start"]) <= last
+                and (p["end"] is None or date.fromisoformat(p["end"]) >= last)
+            )
+            finished = last < self.as_of
+            if finished and presidium and self.record_problem("report_missing"):
+                presidium.remove(self.records_rng.choice(presidium))
+            self.semesters.append(
+                {
+                    "organisation": code,
+                    "code": f"{first.year}-{first.month:02d}",
+                    "start": first.isoformat(),
+                    "end": last.isoformat(),
+                    "closed": finished,
+                    "reports": presidium if finished else [],
+                }
+            )
 
     # ------------------------------------------------------------------ helpers
 
@@ -483,6 +565,7 @@ class _Builder:
                 head = student()
             self.position(club_federation, head, "president", "社团联合会主席", start)
         self.union_delegates(code, meetings, served, problems, core)
+        self.union_records(code, meetings, start)
         return {"core": core, "vps": vps, "start": start}
 
     def union_meetings(self, code: str, problems: set[str]) -> dict[str, Any]:
@@ -522,6 +605,7 @@ class _Builder:
                 out["last_congress"] = opened
             else:
                 self.meeting(mcode, code, kind, opened, session=session, report=report)
+                out["standing"].append(mcode)
         return out
 
     def union_delegates(
@@ -649,6 +733,11 @@ class _Builder:
                 report=True,
                 delegates=seats,
             )
+        last = f"{code}-M{len(years):02d}"
+        self.election(code, last, "president")
+        self.election(code, last, "vice_president")
+        if self.record_problem("dept_members_elected"):
+            self.election(code, last, "member")  # 干事 are selected openly (ELE-3)
         if problems == {"dept_assembly_large"} and rng.random() < 0.5:
             self.justify(
                 code,

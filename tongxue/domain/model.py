@@ -118,6 +118,22 @@ class MeetingKind(enum.StrEnum):
     STANDING_CONFERENCE = "standing_conference"  # 常任代表会议
 
 
+class ElectionStatus(enum.StrEnum):
+    """The states of an election (``tongxue.domain.lifecycle.ELECTION``)."""
+
+    DRAFT = "draft"
+    NOMINATION = "nomination"
+    VETTING = "vetting"
+    APPROVED = "approved"
+    OPEN = "open"
+    CLOSED = "closed"
+    COUNTED = "counted"
+    CERTIFIED = "certified"
+    EFFECTIVE = "effective"
+    VOID = "void"
+    CANCELLED = "cancelled"
+
+
 @dataclass(frozen=True, slots=True)
 class Organisation:
     code: str
@@ -204,6 +220,23 @@ class Semester:
 
 
 @dataclass(frozen=True, slots=True)
+class Election:
+    """An election held by a meeting: which post it fills and which body elects (ELE-1).
+
+    ``meeting`` is the code of the electing congress, assembly or standing-conference
+    meeting (None when it is not recorded); ``post`` a :class:`Role` value (kept as text:
+    a record may name a post that is not a role); ``status`` a state of
+    ``tongxue.domain.lifecycle.ELECTION``.
+    """
+
+    organisation: str
+    code: str
+    meeting: str | None
+    post: str
+    status: str = "draft"
+
+
+@dataclass(frozen=True, slots=True)
 class Justification:
     """A recorded reason for departing from a default (D) rule at an organisation."""
 
@@ -225,6 +258,7 @@ class Registry:
     reviews: tuple[Review, ...] = ()
     justifications: tuple[Justification, ...] = ()
     semesters: tuple[Semester, ...] = ()
+    elections: tuple[Election, ...] = ()
     default_profile: str = "gansu-2017"
 
     @cached_property
@@ -257,6 +291,10 @@ class Registry:
         for m in sorted(self.meetings, key=lambda m: m.opened, reverse=True):
             out[m.organisation].append(m)
         return out
+
+    @cached_property
+    def meeting_by_code(self) -> dict[str, Meeting]:
+        return {m.code: m for m in self.meetings}
 
     @cached_property
     def reviews_by(self) -> dict[str, list[Review]]:

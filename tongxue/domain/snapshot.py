@@ -48,7 +48,9 @@ class SnapshotError:
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    kind: str  # "str" | "int" | "bool" | "date" | "enum" (values from ``choices``)
+    # "str" | "int" | "bool" | "date" | "enum" (values from ``choices``) | "ids" (a list
+    # of references: a JSON list, or a text of codes separated by commas or spaces)
+    kind: str
     required: bool = False
     max_length: int | None = None
     choices: type[enum.StrEnum] | None = None
@@ -122,7 +124,26 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("approved_by", required=True, max_length=150),
         _c("approved_on", "date", required=True),
     ),
+    # Optional, read for the audit of a file only (ELE-1, ELE-3 and CAD-4; not stored
+    # on import: see docs/snapshot.md).
+    "elections": (
+        _c("code", required=True, max_length=64),
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("meeting", max_length=64, ref="meeting"),
+        _c("post", "enum", required=True, choices=dm.Role),
+        _c("status", "enum", choices=dm.ElectionStatus),
+    ),
+    "semesters": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("code", required=True, max_length=64),
+        _c("start", "date", required=True),
+        _c("end", "date", required=True),
+        _c("closed", "bool"),
+        _c("reports", "ids", max_length=64, ref="person"),
+    ),
 }
+#: Tables read into the audit of a file but not stored by an import.
+AUDIT_ONLY = ("elections", "semesters")
 
 #: The columns that identify a row: re-importing a row with the same key updates it.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -133,6 +154,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "delegates": ("meeting", "person"),
     "reviews": ("reviewer", "reviewed", "held"),
     "justifications": ("organisation", "rule"),
+    "elections": ("code",),
+    "semesters": ("organisation", "code"),
 }
 
 #: Small-integer columns and their upper bound (the database's PositiveSmallIntegerField).
@@ -170,6 +193,10 @@ _MSG_END_BEFORE_START = gettext_noop(
     "The end date {end} is before the start date {start}."
 )
 _MSG_SAME_ORG = gettext_noop("An organisation cannot review itself.")
+_MSG_IDS = gettext_noop(
+    "Expected a list of identifiers (in a cell: separated by commas), got “{value}”."
+)
+_IDS_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 _UNKNOWN_REF = {
     "organisation": _MSG_UNKNOWN_ORG,
@@ -180,6 +207,11 @@ _UNKNOWN_REF = {
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "×"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def split_ids(text: str) -> list[str]:
+    """Return the identifiers in a cell's text, separated by commas, semicolons or spaces."""
+    return [i for i in _IDS_SEPARATORS.split(text) if i]
 
 
 def _show(value: Any) -> str:
@@ -234,6 +266,8 @@ class _Parser:
 
     def cell(self, table: str, row: int, col: Column, raw: Any) -> tuple[bool, Any]:
         """Convert one cell; return (ok, value). Blank optional cells give (True, None)."""
+        if col.kind == "ids":
+            return self.ids(table, row, col, raw)
         if _blank(raw):
             if col.required:
                 self.error(table, row, col.name, _MSG_REQUIRED)
@@ -284,6 +318,25 @@ class _Parser:
             self.error(table, row, col.name, _MSG_DATE, value=_show(raw))
             return False, None
         return True, day
+
+    def ids(
+        self, table: str, row: int, col: Column, raw: Any
+    ) -> tuple[bool, tuple[str, ...] | None]:
+        """Convert a list of identifiers (a JSON list, or a text separated by commas)."""
+        if raw is None:
+            return True, None
+        if isinstance(raw, str):
+            items = split_ids(raw)
+        elif isinstance(raw, (list, tuple)) and all(isinstance(i, str) for i in raw):
+            items = [i.strip() for i in raw]
+        else:
+            self.error(table, row, col.name, _MSG_IDS, value=_show(raw))
+            return False, None
+        out = tuple(dict.fromkeys(i for i in items if i))
+        if col.max_length is not None and any(len(i) > col.max_length for i in out):
+            self.error(table, row, col.name, _MSG_TOO_LONG, limit=col.max_length)
+            return False, None
+        return True, out
 
     def rows(self, table: str, raw_rows: Any) -> list[tuple[int, dict[str, Any]]]:
         """Convert a table's rows; return (row number, values) of the rows that parse."""
@@ -382,15 +435,14 @@ class _Parser:
             ok = True
             for col in TABLES[table]:
                 value = values[col.name]
-                if (
-                    col.ref is not None
-                    and value is not None
-                    and not known[col.ref](value)
-                ):
-                    self.error(
-                        table, number, col.name, _UNKNOWN_REF[col.ref], value=value
-                    )
-                    ok = False
+                if col.ref is None or value is None:
+                    continue
+                for item in value if col.kind == "ids" else (value,):
+                    if not known[col.ref](item):
+                        self.error(
+                            table, number, col.name, _UNKNOWN_REF[col.ref], value=item
+                        )
+                        ok = False
             if ok:
                 out.append((number, values))
         return out
@@ -528,6 +580,16 @@ def parse_tables(
     for number, v in checked["reviews"]:
         if v["reviewer"] == v["reviewed"]:
             p.error("reviews", number, "reviewed", _MSG_SAME_ORG)
+    for number, v in checked["semesters"]:
+        if v["end"] < v["start"]:
+            p.error(
+                "semesters",
+                number,
+                "end",
+                _MSG_END_BEFORE_START,
+                end=v["end"].isoformat(),
+                start=v["start"].isoformat(),
+            )
 
     seats: dict[str, list[str]] = defaultdict(list)
     for _, v in checked["delegates"]:
@@ -609,6 +671,27 @@ def parse_tables(
                 v["approved_on"],
             )
             for _, v in checked["justifications"]
+        ),
+        semesters=tuple(
+            dm.Semester(
+                organisation=v["organisation"],
+                code=v["code"],
+                start=v["start"],
+                end=v["end"],
+                closed=bool(v["closed"]),
+                reports=v["reports"] or (),
+            )
+            for _, v in checked["semesters"]
+        ),
+        elections=tuple(
+            dm.Election(
+                organisation=v["organisation"],
+                code=v["code"],
+                meeting=v["meeting"],
+                post=v["post"].value,
+                status=(v["status"] or dm.ElectionStatus.DRAFT).value,
+            )
+            for _, v in checked["elections"]
         ),
         default_profile=default_profile or dm.Registry.default_profile,
         delegates=tuple((v["meeting"], v["person"]) for _, v in checked["delegates"]),
@@ -759,4 +842,35 @@ def registry_to_tables(
         for j in sorted(registry.justifications, key=lambda j: (j.organisation, j.rule))
         if j.organisation in codes
     ]
+    # The optional tables are written only when there is something to write, so that a
+    # registry without elections or semesters exports the same document as before.
+    elections = [
+        {
+            "code": e.code,
+            "organisation": e.organisation,
+            "meeting": e.meeting,
+            "post": e.post,
+            "status": e.status,
+        }
+        for e in sorted(registry.elections, key=lambda e: (e.organisation, e.code))
+        if e.organisation in codes
+    ]
+    if elections:
+        doc["elections"] = elections
+    semesters = [
+        {
+            "organisation": s.organisation,
+            "code": s.code,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "closed": s.closed,
+            "reports": sorted(s.reports),
+        }
+        for s in sorted(
+            registry.semesters, key=lambda s: (s.organisation, s.start, s.code)
+        )
+        if s.organisation in codes
+    ]
+    if semesters:
+        doc["semesters"] = semesters
     return doc

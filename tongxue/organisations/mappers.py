@@ -239,6 +239,17 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         dm.Semester(org, code, start, end, status == "closed", tuple(idents))
         for org, code, start, end, status, idents in semester_rows.values()
     ]
+    # ELE-1, ELE-3: the elections and the meeting that elects (one query).
+    from tongxue.elections.models import Election
+
+    elections = [
+        dm.Election(org, code, meeting, post, status)
+        for org, code, meeting, post, status in Election.objects.filter(
+            subtree_filter(root_code, "organisation__")
+        )
+        .values_list("organisation__code", "code", "meeting__code", "post", "status")
+        .order_by("organisation__code", "code")
+    ]
     return dm.Registry(
         organisations=tuple(orgs),
         people=tuple(people),
@@ -247,6 +258,7 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         reviews=tuple(reviews),
         justifications=tuple(justifications),
         semesters=tuple(semesters),
+        elections=tuple(elections),
         default_profile=settings.TONGXUE_DEFAULT_PROFILE,
     )
 

@@ -6,7 +6,11 @@ transaction, keyed by the stable identifiers of ``docs/snapshot.md``: organisati
 code, person id, position (organisation, person, role, start), meeting code, delegate
 (meeting, person), review (reviewer, reviewed, held) and justification (organisation,
 rule). A row whose values equal the stored ones is left alone, so importing the same
-file twice changes nothing. Any problem — in any row — raises :class:`SnapshotInvalid`
+file twice changes nothing. The optional tables ``elections`` and ``semesters``
+(:data:`~tongxue.domain.snapshot.AUDIT_ONLY`) are checked like the others but not
+stored: the database records far more about an election or a semester (candidates,
+ballots, the filed reports themselves) than a snapshot carries; ``tongxue audit FILE``
+reads them. Any problem — in any row — raises :class:`SnapshotInvalid`
 with every problem found, and nothing is written.
 
 Lookups are done in bulk (one query per table and per chunk of keys), writes with
@@ -30,11 +34,13 @@ from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.snapshot import (
+    AUDIT_ONLY,
     DOCUMENT,
     TABLES,
     Snapshot,
     SnapshotError,
     parse_tables,
+    split_ids,
 )
 from tongxue.organisations.models import Organisation, Person, Position, Review
 from tongxue.organisations.paths import path_for
@@ -78,10 +84,14 @@ class ImportResult:
     """What an import did (or, with ``dry_run``, would have done), per table."""
 
     counts: dict[str, TableCounts] = field(
-        default_factory=lambda: {name: TableCounts() for name in TABLES}
+        default_factory=lambda: {
+            name: TableCounts() for name in TABLES if name not in AUDIT_ONLY
+        }
     )
     dry_run: bool = False
     moved: int = 0  # stored organisations below a moved one whose path changed
+    #: Rows of the tables read for the audit of a file only, checked but not stored.
+    not_stored: dict[str, int] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -121,6 +131,19 @@ def _strings(rows: Any, *names: str) -> set[str]:
                 value = row.get(name)
                 if isinstance(value, str) and value.strip():
                     out.add(value.strip())
+    return out
+
+
+def _id_lists(rows: Any, name: str) -> set[str]:
+    """Return the identifiers listed in column ``name`` (a list, or a text of them)."""
+    out: set[str] = set()
+    if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
+        return out
+    for row in rows:
+        value = row.get(name) if isinstance(row, Mapping) else None
+        items = split_ids(value) if isinstance(value, str) else value
+        if isinstance(items, (list, tuple)):
+            out.update(i.strip() for i in items if isinstance(i, str) and i.strip())
     return out
 
 
@@ -397,14 +420,19 @@ def _import(
         | _strings(tables.get("meetings"), "organisation")
         | _strings(tables.get("reviews"), "reviewer", "reviewed")
         | _strings(tables.get("justifications"), "organisation")
+        | _strings(tables.get("elections"), "organisation")
+        | _strings(tables.get("semesters"), "organisation")
     )
     person_refs = (
         _strings(tables.get("people"), "id")
         | _strings(tables.get("positions"), "person")
         | _strings(tables.get("delegates"), "person")
+        | _id_lists(tables.get("semesters"), "reports")
     )
-    meeting_refs = _strings(tables.get("meetings"), "code") | _strings(
-        tables.get("delegates"), "meeting"
+    meeting_refs = (
+        _strings(tables.get("meetings"), "code")
+        | _strings(tables.get("delegates"), "meeting")
+        | _strings(tables.get("elections"), "meeting")
     )
 
     orgs = {
@@ -642,6 +670,12 @@ def _import(
         )
     upsert.save()
 
+    # Elections and semesters: checked above, read by ``tongxue audit FILE``, not stored.
+    for name in AUDIT_ONLY:
+        rows = len(snap.rows.get(name, {}))
+        if rows:
+            result.not_stored[name] = rows
+
     auditlog.record(
         actor=actor,
         action="snapshot.import",
@@ -649,6 +683,7 @@ def _import(
         target=snap.root or "",
         data={
             "counts": result.as_dict(),
+            "not_stored": result.not_stored,
             "moved": result.moved,
             "dry_run": result.dry_run,
         },

@@ -4,7 +4,8 @@ Each table is a sheet of the same name whose first row holds the column names of
 ``docs/snapshot.md``; each further row is one record. The "about" sheet holds the
 format and version as key/value rows. Cells are converted to the snapshot's types by
 column: dates from date cells, serial numbers or ``YYYY-MM-DD``; yes/no from
-TRUE/FALSE, 是/否 or 1/0; numbers typed into text columns become text.
+TRUE/FALSE, 是/否 or 1/0; numbers typed into text columns become text; a list of
+identifiers (``semesters.reports``) is one cell of identifiers separated by commas.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _convert(kind: str, value: Any) -> Any:
             return None
     if value is None:
         return None
-    if kind in ("str", "enum"):
+    if kind in ("str", "enum", "ids"):
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)):
@@ -262,7 +263,9 @@ def write_xlsx(doc: dict[str, Any]) -> bytes:
             out = []
             for name in names:
                 value = row.get(name)
-                if name in dates and value is not None:
+                if isinstance(value, (list, tuple)):
+                    out.append(", ".join(str(v) for v in value))
+                elif name in dates and value is not None:
                     cell = WriteOnlyCell(sheet, value=_cell(value))
                     cell.number_format = "yyyy-mm-dd"
                     out.append(cell)

@@ -55,5 +55,11 @@ class Command(BaseCommand):
                     "{table}: {created} created, {updated} updated, {unchanged} unchanged"
                 ).format(table=table, **counts.as_dict())
             )
+        for table, rows in result.not_stored.items():
+            self.stdout.write(
+                gettext(
+                    "{table}: {rows} checked, not stored (read by the audit of a file)"
+                ).format(table=table, rows=rows)
+            )
         if dry_run:
             self.stdout.write(gettext("Dry run: nothing was written."))
