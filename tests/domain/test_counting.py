@@ -98,6 +98,30 @@ def test_bad_methods_are_refused(data):
         ElectionMethod.from_dict(data)
 
 
+def test_the_joint_nomination_minimum_is_part_of_the_method():
+    assert ElectionMethod(seats=2).joint_nominators == 2
+    m = ElectionMethod.from_dict({"seats": 2, "joint_nominators": 3})
+    data = json.loads(json.dumps(m.to_dict()))
+    assert data["joint_nominators"] == 3
+    assert ElectionMethod.from_dict(data) == m
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "The minimum number of joint nominators must be at least 1, not 0."),
+        (-2, "The minimum number of joint nominators must be at least 1, not -2."),
+        ("3", "The minimum number of joint nominators must be a whole number."),
+        (2.0, "The minimum number of joint nominators must be a whole number."),
+        (True, "The minimum number of joint nominators must be a whole number."),
+    ],
+)
+def test_a_joint_nomination_minimum_below_one_is_refused(value, text):
+    with pytest.raises(CountingError) as exc:
+        ElectionMethod.from_dict({"seats": 2, "joint_nominators": value})
+    assert exc.value.message.render() == text
+
+
 # -- 差额 margin ---------------------------------------------------------------------
 
 

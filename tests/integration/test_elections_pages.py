@@ -218,6 +218,7 @@ def test_create_page_refuses_the_wrong_body_and_creates_an_election(client, scen
         "e-denominator": "present",
         "e-tie": "revote",
         "e-margin": "1/5",
+        "e-joint_nominators": "3",
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -228,6 +229,9 @@ def test_create_page_refuses_the_wrong_body_and_creates_an_election(client, scen
     election = Election.objects.get(organisation=scene.union)
     assert response["Location"] == f"/elections/{election.code}/manage/"
     assert election.method["threshold"] == "1/2"
+    assert election.method["joint_nominators"] == 3
+    page = client.get(response["Location"]).content.decode()
+    assert "Joint nomination: nominating students needed" in page  # the method shown
 
 
 def _post_act(client, election, action, **data):

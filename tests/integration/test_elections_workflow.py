@@ -294,6 +294,67 @@ def test_joint_nomination_needs_two_nominators_besides_the_candidate(scene):
     assert c.nominators == ["乙", "甲"] or sorted(c.nominators) == ["乙", "甲"]
 
 
+def test_the_adopted_method_sets_the_joint_nomination_minimum(scene):
+    """The minimum is the election method's (选举办法), not the service's: a method
+    adopting 3 refuses two nominators and accepts three; the refusal names it."""
+    election = services.create_election(
+        actor=scene.presidium,
+        meeting=scene.congress,
+        post="vice_president",
+        seats=2,
+        method={"joint_nominators": 3},
+    )
+    services.adopt_method(actor=scene.presidium, election=election)
+    assert election.method["joint_nominators"] == 3
+    with pytest.raises(Refusal) as exc:
+        services.nominate(
+            actor=scene.presidium,
+            election=election,
+            person=scene.students[0],
+            nominated_by="students",
+            nominators=["甲", "乙", scene.students[0].name],
+        )
+    assert (exc.value.code, exc.value.field) == ("too-few-nominators", "nominators")
+    assert exc.value.message.params["minimum"] == 3
+    assert "at least 3 nominating students" in exc.value.message.render()
+    c = services.nominate(
+        actor=scene.presidium,
+        election=election,
+        person=scene.students[0],
+        nominated_by="students",
+        nominators=["甲", "乙", "丙"],
+    )
+    assert sorted(c.nominators) == sorted(["甲", "乙", "丙"])
+
+
+def test_the_default_minimum_is_named_in_the_refusal(scene):
+    election = _nominating(scene)
+    assert services.method_of(election).joint_nominators == 2
+    with pytest.raises(Refusal) as exc:
+        services.nominate(
+            actor=scene.presidium,
+            election=election,
+            person=scene.students[0],
+            nominated_by="students",
+            nominators=["甲"],
+        )
+    assert exc.value.message.params["minimum"] == 2
+    assert "at least 2 nominating students" in exc.value.message.render()
+
+
+def test_a_method_with_a_joint_nomination_minimum_below_one_is_refused(scene):
+    with pytest.raises(Refusal) as exc:
+        services.create_election(
+            actor=scene.presidium,
+            meeting=scene.congress,
+            post="vice_president",
+            seats=2,
+            method={"joint_nominators": 0},
+        )
+    assert (exc.value.code, exc.value.field) == ("invalid-method", "method")
+    assert "at least 1, not 0" in exc.value.message.render()
+
+
 def test_a_nominating_student_submits_a_joint_nomination_an_outsider_cannot(scene):
     election = _nominating(scene)
     d1 = scene.delegates[0]

@@ -26,7 +26,9 @@ because the documents differ:
   same 差额 margin requires for those seats (all candidates tied with the last one taken
   are taken too). When fewer unelected candidates remain than the margin requires, all of
   them are proposed and the step says the margin is not met: the body that called the
-  election decides (nominate more candidates, or leave the seats empty).
+  election decides (nominate more candidates, or leave the seats empty);
+* **joint nomination** (``joint_nominators``): not used by the count; the nomination
+  service requires at least this many nominating students besides the candidate (2).
 
 In the marks form a cell is ``1`` (marked: a yes) or ``0``/empty (not marked: counted as
 a no); there is no abstain. In the yes/no/abstain form a cell is ``Y``, ``N``, ``A`` or
@@ -170,7 +172,9 @@ class ElectionMethod:
 
     Defaults follow election-rules.md: quorum present > 2/3 of entitled; elected with yes
     > 1/2 of voters present; returned ballots compared with issued ones; a revote among
-    candidates tied at the last seat; a 差额 margin of 20% rounded up.
+    candidates tied at the last seat; a 差额 margin of 20% rounded up. A joint nomination
+    needs at least ``joint_nominators`` nominating students besides the candidate (2;
+    election-rules.md does not fix it, the congress's method does).
     """
 
     seats: int
@@ -186,6 +190,7 @@ class ElectionMethod:
     margin_round_up: bool = True
     uncontested_allowed: bool = False
     blank_void: bool = False
+    joint_nominators: int = 2
 
     def __post_init__(self) -> None:
         problems: list[tuple[str, dict[str, Any]]] = []
@@ -196,6 +201,26 @@ class ElectionMethod:
                 (
                     gettext_noop("Seats must be at least 1, not {seats}."),
                     {"seats": self.seats},
+                )
+            )
+        minimum = self.joint_nominators
+        if isinstance(minimum, bool) or not isinstance(minimum, int):
+            problems.append(
+                (
+                    gettext_noop(
+                        "The minimum number of joint nominators must be a whole number."
+                    ),
+                    {},
+                )
+            )
+        elif minimum < 1:
+            problems.append(
+                (
+                    gettext_noop(
+                        "The minimum number of joint nominators must be at least 1, "
+                        "not {joint_nominators}."
+                    ),
+                    {"joint_nominators": minimum},
                 )
             )
         for name in ("quorum", "threshold", "margin"):

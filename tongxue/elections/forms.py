@@ -73,6 +73,14 @@ class ElectionForm(forms.Form):
     uncontested_allowed = forms.BooleanField(
         label=_("Uncontested election allowed (等额)"), required=False
     )
+    joint_nominators = forms.IntegerField(
+        label=_("Joint nomination: nominating students needed"),
+        min_value=1,
+        max_value=99,
+        initial=2,
+        required=False,
+        help_text=_("Besides the candidate; empty keeps the default of 2."),
+    )
 
     def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +99,11 @@ class ElectionForm(forms.Form):
             "tie": d["tie"],
             "margin": d["margin"],
             "uncontested_allowed": bool(d.get("uncontested_allowed")),
+            **(
+                {"joint_nominators": d["joint_nominators"]}
+                if d.get("joint_nominators") is not None
+                else {}
+            ),
         }
 
 

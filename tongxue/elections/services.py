@@ -508,9 +508,10 @@ def nominate(
     """Nominate ``person`` while nomination is open.
 
     * ``self``: the signed-in student nominates themselves;
-    * ``students``: a joint nomination, by at least two students other than the
-      candidate (their names are recorded); recorded by the presidium or submitted by
-      one of the nominating students;
+    * ``students``: a joint nomination, by at least as many students other than the
+      candidate as the adopted election method's ``joint_nominators`` (2 by default;
+      their names are recorded); recorded by the presidium or submitted by one of the
+      nominating students;
     * ``presidium``: by the presidium (``Perm.RUN_ELECTION``).
 
     The candidate must be an enrolled student of the union's school, once per
@@ -549,14 +550,16 @@ def nominate(
                 ),
             )
         distinct = {n for n in names if n != person.name}
-        if len(distinct) < 2:
+        minimum = method_of(election).joint_nominators
+        if len(distinct) < minimum:
             raise refuse(
                 "too-few-nominators",
                 gettext_noop(
-                    "A joint nomination needs at least two nominating students "
+                    "A joint nomination needs at least {minimum} nominating students "
                     "besides the candidate."
                 ),
                 field="nominators",
+                minimum=minimum,
             )
         names = sorted(distinct)
         role = (

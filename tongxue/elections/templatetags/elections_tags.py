@@ -56,6 +56,7 @@ METHOD_LABELS = {
     "margin_round_up": gettext_noop("Margin rounded up"),
     "uncontested_allowed": gettext_noop("Uncontested election allowed (等额)"),
     "blank_void": gettext_noop("Blank ballots are void"),
+    "joint_nominators": gettext_noop("Joint nomination: nominating students needed"),
     "seats": gettext_noop("Seats"),
 }
 VALUE_LABELS = {
