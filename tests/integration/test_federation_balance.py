@@ -103,3 +103,129 @@ def test_queries_do_not_grow_with_the_data(client, django_assert_num_queries) ->
         assert client.get(_url()).status_code == 200
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(_url() + "?format=csv").status_code == 200
+
+
+def _grow(fed, *, schools: int, students: int) -> None:  # type: ignore[no-untyped-def]
+    """Add a city federation with ``schools`` schools (union, department, class,
+    a functional department), ``students`` enrolled students and union officers each,
+    none of them delegates: a larger federation, the same congress."""
+    import datetime as dt
+
+    from tests.factories import PositionFactory, SchoolFactory
+    from tongxue.organisations.models import Role
+
+    city = OrganisationFactory(
+        code="FC3", name="FC3学联", kind=OrgKind.CITY_FEDERATION, parent=fed
+    )
+    for s in range(schools):
+        school = SchoolFactory(code=f"FX{s}", parent=city, county=f"县{s}")
+        union = OrganisationFactory(
+            code=f"FX{s}-U", kind=OrgKind.SCHOOL_UNION, parent=school
+        )
+        office = OrganisationFactory(
+            code=f"FX{s}-O", kind=OrgKind.FUNCTIONAL_DEPARTMENT, parent=union
+        )
+        dept = OrganisationFactory(
+            code=f"FX{s}-D", kind=OrgKind.DEPARTMENT_UNION, parent=union
+        )
+        klass = OrganisationFactory(
+            code=f"FX{s}-K", kind=OrgKind.CLASS_COMMITTEE, parent=dept
+        )
+        for k in range(students):
+            person = PersonFactory(
+                gender="female" if k % 2 else "male",
+                ethnicity="汉族",
+                department=dept if k % 2 else None,
+                class_unit=klass,
+                enrolment="enrolled",
+            )
+            PositionFactory(
+                organisation=office if k % 3 else union,
+                person=person,
+                role=Role.PRESIDENT if k % 3 == 0 else Role.MEMBER,
+                start=dt.date(2025, 1, 1),
+            )
+
+
+def test_queries_do_not_grow_with_the_federation(
+    client, django_assert_num_queries
+) -> None:
+    """The page reads the congress's delegates and the federation's schools, not the
+    whole registry: the same number of queries with 4 schools and with 10 schools and
+    their unions, departments, classes, students and officers (page and CSV)."""
+    fed, _ = build_federation(per_school=1, cadres=1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_url()).status_code == 200
+    _grow(fed, schools=6, students=12)
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = client.get(_url()).content.decode()
+    assert 'data-group="FC3"' in html  # the new city federation's students count
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(_url() + "?format=csv").status_code == 200
+
+
+def test_the_page_reads_the_same_as_the_whole_registry() -> None:
+    """The page's partial registry gives the report and the CON-12 findings that the
+    federation's whole registry (load_registry) gives, for delegates known through a
+    department, a class only, a union position only, positions at two schools, or
+    nothing; from inside and outside the area; cadres and not."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import DelegateFactory, PositionFactory, SchoolFactory
+    from tongxue.congresses.balance import _population, balance_registry
+    from tongxue.congresses.models import Meeting
+    from tongxue.domain.audit import AuditContext
+    from tongxue.domain.balance import balance_report
+    from tongxue.domain.rules.federation import congress_findings
+    from tongxue.organisations.mappers import load_registry
+    from tongxue.organisations.models import Organisation, Role
+
+    fed, meeting = build_federation(per_school=3, cadres=12)
+    _grow(fed, schools=2, students=6)
+    seat = lambda p: DelegateFactory(meeting=meeting, person=p)  # noqa: E731
+    # a class only; a union position only; positions at two schools; nothing
+    klass = Organisation.objects.get(code="FX0-K")
+    seat(PersonFactory(gender="female", ethnicity="藏族", class_unit=klass))
+    officer = PersonFactory(gender="male", ethnicity="回族")
+    PositionFactory(
+        organisation=Organisation.objects.get(code="FX1-O"),
+        person=officer,
+        role=Role.PRESIDENT,
+        start=dt.date(2025, 1, 1),
+    )
+    seat(officer)
+    twice = PersonFactory(gender="female")
+    for code in ("FX0-U", "FX1-U"):
+        PositionFactory(
+            organisation=Organisation.objects.get(code=code),
+            person=twice,
+            start=dt.date(2025, 1, 1),
+        )
+    seat(twice)
+    seat(PersonFactory(gender="male"))
+    # a delegate from a school outside the federation
+    outside = SchoolFactory(code="ELSEWHERE")
+    seat(PersonFactory(department=OrganisationFactory(code="EW-D", parent=outside)))
+
+    code = fed.code
+    whole = load_registry(code)
+    whole_meeting = next(m for m in whole.meetings if m.code == meeting.code)
+    part, part_meeting = balance_registry(
+        Organisation.objects.get(code=code), Meeting.objects.get(pk=meeting.pk)
+    )
+    assert set(part_meeting.delegates) == set(whole_meeting.delegates)
+    assert len(part.organisations) < len(whole.organisations)
+    population = _population(code)
+    assert balance_report(
+        part, code, part_meeting, population=population
+    ) == balance_report(whole, code, whole_meeting)
+    today = timezone.localdate()
+    findings = list(
+        congress_findings(AuditContext(part, today), part.org[code], part_meeting)
+    )
+    assert findings == list(
+        congress_findings(AuditContext(whole, today), whole.org[code], whole_meeting)
+    )
+    assert "CON-12.non-cadre-share" in {f.rule for f in findings}

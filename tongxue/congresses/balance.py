@@ -3,6 +3,11 @@
 Delegates against the student population by city, county, school type, ethnic group and
 gender, with the Sainte-Laguë seats (``tongxue.domain.balance``), and the CON-12
 findings on this congress. ``?format=csv`` exports the table.
+
+The page does not load the federation's whole registry (``load_registry``: every
+organisation, person and position of a province). :func:`balance_registry` reads only
+what the report and the CON-12 findings look at, with a fixed number of queries; the
+rules themselves stay in the domain.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import csv
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,37 +24,123 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from tongxue.congresses.models import Meeting
+from tongxue.congresses.models import Delegate, Meeting
+from tongxue.domain import model as dm
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.balance import BalanceReport, balance_report
 from tongxue.domain.findings import Finding
 from tongxue.domain.rules.federation import FEDERATION_KINDS, congress_findings
-from tongxue.organisations.mappers import load_registry
-from tongxue.organisations.models import Person
+from tongxue.organisations.mappers import (
+    ORG_FIELDS,
+    PERSON_FIELDS,
+    POSITION_FIELDS,
+    organisation_from_row,
+    person_from_row,
+    position_from_row,
+    subtree_filter,
+)
+from tongxue.organisations.models import Organisation, OrgKind, Person, Position
 from tongxue.organisations.views import get_or_404
 
 #: Dimensions whose group labels are message ids (the others are names).
 TRANSLATED = frozenset({"school_type", "gender"})
 
 
+def _segments(path: str | None) -> list[str]:
+    return [c for c in (path or "").split("/") if c]
+
+
+def balance_registry(
+    federation: Organisation, meeting: Meeting
+) -> tuple[dm.Registry, dm.Meeting]:
+    """The part of the federation's registry the balance report and the CON-12
+    findings of ``meeting`` read, in three queries whatever the federation's size.
+
+    It holds, as :func:`~tongxue.organisations.mappers.load_registry` would for the
+    federation's subtree:
+
+    * the federation's ancestors (for the governing profile) and, below it, its city
+      federations and schools (member schools, city, county, type, students served);
+    * the meeting's delegates (gender, ethnic group, department or class) and their
+      positions in the subtree (a delegate's school when no department or class is
+      recorded; the non-cadre share);
+    * the departments, classes and organisations of those positions inside the
+      subtree, with the organisations between them and the federation (to find their
+      school and whether a position is a union one).
+
+    Everyone else is left out, so the population by ethnic group and gender must be
+    passed to :func:`~tongxue.domain.balance.balance_report` (:func:`_population`).
+    """
+    code = federation.code
+    in_tree = subtree_filter(code)
+    seated = Delegate.objects.filter(meeting=meeting).values("person_id")
+    people: list[dm.Person] = []
+    needed: set[str] = set()
+    below = f"/{code}/"
+    pks: list[int] = []
+    for pk, *row, dept_path, class_path in Person.objects.filter(
+        pk__in=seated
+    ).values_list("pk", *PERSON_FIELDS, "department__path", "class_unit__path"):
+        pks.append(pk)
+        people.append(person_from_row(tuple(row)))
+        for path in (dept_path, class_path):
+            if path and below in path:
+                needed.update(_segments(path))
+    positions: list[dm.Position] = []
+    # The delegates' ids as values, not a subquery: PostgreSQL then starts from the
+    # positions of these people, not from every organisation below the federation.
+    for *row, path in Position.objects.filter(
+        subtree_filter(code, "organisation__"), person_id__in=pks
+    ).values_list(*POSITION_FIELDS, "organisation__path"):
+        positions.append(position_from_row(tuple(row)))
+        needed.update(_segments(path))
+    structure = Q(kind__in=[OrgKind.SCHOOL, *(k.value for k in FEDERATION_KINDS)]) | Q(
+        code__in=sorted(needed)
+    )
+    orgs = [
+        organisation_from_row(r)
+        for r in Organisation.objects.filter(
+            Q(code__in=_segments(federation.path)) | (in_tree & structure)
+        )
+        .values_list(*ORG_FIELDS)
+        .order_by("path")
+    ]
+    people.sort(key=lambda p: p.id)
+    dm_meeting = dm.Meeting(
+        meeting.code,
+        code,
+        dm.MeetingKind(meeting.kind),
+        meeting.opened,
+        meeting.session,
+        meeting.work_report,
+        tuple(p.id for p in people),
+    )
+    registry = dm.Registry(
+        organisations=tuple(orgs),
+        people=tuple(people),
+        positions=tuple(positions),
+        meetings=(dm_meeting,),
+        default_profile=settings.TONGXUE_DEFAULT_PROFILE,
+    )
+    return registry, dm_meeting
+
+
 def _population(code: str) -> dict[str, dict[str, int]]:
     """Enrolled students registered in the federation's area (through their department
-    or class), by gender and by ethnic group: two aggregate queries."""
+    or class), by gender and by ethnic group: one aggregate query (GROUP BY gender,
+    ethnic group; a few hundred rows at most), summed here per dimension."""
     below = f"/{code}/"
     students = Person.objects.filter(kind="student", enrolment="enrolled").filter(
         Q(department__path__contains=below)
         | Q(department__isnull=True, class_unit__path__contains=below)
     )
-    out: dict[str, dict[str, int]] = {}
-    for field, name in (("gender", "gender"), ("ethnicity", "ethnicity")):
-        out[name] = {
-            value: n
-            for value, n in students.exclude(**{field: ""})
-            .values_list(field)
-            .annotate(n=Count("pk"))
-            .order_by()
-            if value
-        }
+    out: dict[str, dict[str, int]] = {"gender": {}, "ethnicity": {}}
+    for gender, ethnicity, n in (
+        students.values_list("gender", "ethnicity").annotate(n=Count("pk")).order_by()
+    ):
+        for name, value in (("gender", gender), ("ethnicity", ethnicity)):
+            if value:
+                out[name][value] = out[name].get(value, 0) + n
     return out
 
 
@@ -147,12 +239,7 @@ def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
         meeting = Meeting.objects.get(code=meeting_code, organisation=org)
     except Meeting.DoesNotExist:
         raise Http404(meeting_code) from None
-    registry = load_registry(code)
-    dm_meeting = next(
-        m
-        for m in registry.meetings
-        if m.code == meeting.code and m.organisation == code
-    )
+    registry, dm_meeting = balance_registry(org, meeting)
     report = balance_report(registry, code, dm_meeting, population=_population(code))
     ctx = AuditContext(registry, timezone.localdate())
     findings = list(congress_findings(ctx, registry.org[code], dm_meeting))
