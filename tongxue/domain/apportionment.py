@@ -41,7 +41,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from itertools import chain, repeat
-from operator import le, mul, truediv
+from operator import floordiv, le, mod
 from typing import Any, cast
 
 from tongxue.domain.findings import Message, gettext_noop
@@ -353,6 +353,13 @@ def _normalise_bounds(
     minimum: int | Mapping[str, int],
     maximum: int | Mapping[str, int | None] | None,
 ) -> tuple[list[int], list[int | None]]:
+    if maximum is None and not isinstance(minimum, Mapping):
+        low = int(minimum)
+        if low < 0:
+            raise _err(
+                gettext_noop("{unit}: seat bounds cannot be negative."), unit=names[0]
+            )
+        return [low] * len(names), [None] * len(names)
     if isinstance(minimum, Mapping):
         lo = [int(minimum.get(n, 0)) for n in names]
     else:
@@ -404,17 +411,17 @@ _TOL = 1e-9
 
 
 def _fkeys(
-    method: Method, wf: list[float], idx: list[int], ks: list[int]
+    method: Method, wf: list[float], idx: Sequence[int], ks: list[int]
 ) -> list[float]:
     """Float priorities of seat index ``ks[n]`` of unit ``idx[n]`` (shortlisting only)."""
-    pairs = zip(idx, ks, strict=True)
+    pairs = zip(map(wf.__getitem__, idx), ks, strict=True)
     if method is Method.DHONDT:
-        return [wf[i] / (k + 1) for i, k in pairs]
+        return [w / (k + 1) for w, k in pairs]
     if method is Method.SAINTE_LAGUE:
-        return [wf[i] / (k + 0.5) for i, k in pairs]
+        return [w / (k + 0.5) for w, k in pairs]
     if method is Method.ADAMS:
-        return [wf[i] / k for i, k in pairs]
-    return [wf[i] * wf[i] / (k * (k + 1)) for i, k in pairs]
+        return [w / k for w, k in pairs]
+    return [w * w / (k * (k + 1)) for w, k in pairs]
 
 
 def _extreme(
@@ -429,10 +436,20 @@ def _extreme(
         return None, []
     if largest:
         best = max(floats)
-        short = [i for f, i in zip(floats, idx, strict=True) if f >= best * (1 - _TOL)]
+        cut = best * (1 - _TOL)
+        if sum(map(cut.__le__, floats)) == 1:  # the usual case: one candidate
+            i = idx[floats.index(best)]
+            return key(i), [i]
+        else:
+            short = [i for f, i in zip(floats, idx, strict=True) if f >= cut]
     else:
         best = min(floats)
-        short = [i for f, i in zip(floats, idx, strict=True) if f <= best * (1 + _TOL)]
+        cut = best * (1 + _TOL)
+        if sum(map(cut.__ge__, floats)) == 1:
+            i = idx[floats.index(best)]
+            return key(i), [i]
+        else:
+            short = [i for f, i in zip(floats, idx, strict=True) if f <= cut]
     exact = [(key(i), i) for i in short]
     value = max(e[0] for e in exact) if largest else min(e[0] for e in exact)
     return value, [i for e, i in exact if e == value]
@@ -442,6 +459,7 @@ def _select(
     cand: list[int],
     r: int,
     first: Callable[[int], int],
+    ks: list[int],
     step: int,
     method: Method,
     ws: list[int],
@@ -449,11 +467,10 @@ def _select(
     limit: Callable[[int, int], bool],
 ) -> dict[int, int]:
     """Move ``r`` seats: the ``r`` highest next priorities (``step=+1``) or the ``r``
-    lowest last priorities (``step=-1``); returns seat changes per unit."""
+    lowest last priorities (``step=-1``); ``ks`` holds ``first(i)`` for the candidates
+    ``cand``. Returns seat changes per unit."""
     largest = step > 0
-    fk = list(
-        zip(_fkeys(method, wf, cand, [first(i) for i in cand]), cand, strict=True)
-    )
+    fk = list(zip(_fkeys(method, wf, cand, ks), cand, strict=True))
     pick = heapq.nlargest(r, fk) if largest else heapq.nsmallest(r, fk)
     edge = pick[-1][0]
     if largest:
@@ -473,12 +490,57 @@ def _select(
     return moved
 
 
+def _float_counts(
+    method: Method,
+    x: float,
+    wf: list[float],
+    lo: list[int] | None,
+    hi: list[int | None] | None,
+) -> list[int]:
+    """Seats at the float divisor ``1/x``, clamped to the bounds (``None``: no bound);
+    a proposal only. A weight of zero gets no seat above its minimum (``0·x`` is
+    exact)."""
+    counts = _float_rounding(method, x, wf)
+    if lo is not None:
+        counts = [c if c > b else b for c, b in zip(counts, lo, strict=True)]
+    if hi is not None:
+        counts = [
+            c if h is None or c <= h else h for c, h in zip(counts, hi, strict=True)
+        ]
+    return counts
+
+
+def _float_rounding(method: Method, x: float, wf: list[float]) -> list[int]:
+    """The method's rounding of the float quotients ``w·x`` (a proposal only)."""
+    if method is Method.DHONDT:
+        counts = [int(w * x) for w in wf]  # q ≥ 0: int() is the floor
+    elif method is Method.SAINTE_LAGUE:
+        counts = [int(w * x + 0.5) for w in wf]
+    elif method is Method.ADAMS:
+        counts = [math.ceil(w * x) for w in wf]
+    else:  # k = ⌊q⌋, one more when q² > k(k+1)
+        qs = [w * x for w in wf]
+        counts = [
+            k + (q * q > k * (k + 1)) for q, k in zip(qs, map(int, qs), strict=True)
+        ]
+    return counts
+
+
 def _estimate(
     method: Method, wf: list[float], lo: list[int], hi: list[int | None], house: int
-) -> float:
-    """A float divisor whose rounded seats sum close to ``house`` (estimate only)."""
+) -> tuple[float, list[int]]:
+    """A float divisor and the (clamped) seats it gives, summing close to ``house``.
+
+    Estimate only: the seats are a proposal that :func:`_divisor` completes and checks
+    exactly. The divisor is searched as ``x = 1/D`` by interpolation between a point
+    giving too few seats and one giving too many, until the seats are within
+    ``max(3, units/20)`` of the house (the last ones are cheaper to move one by one) or
+    after 6 evaluations; the best point seen is returned.
+    """
+    lo_b = lo if any(lo) else None
+    hi_b = hi if hi.count(None) != len(hi) else None
     total = math.fsum(wf)
-    n = sum(1 for w in wf if w > 0)
+    n = len(wf) - wf.count(0.0)
     shift = {
         Method.DHONDT: n / 2,
         Method.SAINTE_LAGUE: 0.0,
@@ -486,34 +548,37 @@ def _estimate(
         Method.ADAMS: -n / 2,
     }[method]
     target = house + shift
-    d = total / target if target > 0 else total / max(house, 1)
-    bounded = any(lo) or any(h is not None for h in hi)
-    for _ in range(8):
-        if method is Method.DHONDT:
-            counts = [math.floor(w / d) for w in wf]
-        elif method is Method.SAINTE_LAGUE:
-            counts = [math.floor(w / d + 0.5) for w in wf]
-        elif method is Method.ADAMS:
-            counts = [math.ceil(w / d) for w in wf]
+    x = (target if target > 0 else max(house, 1)) / total
+    counts = _float_counts(method, x, wf, lo_b, hi_b)
+    s = sum(counts)
+    best = (abs(s - house), x, counts)
+    below: tuple[float, int] | None = None  # (x, seats) with too few seats
+    above: tuple[float, int] | None = None  # and too many
+    # moving a seat by exact priorities costs about what one evaluation costs for
+    # 20 units
+    enough = max(3, len(wf) // 20)
+    for _ in range(5):
+        if abs(s - house) <= enough:
+            break
+        if s < house:
+            below = (x, s)
         else:
-            counts = []
-            for w in wf:
-                q = w / d
-                k = math.floor(q)
-                counts.append(k + (1 if q * q > k * (k + 1) else 0))
-        if bounded:
-            counts = [_clamp(c, lo[i], hi[i]) for i, c in enumerate(counts)]
+            above = (x, s)
+        if below is not None and above is not None:
+            (xa, sa), (xb, sb) = below, above
+            x2 = xa + (xb - xa) * (house - sa) / (sb - sa)
+            if not xa < x2 < xb:
+                x2 = (xa + xb) / 2
+        else:
+            x2 = x + (house - s) / total
+        if not math.isfinite(x2) or x2 <= 0 or x2 == x:
+            break
+        x = x2
+        counts = _float_counts(method, x, wf, lo_b, hi_b)
         s = sum(counts)
-        if s == house:
-            break
-        c = s - total / d
-        if house - c <= 0:
-            break
-        d2 = total / (house - c)
-        if not math.isfinite(d2) or d2 <= 0 or d2 == d:
-            break
-        d = d2
-    return d
+        if abs(s - house) < best[0]:
+            best = (abs(s - house), x, counts)
+    return 1 / best[1], best[2]
 
 
 def _clamp(c: int, lo: int, hi: int | None) -> int:
@@ -556,59 +621,48 @@ def _divisor(
     seed: int | None,
     resolver: Callable[[list[int], list[int]], set[int]] | None = None,
 ) -> tuple[list[int], Fraction | None, Fraction | None, Tie | None]:
-    """Seats, interval ``(u, t]`` of (squared for HH) divisors, and the tie if any."""
+    """Seats, interval ``(u, t]`` of (squared for HH) divisors, and the tie if any.
+
+    Floats propose: :func:`_estimate` finds a divisor and the seats it gives, and the
+    last few seats are moved by float priorities (:func:`_fit_float`: up to
+    ``_FLOAT_MOVES`` seats, no maximums) or else by exact ones (:func:`_fit`, a heap over
+    the shortlisted units). The result is then
+    checked exactly: ``t`` (lowest awarded priority) ≥ ``u`` (highest left out) means the
+    seats are the divisor method's (``t = u`` is a tie). Should a float have rounded a
+    quotient to the wrong side of a signpost (``t < u``), the seats are recomputed from
+    the estimated divisor in exact arithmetic (:func:`_raw_count`) and checked again.
+    """
     n = len(ws)
     top = max(ws) or 1
     wf = [w / top for w in ws]  # int / int is correctly rounded, never overflows
-    pos = [i for i in range(n) if ws[i] > 0]
-    free = [i for i in pos if hi[i] is None or hi[i] > lo[i]]  # type: ignore[operator]
+    if 0 not in ws and hi.count(None) == n:
+        free = list(range(n))
+    else:
+        free = [i for i in range(n) if ws[i] > 0 and (hi[i] is None or hi[i] > lo[i])]  # type: ignore[operator]
     seats = list(lo)
-    if house > sum(lo) and free:
-        d = _estimate(method, [wf[i] for i in range(n)], lo, hi, house)
+    d = 1.0
+    proposed = house > sum(lo) and bool(free)
+    if proposed:
+        d, seats = _estimate(method, wf, lo, hi, house)
+        r = abs(sum(seats) - house)
+        if r <= _FLOAT_MOVES and hi.count(None) == n:
+            t, t_units, u, u_units = _fit_float(method, ws, wf, lo, free, seats, house)
+        else:
+            _fit(method, ws, wf, lo, hi, free, seats, house)
+            t, t_units, u, u_units = _bounds(method, ws, wf, lo, hi, free, seats)
+    else:
+        t, t_units, u, u_units = _bounds(method, ws, wf, lo, hi, free, seats)
+    if proposed and t is not None and u is not None and t < u:
+        # a float rounded a quotient the wrong way: exact seats at the same divisor
         dq = Fraction(d) * top
         num, den = dq.numerator, dq.denominator
-        for i in pos:
-            c = _raw_count(method, ws[i], num, den)
-            h = hi[i]
-            seats[i] = max(lo[i], c if h is None else min(c, h))
-        s = sum(seats)
-
-        def can_add(i: int, k: int) -> bool:
-            h = hi[i]
-            return h is None or k < h
-
-        def can_remove(i: int, k: int) -> bool:
-            return k >= lo[i]
-
-        if s < house:
-            cand = [i for i in free if can_add(i, seats[i])]
-            moved = _select(
-                cand, house - s, lambda i: seats[i], 1, method, ws, wf, can_add
-            )
-        elif s > house:
-            cand = [i for i in free if seats[i] > lo[i]]
-            moved = _select(
-                cand, s - house, lambda i: seats[i] - 1, -1, method, ws, wf, can_remove
-            )
-        else:
-            moved = {}
-        for i, m in moved.items():
-            seats[i] += m
-    # threshold t: lowest awarded priority; u: highest priority left out
-    awarded_idx = [i for i in free if seats[i] > lo[i]]
-    out_idx = [i for i in free if hi[i] is None or seats[i] < hi[i]]  # type: ignore[operator]
-    t, t_units = _extreme(
-        awarded_idx,
-        _fkeys(method, wf, awarded_idx, [seats[i] - 1 for i in awarded_idx]),
-        lambda i: _key(method, ws[i], seats[i] - 1),
-        largest=False,
-    )
-    u, u_units = _extreme(
-        out_idx,
-        _fkeys(method, wf, out_idx, [seats[i] for i in out_idx]),
-        lambda i: _key(method, ws[i], seats[i]),
-        largest=True,
-    )
+        for i in range(n):
+            if ws[i] > 0:
+                seats[i] = _clamp(_raw_count(method, ws[i], num, den), lo[i], hi[i])
+            else:
+                seats[i] = lo[i]
+        _fit(method, ws, wf, lo, hi, free, seats, house)
+        t, t_units, u, u_units = _bounds(method, ws, wf, lo, hi, free, seats)
     found: Tie | None = None
     if t is not None and u is not None and t == u:
         if resolver is not None:
@@ -624,6 +678,163 @@ def _divisor(
     return seats, u, t, found
 
 
+#: at most this many seats are moved by float priorities alone (then checked exactly)
+_FLOAT_MOVES = 8
+
+
+def _fkey(method: Method, w: float, k: int) -> float:
+    """Float priority of seat index ``k`` of a unit of float weight ``w``."""
+    if method is Method.DHONDT:
+        return w / (k + 1)
+    if method is Method.SAINTE_LAGUE:
+        return w / (k + 0.5)
+    if method is Method.ADAMS:
+        return w / k
+    return w * w / (k * (k + 1))
+
+
+def _fit_float(
+    method: Method,
+    ws: list[int],
+    wf: list[float],
+    lo: list[int],
+    free: list[int],
+    seats: list[int],
+    house: int,
+) -> tuple[Fraction | None, list[int], Fraction | None, list[int]]:
+    """Move seats, in place, by float priorities until they sum to ``house`` (no
+    maximums), then return :func:`_bounds` computed exactly from the same float lists.
+
+    The moves are a proposal only: :func:`_divisor` accepts the seats only when the
+    exact ``t`` (lowest awarded priority) is not below the exact ``u`` (highest left
+    out)."""
+    if len(free) == len(seats):
+        wsel, ssel, lsel = wf, seats, lo
+    else:
+        wsel = list(map(wf.__getitem__, free))
+        ssel = list(map(seats.__getitem__, free))
+        lsel = list(map(lo.__getitem__, free))
+    nxt = _fkeys(method, wsel, range(len(free)), ssel)
+    inf = math.inf
+    held = zip(wsel, ssel, lsel, strict=True)
+    # the last seat's priority, ∞ for a unit at its minimum
+    if method is Method.DHONDT:
+        last = [w / k if k > b else inf for w, k, b in held]
+    elif method is Method.SAINTE_LAGUE:
+        last = [w / (k - 0.5) if k > b else inf for w, k, b in held]
+    elif method is Method.ADAMS:
+        last = [w / (k - 1) if k > b else inf for w, k, b in held]
+    else:
+        last = [w * w / ((k - 1) * k) if k > b else inf for w, k, b in held]
+    s = sum(seats)
+    for _ in range(house - s):  # the highest next priority takes a seat
+        j = nxt.index(max(nxt))
+        i = free[j]
+        seats[i] += 1
+        last[j] = nxt[j]
+        nxt[j] = _fkey(method, wf[i], seats[i])
+    for _ in range(s - house):  # the lowest last priority gives its seat up
+        j = last.index(min(last))
+        i = free[j]
+        seats[i] -= 1
+        nxt[j] = last[j]
+        last[j] = math.inf if seats[i] <= lo[i] else _fkey(method, wf[i], seats[i] - 1)
+    if min(last, default=math.inf) == math.inf:
+        t: Fraction | None = None
+        t_units: list[int] = []
+    else:
+        t, t_units = _extreme(
+            free,
+            last,
+            lambda i: _key(method, ws[i], seats[i] - 1),
+            largest=False,
+        )
+    u, u_units = _extreme(
+        free, nxt, lambda i: _key(method, ws[i], seats[i]), largest=True
+    )
+    return t, t_units, u, u_units
+
+
+def _fit(
+    method: Method,
+    ws: list[int],
+    wf: list[float],
+    lo: list[int],
+    hi: list[int | None],
+    free: list[int],
+    seats: list[int],
+    house: int,
+) -> None:
+    """Move seats, in place, by exact priorities until they sum to ``house``."""
+    s = sum(seats)
+
+    def can_add(i: int, k: int) -> bool:
+        h = hi[i]
+        return h is None or k < h
+
+    def can_remove(i: int, k: int) -> bool:
+        return k >= lo[i]
+
+    if s < house:
+        if hi.count(None) != len(hi):
+            cand = [i for i in free if can_add(i, seats[i])]
+        else:
+            cand = free
+        ks = list(map(seats.__getitem__, cand))
+        moved = _select(
+            cand, house - s, seats.__getitem__, ks, 1, method, ws, wf, can_add
+        )
+    elif s > house:
+        cand = [i for i in free if seats[i] > lo[i]]
+        ks = list(map((-1).__add__, map(seats.__getitem__, cand)))
+        moved = _select(
+            cand, s - house, lambda i: seats[i] - 1, ks, -1, method, ws, wf, can_remove
+        )
+    else:
+        return
+    for i, mv in moved.items():
+        seats[i] += mv
+
+
+def _bounds(
+    method: Method,
+    ws: list[int],
+    wf: list[float],
+    lo: list[int],
+    hi: list[int | None],
+    free: list[int],
+    seats: list[int],
+) -> tuple[Fraction | None, list[int], Fraction | None, list[int]]:
+    """Exact lowest awarded priority ``t`` and highest priority left out ``u`` (with the
+    units attaining them) among the units free to move."""
+    if hi.count(None) != len(hi):
+        out_idx = [i for i in free if hi[i] is None or seats[i] < hi[i]]  # type: ignore[operator]
+    else:
+        out_idx = free
+    if any(lo):
+        awarded_idx = [i for i in free if seats[i] > lo[i]]
+    else:
+        awarded_idx = [i for i in free if seats[i]]
+    t, t_units = _extreme(
+        awarded_idx,
+        _fkeys(
+            method,
+            wf,
+            awarded_idx,
+            list(map((-1).__add__, map(seats.__getitem__, awarded_idx))),
+        ),
+        lambda i: _key(method, ws[i], seats[i] - 1),
+        largest=False,
+    )
+    u, u_units = _extreme(
+        out_idx,
+        _fkeys(method, wf, out_idx, list(map(seats.__getitem__, out_idx))),
+        lambda i: _key(method, ws[i], seats[i]),
+        largest=True,
+    )
+    return t, t_units, u, u_units
+
+
 def _hamilton(
     names: Sequence[str],
     ws: list[int],
@@ -632,10 +843,88 @@ def _hamilton(
     hi: list[int | None],
     tie: TieBreak,
     seed: int | None,
-) -> tuple[list[int], list[int], int, list[int | None], list[int | None], Tie | None]:
-    """Seats, quota numerators over a common denominator, floors, remainder ranks."""
+) -> tuple[
+    list[int], list[int], int, list[int | None], list[int | None], int, Tie | None
+]:
+    """Seats, quota numerators over a common denominator, floors, remainder ranks, the
+    number of extra seats and the tie if any. Integers only: floor quotas ``w·h // W``
+    and remainders ``w·h % W`` are compared as integers."""
     n = len(ws)
     fixed: list[int | None] = [None] * n
+    bounded = any(lo) or hi.count(None) != len(hi)
+    if not bounded and 0 not in ws:  # the usual case: every unit is free
+        rest, free, total = house, list(range(n)), sum(ws)
+    else:
+        rest, free, total = _hamilton_free(ws, house, lo, hi, fixed, bounded)
+    seats = [f if f is not None else 0 for f in fixed]
+    floors: list[int | None] = [None] * n
+    ranks: list[int | None] = [None] * n
+    qnum = [0] * n
+    qden = 1
+    extra = 0
+    found: Tie | None = None
+    if free:
+        qden = total
+        everyone = len(free) == n
+        qf = list(map(rest.__mul__, ws if everyone else [ws[i] for i in free]))
+        fl = list(map(floordiv, qf, repeat(total)))
+        rm = list(map(mod, qf, repeat(total)))
+        if everyone:
+            qnum = qf
+            seats = list(fl)
+            floors = list(fl)
+        else:
+            for i, q, f in zip(free, qf, fl, strict=True):
+                qnum[i] = q
+                seats[i] = f
+                floors[i] = f
+        if bounded:
+            eligible = [k for k, i in enumerate(free) if hi[i] is None or fl[k] < hi[i]]
+        else:
+            eligible = list(range(len(free)))
+        # by remainder, largest first; equal remainders keep input order (stable)
+        eligible.sort(key=rm.__getitem__, reverse=True)
+        order = eligible if everyone else [free[k] for k in eligible]
+        rems = list(map(rm.__getitem__, eligible))
+        for rank, i in enumerate(order, 1):
+            ranks[i] = rank
+        extra = rest - sum(fl)
+        if extra > len(order):
+            raise _err(
+                gettext_noop("{house} seats cannot be placed within the maximums."),
+                house=house,
+            )
+        if 0 < extra < len(order) and rems[extra - 1] == rems[extra]:
+            edge = rems[extra]
+            awarded = [
+                i for r, i in zip(rems[:extra], order[:extra], strict=True) if r == edge
+            ]
+            out = [
+                i for r, i in zip(rems[extra:], order[extra:], strict=True) if r == edge
+            ]
+            winners, found = _resolve(names, awarded, out, tie, seed)
+            top = [
+                i for r, i in zip(rems[:extra], order[:extra], strict=True) if r != edge
+            ] + sorted(winners)
+        else:
+            top = order[:extra]
+        for i in top:
+            seats[i] += 1
+    return seats, qnum, qden, floors, ranks, extra, found
+
+
+def _hamilton_free(
+    ws: list[int],
+    house: int,
+    lo: list[int],
+    hi: list[int | None],
+    fixed: list[int | None],
+    bounded: bool,
+) -> tuple[int, list[int], int]:
+    """Fix, in place, the units held at a bound (zero weight, ``min = max``, or a quota
+    outside the bounds, repeated until none changes); returns the seats left for the
+    free units, those units and their total weight."""
+    n = len(ws)
     for i in range(n):
         if ws[i] == 0 or (hi[i] is not None and hi[i] == lo[i]):
             fixed[i] = lo[i]
@@ -650,6 +939,8 @@ def _hamilton(
                     house=house,
                 )
             break
+        if not bounded:  # no bound can bind
+            break
         changed = False
         for i in free:
             h = hi[i]
@@ -661,42 +952,7 @@ def _hamilton(
                 changed = True
         if not changed:
             break
-    seats = [f if f is not None else 0 for f in fixed]
-    floors: list[int | None] = [None] * n
-    ranks: list[int | None] = [None] * n
-    qnum = [0] * n
-    qden = 1
-    found: Tie | None = None
-    if free:
-        qden = total
-        rems: list[tuple[int, int]] = []
-        for i in free:
-            qnum[i] = ws[i] * rest
-            fl, rm = divmod(qnum[i], total)
-            seats[i] = fl
-            floors[i] = fl
-            if hi[i] is None or fl < hi[i]:  # type: ignore[operator]
-                rems.append((rm, i))
-        extra = rest - sum(seats[i] for i in free)
-        rems.sort(key=lambda p: -p[0])
-        for rank, (_, i) in enumerate(rems, 1):
-            ranks[i] = rank
-        if extra > len(rems):
-            raise _err(
-                gettext_noop("{house} seats cannot be placed within the maximums."),
-                house=house,
-            )
-        if 0 < extra < len(rems) and rems[extra - 1][0] == rems[extra][0]:
-            edge = rems[extra][0]
-            awarded = [i for r, i in rems[:extra] if r == edge]
-            out = [i for r, i in rems[extra:] if r == edge]
-            winners, found = _resolve(names, awarded, out, tie, seed)
-            top = [i for r, i in rems[:extra] if r != edge] + sorted(winners)
-        else:
-            top = [i for _, i in rems[:extra]]
-        for i in top:
-            seats[i] += 1
-    return seats, qnum, qden, floors, ranks, found
+    return rest, free, total
 
 
 def apportion(
@@ -725,23 +981,36 @@ def apportion(
         raise _err(gettext_noop("A lot needs a published integer seed."))
     pairs = list(units.items()) if isinstance(units, Mapping) else list(units)
     names = [str(p[0]) for p in pairs]
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise _err(gettext_noop("Unit {unit} appears twice."), unit=name)
-        seen.add(name)
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise _err(gettext_noop("Unit {unit} appears twice."), unit=name)
+            seen.add(name)
     if not names:
         raise _err(gettext_noop("There are no units."))
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
         raise _err(gettext_noop("The number of seats must be a whole number ≥ 0."))
-    weights = [w if type(w) is int and w >= 0 else _fraction(w, n) for n, w in pairs]
-    ws = _scaled(weights)
+    raw: list[Any] = [p[1] for p in pairs]
+    whole = set(map(type, raw)) == {int} and min(raw) >= 0
+    weights: list[int | Fraction]
+    if whole:  # whole weights ≥ 0 (not bool): used as they are, never modified
+        weights = raw
+    else:
+        weights = [
+            w if type(w) is int and w >= 0 else _fraction(w, n) for n, w in pairs
+        ]
+        whole = set(map(type, weights)) == {int}
+    ws = cast(list[int], weights) if whole else _scaled(weights)
     lo, hi = _normalise_bounds(names, minimum, maximum)
     if method in (Method.ADAMS, Method.HUNTINGTON_HILL):
-        for i, w in enumerate(ws):
-            if w > 0:
-                h = hi[i]
-                lo[i] = max(lo[i], 1 if h is None else min(1, h))
+        if maximum is None and not any(lo):
+            lo = [1] * len(ws) if 0 not in ws else [1 if w > 0 else 0 for w in ws]
+        else:
+            for i, w in enumerate(ws):
+                if w > 0:
+                    h = hi[i]
+                    lo[i] = max(lo[i], 1 if h is None else min(1, h))
     if sum(lo) > seats:
         raise _err(
             gettext_noop(
@@ -751,21 +1020,27 @@ def apportion(
             seats=seats,
             needed=sum(lo),
         )
-    room = sum(lo[i] if ws[i] == 0 else (hi[i] or 0) for i in range(len(ws)))
-    if all(hi[i] is not None or ws[i] == 0 for i in range(len(ws))) and seats > room:
-        raise _err(
-            gettext_noop("{seats} seats are more than the maximums allow ({room})."),
-            seats=seats,
-            room=room,
-        )
+    # without maximums the room is unlimited unless every weight is zero
+    if maximum is not None or not any(ws):
+        room = sum(lo[i] if ws[i] == 0 else (hi[i] or 0) for i in range(len(ws)))
+        if (
+            all(hi[i] is not None or ws[i] == 0 for i in range(len(ws)))
+            and seats > room
+        ):
+            raise _err(
+                gettext_noop(
+                    "{seats} seats are more than the maximums allow ({room})."
+                ),
+                seats=seats,
+                room=room,
+            )
     total = sum(ws)
     if total == 0 and seats > sum(lo):
         raise _err(gettext_noop("All weights are zero: no seat can be apportioned."))
     if method is Method.HAMILTON:
-        result, qnum, qd, floors, ranks, found = _hamilton(
+        result, qnum, qd, floors, ranks, extra, found = _hamilton(
             names, ws, seats, lo, hi, tie, seed
         )
-        extra = sum(1 for i, f in enumerate(floors) if f is not None and result[i] > f)
         ctx = _Context(
             method,
             seats,
@@ -797,10 +1072,14 @@ def apportion(
             ctx,
         )
     result, u, t, found = _divisor(method, names, ws, seats, lo, hi, tie, seed)
-    scale = _scale(weights, ws)
-    pscale = scale**2 if method is Method.HUNTINGTON_HILL else scale
-    t_real = t / pscale if t is not None else None
-    u_real = u / pscale if u is not None else None
+    if whole:  # whole weights are not rescaled
+        scale = _ONE
+        t_real, u_real = t, u
+    else:
+        scale = _scale(weights, ws)
+        pscale = scale**2 if method is Method.HUNTINGTON_HILL else scale
+        t_real = t / pscale if t is not None else None
+        u_real = u / pscale if u is not None else None
     div = _divisor_value(method, u_real, t_real)
     none: list[int | None] = [None] * len(names)
     ctx = _Context(
@@ -835,6 +1114,9 @@ def apportion(
     )
 
 
+_ONE = Fraction(1)
+
+
 def _scale(weights: Sequence[int | Fraction], ws: Sequence[int]) -> Fraction:
     for w, s in zip(weights, ws, strict=True):
         if w:
@@ -858,6 +1140,16 @@ def _divisor_value(
         if u is not None and u == t:
             return None  # a tie: the divisor is √t, not rational in general
         hi_f = math.sqrt(t)
+        # the first attempt below, in integers (the same simplest fraction)
+        an, ad = lo_f.as_integer_ratio() if u is not None else (0, 1)
+        bn, bd = hi_f.as_integer_ratio()
+        if an * bd < bn * ad:
+            p, q = _simplest_pair(an, ad, bn, bd)
+            pp, qq = p * p, q * q
+            if (
+                u is None or pp * u.denominator > u.numerator * qq
+            ) and pp * t.denominator <= t.numerator * qq:
+                return _frac(p, q)
         a = Fraction(lo_f) if u is not None else Fraction(0)
         b = Fraction(hi_f)
         for _ in range(60):
@@ -1333,10 +1625,9 @@ def _settle(
     binding cells; every cell within a relative 1e-9 of the float extreme is compared
     exactly (integer cross products).
     """
-    half, mhalf = (0.5).__add__, (-0.5).__add__
-    lows = list(map(truediv, wf, map(mul, other_f, map(half, x))))
+    lows = [w / (o * (k + 0.5)) for w, o, k in zip(wf, other_f, x, strict=True)]
     # reciprocals of the upper bounds (negative, hence never the largest, when x = 0)
-    recs = list(map(truediv, map(mul, other_f, map(mhalf, x)), wf))
+    recs = [o * (k - 0.5) / w for w, o, k in zip(wf, other_f, x, strict=True)]
     out = [(1, 1)] * size
     for line, a, b in segments:
         seg = lows[a:b]
@@ -1376,9 +1667,8 @@ def _settle_grid(
     """:func:`_settle` for ``n`` rows of ``m`` cells each (the full grid, row-major):
     the per-row float extremes come from strided slices in C; a row whose extreme is
     not unique within the relative 1e-9 goes through :func:`_settle` itself."""
-    half, mhalf = (0.5).__add__, (-0.5).__add__
-    lows = list(map(truediv, wf, map(mul, other_f, map(half, x))))
-    recs = list(map(truediv, map(mul, other_f, map(mhalf, x)), wf))
+    lows = [w / (o * (k + 0.5)) for w, o, k in zip(wf, other_f, x, strict=True)]
+    recs = [o * (k - 0.5) / w for w, o, k in zip(wf, other_f, x, strict=True)]
     cols = range(m)
     out: list[tuple[int, int]] = []
     for side in (lows, recs):
@@ -1475,22 +1765,20 @@ def _fast_biproportional(
     sig = [1.0] * m
     X: list[int] = []
     rows_last = True
-    # every pass over the cells is a C-level map; for a line with seats the lowest
-    # awarded priority is 1/max(reciprocals), cells without seats give negative ones
-    half, mhalf = (0.5).__add__, (-0.5).__add__
+    # for a line with seats the lowest awarded priority is 1/max(reciprocals), cells
+    # without seats give negative ones
     for it in range(1, iterations + 1):
         # row step: quotients Q = w/(ρσ); the seats X are their rounding (carried over
         # from the column step, which keeps them so)
         if it == 1:
             for i, a, b in rb:
                 rho[i] = sum(wf[a:b]) / R[i]
-            Q = list(map(truediv, wf, map(rho.__getitem__, ri)))
-            X = list(map(int, map(half, Q)))
+            Q = [w / rho[i] for w, i in zip(wf, ri, strict=True)]
+            X = [int(q + 0.5) for q in Q]
         else:
-            rs = map(mul, map(rho.__getitem__, ri), map(sig.__getitem__, cj))
-            Q = list(map(truediv, wf, rs))
-        up = list(map(truediv, Q, map(half, X)))
-        rec = list(map(truediv, map(mhalf, X), Q))
+            Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf, ri, cj, strict=True)]
+        up = [q / (x + 0.5) for q, x in zip(Q, X, strict=True)]
+        rec = [(x - 0.5) / q for q, x in zip(Q, X, strict=True)]
         if grid:  # every row has m cells: per-row sums and maxima over strided slices
             strided = range(m)
             sums = list(map(sum, zip(*[X[j::m] for j in strided], strict=True)))
@@ -1514,10 +1802,9 @@ def _fast_biproportional(
             rows_last = True
             break
         # column step, in column-major order
-        cs = map(mul, map(rho.__getitem__, ri_p), map(sig.__getitem__, cj_p))
-        Q = list(map(truediv, wf_p, cs))
-        up = list(map(truediv, Q, map(half, Xp)))
-        rec = list(map(truediv, map(mhalf, Xp), Q))
+        Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf_p, ri_p, cj_p, strict=True)]
+        up = [q / (x + 0.5) for q, x in zip(Q, Xp, strict=True)]
+        rec = [(x - 0.5) / q for q, x in zip(Q, Xp, strict=True)]
         for j, a, b in cb:
             t = sum(Xp[a:b])
             if t == C[j]:
@@ -1764,6 +2051,98 @@ def _tied_cells(
     return [(i, j) for i, j, a, b in marked if comp[a] == comp[b]]
 
 
+def _strict_divisors(
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> tuple[list[Fraction], list[Fraction]] | None:
+    """Divisors that put every cell of the (tie-free) seat matrix ``x`` strictly inside
+    its rounding interval, or None when the divisors ``rdiv``, ``cdiv`` already do or
+    none are found this way.
+
+    The exact alternating scaling can stop with a cell exactly at a signpost ``x + ½``
+    (a tie inside one step, resolved by keeping the previous seats) although the matrix
+    has no alternating cycle of such cells, so it is the unique apportionment; the
+    divisors must then be moved off the signpost. Rows are settled given the column
+    divisors, then the columns given those (:func:`_settle`), or the other way round.
+    """
+    n, m = len(R), len(C)
+    half = Fraction(1, 2)
+    if not any(
+        w[i][j] and R[i] and C[j] and w[i][j] / (rdiv[i] * cdiv[j]) == x[i][j] + half
+        for i in range(n)
+        for j in range(m)
+    ):
+        return None
+    den = 1
+    for row in w:
+        for e in row:
+            if type(e) is not int and e.denominator != 1:
+                den = math.lcm(den, e.denominator)
+    ri: list[int] = []
+    cj: list[int] = []
+    wk: list[int] = []
+    xs: list[int] = []
+    rb: list[tuple[int, int, int]] = []
+    for i in range(n):
+        if R[i]:
+            a = len(wk)
+            for j in range(m):
+                if C[j] and w[i][j]:
+                    ri.append(i)
+                    cj.append(j)
+                    wk.append(int(w[i][j] * den))
+                    xs.append(x[i][j])
+            rb.append((i, a, len(wk)))
+    if not wk or max(wk) >= _FAST_WEIGHT_LIMIT:
+        return None
+    wf = list(map(float, wk))
+    perm = sorted(range(len(wk)), key=cj.__getitem__)
+    cj_p = [cj[k] for k in perm]
+    cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in range(m) if C[j]]
+    wk_p = [wk[k] for k in perm]
+    wf_p = [wf[k] for k in perm]
+    xs_p = [xs[k] for k in perm]
+    ri_p = [ri[k] for k in perm]
+    # the column divisors of the scaled weights are ``den`` times the real ones
+    cx = [(c * den).as_integer_ratio() for c in cdiv]
+    rx = [r.as_integer_ratio() for r in rdiv]
+    lo_d, hi_d = _FAST_DIVISOR_RANGE
+    for rows_first in (True, False):
+        if rows_first:
+            cf = [p / q for p, q in cx]
+            if not all(lo_d < f < hi_d for f in cf):
+                continue
+            rows_ = _settle(n, rb, wk, wf, xs, [cx[j] for j in cj], [cf[j] for j in cj])
+            if rows_ is None:
+                continue
+            rf = [p / q for p, q in rows_]
+            cols_ = _settle(
+                m, cb, wk_p, wf_p, xs_p, [rows_[i] for i in ri_p], [rf[i] for i in ri_p]
+            )
+        else:
+            rf = [p / q for p, q in rx]
+            if not all(lo_d < f < hi_d for f in rf):
+                continue
+            cols_ = _settle(
+                m, cb, wk_p, wf_p, xs_p, [rx[i] for i in ri_p], [rf[i] for i in ri_p]
+            )
+            if cols_ is None:
+                continue
+            cf = [p / q for p, q in cols_]
+            rows_ = _settle(
+                n, rb, wk, wf, xs, [cols_[j] for j in cj], [cf[j] for j in cj]
+            )
+        if rows_ is not None and cols_ is not None:
+            return [_frac(p, q) for p, q in rows_], [
+                _frac(p, q * den) for p, q in cols_
+            ]
+    return None
+
+
 def _bp(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -1781,6 +2160,9 @@ def _bp(
         raise ApportionmentTie(
             [f"{rows[i]}/{columns[j]}" for i, j in tied], len(tied) // 2
         )
+    strict = _strict_divisors(w, x, R, C, rdiv, cdiv)
+    if strict is not None:
+        rdiv, cdiv = strict
     _zero_line_divisors(w, R, C, rdiv, cdiv)
     return Biproportional(
         tuple(rows),
