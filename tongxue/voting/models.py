@@ -82,8 +82,13 @@ class Participation(models.Model):
     One per voter and election, enforced by the database (``unique_participation``).
     """
 
+    # No index of its own: unique_participation (election, voter) serves every lookup
+    # by election, and each index is one more write on every cast (ELE-5).
     election = models.ForeignKey(
-        "elections.Election", on_delete=models.CASCADE, related_name="participations"
+        "elections.Election",
+        on_delete=models.CASCADE,
+        related_name="participations",
+        db_index=False,
     )
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
