@@ -231,7 +231,7 @@ def test_create_page_refuses_the_wrong_body_and_creates_an_election(client, scen
     assert election.method["threshold"] == "1/2"
     assert election.method["joint_nominators"] == 3
     page = client.get(response["Location"]).content.decode()
-    assert "Joint nomination: nominating students needed" in page  # the method shown
+    assert "联名提名所需联名学生人数" in page  # the method shown (Chinese by default)
 
 
 def _post_act(client, election, action, **data):
