@@ -4,9 +4,9 @@ What the cast path could cost when no per-request work is repeated: the voter is
 a signed ballot token (HMAC of voter and election with the server's key, handed out with
 the ballot page and sent back in the ``X-Ballot-Token`` header, which browsers never add
 by themselves, so it is not open to CSRF) instead of a session row and a user row read
-on every request; the participation, the ballot and the audit record are written by one
-SQL statement (the same three inserts as ``tongxue.voting.services.cast``) in one short
-transaction on a per-thread connection.
+on every request; the participation and the ballot are written by one SQL statement (the
+same inserts as ``tongxue.voting.services.cast``; the voters' audit records are written at
+the close) in one short transaction on a per-thread connection.
 """
 
 from __future__ import annotations
@@ -39,14 +39,9 @@ WITH p AS (
     WHERE r.election_id = e.id AND p.user_id = %(voter)s)
   FOR SHARE OF e
   RETURNING election_id
-), b AS (
-  INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, void_reason)
-  SELECT %(tracker)s, election_id, %(yes)s, 0, 0, %(reason)s FROM p RETURNING 1
 )
-INSERT INTO core_auditevent (at, actor_id, actor_label, role, action, organisation,
-                             target, data)
-SELECT now(), %(voter)s, '', 'voter', 'voting.voted', %(org)s, %(code)s, '{}'
-FROM p, b
+INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, void_reason)
+SELECT %(tracker)s, election_id, %(yes)s, 0, 0, %(reason)s FROM p
 """
 
 _local = threading.local()
@@ -105,8 +100,6 @@ def application(environ, start_response):
                     "tracker": tracker,
                     "yes": yes,
                     "reason": reason,
-                    "org": ORG,
-                    "code": CODE,
                 },
             )
             written = cursor.rowcount

@@ -223,6 +223,9 @@ def test_cast_audit_record_names_the_voter_but_carries_no_ballot_data():
     setup = build_voting()
     _open(setup)
     receipt = _cast(setup, setup.voters[0], ["1", "0", "1"])
+    # while the vote is open the participation is the record: no per-cast time
+    assert not AuditEvent.objects.filter(action="voting.voted").exists()
+    services.close_vote(actor=setup.admin, election=setup.election)
     event = AuditEvent.objects.get(action="voting.voted")
     assert event.actor == setup.voters[0]
     assert event.target == setup.election.code
@@ -461,3 +464,23 @@ def test_opening_forgets_a_stale_cached_ballot_of_the_same_code():
     services.open_vote(actor=other.admin, election=other.election)
     definition, _ = selectors.definition_for(other.election.code)
     assert definition.election_id == other.election.pk
+
+
+def test_the_voted_records_are_written_at_the_close_with_one_time_in_name_order():
+    """Who voted is in the audit log once the vote closes, every record with the
+    close's time and in the order of user names, so the log says nothing about when
+    or in which order each voter cast (ELE-5)."""
+    setup = build_voting(voters=4)
+    _open(setup)
+    for voter in reversed(setup.voters[:3]):  # cast in reverse name order
+        _cast(setup, voter, ["1", "0", "0"])
+    services.close_vote(actor=setup.admin, election=setup.election)
+    events = list(AuditEvent.objects.filter(action="voting.voted").order_by("id"))
+    assert [e.actor_id for e in events] == [
+        v.pk for v in sorted(setup.voters[:3], key=lambda u: u.username)
+    ]
+    assert len({e.at for e in events}) == 1
+    assert all(e.target == setup.election.code and e.data == {} for e in events)
+    closed = AuditEvent.objects.get(action="voting.closed")
+    assert events[0].at == setup.election.__class__.objects.get(pk=setup.election.pk).closed_at
+    assert abs((closed.at - events[0].at).total_seconds()) < 5

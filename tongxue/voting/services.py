@@ -12,12 +12,17 @@ transaction:
    close waits for casts in flight and a cast after the close finds it closed); the
    unique constraint ``(election, voter)`` turns a second ballot into an integrity
    error, rolled back before anything else is written;
-2. one ``INSERT`` of the ballot (random tracker, bit masks, void reason);
-3. one audit record "voted", with no ballot data.
+2. one ``INSERT`` of the ballot (random tracker, bit masks, void reason).
 
-On PostgreSQL the three are one statement (:data:`CAST_SQL_POSTGRESQL`, data-modifying
+On PostgreSQL the two are one statement (:data:`CAST_SQL_POSTGRESQL`, data-modifying
 CTEs) run in autocommit: one round trip, one transaction. Elsewhere (SQLite) they are
-three statements in ``transaction.atomic``.
+two statements in ``transaction.atomic``.
+
+The audit log's "voted" record of each voter (who voted, no ballot data) is written
+when the vote closes, from the participations, in the close's transaction
+(:func:`close_vote`): while the vote is open the participation *is* the record, and a
+per-cast audit row would add a write to every ballot and a timestamp of each voter's
+cast, a timing channel that secrecy does without (ELE-5).
 
 The ballot definition (candidates, form, method) is cached per process
 (:func:`tongxue.voting.selectors.definition_for`); nothing else is read.
@@ -56,6 +61,7 @@ from tongxue.voting.models import (
     Ballot,
     BallotDefinition,
     PaperCount,
+    Participation,
     RollEntry,
     Scrutineer,
 )
@@ -265,12 +271,7 @@ CAST_SQL_POSTGRESQL = (
     " INSERT INTO voting_ballot (tracker, election_id, yes, no, abstain, void_reason)"
     " SELECT %(tracker)s, election_id, %(yes)s, %(no)s, %(abstain)s, %(reason)s"
     " FROM p RETURNING 1"
-    "), a AS ("
-    " INSERT INTO core_auditevent"
-    " (at, actor_id, actor_label, role, action, organisation, target, data)"
-    " SELECT now(), %(voter)s, %(label)s, 'voter', 'voting.voted',"
-    " %(organisation)s, %(code)s, '{}'::jsonb FROM p RETURNING 1"
-    ") SELECT (SELECT count(*) FROM b) + (SELECT count(*) FROM a)"
+    ") SELECT count(*) FROM b"
 )
 
 
@@ -335,9 +336,6 @@ def _cast_postgresql(
         "no": masks[1],
         "abstain": masks[2],
         "reason": reason,
-        "label": voter.get_username(),
-        "organisation": definition.organisation_code,
-        "code": definition.code,
     }
     if connection.in_atomic_block:
         # Inside a caller's transaction: a savepoint keeps it usable after a refusal.
@@ -363,7 +361,7 @@ def _cast_postgresql(
         with connection.cursor() as cursor:
             cursor.execute(CAST_SQL_POSTGRESQL, params)
             row = cursor.fetchone()
-    if not row or row[0] != 2:
+    if not row or row[0] != 1:
         raise _cast_refusal(definition.election_id, voter)
 
 
@@ -389,13 +387,6 @@ def _cast_portable(
             no=masks[1],
             abstain=masks[2],
             void_reason=reason,
-        )
-        auditlog.record(
-            actor=voter,
-            action="voting.voted",
-            organisation=definition.organisation_code,
-            target=definition.code,
-            role="voter",
         )
 
 
@@ -486,6 +477,30 @@ def _reshuffle_ballots(election: Election) -> None:
         cursor.execute("DROP TABLE voting_reshuffle")
 
 
+def _audit_voters(election: Election) -> None:
+    """Write each voter's "voted" record, inside the close transaction.
+
+    One audit record per participation (the voter, the election, no ballot data), all
+    with the close's time and in the order of the voters' user names, so the log says
+    who voted and nothing about when or in which order (see the module docstring). One
+    ``INSERT … SELECT``: a congress of thousands closes in one statement.
+    """
+    from tongxue.core.models import AuditEvent
+
+    user_table = get_user_model()._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(election.closed_at or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AuditEvent._meta.db_table}"
+            " (at, actor_id, actor_label, role, action, organisation, target, data)"
+            " SELECT %s, p.voter_id, u.username, 'voter', 'voting.voted', %s, %s, %s"
+            f" FROM {Participation._meta.db_table} p"
+            f" JOIN {user_table} u ON u.id = p.voter_id"
+            " WHERE p.election_id = %s ORDER BY u.username",
+            [at, election.organisation.code, election.code, "{}", election.pk],
+        )
+
+
 @transaction.atomic
 def close_vote(*, actor: Actor, election: Election) -> Election:
     """Close the vote (ELE-5): no ballot is accepted after this commits."""
@@ -498,6 +513,7 @@ def close_vote(*, actor: Actor, election: Election) -> Election:
     election.save(update_fields=["status", "closed_at"])
     if election.mode == VotingMode.ELECTRONIC:
         _reshuffle_ballots(election)
+        _audit_voters(election)
     turnout = selectors.turnout(election)
     _step(election, actor, role, before, "close")
     auditlog.record(
