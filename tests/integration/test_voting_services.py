@@ -482,5 +482,8 @@ def test_the_voted_records_are_written_at_the_close_with_one_time_in_name_order(
     assert len({e.at for e in events}) == 1
     assert all(e.target == setup.election.code and e.data == {} for e in events)
     closed = AuditEvent.objects.get(action="voting.closed")
-    assert events[0].at == setup.election.__class__.objects.get(pk=setup.election.pk).closed_at
+    assert (
+        events[0].at
+        == setup.election.__class__.objects.get(pk=setup.election.pk).closed_at
+    )
     assert abs((closed.at - events[0].at).total_seconds()) < 5

@@ -76,7 +76,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["organisation"], name="auditevent_organisation")]
+        indexes = [
+            models.Index(fields=["organisation"], name="auditevent_organisation")
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
