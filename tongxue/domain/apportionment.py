@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain, repeat
 from operator import floordiv, le, mod
 from typing import Any, cast
@@ -1345,12 +1345,57 @@ class Biproportional:
     seats: tuple[tuple[int, ...], ...]
     row_seats: tuple[int, ...]
     column_seats: tuple[int, ...]
-    row_divisors: tuple[Fraction, ...]
-    column_divisors: tuple[Fraction, ...]
+    _divisors: _Divisors
     iterations: int
     column_seats_computed: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     exact_fallback: bool = False
+
+    @property
+    def row_divisors(self) -> tuple[Fraction, ...]:
+        return self._divisors.get()[0]
+
+    @property
+    def column_divisors(self) -> tuple[Fraction, ...]:
+        return self._divisors.get()[1]
+
+
+_DivisorPair = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]
+
+
+class _Divisors:
+    """The row and column divisors of a :class:`Biproportional`, either given or
+    settled on first use: the fast path certifies its seat matrix without them (see
+    :func:`_fast_biproportional`), so the seats do not wait for the simplest fractions.
+    Compared, hashed and shown by value."""
+
+    __slots__ = ("_settle", "_value")
+
+    def __init__(
+        self,
+        value: _DivisorPair | None = None,
+        settle: Callable[[], _DivisorPair | None] | None = None,
+    ) -> None:
+        self._value = value
+        self._settle = settle
+
+    def get(self) -> _DivisorPair:
+        if self._value is None:
+            assert self._settle is not None
+            value = self._settle()
+            assert value is not None  # the dyadic float divisors stand in
+            self._value, self._settle = value, None
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Divisors) and self.get() == other.get()
+
+    def __hash__(self) -> int:
+        return hash(self.get())
+
+    def __repr__(self) -> str:
+        rows, columns = self.get()
+        return f"rows={rows!r}, columns={columns!r}"
 
 
 def _step(
@@ -1429,11 +1474,12 @@ def biproportional(
     if len(weights) != n or any(len(r) != m for r in weights):
         raise _err(gettext_noop("The matrix is not {n} × {m}."), n=n, m=m)
     w: list[list[int | Fraction]]
-    if set(map(type, chain.from_iterable(weights))) == {int} and (
-        min(map(min, weights)) >= 0  # type: ignore[operator]
-    ):
+    plain = set(map(type, chain.from_iterable(weights))) == {int}
+    low = min(map(min, cast(Sequence[Sequence[int]], weights))) if plain else -1
+    if plain and low >= 0:
         w = [list(r) for r in weights]  # type: ignore[arg-type]
     else:
+        plain = False
         w = [
             [
                 v
@@ -1449,10 +1495,25 @@ def biproportional(
     computed = column_seats is None
     if column_seats is None:
         totals = [sum(c) for c in zip(*w, strict=True)]
-        col = apportion(
-            list(zip(columns, totals, strict=True)), sum(R), method=Method.SAINTE_LAGUE
-        )
-        C = [col.seats[c] for c in columns]
+        if set(map(type, totals)) == {int} and min(totals) > 0 and sum(R) > 0:
+            # what apportion() does for positive whole weights, without its result
+            C = _divisor(
+                Method.SAINTE_LAGUE,
+                list(columns),
+                cast(list[int], totals),
+                sum(R),
+                [0] * m,
+                [None] * m,
+                TieBreak.REFUSE,
+                None,
+            )[0]
+        else:
+            col = apportion(
+                list(zip(columns, totals, strict=True)),
+                sum(R),
+                method=Method.SAINTE_LAGUE,
+            )
+            C = [col.seats[c] for c in columns]
     else:
         C = [int(s) for s in column_seats]
     if len(C) != m or any(s < 0 for s in C):
@@ -1465,21 +1526,22 @@ def biproportional(
         )
     # every weight positive (the usual case): every row can sit in every column, so
     # equal sums suffice and the checks below cannot fail
-    if min([min(r) for r in w]) <= 0:
+    positive = low > 0 if plain else min([min(r) for r in w]) > 0
+    if not positive:
         _check_support(rows, columns, w, R, C)
-    fast = _fast_biproportional(w, R, C, min(max_iterations, _FAST_ITERATIONS))
+    fast = _fast_biproportional(
+        w, R, C, min(max_iterations, _FAST_ITERATIONS), plain, positive
+    )
     if fast is not None:
-        x, rdiv, cdiv, it = fast
-        _zero_line_divisors(w, R, C, rdiv, cdiv)
+        x, divisors, it = fast
         return Biproportional(
             tuple(rows),
             tuple(columns),
-            tuple(tuple(r) for r in w),
-            tuple(tuple(r) for r in x),
+            tuple(map(tuple, w)),
+            tuple(map(tuple, x)),
             tuple(R),
             tuple(C),
-            tuple(rdiv),
-            tuple(cdiv),
+            divisors,
             it,
             computed,
         )
@@ -1558,12 +1620,13 @@ def _fix(
     b: int,
     t: int,
     h: int,
-) -> float:
+) -> tuple[float, float]:
     """Move the seats ``x[a:b]`` (a Sainte-Laguë rounding of the quotients ``q[a:b]``,
     summing to ``t``) to ``h`` > 0 seats by priorities, in place; ``up`` holds each
     cell's next priority ``q/(x+½)`` and ``rec`` the reciprocal ``(x−½)/q`` of its last
-    one. Returns the factor ``f`` such that ``q/f`` rounds to the new seats: midway
-    between the highest priority left out and the lowest awarded."""
+    one (both updated). Returns the largest of each, ``u`` and ``v``: ``q/f`` rounds to
+    the new seats for ``f = (u + 1/v)/2``, midway between the highest priority left out
+    and the lowest awarded."""
     while t < h:  # the highest next priority takes a seat
         seg = up[a:b]
         k = a + seg.index(max(seg))
@@ -1578,7 +1641,7 @@ def _fix(
         up[k] = q[k] / (x[k] + 0.5)
         rec[k] = (x[k] - 0.5) / q[k]
         t -= 1
-    return (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+    return max(up[a:b]), max(rec[a:b])
 
 
 def _simplest_pair(ln: int, ld: int, hn: int, hd: int) -> tuple[int, int]:
@@ -1699,9 +1762,14 @@ def _settle_grid(
 
 
 def _fast_biproportional(
-    w: list[list[int | Fraction]], R: list[int], C: list[int], iterations: int
-) -> tuple[list[list[int]], list[Fraction], list[Fraction], int] | None:
-    """Alternating scaling on floats, then exact divisors that certify the result.
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    iterations: int,
+    plain: bool,
+    positive: bool,
+) -> tuple[list[list[int]], _Divisors, int] | None:
+    """Alternating scaling on floats, then a certification of the result.
 
     Only cells with weight in a row and a column that have seats take part; they are
     kept in flat lists, row by row and (through ``perm``) column by column, so that a
@@ -1717,8 +1785,7 @@ def _fast_biproportional(
     """
     n, m = len(R), len(C)
     den = 1
-    plain = set(map(type, chain.from_iterable(w))) == {int}
-    if not plain:
+    if not plain:  # ``plain``: whole weights only; ``positive``: all of them > 0
         for row in w:
             for e in row:
                 if type(e) is not int and e.denominator != 1:
@@ -1730,7 +1797,7 @@ def _fast_biproportional(
     )
     acols = [j for j in range(m) if C[j]]
     rb: list[tuple[int, int, int]]  # row, first cell, end (row-major order)
-    grid = m > 1 and len(acols) == m and min(R) > 0 and min(map(min, W)) > 0
+    grid = m > 1 and len(acols) == m and min(R) > 0 and positive
     if grid:  # the full grid: every cell takes part
         wk = list(chain.from_iterable(W))
         ri = list(chain.from_iterable(repeat(i, m) for i in range(n)))
@@ -1749,18 +1816,25 @@ def _fast_biproportional(
                         wk.append(Wi[j])
                 rb.append((i, a, len(wk)))
     if not wk:
-        return [[0] * m for _ in range(n)], [Fraction(1)] * n, [Fraction(1)] * m, 1
-    if max(wk) >= _FAST_WEIGHT_LIMIT:
+        rdiv, cdiv = [Fraction(1)] * n, [Fraction(1)] * m
+        _zero_line_divisors(w, R, C, rdiv, cdiv)
+        return [[0] * m for _ in range(n)], _Divisors((tuple(rdiv), tuple(cdiv))), 1
+    wmax = max(wk)
+    if wmax >= _FAST_WEIGHT_LIMIT:
         return None
     N = len(wk)
     wf = list(map(float, wk))
-    perm = sorted(range(N), key=cj.__getitem__)  # column-major order (stable)
-    inv = sorted(range(N), key=perm.__getitem__)
-    wf_p = list(map(wf.__getitem__, perm))
-    ri_p = list(map(ri.__getitem__, perm))
-    cj_p = list(map(cj.__getitem__, perm))
-    # column, first, end (column-major order)
-    cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in acols]
+    cb: list[tuple[int, int, int]]  # column, first cell, end (column-major order)
+    if grid:  # the steps use strided slices; column-major order only for the divisors
+        perm = list(chain.from_iterable(range(j, N, m) for j in range(m)))
+        cb = [(j, j * n, j * n + n) for j in range(m)]
+    else:
+        perm = sorted(range(N), key=cj.__getitem__)  # column-major order (stable)
+        inv = sorted(range(N), key=perm.__getitem__)
+        wf_p = list(map(wf.__getitem__, perm))
+        ri_p = list(map(ri.__getitem__, perm))
+        cj_p = list(map(cj.__getitem__, perm))
+        cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in acols]
     rho = [1.0] * n
     sig = [1.0] * m
     X: list[int] = []
@@ -1789,14 +1863,44 @@ def _fast_biproportional(
             for i, t in enumerate(sums):
                 if t != R[i]:
                     a = i * m
-                    rho[i] = old[i] * _fix(Q, X, up, rec, a, a + m, t, R[i])
+                    u, v = tops[i], lows[i] = _fix(Q, X, up, rec, a, a + m, t, R[i])
+                    rho[i] = old[i] * (u + 1 / v) / 2
         else:
+            tops, lows, old = [], [], []
             for i, a, b in rb:
                 t = sum(X[a:b])
                 if t == R[i]:  # recentre only
-                    rho[i] *= (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+                    u, v = max(up[a:b]), max(rec[a:b])
                 else:
-                    rho[i] *= _fix(Q, X, up, rec, a, b, t, R[i])
+                    u, v = _fix(Q, X, up, rec, a, b, t, R[i])
+                tops.append(u)
+                lows.append(v)
+                old.append(rho[i])
+                rho[i] *= (u + 1 / v) / 2
+        if grid:  # columns are the strided slices of the row-major lists
+            if all(sum(X[j::m]) == C[j] for j in range(m)):
+                rows_last = True
+                break
+            Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf, ri, cj, strict=True)]
+            up = [q / (x + 0.5) for q, x in zip(Q, X, strict=True)]
+            rec = [(x - 0.5) / q for q, x in zip(Q, X, strict=True)]
+            tops, lows, old = [], [], []
+            for j in range(m):
+                xs = X[j::m]
+                t = sum(xs)
+                if t == C[j]:
+                    u, v = max(up[j::m]), max(rec[j::m])
+                else:
+                    u, v = _fix(Q[j::m], xs, up[j::m], rec[j::m], 0, n, t, C[j])
+                    X[j::m] = xs
+                tops.append(u)
+                lows.append(v)
+                old.append(sig[j])
+                sig[j] *= (u + 1 / v) / 2
+            if list(map(sum, zip(*[X[j::m] for j in range(m)], strict=True))) == R:
+                rows_last = False
+                break
+            continue
         Xp = list(map(X.__getitem__, perm))
         if all(sum(Xp[a:b]) == C[j] for j, a, b in cb):
             rows_last = True
@@ -1805,12 +1909,17 @@ def _fast_biproportional(
         Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf_p, ri_p, cj_p, strict=True)]
         up = [q / (x + 0.5) for q, x in zip(Q, Xp, strict=True)]
         rec = [(x - 0.5) / q for q, x in zip(Q, Xp, strict=True)]
+        tops, lows, old = [], [], []
         for j, a, b in cb:
             t = sum(Xp[a:b])
             if t == C[j]:
-                sig[j] *= (max(up[a:b]) + 1 / max(rec[a:b])) / 2
+                u, v = max(up[a:b]), max(rec[a:b])
             else:
-                sig[j] *= _fix(Q, Xp, up, rec, a, b, t, C[j])
+                u, v = _fix(Q, Xp, up, rec, a, b, t, C[j])
+            tops.append(u)
+            lows.append(v)
+            old.append(sig[j])
+            sig[j] *= (u + 1 / v) / 2
         X = list(map(Xp.__getitem__, inv))
         if all(sum(X[a:b]) == R[i] for i, a, b in rb):
             rows_last = False
@@ -1820,7 +1929,120 @@ def _fast_biproportional(
     lo_d, hi_d = _FAST_DIVISOR_RANGE
     if not all(lo_d < d < hi_d for d in (*rho, *sig)):
         return None
+    if n * m == N:  # the full grid, row-major
+        seats = [X[i * m : i * m + m] for i in range(n)]
+    else:
+        seats = [[0] * m for _ in range(n)]
+        for i, j, s_ in zip(ri, cj, X, strict=True):
+            seats[i][j] = s_
+    settle = partial(
+        _fast_divisors,
+        w,
+        R,
+        C,
+        den,
+        grid,
+        rows_last,
+        rb,
+        cb,
+        wk,
+        wf,
+        X,
+        ri,
+        cj,
+        perm,
+        rho,
+        sig,
+    )
+    if rows_last:  # the last step's lines: rows (all of them when ``grid``) or columns
+        new = rho if grid else [rho[i] for i, _, _ in rb]
+    else:
+        new = [sig[j] for j, _, _ in cb]
+    if _certified(wmax, max(R), rho, sig, tops, lows, old, new):
+        return seats, _Divisors(settle=settle), it
+    divisors = settle(dyadic=False)
+    if divisors is None:
+        return None
+    return seats, _Divisors(divisors), it
+
+
+#: the float certification of :func:`_certified`: weights exact as floats, divisors
+#: far enough from overflow and underflow that no product or quotient leaves the normal
+#: range, and a relative margin far above the few roundings of each cell's ratio
+_CERT_WEIGHT_LIMIT = 2**53
+_CERT_DIVISOR_RANGE = (1e-100, 1e100)
+_CERT_BELOW = 1 - 1e-12
+
+
+def _certified(
+    wmax: int,
+    xmax: int,
+    rho: list[float],
+    sig: list[float],
+    tops: list[float],
+    lows: list[float],
+    old: list[float],
+    new: list[float],
+) -> bool:
+    """Whether floats prove that every cell (weight ``w`` ≤ ``wmax``, seats ``x`` ≤
+    ``xmax``) lies strictly inside its Sainte-Laguë interval at the final row and column divisors ``rho``,
+    ``sig`` read as exact (dyadic) rationals: ``x − ½ < w/(ρσ) < x + ½``.
+
+    The last step (rows or columns) computed for each cell, at its line's divisor
+    before the step (``old``), the ratios ``w/(ρ·σ·(x+½))`` and ``(x−½)·(ρ·σ)/w``; per
+    line ``tops`` and ``lows`` hold their largest values, and ``new`` the line's
+    divisor after the step (every cell lies in exactly one of these lines; the
+    crossing divisors did not change). Each weight is exact as a float (< 2⁵³), every
+    divisor lies within 10^±100 and seats are < 2⁵², so every product and quotient is
+    a normal float and ``x ± ½`` is exact; each ratio then carries at most three
+    roundings, and rescaling the maxima to the new divisor (``top·old/new`` and
+    ``low·new/old``) two more: a relative error below 6·2⁻⁵³ < 10⁻¹⁵. A rescaled
+    maximum computed below 1 − 10⁻¹² is therefore below 1 exactly, for every cell of
+    the line. When this holds the seat matrix is certified (ρ and σ themselves put
+    every cell strictly inside its interval) and the simplest exact divisors can wait
+    until they are read."""
+    if wmax >= _CERT_WEIGHT_LIMIT or xmax >= 2**52:
+        return False
+    lo_d, hi_d = _CERT_DIVISOR_RANGE
+    if not all(lo_d < d < hi_d for d in (*rho, *sig, *old)):
+        return False
+    return (
+        max([t * o / d for t, o, d in zip(tops, old, new, strict=True)]) < _CERT_BELOW
+        and max([v * d / o for v, o, d in zip(lows, old, new, strict=True)])
+        < _CERT_BELOW
+    )
+
+
+def _fast_divisors(
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    den: int,
+    grid: bool,
+    rows_last: bool,
+    rb: list[tuple[int, int, int]],
+    cb: list[tuple[int, int, int]],
+    wk: list[int],
+    wf: list[float],
+    X: list[int],
+    ri: list[int],
+    cj: list[int],
+    perm: list[int],
+    rho: list[float],
+    sig: list[float],
+    *,
+    dyadic: bool = True,
+) -> _DivisorPair | None:
+    """Exact divisors for the seats ``X`` found by :func:`_fast_biproportional` (its
+    flat cell lists; ``perm`` gives the column-major order): the simplest divisors of
+    both sides (:func:`_settle`), then those of the lines without seats. None when no
+    such divisors exist; when ``dyadic``, the float divisors read exactly stand in
+    instead (only called so when :func:`_certified` proved that they fit)."""
+    n, m = len(R), len(C)
     wk_p = list(map(wk.__getitem__, perm))
+    wf_p = list(map(wf.__getitem__, perm))
+    ri_p = list(map(ri.__getitem__, perm))
+    Xp = list(map(X.__getitem__, perm))
 
     def settle_rows(
         other: list[tuple[int, int]], other_f: list[float]
@@ -1829,56 +2051,57 @@ def _fast_biproportional(
             return _settle_grid(n, m, wk, wf, X, other, other_f)
         return _settle(n, rb, wk, wf, X, other, other_f)
 
-    # settle first the side the last step did not touch (column divisors 1 stay 1 when
-    # the first row step fits), or the side with fewer lines: the second side, often
-    # the longer, then works with small exact divisors
-    if rows_last or len(cb) <= len(rb):
-        rx = list(map(float.as_integer_ratio, rho))
-        cx_ = _settle(
-            m,
-            cb,
-            wk_p,
-            wf_p,
-            Xp,
-            list(map(rx.__getitem__, ri_p)),
-            list(map(rho.__getitem__, ri_p)),
-        )
-        if cx_ is None:
-            return None
-        cx = cx_
-        cf = [p / q for p, q in cx]
-        rx_ = settle_rows(list(map(cx.__getitem__, cj)), list(map(cf.__getitem__, cj)))
-        if rx_ is None:
-            return None
-        rx = rx_
-    else:
+    def exact() -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+        # settle first the side the last step did not touch (column divisors 1 stay 1
+        # when the first row step fits), or the side with fewer lines: the second
+        # side, often the longer, then works with small exact divisors
+        if rows_last or len(cb) <= len(rb):
+            rx = list(map(float.as_integer_ratio, rho))
+            cx = _settle(
+                m,
+                cb,
+                wk_p,
+                wf_p,
+                Xp,
+                list(map(rx.__getitem__, ri_p)),
+                list(map(rho.__getitem__, ri_p)),
+            )
+            if cx is None:
+                return None
+            cf = [p / q for p, q in cx]
+            rx_ = settle_rows(
+                list(map(cx.__getitem__, cj)), list(map(cf.__getitem__, cj))
+            )
+            return None if rx_ is None else (rx_, cx)
         cx = list(map(float.as_integer_ratio, sig))
         rx_ = settle_rows(list(map(cx.__getitem__, cj)), list(map(sig.__getitem__, cj)))
         if rx_ is None:
             return None
-        rx = rx_
-        rf = [p / q for p, q in rx]
+        rf = [p / q for p, q in rx_]
         cx_ = _settle(
             m,
             cb,
             wk_p,
             wf_p,
             Xp,
-            list(map(rx.__getitem__, ri_p)),
+            list(map(rx_.__getitem__, ri_p)),
             list(map(rf.__getitem__, ri_p)),
         )
-        if cx_ is None:
+        return None if cx_ is None else (rx_, cx_)
+
+    found = exact()
+    if found is None:
+        if not dyadic:
             return None
-        cx = cx_
-    if n * m == N:  # the full grid, row-major
-        seats = [X[i * m : i * m + m] for i in range(n)]
-    else:
-        seats = [[0] * m for _ in range(n)]
-        for i, j, s_ in zip(ri, cj, X, strict=True):
-            seats[i][j] = s_
+        found = (
+            list(map(float.as_integer_ratio, rho)),
+            list(map(float.as_integer_ratio, sig)),
+        )
+    rx, cx = found
     rdiv = [_frac(p, q) for p, q in rx]
     cdiv = [_frac(p, q * den) for p, q in cx]
-    return seats, rdiv, cdiv, it
+    _zero_line_divisors(w, R, C, rdiv, cdiv)
+    return tuple(rdiv), tuple(cdiv)
 
 
 def _frac(p: int, q: int) -> Fraction:
@@ -2171,8 +2394,7 @@ def _bp(
         tuple(tuple(r) for r in x),
         tuple(R),
         tuple(C),
-        tuple(rdiv),
-        tuple(cdiv),
+        _Divisors((tuple(rdiv), tuple(cdiv))),
         it,
         computed,
         exact_fallback=True,
