@@ -131,6 +131,57 @@ def test_plain_http_goes_to_django_when_https_is_required(settings) -> None:  # 
     assert (code, inner.calls) == (299, 1)
 
 
+def test_a_settings_change_takes_effect_at_the_next_cast(settings) -> None:  # type: ignore[no-untyped-def]
+    # The fast path reads its settings once per process, and again after a change.
+    setup = _opened()
+    inner = Inner()
+    app = CastFastPath(inner)
+    path = f"/vote/{setup.election.code}/cast/"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    token = _token(setup, setup.voters[0])
+    code, _ = _call(app, path, "c0=1", HTTP_X_BALLOT_TOKEN=token)
+    assert (code, inner.calls) == (200, 0)
+    settings.ALLOWED_HOSTS = ["vote.example"]  # testserver is no longer this site
+    token = _token(setup, setup.voters[1])
+    code, _ = _call(app, path, "c0=1", HTTP_X_BALLOT_TOKEN=token)
+    assert (code, inner.calls) == (299, 1)
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.ALLOWED_HOSTS = ["testserver"]
+    seen: list[Any] = []
+    data = b"c0=1"
+    app(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "HTTP_HOST": "testserver",
+            "HTTP_ACCEPT": "application/json",
+            "HTTP_X_BALLOT_TOKEN": token,
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.url_scheme": "http",
+        },
+        lambda status, headers: seen.append(dict(headers)),
+    )
+    assert seen[0]["Strict-Transport-Security"] == "max-age=3600"
+
+
+def test_a_void_ballot_pattern_stays_void_after_valid_ones() -> None:
+    # The void reason is remembered per ballot pattern; each pattern keeps its own.
+    setup = build_voting(prefix="G", voters=4, seats=2, candidates=3)
+    services.open_vote(actor=setup.admin, election=setup.election)
+    app = CastFastPath(Inner())
+    path = f"/vote/{setup.election.code}/cast/"
+    too_many = "c0=1&c1=1&c2=1"  # three marks for two seats
+    answers = []
+    for voter, body in zip(
+        setup.voters[:4], ["c0=1", too_many, "c0=1", too_many], strict=True
+    ):
+        code, doc = _call(app, path, body, HTTP_X_BALLOT_TOKEN=_token(setup, voter))
+        assert code == 200
+        answers.append(doc["void_reason"])
+    assert answers == ["", "too-many-marks", "", "too-many-marks"]
+
+
 def test_the_production_wsgi_application_has_the_fast_path() -> None:
     from tongxue.config.wsgi import application
 

@@ -26,7 +26,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.dispatch import receiver
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import gettext
@@ -40,15 +42,78 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+class _Settings:
+    """What the fast path reads from the settings, read once per process.
+
+    Every cast read a dozen settings through Django's lazy settings object; they are
+    read once instead, and again after any change (``setting_changed``, sent by
+    ``override_settings`` in tests). Hosts already checked are remembered (at most
+    :data:`HOSTS_REMEMBERED`; an unknown host is answered by Django anyway).
+    """
+
+    HOSTS_REMEMBERED = 64
+
+    def __init__(self) -> None:
+        allowed = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]
+        self.allowed_hosts = allowed
+        self.ssl_redirect = bool(settings.SECURE_SSL_REDIRECT)
+        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
+        self.language_cookie = settings.LANGUAGE_COOKIE_NAME
+        self.languages = frozenset(code for code, _ in settings.LANGUAGES)
+        self.language_code = settings.LANGUAGE_CODE
+        self.prepared_cast = bool(getattr(settings, "TONGXUE_PREPARED_CAST", False))
+        headers = [
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "same-origin"),
+            ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+        ]
+        if settings.SECURE_HSTS_SECONDS:
+            headers.append(
+                ("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}")
+            )
+        self.headers = tuple(headers)
+        self.hosts: dict[str, bool] = {}
+
+    def host_allowed(self, host: str) -> bool:
+        known = self.hosts.get(host)
+        if known is None:
+            domain, _port = split_domain_port(host)
+            known = bool(domain) and validate_host(domain, self.allowed_hosts)
+            if len(self.hosts) >= self.HOSTS_REMEMBERED:
+                self.hosts.clear()
+            self.hosts[host] = known
+        return known
+
+
+_settings: _Settings | None = None
+
+
+def _current() -> _Settings:
+    global _settings
+    if _settings is None:
+        _settings = _Settings()
+    return _settings
+
+
+@receiver(setting_changed)
+def _forget_settings(**kwargs: Any) -> None:
+    global _settings
+    _settings = None
+
+
 def _language(environ: dict[str, Any]) -> str:
     """Chinese unless the language switch's cookie chose English (as the site does)."""
+    conf = _current()
     cookie = environ.get("HTTP_COOKIE", "")
-    name = settings.LANGUAGE_COOKIE_NAME
     for part in cookie.split(";"):
         key, _, value = part.strip().partition("=")
-        if key == name and value in {code for code, _ in settings.LANGUAGES}:
+        if key == conf.language_cookie and value in conf.languages:
             return value
-    return settings.LANGUAGE_CODE
+    return conf.language_code
 
 
 class CastFastPath:
@@ -60,7 +125,8 @@ class CastFastPath:
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        match = self._match(environ)
+        conf = _current()
+        match = self._match(environ, conf)
         if match is None:
             return self.application(environ, start_response)
         # Django's request start without the per-request health check: a cast is one
@@ -73,7 +139,7 @@ class CastFastPath:
         if conn.connection is not None and not conn.errors_occurred:
             conn.health_check_done = True
         try:
-            status, doc = self._cast(environ, match.group("code"))
+            status, doc = self._cast(environ, match.group("code"), conn)
         except Exception:  # never a half answer: log, 500, nothing written
             logger.exception("cast fast path failed")
             with translation.override(_language(environ)):
@@ -88,11 +154,12 @@ class CastFastPath:
                     },
                 )
         finally:
-            # Django's request end: close connections that failed or are too old.
-            close_old_connections()
-        return self._answer(start_response, status, doc)
+            # Django's request end (close_old_connections) for the one connection a
+            # cast uses: close it if it failed or is too old.
+            conn.close_if_unusable_or_obsolete()
+        return self._answer(start_response, status, doc, conf)
 
-    def _match(self, environ: dict[str, Any]) -> re.Match[str] | None:
+    def _match(self, environ: dict[str, Any], conf: _Settings) -> re.Match[str] | None:
         if environ.get("REQUEST_METHOD") != "POST":
             return None
         if not environ.get("HTTP_X_BALLOT_TOKEN"):
@@ -100,24 +167,17 @@ class CastFastPath:
         if "application/json" not in environ.get("HTTP_ACCEPT", ""):
             return None
         match = CAST_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or not self._host_allowed(environ):
+        if match is None or not conf.host_allowed(
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        ):
             return None
-        if settings.SECURE_SSL_REDIRECT and not self._secure(environ):
+        if conf.ssl_redirect and not self._secure(environ, conf):
             return None  # Django answers with its redirect
         return match
 
     @staticmethod
-    def _host_allowed(environ: dict[str, Any]) -> bool:
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        domain, _port = split_domain_port(host)
-        allowed = settings.ALLOWED_HOSTS
-        if settings.DEBUG and not allowed:
-            allowed = [".localhost", "127.0.0.1", "[::1]"]
-        return bool(domain) and validate_host(domain, allowed)
-
-    @staticmethod
-    def _secure(environ: dict[str, Any]) -> bool:
-        header = settings.SECURE_PROXY_SSL_HEADER
+    def _secure(environ: dict[str, Any], conf: _Settings) -> bool:
+        header = conf.proxy_ssl_header
         if header:
             name, value = header
             if environ.get(name) == value:
@@ -125,7 +185,9 @@ class CastFastPath:
         return environ.get("wsgi.url_scheme") == "https"
 
     @staticmethod
-    def _cast(environ: dict[str, Any], code: str) -> tuple[int, dict[str, Any]]:
+    def _cast(
+        environ: dict[str, Any], code: str, conn: Any
+    ) -> tuple[int, dict[str, Any]]:
         from tongxue.core.errors import Refusal, refusal_json
         from tongxue.voting import selectors, services, tokens
         from tongxue.voting.views import CAST_STATUS
@@ -150,7 +212,9 @@ class CastFastPath:
                 environ["HTTP_X_BALLOT_TOKEN"],
                 election_id=cached[0].election_id if cached is not None else None,
             )
-            receipt = services.cast(voter=voter, election_code=code, marks=cells)
+            receipt = services.cast(
+                voter=voter, election_code=code, marks=cells, db=conn
+            )
         except Refusal as refusal:
             # Only answers with words need the voter's language: a receipt has none.
             with translation.override(_language(environ)):
@@ -164,22 +228,23 @@ class CastFastPath:
 
     @staticmethod
     def _answer(
-        start_response: StartResponse, status: int, doc: dict[str, Any]
+        start_response: StartResponse,
+        status: int,
+        doc: dict[str, Any],
+        conf: _Settings,
     ) -> list[bytes]:
         body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
         headers = [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"),
-            ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "same-origin"),
-            ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+            *conf.headers,
         ]
-        if settings.SECURE_HSTS_SECONDS:
-            headers.append(
-                ("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}")
-            )
-        phrase = HTTPStatus(status).phrase
-        start_response(f"{status} {phrase}", headers)
+        start_response(_STATUS_LINES.get(status) or _status_line(status), headers)
         return [body]
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
+_STATUS_LINES = {code: _status_line(code) for code in (200, 400, 403, 409, 413, 500)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -54,6 +54,12 @@ class Definition:
     candidates: tuple[str, ...]
     method: Mapping[str, Any]
     opened_at: str
+    #: The void reason of each ballot pattern seen (filled by
+    #: :func:`tongxue.voting.services.void_reason`): a congress's ballots repeat a few
+    #: patterns, and the rule depends on nothing else. Lives as long as the definition.
+    void_memo: dict[tuple[str, ...], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _method(data: Mapping[str, Any]) -> Any:

@@ -315,13 +315,31 @@ def void_reason(
     definition: selectors.Definition, method: Any, cells: Sequence[str]
 ) -> str:
     """Return why a ballot is void ("" when valid), by the counting rules."""
-    from tongxue.domain.counting import ballot_void_reason
+    key = tuple(cells)
+    memo = definition.void_memo
+    reason = memo.get(key)
+    if reason is None:
+        from tongxue.domain.counting import ballot_void_reason
 
-    marks = dict(zip(definition.candidates, cells, strict=True))
-    return ballot_void_reason(marks, list(definition.candidates), method) or ""
+        marks = dict(zip(definition.candidates, cells, strict=True))
+        reason = ballot_void_reason(marks, list(definition.candidates), method) or ""
+        if len(memo) >= VOID_MEMO_MAX:
+            memo.clear()
+        memo[key] = reason
+    return reason
+
+
+#: At most this many ballot patterns remembered per election (memory, not speed: a
+#: 15-candidate ballot has 32,768 possible patterns).
+VOID_MEMO_MAX = 4096
+
+
+def _prepared_cast() -> bool:
+    return bool(getattr(settings, "TONGXUE_PREPARED_CAST", False))
 
 
 def _cast_postgresql(
+    db: Any,
     voter: Any,
     definition: selectors.Definition,
     tracker: str,
@@ -337,28 +355,28 @@ def _cast_postgresql(
         "abstain": masks[2],
         "reason": reason,
     }
-    if connection.in_atomic_block:
+    if db.in_atomic_block:
         # Inside a caller's transaction: a savepoint keeps it usable after a refusal.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=db.alias), db.cursor() as cursor:
             cursor.execute(CAST_SQL_POSTGRESQL, params)
             row = cursor.fetchone()
-    elif getattr(settings, "TONGXUE_PREPARED_CAST", False):
+    elif _prepared_cast():
         # Autocommit: the statement is its own transaction, one round trip. Django
         # binds parameters on the client and never prepares, so PostgreSQL would parse
         # and plan the three inserts on every cast; a server-side-binding cursor
         # prepares the statement once per connection and then only executes it
         # (about 40% of the database's CPU per cast, docs/performance.md). Errors are
         # mapped by Django as for its own cursors (IntegrityError below).
-        connection.ensure_connection()
+        db.ensure_connection()
         with (
-            connection.wrap_database_errors,
-            psycopg.Cursor(connection.connection) as cursor,
+            db.wrap_database_errors,
+            psycopg.Cursor(db.connection) as cursor,
         ):
             cursor.execute(CAST_SQL_POSTGRESQL, params, prepare=True)
             row = cursor.fetchone()
     else:
         # Prepared statements turned off (DB_PREPARED_STATEMENTS=0, settings.py).
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(CAST_SQL_POSTGRESQL, params)
             row = cursor.fetchone()
     if not row or row[0] != 1:
@@ -391,7 +409,11 @@ def _cast_portable(
 
 
 def cast(
-    *, voter: Any, election_code: str, marks: Mapping[str, str] | Sequence[str]
+    *,
+    voter: Any,
+    election_code: str,
+    marks: Mapping[str, str] | Sequence[str],
+    db: Any = None,
 ) -> Receipt:
     """Cast the voter's secret ballot and return the receipt (ELE-5 · GS-8).
 
@@ -400,6 +422,8 @@ def cast(
     yes/no/abstain). A ballot with too many marks is accepted and stored as void, as a
     paper ballot would be. Refused when the vote is not open, when the voter is not on
     the roll and when the voter has voted already ("already-voted"; nothing written).
+    ``db``: the default database's connection when the caller holds it already (the
+    fast path), saving the look-ups through ``django.db.connection``.
     """
     if voter is None or not getattr(voter, "is_authenticated", False):
         raise refuse("forbidden", gettext_noop("Sign in to vote."))
@@ -414,8 +438,9 @@ def cast(
     yes, no, abstain = codec.encode(cells)
     tracker = codec.new_tracker()
     try:
-        if connection.vendor == "postgresql":
-            _cast_postgresql(voter, definition, tracker, (yes, no, abstain), reason)
+        db = connection if db is None else db
+        if db.vendor == "postgresql":
+            _cast_postgresql(db, voter, definition, tracker, (yes, no, abstain), reason)
         else:
             _cast_portable(voter, definition, tracker, (yes, no, abstain), reason)
     except IntegrityError:
