@@ -110,3 +110,38 @@ def test_justifications_are_logged_when_recorded_and_withdrawn():
         ("justification.withdraw", "ORG-4.department-deputies"),
     ]
     assert not Justification.objects.exists()
+
+
+def test_one_event_per_selected_actor_in_label_order_at_one_time():
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from tongxue.core import auditlog
+
+    User = get_user_model()
+    users = [User.objects.create(username=name) for name in ("wang", "li", "zhao")]
+    at = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
+    select = (
+        "SELECT id AS actor_id, username AS actor_label FROM auth_user"
+        " WHERE id IN (%s, %s)"
+    )
+    with transaction.atomic():
+        written = auditlog.record_each(
+            actors_sql=select,
+            params=[users[0].pk, users[1].pk],
+            action="voting.voted",
+            organisation="U-1",
+            target="E-1",
+            role="voter",
+            at=at,
+        )
+    events = list(AuditEvent.objects.order_by("id"))
+    assert written == 2
+    assert [(e.actor_id, e.actor_label) for e in events] == [
+        (users[1].pk, "li"),
+        (users[0].pk, "wang"),
+    ]
+    assert {(e.at, e.action, e.organisation, e.target, e.role) for e in events} == {
+        (at, "voting.voted", "U-1", "E-1", "voter")
+    }
+    assert all(e.data == {} for e in events)

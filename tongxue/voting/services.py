@@ -508,22 +508,24 @@ def _audit_voters(election: Election) -> None:
     One audit record per participation (the voter, the election, no ballot data), all
     with the close's time and in the order of the voters' user names, so the log says
     who voted and nothing about when or in which order (see the module docstring). One
-    ``INSERT … SELECT``: a congress of thousands closes in one statement.
+    ``INSERT … SELECT`` (:func:`tongxue.core.auditlog.record_each`): a congress of
+    thousands closes in one statement.
     """
-    from tongxue.core.models import AuditEvent
-
     user_table = get_user_model()._meta.db_table
-    at = connection.ops.adapt_datetimefield_value(election.closed_at or timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {AuditEvent._meta.db_table}"
-            " (at, actor_id, actor_label, role, action, organisation, target, data)"
-            " SELECT %s, p.voter_id, u.username, 'voter', 'voting.voted', %s, %s, %s"
+    auditlog.record_each(
+        actors_sql=(
+            "SELECT p.voter_id AS actor_id, u.username AS actor_label"
             f" FROM {Participation._meta.db_table} p"
             f" JOIN {user_table} u ON u.id = p.voter_id"
-            " WHERE p.election_id = %s ORDER BY u.username",
-            [at, election.organisation.code, election.code, "{}", election.pk],
-        )
+            " WHERE p.election_id = %s"
+        ),
+        params=[election.pk],
+        action="voting.voted",
+        organisation=election.organisation.code,
+        target=election.code,
+        role="voter",
+        at=election.closed_at,
+    )
 
 
 @transaction.atomic
