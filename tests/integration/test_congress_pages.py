@@ -119,6 +119,26 @@ def test_the_detail_page_shows_status_and_the_next_steps(client):
     assert 'id="step-planned"' in page and 'id="step-delegates_elected"' in page
 
 
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("congress", "Freeze the seats"),
+        ("assembly", "every student of the department may attend"),
+        ("standing_conference", "its members are the standing delegates"),
+    ],
+)
+def test_the_first_step_is_named_for_the_kind_of_meeting(client, kind, words):
+    # An assembly or a standing-conference meeting has no seats to freeze.
+    u = build_union()
+    m = MeetingFactory(code="M-K", organisation=u.union, kind=kind)
+    client.force_login(u.admin)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("detail", u, m)).content.decode()
+    assert 'id="step-seats_allocated"' in page
+    assert words in page
+    assert ("Freeze the seats" in page) == (kind == "congress")
+
+
 def test_a_step_needs_manage_and_post(client):
     u = build_union()
     m = planned(u)
