@@ -207,6 +207,18 @@ def test_publication_opens_the_appeal_window_of_the_profile(cs, vp):
     assert case.appeal_until == TODAY + dt.timedelta(days=10)  # exit_appeal_days
     notice = notice_for("cadres.exitcase", case.pk, "exit-decision")
     assert notice is not None and "王副主席" in notice.body
+    # the record is Chinese; an English reader reads the measure in English
+    from django.utils.translation import override
+
+    label = {"dismiss": "免职", "recall": "罢免", "advise_resign": "劝退"}[case.measure]
+    assert notice.title.endswith(f" {label}")
+    with override("en"):
+        assert notice.display_title.endswith(
+            {"dismiss": ": Dismissal (免职)", "recall": ": Recall (罢免)"}.get(
+                case.measure, ": Advised to resign (劝退)"
+            )
+        )
+        assert "王副主席" in notice.display_body
 
 
 def test_the_cadre_appeals_within_the_window_not_after(cs, vp):

@@ -315,6 +315,13 @@ def test_the_shortlist_needs_every_criterion_assessed(cs):
     assert notice is not None and a.person.name in notice.body
     assert b.person.name not in notice.body
     assert notice.working_days == 5  # the profile's notice period (ELE-4)
+    assert notice.title.endswith(f"{sel.title} 公开选拔入围名单公示")
+    from django.utils.translation import override
+
+    with override("en"):
+        assert notice.display_title.endswith(
+            f"{sel.title}: shortlist of the open selection"
+        )
 
 
 def test_decision_waits_for_the_shortlist_notice_and_its_objections(cs):

@@ -182,3 +182,54 @@ def test_the_notice_list_makes_a_bounded_number_of_queries(
     with django_assert_num_queries(2):  # count and page; nothing per row
         response = client.get(reverse("publicity:list"))
     assert response.status_code == 200
+
+
+def test_a_composed_notice_reads_in_each_readers_language(client, union) -> None:  # type: ignore[no-untyped-def]
+    # The Chinese rendering is the stored record; an English reader sees English.
+    from tongxue.publicity.text import phrase
+
+    text = {
+        "title": phrase("{title}: election result", title="主席团选举"),
+        "body": [
+            phrase(
+                "{name}: yes {yes}, no {no}, abstain {abstain}{elected}",
+                name="张三",
+                yes=30,
+                no=2,
+                abstain=1,
+                elected=phrase(" — elected"),
+            ),
+            "张三 李四",
+        ],
+    }
+    notice = services.publish_notice(
+        actor=None,
+        organisation=union,
+        subject_type="elections.election",
+        subject_id=7,
+        kind="result",
+        text=text,
+        starts=date.today(),
+    )
+    assert notice.title == "主席团选举结果公示"
+    assert "——当选" in notice.body and "elected" not in notice.body
+    assert notice.body.endswith("\n张三 李四")
+    zh = client.get(reverse("publicity:detail", args=[notice.pk])).content.decode()
+    assert notice.title in zh and "— elected" not in zh and "——当选" in zh
+    client.cookies["django_language"] = "en"
+    en = client.get(reverse("publicity:detail", args=[notice.pk])).content.decode()
+    assert "主席团选举: election result" in en
+    assert "张三: yes 30, no 2, abstain 1 — elected" in en
+    assert "张三 李四" in en  # names and the case's own text stay as written
+    listing = client.get(reverse("publicity:list")).content.decode()
+    assert "主席团选举: election result" in listing
+
+
+def test_a_notice_given_as_finished_text_reads_the_same_in_every_language(
+    client, union
+) -> None:  # type: ignore[no-untyped-def]
+    notice = publish(union, starts=date.today())
+    assert notice.text == {}
+    client.cookies["django_language"] = "en"
+    en = client.get(reverse("publicity:detail", args=[notice.pk])).content.decode()
+    assert "主席团选举结果公示" in en and "当选：张三、李四" in en

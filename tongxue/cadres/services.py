@@ -70,6 +70,7 @@ from tongxue.organisations.models import (
     Position,
     Role,
 )
+from tongxue.publicity.text import phrase
 
 #: Profile parameters used here.
 CRITERIA_PARAMETER = "cadre_criteria"  # CAD-1
@@ -192,6 +193,15 @@ def _takes_effect(notice: Any, today: date) -> bool:
     from tongxue.publicity.selectors import takes_effect
 
     return bool(takes_effect(notice, today))
+
+
+#: The measures' names in a notice (the same words as ``Measure``'s labels), read in
+#: each reader's language.
+MEASURE_PHRASES = {
+    Measure.ADVISE_RESIGN: gettext_noop("Advised to resign (劝退)"),
+    Measure.DISMISS: gettext_noop("Dismissal (免职)"),
+    Measure.RECALL: gettext_noop("Recall (罢免)"),
+}
 
 
 def _publish(**kwargs: Any) -> Any:
@@ -542,8 +552,20 @@ def publish_shortlist(
         subject_type=SELECTION_SUBJECT,
         subject_id=selection.pk,
         kind="shortlist",
-        title=f"{selection.organisation.name} {selection.title} 公开选拔入围名单公示",
-        body=f"{selection.title}：{_names(chosen)}",
+        text={
+            "title": phrase(
+                gettext_noop("{organisation} {title}: shortlist of the open selection"),
+                organisation=selection.organisation.name,
+                title=selection.title,
+            ),
+            "body": [
+                phrase(
+                    gettext_noop("{title}: {names}"),
+                    title=selection.title,
+                    names=_names(chosen),
+                )
+            ],
+        },
         starts=starts,
         working_days=working_days,
     )
@@ -605,8 +627,20 @@ def decide(
         subject_type=SELECTION_SUBJECT,
         subject_id=selection.pk,
         kind="appointment",
-        title=f"{selection.organisation.name} {selection.title} 拟任人选公示",
-        body=f"{selection.title}：{application.person.name}",
+        text={
+            "title": phrase(
+                gettext_noop("{organisation} {title}: proposed appointee"),
+                organisation=selection.organisation.name,
+                title=selection.title,
+            ),
+            "body": [
+                phrase(
+                    gettext_noop("{title}: {names}"),
+                    title=selection.title,
+                    names=application.person.name,
+                )
+            ],
+        },
         starts=starts,
         working_days=working_days,
     )
@@ -1033,15 +1067,30 @@ def publish_exit_decision(
     case.appeal_until = day + timedelta(days=prof.int(APPEAL_PARAMETER))
     case.published_at = _now()
     case.save(update_fields=["state", "appeal_until", "published_at"])
-    label = Measure(case.measure).label
+    measure = phrase(MEASURE_PHRASES[Measure(case.measure)])
     _publish(
         actor=actor,
         organisation=position.organisation,
         subject_type=EXIT_SUBJECT,
         subject_id=case.pk,
         kind="exit-decision",
-        title=f"{position.organisation.name} {position.title} {label}",
-        body=f"{position.person.name}，{position.title}：{label}。{case.body}",
+        text={
+            "title": phrase(
+                gettext_noop("{organisation} {title}: {measure}"),
+                organisation=position.organisation.name,
+                title=position.title,
+                measure=measure,
+            ),
+            "body": [
+                phrase(
+                    gettext_noop("{name}, {title}: {measure}. {text}"),
+                    name=position.person.name,
+                    title=position.title,
+                    measure=measure,
+                    text=case.body,
+                ),
+            ],
+        },
         starts=day,
     )
     _exit_log(actor, acting, case, old, appeal_until=case.appeal_until.isoformat())

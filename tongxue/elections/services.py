@@ -55,6 +55,7 @@ from tongxue.elections.models import (
     VotingMode,
 )
 from tongxue.organisations.models import Enrolment, Person, PersonKind
+from tongxue.publicity.text import phrase
 
 #: The profile parameter that lists the criteria of CAD-1.
 CRITERIA_PARAMETER = "cadre_criteria"
@@ -254,9 +255,7 @@ def _unique_code(base: str) -> str:
     return code
 
 
-def _publish(
-    *, actor: Actor, election: Election, kind: str, title: str, body: str
-) -> Any:
+def _publish(*, actor: Actor, election: Election, kind: str, text: dict) -> Any:
     from tongxue.publicity.services import publish_notice
 
     return publish_notice(
@@ -265,8 +264,7 @@ def _publish(
         subject_type=SUBJECT_TYPE,
         subject_id=election.pk,
         kind=kind,
-        title=title,
-        body=body,
+        text=text,
     )
 
 
@@ -828,21 +826,28 @@ def submit_for_approval(
     )
 
 
-def _candidates_body(election: Election, names: list[str]) -> str:
-    with override("zh-hans"):
-        lines = [
-            gettext("{title}: the candidates approved, in ballot order.").format(
-                title=election.title
+def _candidates_text(election: Election, names: list[str]) -> dict[str, Any]:
+    """The candidate-list notice, as phrases each reader sees in their language."""
+    return {
+        "title": phrase(gettext_noop("{title}: candidate list"), title=election.title),
+        "body": [
+            phrase(
+                gettext_noop("{title}: the candidates approved, in ballot order."),
+                title=election.title,
             ),
             "",
             *[f"{i}. {n}" for i, n in enumerate(names, 1)],
             "",
-            gettext(
-                "Objections may be lodged on this page while the notice runs; each "
-                "is answered before the result takes effect."
-            ),
-        ]
-    return "\n".join(lines)
+            phrase(OBJECTIONS_LINE),
+        ],
+    }
+
+
+#: The last line of an election's notices.
+OBJECTIONS_LINE = gettext_noop(
+    "Objections may be lodged on this page while the notice runs; each "
+    "is answered before the result takes effect."
+)
 
 
 @transaction.atomic
@@ -886,14 +891,11 @@ def approve_candidates(
         data={"candidates": [c.person.name for c in candidates]},
     )
     names = [c.person.name for c in candidates]
-    with override("zh-hans"):
-        title = gettext("{title}: candidate list").format(title=election.title)
     _publish(
         actor=actor,
         election=election,
         kind=CANDIDATES_NOTICE,
-        title=title[:200],
-        body=_candidates_body(election, names),
+        text=_candidates_text(election, names),
     )
     return election
 
@@ -959,64 +961,64 @@ def _reconciled(election: Election) -> bool:
     return bool(check(election)) if check is not None else False
 
 
-def _result_body(election: Election) -> str:
+def _result_text(election: Election) -> dict[str, Any]:
+    """The result notice, as phrases each reader sees in their language."""
     result = election.result or {}
     ballots = result.get("ballots") or {}
     step = result.get("next_step")
-    with override("zh-hans"):
-        lines = [
-            gettext("{title}: result certified by the presidium.").format(
-                title=election.title
-            ),
-            gettext(
+    lines: list[Any] = [
+        phrase(
+            gettext_noop("{title}: result certified by the presidium."),
+            title=election.title,
+        ),
+        phrase(
+            gettext_noop(
                 "Ballots issued {issued}, returned {returned}, valid {valid}, void "
                 "{void}."
-            ).format(
-                issued=ballots.get("issued", "—"),
-                returned=ballots.get("returned", "—"),
-                valid=ballots.get("valid", "—"),
-                void=ballots.get("void", "—"),
             ),
-            "",
-        ]
-        for c in result.get("candidates") or []:
-            lines.append(
-                gettext(
-                    "{name}: yes {yes}, no {no}, abstain {abstain}{elected}"
-                ).format(
-                    name=c.get("name"),
-                    yes=c.get("yes"),
-                    no=c.get("no"),
-                    abstain=c.get("abstain"),
-                    elected=gettext(" — elected") if c.get("elected") else "",
-                )
-            )
-        lines.append("")
+            issued=ballots.get("issued", "—"),
+            returned=ballots.get("returned", "—"),
+            valid=ballots.get("valid", "—"),
+            void=ballots.get("void", "—"),
+        ),
+        "",
+    ]
+    for c in result.get("candidates") or []:
         lines.append(
-            gettext("Elected: {names}.").format(
-                names=", ".join(result.get("elected") or []) or "—"
+            phrase(
+                gettext_noop("{name}: yes {yes}, no {no}, abstain {abstain}{elected}"),
+                name=c.get("name"),
+                yes=c.get("yes"),
+                no=c.get("no"),
+                abstain=c.get("abstain"),
+                elected=phrase(gettext_noop(" — elected")) if c.get("elected") else "",
             )
         )
-        if result.get("unfilled"):
-            lines.append(
-                gettext("Seats unfilled: {n}.").format(n=result.get("unfilled"))
-            )
-        if step:
-            lines.append(
-                gettext("Next step: {kind} for {seats} seat(s) among {names}.").format(
-                    kind=step.get("kind"),
-                    seats=step.get("seats"),
-                    names=", ".join(step.get("candidates") or []),
-                )
-            )
-        lines.append("")
+    lines.append("")
+    lines.append(
+        phrase(
+            gettext_noop("Elected: {names}."),
+            names=", ".join(result.get("elected") or []) or "—",
+        )
+    )
+    if result.get("unfilled"):
         lines.append(
-            gettext(
-                "Objections may be lodged on this page while the notice runs; each "
-                "is answered before the result takes effect."
+            phrase(gettext_noop("Seats unfilled: {n}."), n=result.get("unfilled"))
+        )
+    if step:
+        lines.append(
+            phrase(
+                gettext_noop("Next step: {kind} for {seats} seat(s) among {names}."),
+                kind=step.get("kind"),
+                seats=step.get("seats"),
+                names=", ".join(step.get("candidates") or []),
             )
         )
-    return "\n".join(lines)
+    lines += ["", phrase(OBJECTIONS_LINE)]
+    return {
+        "title": phrase(gettext_noop("{title}: election result"), title=election.title),
+        "body": lines,
+    }
 
 
 @transaction.atomic
@@ -1066,14 +1068,11 @@ def certify_result(*, actor: Actor, election: Election, comment: str = "") -> El
         data={"elected": list(result.get("elected") or [])},
         fields=["certified_at"],
     )
-    with override("zh-hans"):
-        title = gettext("{title}: election result").format(title=election.title)
     _publish(
         actor=actor,
         election=election,
         kind=RESULT_NOTICE,
-        title=title[:200],
-        body=_result_body(election),
+        text=_result_text(election),
     )
     return election
 

@@ -22,6 +22,10 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
+    #: The title and body as phrases with their values (tongxue.publicity.text), so
+    #: each reader sees the notice in their language; empty for a notice given as
+    #: finished text only.
+    text = models.JSONField(_("composition"), default=dict, blank=True)
     starts = models.DateField(_("starts"))
     ends = models.DateField(_("ends"))
     working_days = models.PositiveSmallIntegerField(_("working days"))
@@ -47,6 +51,22 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts}–{self.ends})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's (active) language."""
+        from tongxue.publicity.text import render
+
+        part = (self.text or {}).get("title")
+        return render(part) if part else self.title
+
+    @property
+    def display_body(self) -> str:
+        """The body in the reader's (active) language."""
+        from tongxue.publicity.text import render
+
+        lines = (self.text or {}).get("body")
+        return "\n".join(render(line) for line in lines) if lines else self.body
 
 
 class Objection(models.Model):

@@ -9,6 +9,7 @@ those holding ``Perm.ANSWER`` at the notice's organisation answer it.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,7 @@ from tongxue.core.permissions import Perm, require
 from tongxue.domain.publicity import notice_end
 from tongxue.organisations.models import Organisation
 from tongxue.publicity.models import Notice, Objection
+from tongxue.publicity.text import official
 
 #: The profile parameter behind the length of a notice (ELE-4).
 NOTICE_PARAMETER = "notice_period_working_days"
@@ -55,15 +57,23 @@ def publish_notice(
     subject_type: str,
     subject_id: int,
     kind: str,
-    title: str,
-    body: str,
+    title: str = "",
+    body: str = "",
+    text: dict[str, Any] | None = None,
     starts: date | None = None,
     working_days: int | None = None,
 ) -> Notice:
     """Publish a notice for ``working_days`` working days (the profile's by default).
 
     A shorter period than the profile's is refused (ELE-4); a longer one is allowed.
+    ``text``: the title and body as phrases (:mod:`tongxue.publicity.text`), shown in
+    each reader's language; the Chinese rendering is stored as ``title`` and ``body``
+    unless they are given.
     """
+    if text:
+        official_title, official_body = official(text)
+        title = title or official_title
+        body = body or official_body
     minimum = default_working_days(organisation)
     days = minimum if working_days is None else working_days
     if days < minimum:
@@ -88,8 +98,9 @@ def publish_notice(
         subject_type=subject_type,
         subject_id=subject_id,
         kind=kind,
-        title=title.strip(),
+        title=title.strip()[:200],
         body=body,
+        text=text or {},
         starts=start,
         ends=ends,
         working_days=days,

@@ -1,0 +1,51 @@
+"""Notice texts that read in the reader's language (ELE-4).
+
+A notice's title and body are composed by the services that publish it (an election's
+candidate list, a result, a shortlist …) from fixed phrases with the names, titles and
+figures of the case. Instead of only the finished Chinese text, a notice keeps that
+composition (``Notice.text``): each part is either a literal line (names, a case's own
+text) or a phrase — ``[msgid, {name: value}]``, where a value may itself be a phrase —
+and is rendered in the language of whoever reads it. The Chinese rendering is stored too
+(``Notice.title``, ``Notice.body``): the official record, what the audit log and search
+show, and what a notice without a composition (older ones) displays in every language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext, override
+
+#: A part of a notice text: a literal string, or [msgid, params] (params may nest).
+Part = Any
+
+
+def phrase(msgid: str, **params: Any) -> list[Any]:
+    """A translatable phrase; pass the msgid through ``gettext_noop`` where it is written."""
+    return [msgid, params]
+
+
+def render(part: Part) -> str:
+    """Render a part in the active language."""
+    if isinstance(part, str):
+        return part
+    msgid, params = part
+    values = {
+        name: render(value) if isinstance(value, list) else value
+        for name, value in params.items()
+    }
+    return gettext(msgid).format(**values)
+
+
+def render_text(text: dict[str, Any]) -> tuple[str, str]:
+    """Return (title, body) of a composition in the active language ("" if absent)."""
+    title = render(text["title"]) if text.get("title") else ""
+    body = "\n".join(render(line) for line in text.get("body") or [])
+    return title, body
+
+
+def official(text: dict[str, Any]) -> tuple[str, str]:
+    """Return (title, body) in the site's language (Chinese): the stored record."""
+    with override(settings.LANGUAGE_CODE):
+        return render_text(text)
