@@ -16,7 +16,10 @@ MARKS = "marks"
 YES_NO_ABSTAIN = "yes-no-abstain"
 
 #: The cells a voter may submit, by ballot form ("" = left blank).
-ALLOWED_CELLS = {MARKS: ("1", "0", ""), YES_NO_ABSTAIN: ("Y", "N", "A", "")}
+ALLOWED_CELLS = {
+    MARKS: frozenset(("1", "0", "")),
+    YES_NO_ABSTAIN: frozenset(("Y", "N", "A", "")),
+}
 
 
 def new_tracker() -> str:

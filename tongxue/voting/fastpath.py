@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 CAST_PATH = re.compile(r"^/vote/(?P<code>[^/]+)/cast/$")
 MAX_BODY = 16 * 1024
+#: The form fields of a ballot's cells, c0, c1, … (more than any ballot has candidates).
+_CELL_NAMES = tuple(f"c{k}" for k in range(1000))
+_BLANK = ("",)
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -206,7 +209,9 @@ class CastFastPath:
         fields = parse_qs(body, keep_blank_values=True)
         cached = selectors.definition_for(code)
         n = len(cached[0].candidates) if cached is not None else 0
-        cells = [fields.get(f"c{k}", [""])[0].strip().upper() for k in range(n)]
+        get = fields.get
+        # as submitted: services.cast strips, upper-cases and checks each cell
+        cells = [get(name, _BLANK)[0] for name in _CELL_NAMES[:n]]
         try:
             voter = tokens.voter(
                 environ["HTTP_X_BALLOT_TOKEN"],

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.core import signing
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
 from tongxue.core.errors import refuse
@@ -62,6 +64,29 @@ class TokenVoter:
         return self.username
 
 
+_signer: signing.TimestampSigner | None = None
+
+
+def _verifier() -> signing.TimestampSigner:
+    """The signer that checks tokens: what ``signing.loads`` builds, built once.
+
+    ``signing.loads`` makes a new signer (reading the key settings) on every call;
+    a cast checks one token, so it is made once per process and again after the key
+    settings change (``setting_changed``: tests, never in production).
+    """
+    global _signer
+    if _signer is None:
+        _signer = signing.TimestampSigner(salt=SALT)
+    return _signer
+
+
+@receiver(setting_changed)
+def _forget_signer(*, setting: str, **kwargs: Any) -> None:
+    global _signer
+    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS"}:
+        _signer = None
+
+
 def issue(*, voter: Any, election_id: int) -> str:
     """Return the ballot token of ``voter`` for the election ``election_id``."""
     payload = {"v": voter.pk, "n": voter.get_username(), "e": election_id}
@@ -86,7 +111,7 @@ def voter(token: str, *, election_id: int | None) -> TokenVoter:
             ),
         )
     try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        payload = _verifier().unsign_object(token, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise refuse(
             "expired-token",
