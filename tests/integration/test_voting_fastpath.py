@@ -227,3 +227,21 @@ def test_a_connection_lost_between_casts_fails_one_cast_whole_then_recovers() ->
     )
     assert code == 200
     assert Ballot.objects.count() == Participation.objects.count() == 2
+
+
+def test_a_new_secret_key_takes_effect_for_ballot_tokens(settings) -> None:  # type: ignore[no-untyped-def]
+    # The token checker is built once per process, and again when the key changes.
+    from tongxue.core.errors import Refusal
+
+    setup = _opened()
+    old = _token(setup, setup.voters[0])
+    assert tokens.voter(old, election_id=setup.election.pk).pk == setup.voters[0].pk
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    new = _token(setup, setup.voters[0])
+    assert tokens.voter(new, election_id=setup.election.pk).pk == setup.voters[0].pk
+    with pytest.raises(Refusal) as refused:  # signed with the replaced key
+        tokens.voter(old, election_id=setup.election.pk)
+    assert refused.value.code == "bad-token"
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY, "x"]
+    settings.SECRET_KEY = "a-third-key-" + "y" * 50
+    assert tokens.voter(new, election_id=setup.election.pk).pk == setup.voters[0].pk
