@@ -30,7 +30,10 @@ own database ``tongxue_bench_casting`` on the same server):
    close together as they can be), runs ``pgbench`` with the cast's SQL statement
    (``CAST_SQL_POSTGRESQL``, prepared as the product runs it, and unprepared for
    contrast) on a second election, with as many database connections as the server
-   holds and with 20, and prints the ratio to the best prepared rate.
+   holds and with 20, and prints the ratio to the best prepared rate. Then, because
+   one such pair of runs can still straddle a change of speed, it measures the two in
+   turns (``--pairs`` times: ``--pair-voters`` voters cast, then pgbench runs as many
+   transactions as in the comparison) and prints the median ratio of adjacent pairs.
 6. Unless skipped: the same load against a lean comparison endpoint
    (``bench/casting/lean_app.py``) and the CPU of one cast through parts of the stack.
 """
@@ -604,12 +607,15 @@ def run_pgbench_comparison(args, url, pg_setup, pg_users, pg_clients, app, workd
         pg_setup.election.pk, pg_setup.union.code, pg_setup.election.code
     )
     best = {"prepared": 0.0, "simple": 0.0}
+    best_clients = pg_clients[0]
     for clients in pg_clients:
         # prepared: as the product runs the statement (prepared once per connection);
         # simple: parsed and planned every time, as before the prepared cast
         for mode in ("prepared", "simple"):
             tps = run_pgbench(url, script, clients, args.voters, workdir, mode=mode)
             print(f"  pgbench -c {clients} -M {mode}: cast statement: {tps:,.0f} tps")
+            if mode == "prepared" and tps > best[mode]:
+                best_clients = clients
             best[mode] = max(best[mode], tps)
     rate = app["rate"]
     print(
@@ -618,6 +624,79 @@ def run_pgbench_comparison(args, url, pg_setup, pg_users, pg_clients, app, workd
         f"({rate / best['simple']:.0%} of the unprepared one's, "
         f"{best['simple']:,.0f} tps)"
     )
+    return script, best_clients
+
+
+def paired_ratio(*, argv, env, url, workdir, args, path, slices, script, clients):
+    """The application's rate and pgbench's, measured in turns, ``len(slices)`` times.
+
+    This machine's speed drifts within seconds to minutes, so one application run and
+    one pgbench run a minute apart can land in different spells. Here one server serves
+    every slice of voters; after each slice's load (the same 200 clients), pgbench runs
+    the main comparison's number of transactions with the connection count that gave
+    its best prepared rate, and the ratio of each adjacent pair is printed, then their
+    median.
+    """
+    log = (workdir / "server.log").open("a")
+    server = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    acked: list[str] = []
+    ratios: list[float] = []
+    try:
+        wait_for_port(args.port)
+        time.sleep(2)
+        warm = [slices[0].pop() for _ in range(min(len(slices[0]), 20))]
+        results, _, _ = asyncio.run(
+            load(port=args.port, path=path, work=warm, clients=len(warm), time_limit=30)
+        )
+        acked += [t.decode() for _, status, t in results if status == 200]
+        for k, work in enumerate(slices, 1):
+            n = len(work)
+            results, wall, errors = asyncio.run(
+                load(
+                    port=args.port,
+                    path=path,
+                    work=work,
+                    clients=args.clients,
+                    time_limit=args.time_limit,
+                )
+            )
+            ok = [t.decode() for _, status, t in results if status == 200]
+            acked += ok
+            rate = len(ok) / wall if wall else 0.0
+            # as many transactions as each run of the main comparison: a short run
+            # understates pgbench's rate
+            tps = run_pgbench(
+                url, script, clients, args.voters, workdir, mode="prepared"
+            )
+            ratios.append(rate / tps if tps else 0.0)
+            print(
+                f"  pair {k}: application {rate:,.0f} ballots/s ({n:,} voters, "
+                f"{errors} connection errors), then pgbench -c {clients} -M prepared, "
+                f"{args.voters:,} transactions: "
+                f"{tps:,.0f} tps: {ratios[-1]:.0%}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    ordered = sorted(ratios)
+    median = (
+        ordered[len(ordered) // 2]
+        if len(ordered) % 2
+        else ((ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2)
+    )
+    print(
+        f"application / pgbench, in {len(ratios)} adjacent pairs: median {median:.0%} "
+        f"(lowest {ordered[0]:.0%}, highest {ordered[-1]:.0%})"
+    )
+    return acked
 
 
 # --- main ---------------------------------------------------------------------------
@@ -802,6 +881,16 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--skip-pgbench", action="store_true")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=5,
+        help="after the main run, measure the application and pgbench in turns this "
+        "many times (0: not)",
+    )
+    parser.add_argument(
+        "--pair-voters", type=int, default=4000, help="voters per pair (see --pairs)"
+    )
     parser.add_argument("--skip-explain", action="store_true")
     parser.add_argument(
         "--skip-lean", action="store_true", help="skip the lean comparison endpoint"
@@ -854,10 +943,22 @@ def main() -> int:
     if not args.skip_lean:
         lean_setup, lean_users, _ = build_election("L", args.voters, sessions=False)
     pg_clients = [workers * threads, 20]
+    pairs = 0 if args.skip_pgbench else max(0, args.pairs)
+    pair_setup = pair_keys = None
     if not args.skip_pgbench:
         pg_setup, pg_users, _ = build_election(
-            "P", args.voters * len(pg_clients) * 2, sessions=False
+            "P",
+            args.voters * (len(pg_clients) * 2 + pairs),
+            sessions=False,
         )
+    if pairs:
+        pair_setup, pair_users, _ = build_election(
+            "R", pairs * args.pair_voters + 20, sessions=False
+        )
+        pair_keys = [
+            tokens.issue(voter=u, election_id=pair_setup.election.pk)
+            for u in pair_users
+        ]
     print(
         f"setup: election {setup.election.code}: {args.voters:,} voters on the roll, "
         f"{CANDIDATES} candidates, {SEATS} seats, ballot tokens issued "
@@ -901,7 +1002,33 @@ def main() -> int:
     if not args.skip_pgbench and pg_setup is not None:
         # right after the application's load: the machine's speed drifts, so the two
         # rates are compared as close together in time as they can be
-        run_pgbench_comparison(args, url, pg_setup, pg_users, pg_clients, app, workdir)
+        script, best_clients = run_pgbench_comparison(
+            args, url, pg_setup, pg_users, pg_clients, app, workdir
+        )
+        if pair_setup is not None:
+            work = [(token_credentials(k), ballot_body(rnd)) for k in pair_keys]
+            slices = [
+                work[i * args.pair_voters : (i + 1) * args.pair_voters]
+                for i in range(pairs)
+            ]
+            slices[0] += work[pairs * args.pair_voters :]  # the warm-up's voters
+            print(
+                f"the same, in turns: {pairs} × ({args.pair_voters:,} voters cast, then "
+                f"pgbench runs {args.voters:,} transactions) on election "
+                f"{pair_setup.election.code}"
+            )
+            acked = paired_ratio(
+                argv=server_argv(args, workers, threads),
+                env=env,
+                url=url,
+                workdir=workdir,
+                args=args,
+                path=f"/vote/{pair_setup.election.code}/cast/",
+                slices=slices,
+                script=script,
+                clients=best_clients,
+            )
+            verify(pair_setup.election, acked)
 
     if lean_setup is not None:
         sys.path.insert(0, str(ROOT / "bench" / "casting"))
