@@ -549,3 +549,31 @@ def test_the_import_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(30):
         result = import_tables(copy.deepcopy(doc))
     assert result.counts["people"].updated == n
+
+
+# A meeting's business (CON-7) ------------------------------------------------------------
+
+
+def test_a_meetings_recorded_business_is_exported_checked_and_not_stored() -> None:
+    from tongxue.business.models import AgendaItem
+
+    build_tree()
+    meeting = Meeting.objects.get(code="C7")
+    AgendaItem.objects.create(meeting=meeting, kind="work_report", title="工作报告")
+    AgendaItem.objects.create(meeting=meeting, kind="opinions", title="征集意见")
+    doc = export_tables("ROOT")
+    row = next(m for m in doc["meetings"] if m["code"] == "C7")
+    assert row["agenda"] == ["work_report", "opinions"]
+    assert row["charter_in_force"] is False
+    assert list(Draft202012Validator(SCHEMA).iter_errors(doc)) == []
+    before = AgendaItem.objects.count()
+    result = import_tables(doc)
+    assert result.not_stored == {"meetings (agenda, charter_in_force)": 1}
+    assert (
+        AgendaItem.objects.count() == before
+    )  # a file never writes a meeting's business
+    bad = copy.deepcopy(doc)
+    next(m for m in bad["meetings"] if m["code"] == "C7")["agenda"] = ["coronation"]
+    with pytest.raises(SnapshotInvalid) as exc:
+        import_tables(bad)
+    assert errors_of(exc) == {("meetings", 1, "agenda")}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tongxue.domain import business as dm_business
 from tongxue.domain import model as dm
 from tongxue.domain.findings import Message, gettext_noop
 
@@ -49,7 +50,8 @@ class SnapshotError:
 class Column:
     name: str
     # "str" | "int" | "bool" | "date" | "enum" (values from ``choices``) | "ids" (a list
-    # of references: a JSON list, or a text of codes separated by commas or spaces)
+    # of references or, with ``choices``, of allowed values: a JSON list, or a text of
+    # codes separated by commas or spaces)
     kind: str
     required: bool = False
     max_length: int | None = None
@@ -106,6 +108,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("session", "int"),
         _c("opened", "date", required=True),
         _c("work_report", "bool"),
+        # The meeting's business (CON-7), read for the audit of a file only: the
+        # kinds of item on its agenda, and whether a charter was in force.
+        _c("agenda", "ids", choices=dm_business.AgendaKind),
+        _c("charter_in_force", "bool"),
     ),
     "delegates": (
         _c("meeting", required=True, max_length=64, ref="meeting"),
@@ -144,6 +150,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 #: Tables read into the audit of a file but not stored by an import.
 AUDIT_ONLY = ("elections", "semesters")
+#: Columns of stored tables read into the audit of a file but not stored by an import
+#: (Tongxue records a meeting's business as agenda items, motions and charter texts).
+AUDIT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "meetings": ("agenda", "charter_in_force"),
+}
 
 #: The columns that identify a row: re-importing a row with the same key updates it.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -333,6 +344,19 @@ class _Parser:
             self.error(table, row, col.name, _MSG_IDS, value=_show(raw))
             return False, None
         out = tuple(dict.fromkeys(i for i in items if i))
+        if col.choices is not None:
+            allowed = [c.value for c in col.choices]
+            wrong = [i for i in out if i not in allowed]
+            if wrong:
+                self.error(
+                    table,
+                    row,
+                    col.name,
+                    _MSG_CHOICE,
+                    value=_show(wrong[0]),
+                    allowed=", ".join(allowed),
+                )
+                return False, None
         if col.max_length is not None and any(len(i) > col.max_length for i in out):
             self.error(table, row, col.name, _MSG_TOO_LONG, limit=col.max_length)
             return False, None
@@ -352,7 +376,12 @@ class _Parser:
         names = {c.name for c in columns}
         names.add(ROW_KEY)
         fast = [
-            (c, {m.value: m for m in c.choices} if c.choices is not None else None)
+            (
+                c,
+                {m.value: m for m in c.choices}
+                if c.choices is not None and c.kind == "enum"
+                else None,
+            )
             for c in columns
         ]
         slash = KEYS[table][0] if table in ("organisations", "meetings") else None
@@ -653,6 +682,8 @@ def parse_tables(
                 session=v["session"],
                 work_report=bool(v["work_report"]),
                 delegates=tuple(sorted(seats.get(v["code"], ()))),
+                agenda=v["agenda"] or (),
+                charter_in_force=bool(v["charter_in_force"]),
             )
             for _, v in checked["meetings"]
         ),
@@ -811,6 +842,13 @@ def registry_to_tables(
             "session": m.session,
             "opened": m.opened.isoformat(),
             "work_report": m.work_report,
+            # the business the audit reads (CON-7); only where it is recorded, so a
+            # registry without it exports the same document as before
+            **(
+                {"agenda": list(m.agenda), "charter_in_force": m.charter_in_force}
+                if m.agenda
+                else {}
+            ),
         }
         for m in meetings
     ]

@@ -7,8 +7,8 @@ code, person id, position (organisation, person, role, start), meeting code, del
 (meeting, person), review (reviewer, reviewed, held) and justification (organisation,
 rule). A row whose values equal the stored ones is left alone, so importing the same
 file twice changes nothing. The optional tables ``elections`` and ``semesters``
-(:data:`~tongxue.domain.snapshot.AUDIT_ONLY`) are checked like the others but not
-stored: the database records far more about an election or a semester (candidates,
+(:data:`~tongxue.domain.snapshot.AUDIT_ONLY`) and a meeting's ``agenda`` and
+``charter_in_force`` are checked like the others but not stored: the database records far more about an election or a semester (candidates,
 ballots, the filed reports themselves) than a snapshot carries; ``tongxue audit FILE``
 reads them. Any problem — in any row — raises :class:`SnapshotInvalid`
 with every problem found, and nothing is written.
@@ -35,6 +35,7 @@ from tongxue.core import auditlog
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.snapshot import (
     AUDIT_ONLY,
+    AUDIT_ONLY_COLUMNS,
     DOCUMENT,
     TABLES,
     Snapshot,
@@ -675,6 +676,12 @@ def _import(
         rows = len(snap.rows.get(name, {}))
         if rows:
             result.not_stored[name] = rows
+    # Nor a meeting's business (CON-7): Tongxue records it as agenda items, motions
+    # and charter texts, which a file does not carry.
+    business = sum(1 for m in snap.meetings if m.agenda or m.charter_in_force)
+    if business:
+        columns = ", ".join(AUDIT_ONLY_COLUMNS["meetings"])
+        result.not_stored[f"meetings ({columns})"] = business
 
     auditlog.record(
         actor=actor,

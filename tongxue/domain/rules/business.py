@@ -37,7 +37,7 @@ def congress_business(ctx: AuditContext) -> Iterator[Finding]:
     Checked on the newest congress of each school-level union held before the audit
     day. It is reported when it reviewed no work report (``CON-7.work-report``; every
     meeting record says whether it did). The rest is judged only when its agenda is
-    recorded in Tongxue (imported snapshots do not carry agendas); it is reported when
+    recorded (in Tongxue, or in a snapshot's ``agenda`` column); it is reported when
 
     * the leadership's term ended with it (see :func:`term_ended`) and it had no
       election of the leadership on its agenda (``CON-7.leadership``);
