@@ -41,7 +41,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, partial
 from itertools import chain, repeat
-from operator import floordiv, le, mod
+from operator import floordiv, le, mod, mul, truediv
 from typing import Any, cast
 
 from tongxue.domain.findings import Message, gettext_noop
@@ -496,13 +496,19 @@ def _float_counts(
     wf: list[float],
     lo: list[int] | None,
     hi: list[int | None] | None,
+    uniform: bool = False,
 ) -> list[int]:
     """Seats at the float divisor ``1/x``, clamped to the bounds (``None``: no bound);
     a proposal only. A weight of zero gets no seat above its minimum (``0·x`` is
-    exact)."""
+    exact). ``uniform``: every minimum is ``lo[0]`` (then the clamping pass runs only
+    when some count is below it)."""
     counts = _float_rounding(method, x, wf)
     if lo is not None:
-        counts = [c if c > b else b for c, b in zip(counts, lo, strict=True)]
+        if not uniform:
+            counts = [c if c > b else b for c, b in zip(counts, lo, strict=True)]
+        elif min(counts) < lo[0]:
+            b = lo[0]
+            counts = [c if c > b else b for c in counts]
     if hi is not None:
         counts = [
             c if h is None or c <= h else h for c, h in zip(counts, hi, strict=True)
@@ -518,18 +524,24 @@ def _float_rounding(method: Method, x: float, wf: list[float]) -> list[int]:
         counts = [int(w * x + 0.5) for w in wf]
     elif method is Method.ADAMS:
         counts = [math.ceil(w * x) for w in wf]
-    else:  # k = ⌊q⌋, one more when q² > k(k+1)
-        qs = [w * x for w in wf]
-        counts = [
-            k + (q * q > k * (k + 1)) for q, k in zip(qs, map(int, qs), strict=True)
-        ]
+    else:
+        # q > √(k(k+1)) ⟺ q² + ¼ > (k + ½)²: the seats are ⌊√(q² + ¼) + ½⌋ (one at
+        # least for q > 0, none for a weight of zero)
+        x2 = x * x
+        sqrt = math.sqrt
+        counts = [int(sqrt(w * w * x2 + 0.25) + 0.5) if w else 0 for w in wf]
     return counts
 
 
 def _estimate(
-    method: Method, wf: list[float], lo: list[int], hi: list[int | None], house: int
-) -> tuple[float, list[int]]:
-    """A float divisor and the (clamped) seats it gives, summing close to ``house``.
+    method: Method,
+    wf: list[float],
+    lo: list[int],
+    hi: list[int | None] | None,
+    house: int,
+) -> tuple[float, list[int], int]:
+    """A float divisor, the (clamped) seats it gives, summing close to ``house``, and
+    how far their sum is from it (``hi`` None: no maximums).
 
     Estimate only: the seats are a proposal that :func:`_divisor` completes and checks
     exactly. The divisor is searched as ``x = 1/D`` by interpolation between a point
@@ -537,19 +549,18 @@ def _estimate(
     ``max(3, units/20)`` of the house (the last ones are cheaper to move one by one) or
     after 6 evaluations; the best point seen is returned.
     """
-    lo_b = lo if any(lo) else None
-    hi_b = hi if hi.count(None) != len(hi) else None
-    total = math.fsum(wf)
-    n = len(wf) - wf.count(0.0)
-    shift = {
-        Method.DHONDT: n / 2,
-        Method.SAINTE_LAGUE: 0.0,
-        Method.HUNTINGTON_HILL: 0.0,
-        Method.ADAMS: -n / 2,
-    }[method]
-    target = house + shift
+    uniform = lo.count(lo[0]) == len(lo)
+    lo_b = lo if lo[0] or not uniform else None
+    hi_b = hi if hi is not None and hi.count(None) != len(hi) else None
+    total = sum(wf)
+    if method is Method.DHONDT:
+        target = house + (len(wf) - wf.count(0.0)) / 2
+    elif method is Method.ADAMS:
+        target = house - (len(wf) - wf.count(0.0)) / 2
+    else:
+        target = house
     x = (target if target > 0 else max(house, 1)) / total
-    counts = _float_counts(method, x, wf, lo_b, hi_b)
+    counts = _float_counts(method, x, wf, lo_b, hi_b, uniform)
     s = sum(counts)
     best = (abs(s - house), x, counts)
     below: tuple[float, int] | None = None  # (x, seats) with too few seats
@@ -574,11 +585,11 @@ def _estimate(
         if not math.isfinite(x2) or x2 <= 0 or x2 == x:
             break
         x = x2
-        counts = _float_counts(method, x, wf, lo_b, hi_b)
+        counts = _float_counts(method, x, wf, lo_b, hi_b, uniform)
         s = sum(counts)
         if abs(s - house) < best[0]:
             best = (abs(s - house), x, counts)
-    return 1 / best[1], best[2]
+    return 1 / best[1], best[2], best[0]
 
 
 def _clamp(c: int, lo: int, hi: int | None) -> int:
@@ -623,10 +634,14 @@ def _divisor(
 ) -> tuple[list[int], Fraction | None, Fraction | None, Tie | None]:
     """Seats, interval ``(u, t]`` of (squared for HH) divisors, and the tie if any.
 
-    Floats propose: :func:`_estimate` finds a divisor and the seats it gives, and the
-    last few seats are moved by float priorities (:func:`_fit_float`: up to
-    ``_FLOAT_MOVES`` seats, no maximums) or else by exact ones (:func:`_fit`, a heap over
-    the shortlisted units). The result is then
+    The usual case (every weight > 0, no maximums, equal minimums, up to
+    ``_PLAIN_UNITS`` units): one pass proposes the seats at ``house / total`` and lists
+    their float priorities (:func:`_float_plain`); within ``_FLOAT_MOVES`` seats of the
+    house, :func:`_certify_plain` moves the last ones and proves the result in integers
+    or hands it on. Otherwise floats propose: :func:`_estimate` finds a divisor and the
+    seats it gives, and the last few seats are moved by float priorities
+    (:func:`_fit_float`: up to ``_FLOAT_MOVES`` seats, no maximums) or else by exact
+    ones (:func:`_fit`, a heap over the shortlisted units). The result is then
     checked exactly: ``t`` (lowest awarded priority) ≥ ``u`` (highest left out) means the
     seats are the divisor method's (``t = u`` is a tie). Should a float have rounded a
     quotient to the wrong side of a signpost (``t < u``), the seats are recomputed from
@@ -635,22 +650,45 @@ def _divisor(
     n = len(ws)
     top = max(ws) or 1
     wf = [w / top for w in ws]  # int / int is correctly rounded, never overflows
-    if 0 not in ws and hi.count(None) == n:
+    plain = hi.count(None) == n
+    estimate = None
+    if plain and 0 not in ws and sum(lo) < house < 2**50:
+        # the usual case: every weight > 0, no maximums (and for Adams and HH,
+        # minimums of one seat at least, set by apportion)
+        b = lo[0]
+        if n <= _PLAIN_UNITS and lo.count(b) == n and (b or method in _ROUND_DOWN):
+            # one pass proposes the seats and lists their float priorities
+            target = float(house)
+            if method is Method.DHONDT:
+                target += n / 2
+            elif method is Method.ADAMS and house > n / 2:
+                target -= n / 2
+            seats, nxt, last = _float_plain(method, target / sum(wf), wf, b)
+            if abs(sum(seats) - house) <= _FLOAT_MOVES:
+                found_tu = _certify_plain(method, ws, wf, lo, seats, house, nxt, last)
+                if found_tu is not None:
+                    return seats, found_tu[1], found_tu[0], None
+        estimate = _estimate(method, wf, lo, None, house)
+        if estimate[2] <= _FLOAT_MOVES and (method in _ROUND_DOWN or min(lo) > 0):
+            seats = estimate[1]
+            found_tu = _certify_plain(method, ws, wf, lo, seats, house)
+            if found_tu is not None:
+                return seats, found_tu[1], found_tu[0], None
+    if plain and 0 not in ws:
         free = list(range(n))
     else:
         free = [i for i in range(n) if ws[i] > 0 and (hi[i] is None or hi[i] > lo[i])]  # type: ignore[operator]
-    seats = list(lo)
     d = 1.0
     proposed = house > sum(lo) and bool(free)
     if proposed:
-        d, seats = _estimate(method, wf, lo, hi, house)
-        r = abs(sum(seats) - house)
-        if r <= _FLOAT_MOVES and hi.count(None) == n:
+        d, seats, r = estimate or _estimate(method, wf, lo, hi, house)
+        if r <= _FLOAT_MOVES and plain:
             t, t_units, u, u_units = _fit_float(method, ws, wf, lo, free, seats, house)
         else:
             _fit(method, ws, wf, lo, hi, free, seats, house)
             t, t_units, u, u_units = _bounds(method, ws, wf, lo, hi, free, seats)
     else:
+        seats = list(lo)
         t, t_units, u, u_units = _bounds(method, ws, wf, lo, hi, free, seats)
     if proposed and t is not None and u is not None and t < u:
         # a float rounded a quotient the wrong way: exact seats at the same divisor
@@ -753,6 +791,187 @@ def _fit_float(
         free, nxt, lambda i: _key(method, ws[i], seats[i]), largest=True
     )
     return t, t_units, u, u_units
+
+
+#: floats below this are not trusted to be relatively close to what they stand for
+#: (subnormal numbers lose precision)
+_FLOAT_NORMAL = 1e-280
+
+
+#: the one-pass proposal of :func:`_float_plain` is tried up to this many units (on
+#: larger inputs the first guess is rarely within ``_FLOAT_MOVES`` seats)
+_PLAIN_UNITS = 256
+#: the methods whose rounding needs no minimum to keep priorities finite
+_ROUND_DOWN = (Method.DHONDT, Method.SAINTE_LAGUE)
+
+
+def _float_plain(
+    method: Method, x: float, wf: list[float], b: int
+) -> tuple[list[int], list[float], list[float]]:
+    """In one pass: the seats at the float divisor ``1/x`` (at least ``b`` each; every
+    weight > 0, ``b`` ≥ 1 for Adams and HH), each unit's float priority for its next
+    seat and that of its last seat above ``b`` (∞ at ``b``). A proposal only, but the
+    priorities are those of the proposed seats (:func:`_certify_plain` relies on it)."""
+    seats: list[int] = []
+    nxt: list[float] = []
+    last: list[float] = []
+    add_s, add_n, add_l = seats.append, nxt.append, last.append
+    inf = math.inf
+    if method is Method.HUNTINGTON_HILL and b == 1:  # the usual minimum
+        x2 = x * x
+        sqrt = math.sqrt
+        for w in wf:
+            v = w * w
+            k = int(
+                sqrt(v * x2 + 0.25) + 0.5
+            )  # ⌊√(q² + ¼) + ½⌋ ≥ 1, see _float_rounding
+            add_s(k)
+            add_n(v / (k * (k + 1)))
+            add_l(v / ((k - 1) * k) if k > 1 else inf)
+    elif method is Method.HUNTINGTON_HILL:
+        x2 = x * x
+        sqrt = math.sqrt
+        for w in wf:
+            v = w * w
+            k = int(sqrt(v * x2 + 0.25) + 0.5)
+            if k < b:
+                k = b
+            add_s(k)
+            add_n(v / (k * (k + 1)))
+            add_l(v / ((k - 1) * k) if k > b else inf)
+    elif method is Method.SAINTE_LAGUE:
+        for w in wf:
+            k = int(w * x + 0.5)
+            if k < b:
+                k = b
+            add_s(k)
+            add_n(w / (k + 0.5))
+            add_l(w / (k - 0.5) if k > b else inf)
+    elif method is Method.DHONDT:
+        for w in wf:
+            k = int(w * x)
+            if k < b:
+                k = b
+            add_s(k)
+            add_n(w / (k + 1))
+            add_l(w / k if k > b else inf)
+    else:
+        ceil = math.ceil
+        for w in wf:
+            k = ceil(w * x)
+            if k < b:
+                k = b
+            add_s(k)
+            add_n(w / k)
+            add_l(w / (k - 1) if k > b else inf)
+    return seats, nxt, last
+
+
+def _certify_plain(
+    method: Method,
+    ws: list[int],
+    wf: list[float],
+    lo: list[int],
+    seats: list[int],
+    house: int,
+    nxt: list[float] | None = None,
+    last: list[float] | None = None,
+) -> tuple[Fraction, Fraction] | None:
+    """The usual case of :func:`_divisor` (every weight > 0, no maximums, minimums of
+    one seat at least for Adams and Huntington–Hill, seats within ``_FLOAT_MOVES`` of
+    the house): move seats, in place, by float priorities until they sum to ``house``,
+    then certify them in integers.
+
+    Returns ``(t, u)``, the exact lowest awarded priority and the exact highest
+    priority left out (squared for HH), when ``t > u``: then the seats are the divisor
+    method's, with no tie. None otherwise (``t ≤ u``, or floats out of their safe
+    range); the seats, still summing to ``house``, are then only a proposal for the
+    general path. Floats only shortlist: each float priority is within a few roundings
+    (relative 10⁻¹⁵) of the exact one while it is a normal float, so every unit within
+    a relative 10⁻⁹ of the float extreme is compared exactly, by integer cross
+    products."""
+    inf = math.inf
+    held = zip(wf, seats, lo, strict=True)
+    # next priority of each unit, and that of its last seat (∞ at its minimum)
+    if nxt is not None and last is not None:
+        pass  # listed with the seats by _float_plain
+    elif method is Method.DHONDT:
+        nxt = [w / (k + 1) for w, k in zip(wf, seats, strict=True)]
+        last = [w / k if k > b else inf for w, k, b in held]
+    elif method is Method.SAINTE_LAGUE:
+        nxt = [w / (k + 0.5) for w, k in zip(wf, seats, strict=True)]
+        last = [w / (k - 0.5) if k > b else inf for w, k, b in held]
+    elif method is Method.ADAMS:
+        nxt = [w / k for w, k in zip(wf, seats, strict=True)]
+        last = [w / (k - 1) if k > b else inf for w, k, b in held]
+    else:
+        nxt = [w * w / (k * (k + 1)) for w, k in zip(wf, seats, strict=True)]
+        last = [w * w / ((k - 1) * k) if k > b else inf for w, k, b in held]
+    s = sum(seats)
+    # the r highest next priorities take a seat each, or the r lowest last priorities
+    # give theirs up (one sort finds them; should a unit deserve two, the check below
+    # fails and the general path decides)
+    if abs(s - house) > len(nxt):
+        return None
+    if s < house:
+        for f in sorted(nxt)[s - house :]:
+            j = nxt.index(f)
+            seats[j] += 1
+            last[j] = f
+            nxt[j] = _fkey(method, wf[j], seats[j])
+    elif s > house:
+        for f in sorted(last)[: s - house]:
+            if f == inf:  # fewer units than seats to give up: not the usual case
+                return None
+            j = last.index(f)
+            seats[j] -= 1
+            nxt[j] = f
+            last[j] = inf if seats[j] <= lo[j] else _fkey(method, wf[j], seats[j] - 1)
+    # the exact highest next priority un/ud: usually one unit is within 10⁻⁹ of the
+    # float maximum (the runner-up is below), else all those units are compared
+    top = max(nxt)
+    j = nxt.index(top)
+    nxt[j] = -1.0
+    near = max(nxt) >= top * (1 - _TOL)
+    nxt[j] = top
+    un, ud = _key_pair(method, ws[j], seats[j])
+    if near:
+        cut = top * (1 - _TOL)
+        for j, f in enumerate(nxt):
+            if f >= cut:
+                a, b = _key_pair(method, ws[j], seats[j])
+                if a * ud > un * b:
+                    un, ud = a, b
+    # and the exact lowest priority awarded tn/td
+    low = min(last)
+    if not (top > _FLOAT_NORMAL and _FLOAT_NORMAL < low < inf):
+        return None
+    j = last.index(low)
+    last[j] = inf
+    near = min(last) <= low * (1 + _TOL)
+    last[j] = low
+    tn, td = _key_pair(method, ws[j], seats[j] - 1)
+    if near:
+        cut = low * (1 + _TOL)
+        for j, f in enumerate(last):
+            if f <= cut:
+                a, b = _key_pair(method, ws[j], seats[j] - 1)
+                if a * td < tn * b:
+                    tn, td = a, b
+    if tn * ud <= un * td:  # t ≤ u: a tie, or floats rounded the wrong way
+        return None
+    return Fraction(tn, td), Fraction(un, ud)
+
+
+def _key_pair(method: Method, w: int, k: int) -> tuple[int, int]:
+    """:func:`_key` as an integer pair ``(numerator, denominator)``, not reduced."""
+    if method is Method.DHONDT:
+        return w, k + 1
+    if method is Method.SAINTE_LAGUE:
+        return 2 * w, 2 * k + 1
+    if method is Method.ADAMS:
+        return w, k
+    return w * w, k * (k + 1)
 
 
 def _fit(
@@ -972,11 +1191,15 @@ def apportion(
     the last seat(s) under the ``refuse`` policy. With ``tie="lot"`` a ``seed`` is required
     and the winners are ``random.Random(seed).sample(sorted(tied names), seats)``.
     """
-    try:
-        method = Method(method)
-    except ValueError:
-        raise _err(gettext_noop("Unknown method {method!r}."), method=method) from None
-    tie = TieBreak(tie)
+    if type(method) is not Method:
+        try:
+            method = Method(method)
+        except ValueError:
+            raise _err(
+                gettext_noop("Unknown method {method!r}."), method=method
+            ) from None
+    if type(tie) is not TieBreak:
+        tie = TieBreak(tie)
     if tie is TieBreak.LOT and seed is None:
         raise _err(gettext_noop("A lot needs a published integer seed."))
     pairs = list(units.items()) if isinstance(units, Mapping) else list(units)
@@ -1131,16 +1354,40 @@ def _divisor_value(
     if t is None and u is None:
         return None
     if method is Method.HUNTINGTON_HILL:
-        lo_f = math.sqrt(u) if u is not None else 0.0
+        # the smallest whole c with c² > u (math.isqrt: exact at any size)
+        c = math.isqrt(u.numerator // u.denominator) + 1 if u is not None else 1
         if t is None:
-            cand = Fraction(math.floor(lo_f) + 1)
-            while u is not None and cand * cand <= u:
-                cand += 1
-            return cand
+            return Fraction(c)
         if u is not None and u == t:
             return None  # a tie: the divisor is √t, not rational in general
+        if c * c * t.denominator < t.numerator:  # a whole divisor strictly inside
+            return Fraction(c)
+        return _hh_divisor_between(u, t)
+    if t is None:
+        assert u is not None
+        return Fraction(math.floor(u) + 1)
+    lo_b = u if u is not None else Fraction(0)
+    if lo_b == t:
+        return t
+    return _frac(
+        *_simplest_pair(lo_b.numerator, lo_b.denominator, t.numerator, t.denominator)
+    )
+
+
+#: squared divisors below this are close enough to floats for :func:`math.sqrt`
+_SQRT_FLOAT_LIMIT = 2**1000
+
+
+def _hh_divisor_between(u: Fraction | None, t: Fraction) -> Fraction | None:
+    """The simplest ``c`` with ``u < c² < t`` (``u`` None: 0), for ``0 ≤ u < t``.
+
+    Within the float range, the simplest fraction between the float square roots is
+    tried first (checked exactly); otherwise, or when that fails, between rational
+    bounds ``L > √u`` and ``U ≤ √t`` found with :func:`math.isqrt` to 64 bits or more
+    (refined until ``L < U``), so that any size works."""
+    if t < _SQRT_FLOAT_LIMIT:
+        lo_f = math.sqrt(u) if u is not None else 0.0
         hi_f = math.sqrt(t)
-        # the first attempt below, in integers (the same simplest fraction)
         an, ad = lo_f.as_integer_ratio() if u is not None else (0, 1)
         bn, bd = hi_f.as_integer_ratio()
         if an * bd < bn * ad:
@@ -1148,26 +1395,18 @@ def _divisor_value(
             pp, qq = p * p, q * q
             if (
                 u is None or pp * u.denominator > u.numerator * qq
-            ) and pp * t.denominator <= t.numerator * qq:
+            ) and pp * t.denominator < t.numerator * qq:
                 return _frac(p, q)
-        a = Fraction(lo_f) if u is not None else Fraction(0)
-        b = Fraction(hi_f)
-        for _ in range(60):
-            if a < b:
-                c = _simplest_between(a, b)
-                if (u is None or c * c > u) and c * c <= t:
-                    return c
-            # shrink inward and retry
-            mid = (a + b) / 2
-            a, b = (a + mid) / 2, (b + mid) / 2
-        return None
-    if t is None:
-        assert u is not None
-        return Fraction(math.floor(u) + 1)
-    lo_b = u if u is not None else Fraction(0)
-    if lo_b == t:
-        return t
-    return _simplest_between(lo_b, t) if _simplest_between(lo_b, t) <= t else t
+    un, ud = (u.numerator, u.denominator) if u is not None else (0, 1)
+    tn, td = t.numerator, t.denominator
+    # √(n/d) = √(n·d)/d; with 4^k more: isqrt(n·d·4^k) / (d·2^k) ≤ √(n/d) < (… + 1) / …
+    k = max(0, 64 - min(un * ud, tn * td).bit_length() // 2)
+    while True:
+        ln, ld = math.isqrt(un * ud << 2 * k) + 1, ud << k
+        hn, hd = math.isqrt(tn * td << 2 * k), td << k
+        if ln * hd < hn * ld:
+            return _frac(*_simplest_pair(ln, ld, hn, hd))
+        k += 64
 
 
 def _hamilton_why(
@@ -1474,8 +1713,9 @@ def biproportional(
     if len(weights) != n or any(len(r) != m for r in weights):
         raise _err(gettext_noop("The matrix is not {n} × {m}."), n=n, m=m)
     w: list[list[int | Fraction]]
-    plain = set(map(type, chain.from_iterable(weights))) == {int}
-    low = min(map(min, cast(Sequence[Sequence[int]], weights))) if plain else -1
+    flat: list[Any] = list(chain.from_iterable(weights))  # row-major
+    plain = set(map(type, flat)) == {int}
+    low = min(flat) if plain else -1
     if plain and low >= 0:
         w = [list(r) for r in weights]  # type: ignore[arg-type]
     else:
@@ -1490,7 +1730,7 @@ def biproportional(
             for i in range(n)
         ]
     R = [int(s) for s in row_seats]
-    if len(R) != n or any(s < 0 for s in R):
+    if len(R) != n or min(R) < 0:
         raise _err(gettext_noop("Row seats must be {n} whole numbers ≥ 0."), n=n)
     computed = column_seats is None
     if column_seats is None:
@@ -1516,7 +1756,7 @@ def biproportional(
             C = [col.seats[c] for c in columns]
     else:
         C = [int(s) for s in column_seats]
-    if len(C) != m or any(s < 0 for s in C):
+    if len(C) != m or min(C) < 0:
         raise _err(gettext_noop("Column seats must be {m} whole numbers ≥ 0."), m=m)
     if sum(R) != sum(C):
         raise _err(
@@ -1530,7 +1770,13 @@ def biproportional(
     if not positive:
         _check_support(rows, columns, w, R, C)
     fast = _fast_biproportional(
-        w, R, C, min(max_iterations, _FAST_ITERATIONS), plain, positive
+        w,
+        R,
+        C,
+        min(max_iterations, _FAST_ITERATIONS),
+        plain,
+        positive,
+        flat if plain else None,
     )
     if fast is not None:
         x, divisors, it = fast
@@ -1737,10 +1983,13 @@ def _settle_grid(
     for side in (lows, recs):
         tops = list(map(max, *[side[j::m] for j in cols]))
         cuts = [t * (1 - _TOL) for t in tops]
-        near = list(
-            map(sum, zip(*[list(map(le, cuts, side[j::m])) for j in cols], strict=True))
-        )
-        if any(c != 1 for c in near):
+        # every row has one cell at least at its cut (its maximum, when positive):
+        # exactly one each when the count over all cells is n
+        if (
+            min(tops) <= 0
+            or sum(map(le, chain.from_iterable(zip(*[cuts] * m, strict=True)), side))
+            != n
+        ):
             return _settle(
                 n, [(i, i * m, i * m + m) for i in range(n)], wk, wf, x, other, other_f
             )
@@ -1768,10 +2017,12 @@ def _fast_biproportional(
     iterations: int,
     plain: bool,
     positive: bool,
+    flat: list[int] | None = None,
 ) -> tuple[list[list[int]], _Divisors, int] | None:
     """Alternating scaling on floats, then a certification of the result.
 
-    Only cells with weight in a row and a column that have seats take part; they are
+    The full grid (every weight > 0, every row and column with seats, two columns at
+    least) goes to :func:`_grid_biproportional`. Otherwise only cells with weight in a row and a column that have seats take part; they are
     kept in flat lists, row by row and (through ``perm``) column by column, so that a
     step is a few passes over all cells plus the few lines whose seats do not add up.
     A row step rounds every cell at the current divisors, refits the rows that are off
@@ -1796,25 +2047,34 @@ def _fast_biproportional(
         else [[int(e * den) for e in row] for row in w]
     )
     acols = [j for j in range(m) if C[j]]
-    rb: list[tuple[int, int, int]]  # row, first cell, end (row-major order)
+    rb: list[tuple[int, int, int]] = []  # row, first cell, end (row-major order)
     grid = m > 1 and len(acols) == m and min(R) > 0 and positive
-    if grid:  # the full grid: every cell takes part
-        wk = list(chain.from_iterable(W))
-        ri = list(chain.from_iterable(repeat(i, m) for i in range(n)))
-        cj = list(range(m)) * n
-        rb = [(i, i * m, i * m + m) for i in range(n)]
-    else:
-        ri, cj, wk, rb = [], [], [], []
-        for i in range(n):
-            if R[i]:
-                a = len(wk)
-                Wi = W[i]
-                for j in acols:
-                    if Wi[j]:
-                        ri.append(i)
-                        cj.append(j)
-                        wk.append(Wi[j])
-                rb.append((i, a, len(wk)))
+    if grid:  # the full grid: every cell takes part (``flat``: W row-major)
+        wk = flat if flat is not None else list(chain.from_iterable(W))
+        wmax = max(wk)
+        if wmax >= _FAST_WEIGHT_LIMIT:
+            return None
+        found = _grid_biproportional(
+            w, R, C, den, iterations, wk, list(map(float, wk)), wmax
+        )
+        if found is not None:
+            return found
+        # not certified (a near-tie on the way, where rounding decides which exact
+        # divisors the floats lead to): the general loop below tries too, as before
+    grid = False
+    ri: list[int] = []
+    cj: list[int] = []
+    wk = []
+    for i in range(n):
+        if R[i]:
+            a = len(wk)
+            Wi = W[i]
+            for j in acols:
+                if Wi[j]:
+                    ri.append(i)
+                    cj.append(j)
+                    wk.append(Wi[j])
+            rb.append((i, a, len(wk)))
     if not wk:
         rdiv, cdiv = [Fraction(1)] * n, [Fraction(1)] * m
         _zero_line_divisors(w, R, C, rdiv, cdiv)
@@ -1824,17 +2084,13 @@ def _fast_biproportional(
         return None
     N = len(wk)
     wf = list(map(float, wk))
-    cb: list[tuple[int, int, int]]  # column, first cell, end (column-major order)
-    if grid:  # the steps use strided slices; column-major order only for the divisors
-        perm = list(chain.from_iterable(range(j, N, m) for j in range(m)))
-        cb = [(j, j * n, j * n + n) for j in range(m)]
-    else:
-        perm = sorted(range(N), key=cj.__getitem__)  # column-major order (stable)
-        inv = sorted(range(N), key=perm.__getitem__)
-        wf_p = list(map(wf.__getitem__, perm))
-        ri_p = list(map(ri.__getitem__, perm))
-        cj_p = list(map(cj.__getitem__, perm))
-        cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in acols]
+    # column, first cell, end (column-major order, through ``perm``)
+    perm = sorted(range(N), key=cj.__getitem__)  # column-major order (stable)
+    inv = sorted(range(N), key=perm.__getitem__)
+    wf_p = list(map(wf.__getitem__, perm))
+    ri_p = list(map(ri.__getitem__, perm))
+    cj_p = list(map(cj.__getitem__, perm))
+    cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in acols]
     rho = [1.0] * n
     sig = [1.0] * m
     X: list[int] = []
@@ -1853,54 +2109,17 @@ def _fast_biproportional(
             Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf, ri, cj, strict=True)]
         up = [q / (x + 0.5) for q, x in zip(Q, X, strict=True)]
         rec = [(x - 0.5) / q for q, x in zip(Q, X, strict=True)]
-        if grid:  # every row has m cells: per-row sums and maxima over strided slices
-            strided = range(m)
-            sums = list(map(sum, zip(*[X[j::m] for j in strided], strict=True)))
-            tops = list(map(max, *[up[j::m] for j in strided]))
-            lows = list(map(max, *[rec[j::m] for j in strided]))
-            old = rho
-            rho = [r * (u + 1 / v) / 2 for r, u, v in zip(rho, tops, lows, strict=True)]
-            for i, t in enumerate(sums):
-                if t != R[i]:
-                    a = i * m
-                    u, v = tops[i], lows[i] = _fix(Q, X, up, rec, a, a + m, t, R[i])
-                    rho[i] = old[i] * (u + 1 / v) / 2
-        else:
-            tops, lows, old = [], [], []
-            for i, a, b in rb:
-                t = sum(X[a:b])
-                if t == R[i]:  # recentre only
-                    u, v = max(up[a:b]), max(rec[a:b])
-                else:
-                    u, v = _fix(Q, X, up, rec, a, b, t, R[i])
-                tops.append(u)
-                lows.append(v)
-                old.append(rho[i])
-                rho[i] *= (u + 1 / v) / 2
-        if grid:  # columns are the strided slices of the row-major lists
-            if all(sum(X[j::m]) == C[j] for j in range(m)):
-                rows_last = True
-                break
-            Q = [w / (rho[i] * sig[j]) for w, i, j in zip(wf, ri, cj, strict=True)]
-            up = [q / (x + 0.5) for q, x in zip(Q, X, strict=True)]
-            rec = [(x - 0.5) / q for q, x in zip(Q, X, strict=True)]
-            tops, lows, old = [], [], []
-            for j in range(m):
-                xs = X[j::m]
-                t = sum(xs)
-                if t == C[j]:
-                    u, v = max(up[j::m]), max(rec[j::m])
-                else:
-                    u, v = _fix(Q[j::m], xs, up[j::m], rec[j::m], 0, n, t, C[j])
-                    X[j::m] = xs
-                tops.append(u)
-                lows.append(v)
-                old.append(sig[j])
-                sig[j] *= (u + 1 / v) / 2
-            if list(map(sum, zip(*[X[j::m] for j in range(m)], strict=True))) == R:
-                rows_last = False
-                break
-            continue
+        tops, lows, old = [], [], []
+        for i, a, b in rb:
+            t = sum(X[a:b])
+            if t == R[i]:  # recentre only
+                u, v = max(up[a:b]), max(rec[a:b])
+            else:
+                u, v = _fix(Q, X, up, rec, a, b, t, R[i])
+            tops.append(u)
+            lows.append(v)
+            old.append(rho[i])
+            rho[i] *= (u + 1 / v) / 2
         Xp = list(map(X.__getitem__, perm))
         if all(sum(Xp[a:b]) == C[j] for j, a, b in cb):
             rows_last = True
@@ -1954,16 +2173,293 @@ def _fast_biproportional(
         rho,
         sig,
     )
-    if rows_last:  # the last step's lines: rows (all of them when ``grid``) or columns
-        new = rho if grid else [rho[i] for i, _, _ in rb]
-    else:
-        new = [sig[j] for j, _, _ in cb]
+    # the last step's lines: rows or columns
+    new = [rho[i] for i, _, _ in rb] if rows_last else [sig[j] for j, _, _ in cb]
     if _certified(wmax, max(R), rho, sig, tops, lows, old, new):
         return seats, _Divisors(settle=settle), it
     divisors = settle(dyadic=False)
     if divisors is None:
         return None
     return seats, _Divisors(divisors), it
+
+
+def _grid_biproportional(
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    den: int,
+    iterations: int,
+    wk: list[int],
+    wf: list[float],
+    wmax: int,
+) -> tuple[list[list[int]], _Divisors, int] | None:
+    """:func:`_fast_biproportional` on the full grid (every weight > 0, every row and
+    column with seats; ``wk``/``wf`` row-major), with the steps as whole-list passes.
+
+    A row step works on ``A = w/σ`` (the weights over their column divisors): with
+    ``U = A/(x+½)`` and ``V = (x−½)/A``, row ``i`` keeps its seats for every divisor
+    in ``(max U, 1/max V]`` over its cells; rows whose seats do not add up are refitted
+    first by priorities (:func:`_shift`), then every row divisor moves to the middle of
+    its interval. A column step does the same, column by column, on ``B = w/ρ``. The
+    seats ``x`` are kept next to ``x ± ½`` (exact floats) and to their row and column
+    sums, so a step costs a few C-level passes over the cells plus the lines to refit.
+    Floats only propose: the last step's maxima certify the matrix
+    (:func:`_certified_lines`), or the exact settling decides (:func:`_fast_divisors`),
+    or (None) the exact method."""
+    n, m = len(R), len(C)
+    N = n * m
+    cols = range(m)
+    wcol = [wf[j::m] for j in cols]  # the columns' weights (row order)
+    rho = list(map(truediv, map(sum, zip(*wcol, strict=True)), R))
+    sig = [1.0] * m
+    each = list(chain.from_iterable(zip(*[rho] * m, strict=True)))  # ρ of every cell
+    X = _grid_start(wf, each)
+    Xh = [x + 0.5 for x in X]  # x ± ½ kept with the seats (exact floats)
+    Xm = [x - 0.5 for x in X]
+    rs = list(map(sum, zip(*[X[j::m] for j in cols], strict=True)))  # row sums
+    cs = [sum(X[j::m]) for j in cols]  # column sums (both kept up to date)
+    A = wf  # w/σ with every σ = 1
+    rtu: list[float] = []  # the last full row step's maxima of U and V, per row
+    rtv: list[float] = []
+    ctu = [0.0] * m  # and the last column step's, per column
+    ctv = [0.0] * m
+    # the lines refitted since the other side's last full step: u, v, divisor, line
+    refitted: list[Any] = []
+    finish = ""
+    it = 0
+    while it < iterations:
+        it += 1
+        if it > 1:
+            # a row step after a column step refits the rows that do not add up
+            # first; when the columns then add up, the matrix is found and the other
+            # rows keep their divisors (the column step's maxima cover their cells)
+            refitted = []
+            for i, t in enumerate(rs):
+                if t != R[i]:
+                    a = i * m
+                    b = a + m
+                    Ai = A[a:b]
+                    ui = list(map(truediv, Ai, Xh[a:b]))
+                    vi = list(map(truediv, Xm[a:b], Ai))
+                    u, v = _shift(Ai, ui, vi, X, Xh, Xm, a, 1, t, R[i], cs)
+                    rs[i] = R[i]
+                    refitted += (u, v, (u + 1 / v) / 2, i)
+            if cs == C:
+                for i, r in zip(refitted[3::4], refitted[2::4], strict=True):
+                    rho[i] = r
+                finish = "rows refitted"
+                break
+        # row step over whole lists: U = A/(x+½) and V = (x−½)/A, per row (rows
+        # refitted above come out the same), then every row divisor to the middle
+        U = list(map(truediv, A, Xh))
+        V = list(map(truediv, Xm, A))
+        rtu = list(map(max, *[U[j::m] for j in cols]))
+        rtv = list(map(max, *[V[j::m] for j in cols]))
+        for i, t in enumerate(rs):
+            h = R[i]
+            if t == h:
+                continue
+            a = i * m
+            b = a + m
+            if t == h + 1:  # one seat too many (the usual case): as _shift does
+                p = V.index(rtv[i], a, b)
+                x = X[p] = X[p] - 1
+                cs[p - a] -= 1
+            elif t == h - 1:  # one seat too few
+                p = U.index(rtu[i], a, b)
+                x = X[p] = X[p] + 1
+                cs[p - a] += 1
+            else:
+                rtu[i], rtv[i] = _shift(
+                    A[a:b], U[a:b], V[a:b], X, Xh, Xm, a, 1, t, h, cs
+                )
+                rs[i] = h
+                continue
+            Xh[p] = x + 0.5
+            Xm[p] = x - 0.5
+            U[p] = A[p] / (x + 0.5)
+            V[p] = (x - 0.5) / A[p]
+            rtu[i] = max(U[a:b])
+            rtv[i] = max(V[a:b])
+            rs[i] = h
+        rho = [(u + 1 / v) / 2 for u, v in zip(rtu, rtv, strict=True)]
+        if cs == C:
+            finish = "rows"
+            break
+        # column step, column by column on B = w/ρ: the columns that do not add up
+        # first; when the rows then add up, the other columns keep their divisors
+        # (the row step's maxima cover their cells)
+        refitted = []
+        for j, t in enumerate(cs):
+            if t != C[j]:
+                bj = list(map(truediv, wcol[j], rho))
+                uj = list(map(truediv, bj, Xh[j::m]))
+                vj = list(map(truediv, Xm[j::m], bj))
+                u, v = ctu[j], ctv[j] = _shift(bj, uj, vj, X, Xh, Xm, j, m, t, C[j], rs)
+                cs[j] = C[j]
+                refitted += (u, v, (u + 1 / v) / 2, j)
+        if rs == R:
+            for j, g in zip(refitted[3::4], refitted[2::4], strict=True):
+                sig[j] = g
+            finish = "columns refitted"
+            break
+        done = set(refitted[3::4])
+        for j in cols:
+            if j not in done:
+                bj = list(map(truediv, wcol[j], rho))
+                ctu[j] = max(map(truediv, bj, Xh[j::m]))
+                ctv[j] = max(map(truediv, Xm[j::m], bj))
+        sig = [(u + 1 / v) / 2 for u, v in zip(ctu, ctv, strict=True)]
+        A = list(map(truediv, wf, sig * n))
+    else:
+        return None  # no convergence: the exact method decides
+    lo_d, hi_d = _FAST_DIVISOR_RANGE
+    if not all(lo_d < d < hi_d for d in (*rho, *sig)):
+        return None
+    seats = [X[a : a + m] for a in range(0, N, m)]
+    rows_last = finish != "columns refitted"
+    settle = partial(_grid_divisors, w, R, C, den, rows_last, wk, wf, X, rho, sig)
+    # every cell lies in a line of the other side's last full step or in a line
+    # refitted since (stale values of refitted lines are extra values under a maximum)
+    xmax = max(R)
+    if finish == "rows refitted":
+        full = _certified_lines(wmax, xmax, sig, ctu, ctv, rho, sig)
+    else:
+        full = _certified_lines(wmax, xmax, rho, rtu, rtv, rho, sig)
+    certified = full and (
+        finish == "rows"
+        or _certified_lines(
+            wmax, xmax, refitted[2::4], refitted[::4], refitted[1::4], rho, sig
+        )
+    )
+    if certified:
+        return seats, _Divisors(settle=settle), it
+    divisors = settle(dyadic=False)
+    if divisors is None:
+        return None
+    return seats, _Divisors(divisors), it
+
+
+def _grid_start(wf: list[float], each: list[float]) -> list[int]:
+    """The first proposal of :func:`_grid_biproportional`: each cell's quotient
+    ``w/ρ`` rounded half up (a proposal only; the steps refit it and the end
+    certifies it)."""
+    return [int(q + 0.5) for q in map(truediv, wf, each)]
+
+
+def _shift(
+    P: list[float],
+    U: list[float],
+    V: list[float],
+    X: list[int],
+    Xh: list[float],
+    Xm: list[float],
+    start: int,
+    step: int,
+    t: int,
+    h: int,
+    crossing: list[int],
+) -> tuple[float, float]:
+    """Move the seats of one line, its cells at ``start + k·step`` in the flat lists
+    ``X``, ``Xh = X + ½`` and ``Xm = X − ½`` (summing to ``t``), to ``h`` > 0 by
+    priorities, in place; ``crossing[k]``, the seat sum of the line crossing at cell
+    ``k``, follows. ``P``, ``U = P/(x+½)`` and ``V = (x−½)/P`` are the line's own
+    lists (``P``: the weights over the crossing divisors; ``U`` and ``V`` are
+    updated). Returns the line's new ``max U`` and ``max V``."""
+    while t < h:  # the highest next priority takes a seat
+        k = U.index(max(U))
+        p = start + k * step
+        x = X[p] = X[p] + 1
+        Xh[p] = x + 0.5
+        Xm[p] = x - 0.5
+        U[k] = P[k] / (x + 0.5)
+        V[k] = (x - 0.5) / P[k]
+        crossing[k] += 1
+        t += 1
+    while t > h:  # the lowest last priority gives its seat up
+        k = V.index(max(V))
+        p = start + k * step
+        x = X[p] = X[p] - 1
+        Xh[p] = x + 0.5
+        Xm[p] = x - 0.5
+        U[k] = P[k] / (x + 0.5)
+        V[k] = (x - 0.5) / P[k]
+        crossing[k] -= 1
+        t -= 1
+    return max(U), max(V)
+
+
+def _certified_lines(
+    wmax: int,
+    xmax: int,
+    divisors: list[float],
+    tu: list[float],
+    tv: list[float],
+    rho: list[float],
+    sig: list[float],
+) -> bool:
+    """The float certification of :func:`_grid_biproportional`: the last step's lines
+    (rows or columns) have the final ``divisors``, and for each line ``tu`` and ``tv``
+    are the largest ``P/(x+½)`` and ``(x−½)/P`` over its cells, where ``P`` is the
+    weight over the crossing divisor (``w/σ`` for a row). Every cell lies strictly
+    inside its Sainte-Laguë interval, ``x − ½ < w/(ρσ) < x + ½``, exactly when
+    ``tu/d < 1`` and ``tv·d < 1`` for its line's divisor ``d``. With weights exact as
+    floats (< 2⁵³), divisors within 10^±100 and seats < 2⁵², each computed
+    ``tu/d`` and ``tv·d`` carries at most three roundings (relative error below
+    4·2⁻⁵³ < 10⁻¹⁵), so computed values below 1 − 10⁻¹² prove the bounds for every
+    cell at ``rho`` and ``sig`` read as exact (dyadic) rationals."""
+    if wmax >= _CERT_WEIGHT_LIMIT or xmax >= 2**52:
+        return False
+    lo_d, hi_d = _CERT_DIVISOR_RANGE
+    if not all(lo_d < d < hi_d for d in (*rho, *sig)):
+        return False
+    top: float = max(map(truediv, tu, divisors))
+    low: float = max(map(mul, tv, divisors))
+    return top < _CERT_BELOW and low < _CERT_BELOW
+
+
+def _grid_divisors(
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    den: int,
+    rows_last: bool,
+    wk: list[int],
+    wf: list[float],
+    X: list[int],
+    rho: list[float],
+    sig: list[float],
+    *,
+    dyadic: bool = True,
+) -> _DivisorPair | None:
+    """:func:`_fast_divisors` for :func:`_grid_biproportional` (its flat lists built
+    here, when the divisors are first read)."""
+    n, m = len(R), len(C)
+    N = n * m
+    ri = list(chain.from_iterable(repeat(i, m) for i in range(n)))
+    cj = list(range(m)) * n
+    rb = [(i, i * m, i * m + m) for i in range(n)]
+    cb = [(j, j * n, j * n + n) for j in range(m)]
+    perm = list(chain.from_iterable(range(j, N, m) for j in range(m)))
+    return _fast_divisors(
+        w,
+        R,
+        C,
+        den,
+        True,
+        rows_last,
+        rb,
+        cb,
+        wk,
+        wf,
+        X,
+        ri,
+        cj,
+        perm,
+        rho,
+        sig,
+        dyadic=dyadic,
+    )
 
 
 #: the float certification of :func:`_certified`: weights exact as floats, divisors
