@@ -333,8 +333,9 @@ def test_grid_path_matches_the_previous_implementation(problem) -> None:  # type
     )
     if isinstance(new, list):
         r = bounded(names_r, names_c, w, rows, cols)
-        if not r.exact_fallback:  # see test_exact_fallback_divisors_on_a_tied_row
-            _check(r)
+        _check(
+            r
+        )  # exact fallback included (test_exact_fallback_divisors_on_a_tied_row)
     if old != "no convergence":
         assert new == old
 
@@ -366,8 +367,7 @@ def test_a_wrong_grid_start_never_changes_the_result(problem, seed) -> None:  # 
             got = "error"
         else:
             got = [list(x) for x in r.seats]
-            if not r.exact_fallback:  # see test_exact_fallback_divisors_on_a_tied_row
-                _check(r)
+            _check(r)
         mp.setattr(ap, "_fast_biproportional", lambda *a: None)
         exact = _outcome(bounded, names_r, names_c, w, rows, cols)
     finally:
@@ -436,17 +436,47 @@ def test_bench_sized_grid_is_certified_and_reproduces_every_cell() -> None:
     assert [list(s) for s in r.seats] == reference(names_r, names_c, w, rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, older than the fast paths: when the float path cannot certify the "
-    "matrix, the exact method can return divisors that leave a cell on its signpost "
-    "(_strict_divisors finds none better, and no tie is reported)",
-)
 def test_exact_fallback_divisors_on_a_tied_row() -> None:
-    """Found by the grid properties above; the previous implementation returns the
-    same seats and the same divisors (rows 2, 3, 6, columns 1, 1, 1): row r0's three
-    quotients are all ½, so its cell r0/c2 without a seat should have rounded up.
-    Either the divisors or the refusal of a tie is missing."""
+    """Found by the grid properties above: the settling of the exact method left row
+    r0's three quotients at ½ (divisors rows 2, 3, 6, columns 1, 1, 1), so its cell
+    without a seat sat on its signpost and the divisors proved nothing. The matrix is
+    the only apportionment (no alternating cycle), so strict divisors exist; the
+    complete search finds them."""
     w = [[1, 1, 1], [1, 2, 2], [3, 3, 1]]
     r = biproportional(["r0", "r1", "r2"], ["c0", "c1", "c2"], w, [2, 2, 1])
+    assert [list(s) for s in r.seats] == [[1, 1, 0], [0, 1, 1], [1, 0, 0]]
     _check(r)
+
+
+def test_the_simplest_fraction_needs_no_recursion_and_refuses_an_empty_interval() -> (
+    None
+):
+    # consecutive Fibonacci ratios have continued fractions of ones: thousands of terms
+    f = [1, 1]
+    while len(f) < 3000:
+        f.append(f[-1] + f[-2])
+    lo, hi = (f[-2], f[-3]), (f[-1], f[-2])  # F(n-1)/F(n-2) and F(n)/F(n-1): adjacent
+    if lo[0] * hi[1] > hi[0] * lo[1]:
+        lo, hi = hi, lo
+    p, q = ap._simplest_pair(*lo, *hi)
+    assert Fraction(*lo) < Fraction(p, q) < Fraction(*hi)
+    with pytest.raises(ValueError):
+        ap._simplest_pair(3, 2, 3, 2)
+
+
+def test_the_complete_search_proves_strict_divisors_or_a_tie() -> None:
+    # equal weights, a seat each: the diagonal and the other diagonal both fit, so no
+    # divisors lift every cell off its signpost; with unequal weights they exist
+    assert (
+        ap._strict_divisors_complete([[1, 1], [1, 1]], [[1, 0], [0, 1]], [1, 1], [1, 1])
+        is None
+    )
+    found = ap._strict_divisors_complete(
+        [[2, 1], [1, 2]], [[1, 0], [0, 1]], [1, 1], [1, 1]
+    )
+    assert found is not None
+    rdiv, cdiv = found
+    half = Fraction(1, 2)
+    for i, j, seats in ((0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1)):
+        q = Fraction([[2, 1], [1, 2]][i][j]) / (rdiv[i] * cdiv[j])
+        assert seats - half < q < seats + half

@@ -1892,17 +1892,29 @@ def _fix(
 
 def _simplest_pair(ln: int, ld: int, hn: int, hd: int) -> tuple[int, int]:
     """:func:`_simplest_between` on integer pairs: the simplest ``p/q`` (lowest terms)
-    with ``ln/ld < p/q < hn/hd``, for ``0 ≤ ln/ld < hn/hd`` (positive denominators)."""
-    fl = ln // ld
-    if (fl + 1) * hd < hn:
-        return fl + 1, 1
-    # hn/hd ≤ fl + 1: write x = fl + 1/y with hd/(hn − fl·hd) < y < ld/(ln − fl·ld)
-    yn, yd = hd, hn - fl * hd
-    if ln == fl * ld:
-        y = yn // yd + 1
-        return fl * y + 1, y
-    p, q = _simplest_pair(yn, yd, ld, ln - fl * ld)
-    return fl * p + q, p
+    with ``ln/ld < p/q < hn/hd``, for ``0 ≤ ln/ld < hn/hd`` (positive denominators).
+
+    Iterative (a continued fraction can have more terms than Python's recursion
+    limit allows); an empty interval is an error, never an endless descent."""
+    if ln * hd >= hn * ld:
+        raise ValueError("empty interval")
+    terms: list[int] = []
+    while True:
+        fl = ln // ld
+        if (fl + 1) * hd < hn:
+            p, q = fl + 1, 1
+            break
+        # hn/hd ≤ fl + 1: write x = fl + 1/y with hd/(hn − fl·hd) < y < ld/(ln − fl·ld)
+        yn, yd = hd, hn - fl * hd
+        if ln == fl * ld:
+            y = yn // yd + 1
+            p, q = fl * y + 1, y
+            break
+        terms.append(fl)
+        ln, ld, hn, hd = yn, yd, ld, ln - fl * ld
+    for fl in reversed(terms):
+        p, q = fl * p + q, p
+    return p, q
 
 
 def _shortlist(seg: list[float], top: float, cut: float, a: int) -> list[int]:
@@ -2862,6 +2874,85 @@ def _strict_divisors(
     return None
 
 
+def _signpost_cells(
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> list[tuple[int, int]]:
+    """The cells whose quotient is exactly on a signpost ``x ± ½`` (not proven)."""
+    half = Fraction(1, 2)
+    out = []
+    for i in range(len(R)):
+        for j in range(len(C)):
+            if w[i][j] and R[i] and C[j]:
+                q = w[i][j] / (rdiv[i] * cdiv[j])
+                if q == x[i][j] + half or (x[i][j] and q == x[i][j] - half):
+                    out.append((i, j))
+    return out
+
+
+def _strict_divisors_complete(
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+) -> tuple[list[Fraction], list[Fraction]] | None:
+    """Divisors putting every cell of ``x`` strictly inside its rounding interval, found
+    by a complete search, or None when none exist (then ``x`` is not the only
+    apportionment: a tie).
+
+    Each cell asks ``w/(x + ½) < r_i·c_j < w/(x − ½)``. With ``u_i = r_i`` and
+    ``v_j = 1/c_j`` these are multiplicative difference constraints (``v_j ≤ u_i·k``,
+    ``u_i ≤ v_j·k``), solved exactly by Bellman–Ford over fractions, the intervals
+    first narrowed by a factor ``1 ± δ``: feasible for some ``δ > 0`` exactly when
+    strict divisors exist. ``δ`` is tried large first (simpler numbers), last below
+    the smallest distance from 1 that a cycle's product of these factors can have
+    when it is not 1 (so an infeasible last try proves a tie). The slow, sure fallback
+    of a fallback: only tie-heavy matrices that the settling cannot lift get here.
+    """
+    n, m = len(R), len(C)
+    cells = [
+        (i, j, Fraction(w[i][j]), x[i][j])
+        for i in range(n)
+        for j in range(m)
+        if w[i][j] and R[i] and C[j]
+    ]
+    if not cells:
+        return None
+    # a cycle has at most 2·min(n, m) edges, each factor a ratio of numbers below
+    # 2·max(w)·den + 1: its product, if not 1, is at least 2^-bits away from it
+    top = max(max(c[2].numerator, c[2].denominator) for c in cells)
+    bits = 2 * min(n, m) * 2 * (top.bit_length() + 2) + 8
+    for k in (8, 40, bits):
+        delta = Fraction(1, 1 << k)
+        edges: list[tuple[int, int, Fraction]] = []  # y[b] ≤ y[a] · factor
+        for i, j, wij, xij in cells:
+            low = wij / (xij + Fraction(1, 2)) * (1 + delta)
+            edges.append((i, n + j, 1 / low))  # v_j ≤ u_i / low
+            if xij:
+                high = wij / (xij - Fraction(1, 2)) * (1 - delta)
+                edges.append((n + j, i, high))  # u_i ≤ v_j · high
+        y = [Fraction(1)] * (n + m)
+        for _ in range(n + m + 1):
+            changed = False
+            for a, b, factor in edges:
+                bound = y[a] * factor
+                if bound < y[b]:
+                    y[b] = bound
+                    changed = True
+            if not changed:
+                break
+        else:
+            continue  # a cycle with product below 1: not with this δ
+        rdiv = [y[i] for i in range(n)]
+        cdiv = [1 / y[n + j] for j in range(m)]
+        return rdiv, cdiv
+    return None
+
+
 def _bp(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -2882,6 +2973,17 @@ def _bp(
     strict = _strict_divisors(w, x, R, C, rdiv, cdiv)
     if strict is not None:
         rdiv, cdiv = strict
+    on_signpost = _signpost_cells(w, x, R, C, rdiv, cdiv)
+    if on_signpost:
+        # The settling above found no divisors that lift these cells off their
+        # signposts; search for them completely, or refuse the tie.
+        exact = _strict_divisors_complete(w, x, R, C)
+        if exact is None:
+            raise ApportionmentTie(
+                [f"{rows[i]}/{columns[j]}" for i, j in on_signpost],
+                max(1, len(on_signpost) // 2),
+            )
+        rdiv, cdiv = exact
     _zero_line_divisors(w, R, C, rdiv, cdiv)
     return Biproportional(
         tuple(rows),
