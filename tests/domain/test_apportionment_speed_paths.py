@@ -480,3 +480,22 @@ def test_the_complete_search_proves_strict_divisors_or_a_tie() -> None:
     for i, j, seats in ((0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1)):
         q = Fraction([[2, 1], [1, 2]][i][j]) / (rdiv[i] * cdiv[j])
         assert seats - half < q < seats + half
+
+
+def test_a_symmetric_tie_is_refused_as_a_tie_not_as_non_convergence() -> None:
+    # equal weights, one seat per line: the scaling cycles between the two diagonals
+    with pytest.raises(ApportionmentTie) as info:
+        biproportional(["a", "b"], ["x", "y"], [[1, 1], [1, 1]], [1, 1], [1, 1])
+    assert set(info.value.units) == {"a/x", "a/y", "b/x", "b/y"}
+    # three departments with the same students in each of two grades
+    with pytest.raises(ApportionmentTie):
+        biproportional(
+            ["d1", "d2", "d3"], ["g1", "g2"], [[50, 50], [50, 50], [50, 50]], [1, 1, 1]
+        )
+    # [[3, 1], [1, 3]] with two seats per line is a tie too (the diagonal and the
+    # even split both sit on signposts); [[4, 1], [1, 4]] is not
+    with pytest.raises(ApportionmentTie):
+        biproportional(["a", "b"], ["x", "y"], [[3, 1], [1, 3]], [2, 2], [2, 2])
+    r = biproportional(["a", "b"], ["x", "y"], [[4, 1], [1, 4]], [2, 2], [2, 2])
+    assert r.seats == ((2, 0), (0, 2))
+    _check(r)

@@ -1808,6 +1808,7 @@ def _alternating(
     rdiv = [Fraction(1)] * n
     cdiv = [Fraction(1)] * m
     x = [[0] * m for _ in range(n)]
+    seen: set[tuple[Any, ...]] = set()
     for it in range(1, max_iterations + 1):
         # row step
         for i in range(n):
@@ -1824,6 +1825,18 @@ def _alternating(
             rdiv[i] = d
         if all(sum(x[i][j] for i in range(n)) == C[j] for j in range(m)):
             return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+        # The steps are deterministic: a state seen before means the scaling cycles
+        # and never ends. The margins can be met (checked before), so the matrices it
+        # cycles through are equally good at these divisors: a tie, refused as such.
+        state = (tuple(map(tuple, x)), tuple(rdiv), tuple(cdiv))
+        if state in seen:
+            tied = _signpost_cells(w, x, R, C, rdiv, cdiv)
+            if tied:
+                raise ApportionmentTie(
+                    [f"{rows[i]}/{columns[j]}" for i, j in tied],
+                    max(1, len(tied) // 2),
+                )
+        seen.add(state)
         # column step
         for j in range(m):
             cells = [i for i in range(n) if w[i][j] > 0 and R[i] > 0]
