@@ -164,3 +164,18 @@ def test_biproportional_bad_input(tmp_path, capsys):
     assert code == 2 and "line 2" in err
     code, _, err = run(capsys, matrix, "--biproportional")
     assert code == 2 and "--row-seats" in err
+
+
+def test_a_biproportional_tie_exits_3_and_names_the_cells_without_a_lot(
+    tmp_path, capsys
+):
+    # equal weights, one seat per line: the two diagonals fit equally well
+    matrix = write(tmp_path, "t.csv", ",x,y\na,1,1\nb,1,1\n")
+    rows = write(tmp_path, "tr.csv", "unit,seats\na,1\nb,1\n")
+    cols = write(tmp_path, "tc.csv", "unit,seats\nx,1\ny,1\n")
+    code, _, err = run(
+        capsys, matrix, "--biproportional", "--row-seats", rows, "--column-seats", cols
+    )
+    assert code == 3
+    assert "not unique" in err and "a/x" in err and "b/y" in err
+    assert "--tie lot" not in err  # no lot for a matrix

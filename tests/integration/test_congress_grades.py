@@ -182,3 +182,25 @@ def test_the_department_only_allocation_still_works():
     a = services.allocate_seats(actor=u.admin, meeting=m, method="sainte-lague")
     assert a.mode == "departments"
     assert selectors.grade_table(selectors.allocation_table(m)) is None
+
+
+def test_departments_with_the_same_spread_over_the_grades_are_refused_as_a_tie():
+    # every department with the same students in every grade: the seats by grade can be
+    # placed in more than one way, and there is no lot for a matrix (CON-4)
+    u = build_union()
+    m = planned(u)
+    # 12 seats: departments 3, 3, 6 and grades 6, 6; UD0 and UD1 each split 3 seats
+    # over two equal grades, and either may take the second seat of grade 1
+    same = {
+        "UD0": {1: 100, 2: 100},
+        "UD1": {1: 100, 2: 100},
+        "UD2": {1: 200, 2: 200},
+    }
+    with pytest.raises(Refusal) as exc:
+        services.allocate_seats_by_grade(
+            actor=u.admin, meeting=m, seats=12, matrix=same
+        )
+    assert exc.value.code == "CON-4.tie"
+    text = str(exc.value)
+    assert "UD0" in text and "lot" not in text
+    assert not SeatAllocation.objects.filter(meeting=m).exists()

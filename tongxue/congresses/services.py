@@ -485,11 +485,13 @@ def allocate_seats_by_grade(
             max_iterations=BIPROPORTIONAL_MAX_ITERATIONS,
         )
     except ap.ApportionmentTie as exc:
+        # a biproportional tie has no lot: the matrix itself is not unique
         raise _refusal(
             "CON-4.tie",
             gettext_noop(
-                "Tie for the last {seats} seat(s) between {units}; choose a lot with "
-                "a published seed."
+                "The seats by department and grade are not unique: the cells {units} "
+                "could trade seats. Allocate by department, or check the numbers of "
+                "students per grade."
             ),
             profile,
             seats=exc.seats,

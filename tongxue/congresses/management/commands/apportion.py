@@ -194,13 +194,15 @@ class Command(BaseCommand):
             else:
                 self._single(path, opts)
         except ApportionmentTie as exc:
-            raise CommandError(
-                _(
+            if opts["biproportional"]:  # no lot for a matrix: it is not unique
+                message = _(
+                    "The biproportional apportionment is not unique: the cells %(units)s could trade seats."
+                ) % {"units": ", ".join(exc.units)}
+            else:
+                message = _(
                     "Tie for the last %(seats)d seat(s) between %(units)s; rerun with --tie lot --seed S."
-                )
-                % {"seats": exc.seats, "units": ", ".join(exc.units)},
-                returncode=3,
-            ) from None
+                ) % {"seats": exc.seats, "units": ", ".join(exc.units)}
+            raise CommandError(message, returncode=3) from None
         except ApportionmentError as exc:
             raise BadInput(exc.message.render(_)) from None
 
