@@ -33,6 +33,7 @@ from tongxue.congresses.models import Meeting
 from tongxue.core.errors import Refusal, refuse, render_message
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.core.permissions import GRANTS, Perm, has_perm, roles_at
+from tongxue.core.spreadsheets import safe_row
 from tongxue.core.views import page_url, paginate
 from tongxue.organisations.forms import add_refusal
 from tongxue.organisations.models import Organisation, Person
@@ -266,7 +267,14 @@ def invite_delegates(
         )
         for r in rows:
             writer.writerow(
-                [r["name"], r["department"], r["url"], r["expires"].date().isoformat()]
+                safe_row(
+                    [
+                        r["name"],
+                        r["department"],
+                        r["url"],
+                        r["expires"].date().isoformat(),
+                    ]
+                )
             )
     else:
         for r in rows:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from tongxue.congresses.models import Delegate, Meeting
+from tongxue.core.spreadsheets import safe_row
 from tongxue.domain import model as dm
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.balance import BalanceReport, balance_report
@@ -214,17 +215,19 @@ def _csv(meeting: Meeting, dims: list[dict[str, Any]]) -> HttpResponse:
     for dim in dims:
         for r in dim["rows"]:
             writer.writerow(
-                [
-                    dim["name"],
-                    r["group"],
-                    r["label"],
-                    r["students"],
-                    r["student_share"],
-                    r["delegates"],
-                    r["delegate_share"],
-                    "" if r["proportional"] is None else r["proportional"],
-                    "" if r["difference"] is None else r["difference"],
-                ]
+                safe_row(
+                    [
+                        dim["name"],
+                        r["group"],
+                        r["label"],
+                        r["students"],
+                        r["student_share"],
+                        r["delegates"],
+                        r["delegate_share"],
+                        "" if r["proportional"] is None else r["proportional"],
+                        "" if r["difference"] is None else r["difference"],
+                    ]
+                )
             )
     return response
 

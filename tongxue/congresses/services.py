@@ -1265,6 +1265,7 @@ def import_delegates(
     import io
 
     from tongxue.core.errors import render_message
+    from tongxue.core.spreadsheets import unescape_cell
 
     _require(actor, meeting.organisation)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -1279,7 +1280,9 @@ def import_delegates(
         ]
     errors: list[RowError] = []
     entered = 0
-    for n, row in enumerate(reader, start=2):
+    for n, raw_row in enumerate(reader, start=2):
+        # The delegate export escapes a risky text with a leading ' (core.spreadsheets).
+        row = {k: unescape_cell(v) for k, v in raw_row.items()}
         row_errors: list[RowError] = []
         grade = _csv_int(row.get("grade", ""), "grade", n, row_errors)
         electorate = _csv_int(row.get("electorate", ""), "electorate", n, row_errors)

@@ -28,6 +28,7 @@ from tongxue.congresses.forms import (
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingStatus
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
+from tongxue.core.spreadsheets import safe_row, xlsx_row
 from tongxue.core.views import page_url, paginate
 from tongxue.organisations.forms import add_refusal
 from tongxue.organisations.views import get_or_404
@@ -495,7 +496,7 @@ def export_delegates(
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(header)
-        writer.writerows(lines)
+        writer.writerows(safe_row(line) for line in lines)
         return response
     if fmt == "xlsx":
         import io
@@ -507,7 +508,7 @@ def export_delegates(
         sheet.title = "delegates"
         sheet.append(header)
         for line in lines:
-            sheet.append(line)
+            sheet.append(xlsx_row(sheet, line))
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

@@ -14,6 +14,7 @@ import io
 from datetime import date, datetime
 from typing import IO, Any
 
+from tongxue.core.spreadsheets import safe_cell, unescape_cell, xlsx_row
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.snapshot import (
     DOCUMENT,
@@ -45,7 +46,7 @@ def _number_text(value: float | int) -> str:
 def _convert(kind: str, value: Any) -> Any:
     """Turn an Excel cell into the value the snapshot parser expects for ``kind``."""
     if isinstance(value, str):
-        value = value.strip()
+        value = unescape_cell(value).strip()
         if not value:
             return None
     if value is None:
@@ -119,7 +120,7 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
                         and row[0].strip()
                         in ("format", "version", "default_profile", "root")
                     ):
-                        value = row[1] if len(row) > 1 else None
+                        value = unescape_cell(row[1]) if len(row) > 1 else None
                         if isinstance(value, float) and value.is_integer():
                             value = int(value)
                         if isinstance(value, str) and value.strip().isdigit():
@@ -266,18 +267,19 @@ def write_xlsx(doc: dict[str, Any]) -> bytes:
                 if isinstance(value, (list, tuple)):
                     out.append(", ".join(str(v) for v in value))
                 elif name in dates and value is not None:
-                    cell = WriteOnlyCell(sheet, value=_cell(value))
+                    cell = WriteOnlyCell(sheet, value=safe_cell(_cell(value)))
                     cell.number_format = "yyyy-mm-dd"
                     out.append(cell)
                 else:
                     out.append(value)
-            sheet.append(out)
+            # Texts escaped and stored as text, never as formulas (docs/snapshot.md).
+            sheet.append(xlsx_row(sheet, out))
     about = book.create_sheet(ABOUT)
     about.append(["format", doc.get("format", FORMAT)])
     about.append(["version", doc.get("version", VERSION)])
     for key in ("default_profile", "root"):
         if doc.get(key):
-            about.append([key, doc[key]])
+            about.append(xlsx_row(about, [key, doc[key]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.core.errors import Refusal, refusal_json, render_message
 from tongxue.core.permissions import Perm, has_perm
+from tongxue.core.spreadsheets import safe_row
 from tongxue.domain.counting import VOID_REASONS
 from tongxue.elections.models import Election, ElectionStatus, VotingMode
 from tongxue.voting import codec, selectors, services, tokens
@@ -512,7 +513,11 @@ class _Echo:
 
 @require_http_methods(["GET"])
 def board_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
-    """The board as ``tongxue count`` reads it (header = candidate names, 1/0 or Y/N/A)."""
+    """The board as ``tongxue count`` reads it (header = candidate names, 1/0 or Y/N/A).
+
+    A name a spreadsheet would take for a formula is written with a leading ``'``
+    (:mod:`tongxue.core.spreadsheets`); ``tongxue count`` reads it back as the name.
+    """
     election = _election_or_404(code)
     if election.status not in selectors.AFTER_CLOSE:
         raise Http404(code)
@@ -521,7 +526,7 @@ def board_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
 
     def lines() -> Iterator[str]:
         for row in selectors.board_csv_rows(election, definition):
-            yield writer.writerow(row)
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

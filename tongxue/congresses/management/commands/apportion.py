@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tongxue.core.spreadsheets import safe_row, unescape_cell
 from tongxue.domain.apportionment import (
     ApportionmentError,
     ApportionmentTie,
@@ -40,7 +41,8 @@ def _rows(path: Path) -> list[list[str]]:
         raise BadInput(
             _("%(path)s: cannot read (%(error)s).") % {"path": path, "error": exc}
         ) from None
-    return [row for row in csv.reader(io.StringIO(text))]
+    # A label this command wrote with a leading ' (tongxue.core.spreadsheets) reads back.
+    return [[unescape_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def _number(path: Path, line: int, text: str, what: str) -> Fraction:
@@ -250,7 +252,7 @@ class Command(BaseCommand):
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["unit", "seats"])
         for u in result.units:
-            writer.writerow([u.unit, u.seats])
+            writer.writerow(safe_row([u.unit, u.seats]))
         self.stdout.write(out.getvalue(), ending="")
 
     def _biproportional(self, path: Path, opts: dict[str, Any]) -> None:
@@ -279,7 +281,7 @@ class Command(BaseCommand):
             return
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["", *columns])
+        writer.writerow(safe_row(["", *columns]))
         for label, row in zip(rows, result.seats, strict=True):
-            writer.writerow([label, *row])
+            writer.writerow(safe_row([label, *row]))
         self.stdout.write(out.getvalue(), ending="")

@@ -7,7 +7,10 @@ CQ-3, CQ-7), for scrutineers and independent recounts.
 
 BALLOTS.csv: the header names the candidates; one row per returned ballot; cells ``1``/``0``
 or empty (marks form), ``Y``/``N``/``A`` or empty (yes/no/abstain form). An empty line is
-skipped; a row of empty cells is a blank ballot.
+skipped; a row of empty cells is a blank ballot. A name in the header that starts with an
+apostrophe followed by ``= + - @``, a tab, a carriage return or another apostrophe is read
+without that apostrophe (``board.csv`` escapes such names so that no spreadsheet takes them
+for a formula).
 
 Exit status: 0 for a result that can be certified, 3 when the rules require another round
 (tie revote, supplementary election, or the whole vote held again), 2 on bad input (the
@@ -28,6 +31,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tongxue.core.spreadsheets import unescape_cell
 from tongxue.domain.counting import (
     FORM_LABELS,
     VOID_REASONS,
@@ -75,7 +79,9 @@ def read_ballots(
         raise BadInput(
             _("%(path)s line 1: the header must name the candidates.") % {"path": path}
         )
-    candidates = [cell.strip() for cell in rows[0]]
+    # board.csv writes a name a spreadsheet would evaluate with a leading ' (=1+1 as
+    # '=1+1, tongxue.core.spreadsheets): read back as the name.
+    candidates = [unescape_cell(cell).strip() for cell in rows[0]]
     if not candidates or not all(candidates):
         raise BadInput(
             _("%(path)s line 1: the header must name the candidates.") % {"path": path}
