@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import build_school_with_deviation
+from tests.factories import UserFactory
 from tests.factories_accounts import build_tree
 from tests.factories_congress import allocated, build_union, enter
 from tests.factories_federation import build_federation
@@ -34,6 +35,7 @@ from tongxue.core.spreadsheets import (
     xlsx_row,
 )
 from tongxue.organisations.models import Organisation, Person, Position
+from tongxue.snapshots.services import import_file
 from tongxue.snapshots.xlsxio import read_xlsx
 from tongxue.voting import selectors as voting_selectors
 from tongxue.voting import services as voting_services
@@ -292,6 +294,18 @@ def test_snapshot_workbook_has_no_formula_and_reads_back_the_texts(client):
     assert names["SDEPT"] == "@SUM(A1)"
     assert {p["title"] for p in doc["positions"]} >= {"+主席"}
     assert {"private", "no-store"} <= directives(response)
+    # The workbook imports as what is stored: nothing to change (before, the name
+    # written as a formula read back empty: "name: This field is required.").
+    result = import_file(
+        response.content,
+        filename="SSU.xlsx",
+        actor=UserFactory(is_superuser=True),
+        dry_run=True,
+    )
+    for table in ("organisations", "positions"):
+        counts = result.counts[table]
+        assert (counts.created, counts.updated) == (0, 0), table
+        assert counts.unchanged > 0, table
 
 
 # --- tongxue apportion's CSV ------------------------------------------------------
