@@ -30,6 +30,7 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     settings: Any, tmp_path: Path
 ) -> None:
     """One (slow) test: the school demo imports in full, with demo accounts and audit records."""
+    settings.DEBUG = True  # a development install: the demo refuses otherwise
     output = _run("demo", "--scale", "school")
     tables = build_school()
     assert Organisation.objects.count() == len(tables["organisations"])

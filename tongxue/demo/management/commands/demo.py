@@ -2,6 +2,12 @@
 
 DEMO ONLY: the accounts share a password printed on the console. With ``-o FILE`` the
 snapshot is written as JSON instead of imported (nothing is written to the database).
+
+Importing is refused (exit status 2) unless ``DEBUG`` is on and the database holds
+nothing but demo data (no organisation outside the demo school and province, no user
+the demo did not create), or ``--i-know`` is given: the demo creates the superuser
+``admin`` with a published password, which must never reach a production database.
+``tongxue up`` loads the demo itself, into an empty development database.
 """
 
 from __future__ import annotations
@@ -38,6 +44,51 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(_("--as-of must be a date like 2026-11-01")) from None
+
+
+def holds_other_data() -> bool:
+    """Return whether the database holds organisations or users the demo did not make.
+
+    Demo organisations are those under the demo school and province; demo users are
+    those whose creation the demo recorded in the audit log (``demo.user_created``).
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from tongxue.core.models import AuditEvent
+    from tongxue.demo.generator import PROVINCE_CODE, SCHOOL_CODE
+    from tongxue.organisations.models import Organisation
+
+    demo_orgs = Q(path__startswith=f"/{SCHOOL_CODE}/") | Q(
+        path__startswith=f"/{PROVINCE_CODE}/"
+    )
+    if Organisation.objects.exclude(demo_orgs).exists():
+        return True
+    demo_users = AuditEvent.objects.filter(action="demo.user_created").values("target")
+    return get_user_model().objects.exclude(username__in=demo_users).exists()
+
+
+def refusal(*, i_know: bool) -> str | None:
+    """Return why the demo may not be imported here (``None``: go ahead)."""
+    from django.conf import settings
+
+    if i_know:
+        return None
+    if not settings.DEBUG:
+        return _(
+            "tongxue demo refused: DEBUG is off, so this looks like a production "
+            "install. The demo creates the superuser 'admin' with a published "
+            "password. Run it on a development install (DEBUG=1), or add --i-know "
+            "if you really mean it."
+        )
+    if holds_other_data():
+        return _(
+            "tongxue demo refused: the database holds organisations or users that "
+            "are not demo data. The demo creates the superuser 'admin' with a "
+            "published password. Use an empty database, or add --i-know if you "
+            "really mean it."
+        )
+    return None
 
 
 def build(scale: str, *, seed: int, as_of: date) -> dict[str, Any]:
@@ -181,6 +232,14 @@ class Command(BaseCommand):
             default=None,
             help=_("write the snapshot JSON to this file instead of importing"),
         )
+        parser.add_argument(
+            "--i-know",
+            action="store_true",
+            help=_(
+                "import even with DEBUG off or into a database holding other data "
+                "(creates 'admin' with a published password)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale, seed, as_of = options["scale"], options["seed"], options["as_of"]
@@ -201,5 +260,8 @@ class Command(BaseCommand):
                 )
             )
             return
+        reason = refusal(i_know=options["i_know"])
+        if reason is not None:
+            raise CommandError(reason, returncode=2)
         accounts = load_demo(self, scale=scale, seed=seed, as_of=as_of)
         print_accounts(self, accounts)
