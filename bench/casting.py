@@ -390,12 +390,13 @@ def percentile(sorted_values: list[float], p: float) -> float:
 # --- pgbench -----------------------------------------------------------------------
 
 
-def pgbench_script(election_id: int, org: str, code: str) -> str:
+def pgbench_script(election_id: int, org: str, code: str, credential: str) -> str:
     """The cast's SQL for pgbench: the statement the service runs.
 
     ``tongxue.voting.services.CAST_SQL_POSTGRESQL`` with its parameters written in: the
     voter from a sequence over the voters' user ids (unique per transaction), a random
-    tracker and random marks.
+    tracker and random marks; the password credential the tokens carry is the same for
+    every bench voter (they share one unusable password hash).
     """
     from tongxue.voting import services
 
@@ -406,6 +407,7 @@ def pgbench_script(election_id: int, org: str, code: str) -> str:
     )
     values = {
         "voter": "(SELECT id FROM v)",
+        "credential": f"'{credential}'",
         "election": str(election_id),
         "tracker": "upper(substr(md5(random()::text), 1, 26))",
         "yes": "(random() * 127)::int",
@@ -567,6 +569,7 @@ def explain_costs(n: int) -> None:
                 services.CAST_SQL_POSTGRESQL,
                 {
                     "voter": u.pk,
+                    "credential": tokens.credential(u.password),
                     "election": setup.election.pk,
                     "tracker": codec.new_tracker(),
                     "yes": 9,
@@ -603,8 +606,13 @@ def run_pgbench_comparison(args, url, pg_setup, pg_users, pg_clients, app, workd
         cursor.execute("DROP SEQUENCE IF EXISTS bench_voter")
         cursor.execute(f"CREATE SEQUENCE bench_voter START {ids[0]}")
     connection.close()
+    from tongxue.voting import tokens
+
     script = pgbench_script(
-        pg_setup.election.pk, pg_setup.union.code, pg_setup.election.code
+        pg_setup.election.pk,
+        pg_setup.union.code,
+        pg_setup.election.code,
+        tokens.credential(pg_users[0].password),
     )
     best = {"prepared": 0.0, "simple": 0.0}
     best_clients = pg_clients[0]

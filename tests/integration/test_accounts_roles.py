@@ -8,7 +8,11 @@ from django.urls import reverse
 from tests.factories import PersonFactory, RoleFactory, UserFactory
 from tests.factories_accounts import build_tree
 from tongxue.accounts import services
-from tongxue.accounts.services import UNION_GRANTABLE, grantable_roles
+from tongxue.accounts.services import (
+    SELF_APPOINTING,
+    UNION_GRANTABLE,
+    grantable_roles,
+)
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
 
@@ -29,7 +33,8 @@ def test_union_admin_grants_the_union_roles_at_their_union_and_below(tree) -> No
     assert set(grantable_roles(tree.union_admin, tree.union)) == UNION_GRANTABLE
     assert set(grantable_roles(tree.union_admin, tree.dept)) == UNION_GRANTABLE
     assert RoleKind.FEDERATION_ADMIN not in UNION_GRANTABLE
-    assert ALL - {RoleKind.FEDERATION_ADMIN} == UNION_GRANTABLE
+    # Nor the roles of the Party and League committees, which check the union (ELE-2).
+    assert ALL - {RoleKind.FEDERATION_ADMIN} - SELF_APPOINTING == UNION_GRANTABLE
 
 
 def test_union_admin_grants_nothing_above_their_union(tree) -> None:
@@ -40,23 +45,23 @@ def test_union_admin_grants_nothing_above_their_union(tree) -> None:
 def test_federation_admin_grants_any_role_below_but_no_peer_at_their_level(
     tree,
 ) -> None:
-    assert set(grantable_roles(tree.federation_admin, tree.union)) == ALL
-    assert set(grantable_roles(tree.federation_admin, tree.dept)) == ALL
-    assert set(grantable_roles(tree.federation_admin, tree.federation)) == ALL - {
+    below = ALL - SELF_APPOINTING
+    assert set(grantable_roles(tree.federation_admin, tree.union)) == below
+    assert set(grantable_roles(tree.federation_admin, tree.dept)) == below
+    assert set(grantable_roles(tree.federation_admin, tree.federation)) == below - {
         RoleKind.FEDERATION_ADMIN
     }
 
 
-def test_roles_without_manage_grant_nothing(tree) -> None:
-    for role in (
-        RoleKind.UNION_CADRE,
-        RoleKind.LEAGUE_ADVISOR,
-        RoleKind.PARTY_APPROVER,
-        RoleKind.DELEGATE,
-    ):
+def test_roles_without_manage_grant_nothing_but_their_own_committees(tree) -> None:
+    for role in (RoleKind.UNION_CADRE, RoleKind.DELEGATE):
         user = UserFactory(username=f"holder-{role}")
         RoleFactory(user=user, organisation=tree.union, role=role)
         assert grantable_roles(user, tree.union) == []
+    for role in (RoleKind.LEAGUE_ADVISOR, RoleKind.PARTY_APPROVER):
+        user = UserFactory(username=f"holder-{role}")
+        RoleFactory(user=user, organisation=tree.union, role=role)
+        assert grantable_roles(user, tree.union) == [role]
 
 
 def test_operator_and_system_grant_anything(tree) -> None:
@@ -99,16 +104,16 @@ def test_union_admin_grants_below_and_it_is_audited(tree) -> None:
     a = services.grant_role(
         actor=tree.union_admin,
         organisation=tree.dept,
-        role=RoleKind.PARTY_APPROVER,
+        role=RoleKind.UNION_CADRE,
         user=target,
     )
-    assert a.organisation == tree.dept and a.role == RoleKind.PARTY_APPROVER
+    assert a.organisation == tree.dept and a.role == RoleKind.UNION_CADRE
     event = AuditEvent.objects.get(action="role.grant")
     assert event.actor == tree.union_admin
     assert event.role == RoleKind.UNION_ADMIN
     assert event.organisation == tree.dept.code
     assert event.target == "target"
-    assert event.data["role"] == RoleKind.PARTY_APPROVER
+    assert event.data["role"] == RoleKind.UNION_CADRE
 
 
 def test_federation_admin_grants_federation_admin_below(tree) -> None:
@@ -244,14 +249,15 @@ def test_roles_page_lists_roles_here_and_below_only(client, tree) -> None:
     assert f'data-user="{tree.federation_admin.username}"' not in html  # above
     # The role choices offered are the policy's.
     assert 'value="federation_admin"' not in html
-    assert 'value="party_approver"' in html
+    assert 'value="party_approver"' not in html
+    assert 'value="union_cadre"' in html
 
 
 def test_grant_and_revoke_through_the_pages(client, tree) -> None:
     UserFactory(username="newcomer")
     client.force_login(tree.union_admin)
     url = reverse("accounts:roles", args=[tree.union.code])
-    r = client.post(url, {"grant-role": "league_advisor", "grant-username": "newcomer"})
+    r = client.post(url, {"grant-role": "union_cadre", "grant-username": "newcomer"})
     assert r.status_code == 302
     a = RoleAssignment.objects.get(user__username="newcomer")
     # A refused grant is a form error, not a change.

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.factories_voting import build_voting
+from tongxue.accounts import sessions
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent
 from tongxue.domain import counting
@@ -278,7 +279,14 @@ def test_session_holds_no_ballot_data(client):
     assert tracker in response.content.decode()
     session = dict(client.session.items())
     assert tracker not in str(session)
-    assert set(session) <= {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
+    # The sign-in's own keys and its timestamps (tongxue.accounts.sessions), no more.
+    assert set(session) <= {
+        "_auth_user_id",
+        "_auth_user_backend",
+        "_auth_user_hash",
+        sessions.STARTED,
+        sessions.SEEN,
+    }
 
 
 # --- turnout, closing and counting ---------------------------------------------------

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "tongxue.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from tongxue.accounts import sessions  # noqa: F401  (the sign-in stamp)

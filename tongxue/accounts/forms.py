@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
 )
@@ -94,3 +96,28 @@ class RedeemForm(forms.Form):
         if p1 and p1 != p2:
             raise forms.ValidationError(_("The two passwords differ."))
         return p2
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's password change form, the old password checked as a sign-in is.
+
+    The old password goes through ``authenticate()``, so django-axes counts a wrong
+    one as a failed sign-in of the account from this address, and refuses (the
+    lockout page) once sign-in is locked: a stolen session cannot be used to guess
+    the password.
+    """
+
+    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old

@@ -5,15 +5,23 @@ audit record in the same transaction.
 
 The grant policy lives in :func:`grantable_roles` and nowhere else:
 
-* only holders of ``Perm.MANAGE`` at the organisation or above grant anything there
-  (a role covers its organisation's subtree);
-* a union administrator grants student, delegate, union cadre, union administrator,
-  Youth League advisor and Party committee approver at their organisation or below,
-  never federation administrator;
-* a federation administrator grants any role below their organisation, and any role
-  but federation administrator at their own;
+* a role covers its organisation's subtree, so a grant at an organisation needs a
+  role held there or above;
+* a union administrator grants student, delegate, union cadre and union administrator
+  at their organisation or below; never federation administrator, Youth League advisor
+  or Party committee approver;
+* a federation administrator grants the union roles at their organisation or below,
+  and federation administrator below their own organisation (not a peer);
+* the Party committee and the Youth League committee appoint their own (separation of
+  duties, ELE-2): only a Party committee approver grants Party committee approver, only
+  a Youth League advisor grants Youth League advisor, at their organisation or below.
+  The union whose candidates they check cannot give itself their powers;
 * the operator (superuser) and system commands grant anything;
 * nobody grants or revokes their own roles.
+
+An invitation lets whoever redeems it take over the person's account, so an
+administrator may not invite a person whose not-yet-activated account holds a role
+the administrator could not grant (:func:`roles_beyond`).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -44,16 +53,20 @@ from tongxue.organisations.models import Organisation, Person
 #: How long an invitation stays valid.
 INVITATION_DAYS = 14
 
-#: The roles a union administrator may grant (never federation administrator).
+#: The roles a union (or federation) administrator may grant: never the Party
+#: committee's or the Youth League committee's, which check the union (ELE-2).
 UNION_GRANTABLE: frozenset[str] = frozenset(
     {
         RoleKind.STUDENT,
         RoleKind.DELEGATE,
         RoleKind.UNION_CADRE,
         RoleKind.UNION_ADMIN,
-        RoleKind.LEAGUE_ADVISOR,
-        RoleKind.PARTY_APPROVER,
     }
+)
+#: Roles only their own holders grant (and the operator): the Party committee appoints
+#: its approvers, the Youth League committee its advisors (separation of duties, ELE-2).
+SELF_APPOINTING: frozenset[str] = frozenset(
+    {RoleKind.LEAGUE_ADVISOR, RoleKind.PARTY_APPROVER}
 )
 ALL_ROLES: tuple[str, ...] = tuple(RoleKind.values)
 
@@ -74,6 +87,40 @@ def _ordered(roles: set[str]) -> list[str]:
     return [r for r in ALL_ROLES if r in roles]
 
 
+def _policy(held: list[tuple[str, str]], organisation: Organisation) -> set[str]:
+    """Return the roles grantable at ``organisation`` by one holding ``held`` there.
+
+    ``held``: the (role, organisation code) pairs the actor holds at the organisation
+    or above. No query.
+    """
+    allowed: set[str] = set()
+    for role, at in held:
+        if role in (RoleKind.UNION_ADMIN, RoleKind.FEDERATION_ADMIN):
+            allowed |= UNION_GRANTABLE
+        if role == RoleKind.FEDERATION_ADMIN and at != organisation.code:
+            # Not a peer at their own level: that is for the level above to grant.
+            allowed.add(RoleKind.FEDERATION_ADMIN)
+        if role in SELF_APPOINTING:
+            allowed.add(role)
+    return allowed
+
+
+def _covering(
+    assignments: list[tuple[str, str]], organisation: Organisation
+) -> list[tuple[str, str]]:
+    codes = {c for c in organisation.path.split("/") if c}
+    return [(r, at) for r, at in assignments if at in codes]
+
+
+def _held(actor: Any, organisation: Organisation | None) -> list[tuple[str, str]]:
+    """Return the actor's (role, organisation code) pairs there and above (or all)."""
+    rows = RoleAssignment.objects.filter(user=actor)
+    if organisation is not None:
+        codes = [c for c in organisation.path.split("/") if c]
+        rows = rows.filter(organisation__code__in=codes)
+    return list(rows.values_list("role", "organisation__code"))
+
+
 def grantable_roles(
     actor: AbstractBaseUser | AnonymousUser | None, organisation: Organisation
 ) -> list[str]:
@@ -85,37 +132,36 @@ def grantable_roles(
         return list(ALL_ROLES)
     if not getattr(actor, "is_authenticated", False):
         return []
-    codes = [c for c in organisation.path.split("/") if c]
-    held = list(
-        RoleAssignment.objects.filter(
-            user=actor, organisation__code__in=codes
-        ).values_list("role", "organisation__code")
-    )
-    allowed: set[str] = set()
-    for role, at in held:
-        if role == RoleKind.FEDERATION_ADMIN:
-            allowed |= set(ALL_ROLES)
-            if at == organisation.code:
-                # Not a peer at their own level: that is for the level above to grant.
-                allowed.discard(RoleKind.FEDERATION_ADMIN)
-        elif role == RoleKind.UNION_ADMIN:
-            allowed |= UNION_GRANTABLE
-    if any(
-        r == RoleKind.FEDERATION_ADMIN and at != organisation.code for r, at in held
-    ):
-        allowed.add(RoleKind.FEDERATION_ADMIN)
-    return _ordered(allowed)
+    return _ordered(_policy(_held(actor, organisation), organisation))
+
+
+def _granting_role(
+    actor: Actor, organisation: Organisation, role: str
+) -> tuple[list[str], str]:
+    """Return the roles grantable here and the actor's role that grants ``role``."""
+    if actor is None:
+        return list(ALL_ROLES), "system"
+    if getattr(actor, "is_superuser", False):
+        return list(ALL_ROLES), "operator"
+    if not getattr(actor, "is_authenticated", False):
+        return [], ""
+    held = _held(actor, organisation)
+    allowed = _ordered(_policy(held, organisation))
+    for r, at in held:
+        if role in _policy([(r, at)], organisation):
+            return allowed, r
+    return allowed, ""
 
 
 def _require_grant(actor: Actor, organisation: Organisation, role: str) -> str:
-    acting = require(
-        actor,
-        Perm.MANAGE,
-        organisation.path,
-        target=organisation.name,
-        message=gettext_noop("You are not allowed to manage the roles of {target}."),
-    )
-    if role not in grantable_roles(actor, organisation):
+    allowed, acting = _granting_role(actor, organisation, role)
+    if not allowed:
+        raise refuse(
+            "forbidden",
+            gettext_noop("You are not allowed to manage the roles of {target}."),
+            target=organisation.name,
+        )
+    if role not in allowed:
         raise refuse(
             "role_not_grantable",
             gettext_noop(
@@ -127,6 +173,26 @@ def _require_grant(actor: Actor, organisation: Organisation, role: str) -> str:
             target=organisation.name,
         )
     return acting
+
+
+def roles_beyond(actor: Actor, users: list[int]) -> set[int]:
+    """Return those of ``users`` holding a role ``actor`` could not grant where held.
+
+    Redeeming an invitation hands the person's account to whoever holds the link, so
+    an administrator may not invite for an account that holds, say, the Party
+    committee approver role: that would give it to themselves. Two queries.
+    """
+    if actor is None or getattr(actor, "is_superuser", False) or not users:
+        return set()
+    mine = _held(actor, None) if getattr(actor, "is_authenticated", False) else []
+    theirs = RoleAssignment.objects.filter(user_id__in=users).select_related(
+        "organisation"
+    )
+    return {
+        a.user_id
+        for a in theirs
+        if a.role not in _policy(_covering(mine, a.organisation), a.organisation)
+    }
 
 
 def _not_self(actor: Actor, user: AbstractBaseUser) -> None:
@@ -342,6 +408,16 @@ def create_invitation(
             field="person",
             person=person.name,
         )
+    if person.user_id is not None and roles_beyond(actor, [person.user_id]):
+        raise refuse(
+            "holds_roles_beyond",
+            gettext_noop(
+                "{person}'s account holds a role you may not grant; whoever grants it "
+                "issues the invitation."
+            ),
+            field="person",
+            person=person.name,
+        )
     revoked = _open_invitations([person.pk]).update(revoked_at=now)
     token = new_token()
     invitation = Invitation.objects.create(
@@ -379,12 +455,17 @@ def invite_delegates(
 ) -> list[Issued]:
     """Invite every delegate of a congress without an account; revoke older invitations.
 
-    A bounded number of queries whatever the number of delegates.
+    Skips (and records as skipped) a delegate whose account holds a role the actor
+    could not grant (:func:`roles_beyond`). A bounded number of queries whatever the
+    number of delegates.
     """
     now = now or timezone.now()
     organisation = meeting.organisation
     acting = _require_manage(actor, organisation)
     persons = delegates_without_account(meeting)
+    beyond = roles_beyond(actor, [p.user_id for p in persons if p.user_id])
+    skipped = [p.pk for p in persons if p.user_id in beyond]
+    persons = [p for p in persons if p.user_id not in beyond]
     revoked = _open_invitations([p.pk for p in persons]).update(revoked_at=now)
     creator = actor if getattr(actor, "is_authenticated", False) else None
     tokens = [new_token() for _ in persons]
@@ -411,6 +492,7 @@ def invite_delegates(
             "meeting": meeting.code,
             "persons": [p.pk for p in persons],
             "revoked": revoked,
+            "skipped": skipped,
         },
     )
     return [Issued(i, t) for i, t in zip(invitations, tokens, strict=True)]
@@ -529,3 +611,25 @@ def redeem_invitation(
         data={"person": person.pk, "invitation": invitation.pk, "user": user.pk},
     )
     return user
+
+
+# --------------------------------------------------------------------------- password
+
+
+@transaction.atomic
+def change_password(*, user: AbstractBaseUser, password: str) -> None:
+    """Set the user's own new password (already validated by the form) and audit it.
+
+    A new password hash ends every other session of the account (Django checks a hash
+    of the password in each session) and every ballot token issued before
+    (:mod:`tongxue.voting.tokens`); the view keeps the current session.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    auditlog.record(
+        actor=user,
+        action="account.password_change",
+        target=user.get_username(),
+        role="self",
+        data={"user": user.pk},
+    )

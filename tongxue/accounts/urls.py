@@ -9,6 +9,7 @@ from tongxue.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("me/", views.me, name="me"),
+    path("me/password/", views.PasswordChange.as_view(), name="password-change"),
     path("roles/<str:code>/", views.roles, name="roles"),
     path("roles/<str:code>/revoke/<int:pk>/", views.revoke, name="revoke"),
     path("roles/<str:code>/invite/", views.invite, name="invite"),

@@ -12,12 +12,13 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from tongxue.accounts.forms import (
     DelegatesInviteForm,
     GrantForm,
     InviteForm,
+    OwnPasswordChangeForm,
     RedeemForm,
     RevokeForm,
 )
@@ -51,6 +53,21 @@ def _managed_org(request: HttpRequest, code: str) -> Organisation:
     return org
 
 
+def _roles_org(request: HttpRequest, code: str) -> tuple[Organisation, bool]:
+    """Return the organisation and whether the user manages it (Perm.MANAGE).
+
+    The roles pages are open to those who manage the organisation and to those who
+    may grant a role there without managing it (a Party committee approver appoints
+    approvers, a Youth League advisor advisors).
+    """
+    org = get_or_404(code)
+    if has_perm(request.user, Perm.MANAGE, org.path):
+        return org, True
+    if services.grantable_roles(request.user, org):
+        return org, False
+    raise PermissionDenied
+
+
 def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111")
 
@@ -64,14 +81,17 @@ def _roles_context(
     org: Organisation,
     grant_form: GrantForm | None = None,
     invite_form: InviteForm | None = None,
+    *,
+    can_invite: bool = True,
 ) -> dict[str, Any]:
     grantable = services.grantable_roles(request.user, org)
-    below = (
-        list(services.ALL_ROLES)
-        if request.user.is_superuser
-        or RoleKind.FEDERATION_ADMIN in roles_at(request.user, org.path)
-        else grantable
-    )
+    if request.user.is_superuser:
+        below = list(services.ALL_ROLES)
+    elif RoleKind.FEDERATION_ADMIN in roles_at(request.user, org.path):
+        # Below their own organisation a federation administrator is no peer.
+        below = [*grantable, RoleKind.FEDERATION_ADMIN]
+    else:
+        below = grantable
     page = paginate(request, selectors.roles_within(org))
     for a in page.object_list:
         allowed = grantable if a.organisation_id == org.pk else below
@@ -82,16 +102,17 @@ def _roles_context(
         "page_url": page_url(),
         "grant_form": grant_form or GrantForm(roles=grantable, prefix="grant"),
         "invite_form": invite_form or InviteForm(prefix="invite"),
-        "congresses": selectors.congresses_of(org),
+        "congresses": selectors.congresses_of(org) if can_invite else [],
         "can_grant": bool(grantable),
+        "can_invite": can_invite,
     }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roles(request: HttpRequest, code: str) -> HttpResponse:
-    """List the roles held here and below; grant one (Perm.MANAGE)."""
-    org = _managed_org(request, code)
+    """List the roles held here and below; grant one (the grant policy)."""
+    org, can_invite = _roles_org(request, code)
     grant_form = None
     status = 200
     if request.method == "POST":
@@ -120,7 +141,7 @@ def roles(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "accounts/roles.html",
-        _roles_context(request, org, grant_form=grant_form),
+        _roles_context(request, org, grant_form=grant_form, can_invite=can_invite),
         status=status,
     )
 
@@ -145,7 +166,7 @@ def _grantee(data: dict[str, Any]) -> tuple[Any, Person | None]:
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Confirm, then revoke a role assignment at this organisation or below."""
-    org = _managed_org(request, code)
+    org, _manages = _roles_org(request, code)
     assignment = (
         RoleAssignment.objects.select_related("user", "organisation")
         .filter(pk=pk, organisation__path__startswith=org.path)
@@ -334,5 +355,44 @@ def redeem(request: HttpRequest, token: str) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """Show the signed-in user's person, roles and where they act."""
     account = selectors.my_account(request.user)
-    manage = [a for a in account.roles if Perm.MANAGE in GRANTS.get(a.role, ())]
+    manage = [
+        a
+        for a in account.roles
+        if Perm.MANAGE in GRANTS.get(a.role, ()) or a.role in services.SELF_APPOINTING
+    ]
     return render(request, "accounts/me.html", {"account": account, "manage": manage})
+
+
+class PasswordChange(PasswordChangeView):
+    """Change one's own password: the old one, then the new one twice (CSRF, throttled).
+
+    The old password is checked as a sign-in (django-axes counts and locks); the new
+    one goes through ``AUTH_PASSWORD_VALIDATORS``. The current session stays signed in
+    (``update_session_auth_hash``); every other session of the account ends, and
+    ballot tokens issued before stop working.
+    """
+
+    form_class = OwnPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:me")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
+
+    def form_valid(self, form: OwnPasswordChangeForm) -> HttpResponse:
+        user = self.request.user
+        services.change_password(user=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)
+        messages.success(
+            self.request,
+            gettext(
+                "Your password was changed. Your other sessions have ended and ballot "
+                "pages opened before must be reloaded."
+            ),
+        )
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form: OwnPasswordChangeForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)

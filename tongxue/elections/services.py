@@ -806,7 +806,8 @@ def submit_for_approval(
 
     Refused until the League committee set every condition, every candidate is
     assessed on every criterion (CAD-1), and the eligible candidates meet the 差额
-    margin of the election method (ELE-4).
+    margin of the election method (ELE-4); refused to a user who set one of the
+    conditions (separation of duties).
     """
     election = _locked(election)
     role = require(
@@ -816,6 +817,26 @@ def submit_for_approval(
     refusal = vetting_refusal(election)
     if refusal is not None:
         raise refusal
+    user = _user(actor)
+    if (
+        user is not None
+        and Condition.objects.filter(election=election, set_by=user).exists()
+    ):
+        # Separation of duties: the League's conditions check the list, so the one
+        # who set them does not also submit it.
+        raise Refusal(
+            "ELE-2.guide-submits",
+            Message(
+                gettext_noop(
+                    "You set the eligibility conditions of this election for the "
+                    "Youth League committee, so you cannot also submit its candidate "
+                    "list: another member of the presidium or union submits it (ELE-2)."
+                ),
+                {},
+            ),
+            requirement="ELE-2",
+            clauses=("GS-8", "CQ-3"),
+        )
     return _move(
         election=election,
         target=ElectionStatus.VETTING,
@@ -850,14 +871,29 @@ OBJECTIONS_LINE = gettext_noop(
 )
 
 
+def _submitted_by(election: Election, actor: Actor) -> bool:
+    """Return whether ``actor`` (a user) sent the list now under approval."""
+    user = _user(actor)
+    if user is None:
+        return False
+    last = (
+        Step.objects.filter(election=election, action="submitted")
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last == user.pk
+
+
 @transaction.atomic
 def approve_candidates(
     *, actor: Actor, election: Election, comment: str = ""
 ) -> Election:
     """Approve the candidate list (vetting → approved) and announce it (ELE-2, ELE-4).
 
-    Only the Party committee (``Perm.APPROVE``). The eligible candidates become
-    approved; the list is published as a public notice (kind ``candidates``).
+    Only the Party committee (``Perm.APPROVE``), and not the user who submitted the
+    list (separation of duties). The eligible candidates become approved; the list is
+    published as a public notice (kind ``candidates``).
     """
     election = _locked(election)
     role = require(
@@ -873,6 +909,19 @@ def approve_candidates(
     refusal = vetting_refusal(election)
     if refusal is not None:
         raise refusal
+    if _submitted_by(election, actor):
+        raise Refusal(
+            "ELE-2.self-approval",
+            Message(
+                gettext_noop(
+                    "You submitted this candidate list, so you cannot approve it: "
+                    "another member of the Party committee approves it (ELE-2)."
+                ),
+                {},
+            ),
+            requirement="ELE-2",
+            clauses=("GS-8", "CQ-3"),
+        )
     candidates = list(
         Candidate.objects.filter(election=election, status=CandidateStatus.ELIGIBLE)
         .select_related("person")

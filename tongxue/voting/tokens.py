@@ -17,10 +17,17 @@ which they could do anyway). Tokens cannot be guessed or altered (HMAC with
 refused), and expire after :data:`MAX_AGE` seconds. One ballot per voter is still
 enforced by the database, and the roll (and the account being active) is checked by the
 cast statement itself.
+
+A token also carries the account's :func:`credential`, a digest of its password hash,
+which the cast statement compares with the account's row it already reads: changing
+the password (or an operator resetting it) makes every token issued before useless at
+once, at no extra query. The digest reveals nothing usable: it is a hash of a salted,
+stretched hash whose salt the token does not carry.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -38,6 +45,12 @@ SALT = "tongxue.voting.cast"
 #: congress, short enough that a copied token soon stops working.
 MAX_AGE = 4 * 60 * 60
 
+#: Prefix of the password hash in :func:`credential` (the cast statement computes the
+#: same digest in SQL: tongxue.voting.services).
+CREDENTIAL_PREFIX = "tongxue.voting.cast:"
+#: Hex digits of the SHA-256 digest kept (128 bits).
+CREDENTIAL_LENGTH = 32
+
 #: The form field and the header (``X-Ballot-Token``) that carry the token.
 FIELD = "ballot_token"
 HEADER = "X-Ballot-Token"
@@ -45,7 +58,7 @@ HEADER = "X-Ballot-Token"
 
 @dataclass(frozen=True, slots=True)
 class TokenVoter:
-    """The voter a valid ballot token names: the account's id and username, nothing read.
+    """The voter a valid ballot token names: the account's id, username and credential.
 
     Quacks like the signed-in user where the cast path and the receipt page need one
     (``pk``, ``is_authenticated``, ``get_username()``); building a user model instance
@@ -54,6 +67,9 @@ class TokenVoter:
 
     pk: int
     username: str
+    #: The :func:`credential` of the password the account had when the token was
+    #: issued; the cast statement checks it against the account's row.
+    credential: str
     is_authenticated: ClassVar[bool] = True
 
     @property
@@ -87,9 +103,36 @@ def _forget_signer(*, setting: str, **kwargs: Any) -> None:
         _signer = None
 
 
+def credential(password_hash: str) -> str:
+    """Return the digest of an account's password hash that a ballot token carries.
+
+    ``sha256(CREDENTIAL_PREFIX + password_hash)``, first :data:`CREDENTIAL_LENGTH` hex
+    digits: the same expression as in the cast statement.
+    """
+    digest = hashlib.sha256((CREDENTIAL_PREFIX + password_hash).encode()).hexdigest()
+    return digest[:CREDENTIAL_LENGTH]
+
+
+def credential_of(voter: Any) -> str:
+    """Return the credential a cast by ``voter`` must match.
+
+    A token's voter carries the one it was issued with; a user model instance (a
+    service called directly) has its password hash at hand.
+    """
+    known = getattr(voter, "credential", None)
+    if isinstance(known, str):
+        return known
+    return credential(getattr(voter, "password", "") or "")
+
+
 def issue(*, voter: Any, election_id: int) -> str:
-    """Return the ballot token of ``voter`` for the election ``election_id``."""
-    payload = {"v": voter.pk, "n": voter.get_username(), "e": election_id}
+    """Return the ballot token of ``voter`` (a user) for the election ``election_id``."""
+    payload = {
+        "v": voter.pk,
+        "n": voter.get_username(),
+        "e": election_id,
+        "p": credential(voter.password),
+    }
     return signing.dumps(payload, salt=SALT, compress=False)
 
 
@@ -99,7 +142,8 @@ def voter(token: str, *, election_id: int | None) -> TokenVoter:
     ``election_id`` is that of the election named in the URL (``None`` when it has no
     open ballot: the cast is then refused as not open). The voter is a
     :class:`TokenVoter` carrying only the account's id and username (what the cast
-    writes): nothing is read from the database. Refusals: ``no-token``,
+    writes) and the credential the cast statement checks: nothing is read from the
+    database. Refusals: ``no-token``,
     ``expired-token`` (reload the ballot page), ``bad-token`` (forged, altered, or made
     for another election).
     """
@@ -130,4 +174,12 @@ def voter(token: str, *, election_id: int | None) -> TokenVoter:
         or (election_id is not None and payload.get("e") != election_id)
     ):
         raise refuse("bad-token", gettext_noop("This ballot token is not valid."))
-    return TokenVoter(pk=payload["v"], username=payload["n"])
+    if not isinstance(payload.get("p"), str):
+        # Issued before tokens carried the credential: as good as expired.
+        raise refuse(
+            "expired-token",
+            gettext_noop(
+                "Your ballot page has expired: reload the ballot page and cast again."
+            ),
+        )
+    return TokenVoter(pk=payload["v"], username=payload["n"], credential=payload["p"])
