@@ -96,3 +96,30 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix): 
     db = settings.DATABASES["default"]
     if "postgresql" in db["ENGINE"]:
         db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_lifted_for_flush():  # type: ignore[no-untyped-def]
+    """Let Django empty the database between transactional tests.
+
+    The database refuses to delete audit records (tongxue.core.appendonly); the flush
+    after a transactional test lifts those triggers around its statements and puts
+    them back.
+    """
+    from django.db import connections
+
+    from tongxue.core import appendonly
+
+    patch = pytest.MonkeyPatch()
+    for ops, vendor in {
+        (type(connections[alias].ops), connections[alias].vendor)
+        for alias in connections
+    }:
+        original = ops.sql_flush
+
+        def sql_flush(self, *args, _original=original, _vendor=vendor, **kwargs):  # type: ignore[no-untyped-def]
+            return appendonly.around_flush(_vendor, _original(self, *args, **kwargs))
+
+        patch.setattr(ops, "sql_flush", sql_flush)
+    yield
+    patch.undo()

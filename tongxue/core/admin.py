@@ -46,7 +46,15 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_label", "role", "action", "organisation", "target")
+    list_display = (
+        "seq",
+        "at",
+        "actor_label",
+        "role",
+        "action",
+        "organisation",
+        "target",
+    )
     list_filter = ("action", "role")
     search_fields = ("actor_label", "organisation", "target", "action")
     date_hierarchy = "at"

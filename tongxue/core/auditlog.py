@@ -1,4 +1,12 @@
-"""Write the audit log: one record per change, inside the caller's transaction."""
+"""Write the audit log: one record per change, inside the caller's transaction.
+
+Each record is chained to the one before it (:mod:`tongxue.core.auditchain`); the
+database refuses to change or delete one. A record of a private act records the act,
+not the person's link to its content: ``withhold_actor=True`` writes it without the
+actor (a relay message, an opinion), ``actor_perm`` shows the actor only to readers of
+the log who hold that permission at the organisation (an objection: those who may
+answer it).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from tongxue.core import auditchain
 from tongxue.core.models import AuditEvent
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+#: The label of a record whose actor is not recorded (a private act).
+WITHHELD = "(withheld)"
 
 
 def record(
@@ -24,8 +36,15 @@ def record(
     role: str = "",
     data: dict[str, Any] | None = None,
     label: str = "",
+    withhold_actor: bool = False,
+    actor_perm: str = "",
 ) -> AuditEvent:
-    """Append an audit event. Call inside the service's transaction.atomic block."""
+    """Append an audit event. Call inside the service's transaction.atomic block.
+
+    ``withhold_actor``: record the act without who did it (label :data:`WITHHELD`).
+    ``actor_perm``: the permission a reader of the log needs at the organisation to
+    see the actor.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit records are written inside the change's transaction")
     user = (
@@ -33,6 +52,8 @@ def record(
         if actor is not None and getattr(actor, "is_authenticated", False)
         else None
     )
+    if withhold_actor:
+        user, label = None, WITHHELD
     return AuditEvent.objects.create(
         # by id: the actor may be a ballot token's voter (tongxue.voting.tokens), which
         # names the account without loading it
@@ -43,6 +64,7 @@ def record(
         organisation=organisation,
         target=target,
         data=data or {},
+        actor_perm=str(actor_perm),
     )
 
 
@@ -60,19 +82,36 @@ def record_each(
 
     ``actors_sql`` is a SELECT of two columns named ``actor_id`` and ``actor_label``
     (with ``params``); the events are written in the order of the labels, all at the
-    same time ``at`` (now by default) and with no data, in one ``INSERT … SELECT`` —
-    for a change that concerns thousands of people at once (the close of a vote writes
-    each voter's "voted" record this way). Call inside the change's transaction.
+    same time ``at`` (now by default, never before the last record) and with no data
+    — for a change that concerns thousands of people at once (the close of a vote
+    writes each voter's "voted" record this way). The actors are read in one query,
+    chained in Python and written by one bulk insert per 1000. Call inside the
+    change's transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit records are written inside the change's transaction")
-    when = connection.ops.adapt_datetimefield_value(at or timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {AuditEvent._meta.db_table}"
-            " (at, actor_id, actor_label, role, action, organisation, target, data)"
-            " SELECT %s, a.actor_id, a.actor_label, %s, %s, %s, %s, %s"
-            f" FROM ({actors_sql}) a ORDER BY a.actor_label",
-            [when, role, action, organisation, target, "{}", *params],
+            f"SELECT a.actor_id, a.actor_label FROM ({actors_sql}) a"
+            " ORDER BY a.actor_label, a.actor_id",
+            list(params),
         )
-        return cursor.rowcount
+        actors = cursor.fetchall()
+    if not actors:
+        return 0
+    events = [
+        AuditEvent(
+            actor_id=actor_id,
+            actor_label=actor_label or "",
+            role=role,
+            action=action,
+            organisation=organisation,
+            target=target,
+            data={},
+        )
+        for actor_id, actor_label in actors
+    ]
+    auditchain.chain(events, at=at or timezone.now())
+    # the queryset refuses bulk_create (it would skip the chain): these are chained
+    models.QuerySet.bulk_create(AuditEvent.objects.all(), events, batch_size=1000)
+    return len(events)

@@ -49,16 +49,32 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self):  # type: ignore[no-untyped-def]
         raise PermissionError("the audit log is append-only")
 
+    def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # bulk_create skips save(), hence the chain: tongxue.core.auditlog.record_each
+        # chains a batch and writes it.
+        raise PermissionError("audit events are chained: use auditlog.record_each")
+
 
 class AuditEvent(models.Model):
-    """One change made by a user (or a command), written in the same transaction."""
+    """One change made by a user (or a command), written in the same transaction.
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    The events form a hash chain (:mod:`tongxue.core.auditchain`): ``seq`` numbers them
+    1, 2, 3 … without gaps, ``hash`` is the SHA-256 of the event's fields and of the
+    previous event's hash (``prev_hash``). The database refuses UPDATE, DELETE and
+    TRUNCATE on the table (triggers, migration 0003); ``tongxue manage
+    verify_auditlog`` finds what was changed anyway.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    # No foreign-key constraint and nothing done when the account is deleted: setting
+    # the column to NULL would rewrite the record (refused by the database, and a
+    # broken chain); the label keeps the name.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(max_length=150, blank=True)
@@ -71,11 +87,18 @@ class AuditEvent(models.Model):
     organisation = models.CharField(max_length=64, blank=True)
     target = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The permission (tongxue.core.permissions.Perm) a reader of the log needs at the
+    # organisation to see who acted; blank: every reader of the log (an objection's
+    # author is shown only to those who may answer it).
+    actor_perm = models.CharField(max_length=32, blank=True)
+    seq = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         indexes = [
             models.Index(fields=["organisation"], name="auditevent_organisation")
         ]
@@ -88,10 +111,39 @@ class AuditEvent(models.Model):
         )
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # Integrity, not business logic: an audit record is never rewritten.
+        # Integrity, not business logic: an audit record is never rewritten, and a new
+        # one is always chained to the head of the log.
         if self.pk is not None:
             raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from tongxue.core import auditchain
+
+        with transaction.atomic():
+            auditchain.chain([self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("the audit log is append-only")
+
+
+class AuditCheckpoint(models.Model):
+    """The head of the audit log at the end of a day, published (/audit/checkpoints/).
+
+    Copies kept outside the database (anyone may save the page or its JSON) make a
+    rewrite of the whole chain detectable: the rewritten chain no longer passes
+    through the published hashes.
+    """
+
+    day = models.DateField(unique=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.seq} {self.hash}"
