@@ -461,7 +461,18 @@ def submit_opinion(*, actor: Actor, meeting: Meeting, text: str) -> StudentOpini
     if not text:
         raise refuse("required", gettext_noop("This field is required."), field="text")
     opinion = StudentOpinion.objects.create(meeting=meeting, author=actor, text=text)
-    _record(actor, "submit_opinion", meeting, "student", opinion=opinion.pk)
+    # Opinions are public without their authors: the record says an opinion was
+    # submitted, not by whom (else its place and time in the log would name the
+    # author of the opinion in the same place of the public list).
+    auditlog.record(
+        actor=actor,
+        action="business.submit_opinion",
+        organisation=meeting.organisation.code,
+        target=meeting.code,
+        role="student",
+        data={"opinion": opinion.pk},
+        withhold_actor=True,
+    )
     return opinion
 
 

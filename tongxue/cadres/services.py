@@ -1194,13 +1194,16 @@ def send_relay(
             limit=limit,
         )
     message = RelayMessage.objects.create(position=position, sender=actor, text=text)
+    # The sender is shown to the cadre only (docs/cadres.md): the log records that a
+    # message was sent to the post, not who sent it nor which message it was.
     auditlog.record(
         actor=actor,
         action="cadres.relay.send",
         organisation=position.organisation.code,
         target=position.person.ident,
         role="student",
-        data={"message": message.pk, "position": position.pk},
+        data={"position": position.pk},
+        withhold_actor=True,
     )
     return message
 

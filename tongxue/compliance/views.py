@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tongxue.compliance import selectors, services
 from tongxue.compliance.forms import JustificationForm, WithdrawForm
 from tongxue.compliance.models import Justification
+from tongxue.core import auditlog
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.models import AuditEvent, RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
@@ -234,9 +235,17 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
     _require(request, Perm.VIEW_PRIVATE, org)
     codes = Organisation.objects.filter(subtree_filter(org.code)).values("code")
     events = AuditEvent.objects.filter(organisation__in=codes).only(
-        "at", "actor_label", "role", "action", "organisation", "target"
+        "at",
+        "actor_id",
+        "actor_label",
+        "role",
+        "action",
+        "organisation",
+        "target",
+        "actor_perm",
     )
     page = paginate(request, events, 50)
+    _hide_actors(request, page.object_list)
     context = {
         "org": org,
         "page": page,
@@ -244,3 +253,35 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         "language": get_language(),
     }
     return render(request, "compliance/log.html", context)
+
+
+def _hide_actors(request: HttpRequest, events: Iterable[AuditEvent]) -> None:
+    """Show each event's actor only to a reader allowed to see it.
+
+    An event recorded without its actor (``auditlog.WITHHELD``: a relay message, an
+    opinion) says so; one whose actor needs a permission (``actor_perm``: who objected
+    to a notice needs ``Perm.ANSWER``) shows the actor only to readers holding it at
+    the event's organisation. One query for the organisations, and only when needed.
+    """
+    events = list(events)
+    restricted = [e for e in events if e.actor_perm]
+    paths: dict[str, str] = {}
+    grants = Grants(request.user) if restricted else None
+    if restricted:
+        paths = dict(
+            Organisation.objects.filter(
+                code__in={e.organisation for e in restricted}
+            ).values_list("code", "path")
+        )
+    for event in events:
+        event.actor_shown = event.actor_label
+        if event.actor_id is None and event.actor_label == auditlog.WITHHELD:
+            event.actor_shown = ""
+            event.actor_note = "withheld"
+        elif event.actor_perm and not (
+            grants is not None
+            and event.organisation in paths
+            and grants.allows(Perm(event.actor_perm), paths[event.organisation])
+        ):
+            event.actor_shown = ""
+            event.actor_note = "hidden"

@@ -159,6 +159,8 @@ def lodge_objection(
         organisation=notice.organisation.code,
         target=notice.title[:200],
         data={"notice": notice.pk, "objection": objection.pk},
+        # who objected is shown to those who may answer, as on the notice's page
+        actor_perm=Perm.ANSWER,
     )
     return objection
 
