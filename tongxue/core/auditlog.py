@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tongxue.core import auditchain
@@ -85,7 +85,7 @@ def record_each(
     same time ``at`` (now by default, never before the last record) and with no data
     — for a change that concerns thousands of people at once (the close of a vote
     writes each voter's "voted" record this way). The actors are read in one query,
-    chained in Python and written by one bulk insert per 1000. Call inside the
+    chained in Python and inserted by one statement executed for each. Call inside the
     change's transaction.
     """
     if not transaction.get_connection().in_atomic_block:
@@ -112,6 +112,33 @@ def record_each(
         for actor_id, actor_label in actors
     ]
     auditchain.chain(events, at=at or timezone.now())
-    # the queryset refuses bulk_create (it would skip the chain): these are chained
-    models.QuerySet.bulk_create(AuditEvent.objects.all(), events, batch_size=1000)
+    # One prepared INSERT run for every row (psycopg pipelines it): the values are
+    # adapted once, not field by field as bulk_create would (a third of the time).
+    when = connection.ops.adapt_datetimefield_value(events[0].at)
+    columns = (
+        "at, actor_id, actor_label, role, action, organisation, target, data,"
+        " actor_perm, seq, prev_hash, hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {AuditEvent._meta.db_table} ({columns})"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    when,
+                    e.actor_id,
+                    e.actor_label,
+                    role,
+                    action,
+                    organisation,
+                    target,
+                    "{}",
+                    "",
+                    e.seq,
+                    e.prev_hash,
+                    e.hash,
+                )
+                for e in events
+            ],
+        )
     return len(events)
