@@ -35,7 +35,9 @@ from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
-CAST_PATH = re.compile(r"^/vote/(?P<code>[^/]+)/cast/$")
+#: A code with a NUL byte is left to Django, whose middleware answers 400 (PostgreSQL
+#: would refuse it in the look-up, and the fast path answer a 500).
+CAST_PATH = re.compile(r"^/vote/(?P<code>[^/\x00]+)/cast/$")
 MAX_BODY = 16 * 1024
 #: The form fields of a ballot's cells, c0, c1, … (more than any ballot has candidates).
 _CELL_NAMES = tuple(f"c{k}" for k in range(1000))
