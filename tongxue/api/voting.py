@@ -1,5 +1,8 @@
 """Voting (ELE-5): the bulletin board as JSON (public after the close) and the turnout.
 
+The board is read by GET, page by page; one tracker is looked up by POST
+(``/board/search``) so that it never appears in a URL (docs/voting.md, access logs).
+
 Casting stays on the page endpoint ``POST /vote/<code>/cast/`` (see
 :func:`tongxue.voting.views.cast`, which also answers JSON).
 """
@@ -10,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_noop
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import Perm, has_perm
@@ -54,9 +57,39 @@ def _election(code: str) -> Election:
         raise Http404(code) from None
 
 
+class BoardSearchIn(Schema):
+    tracker: str = Field(..., min_length=1, max_length=64)
+    page: int = 1
+
+
 @router.get("/{code}/board", response=BoardOut)
-def board(request: HttpRequest, code: str, page: int = 1, tracker: str = "") -> Any:
-    """Return one page (50) of the bulletin board, after the close, in tracker order."""
+def board(request: HttpRequest, code: str, page: int = 1) -> Any:
+    """Return one page (50) of the bulletin board, after the close, in tracker order.
+
+    To find one ballot, POST its tracker to ``/board/search``: a tracker in the address
+    would be written to access logs and browser history, beside the voter's address.
+    ``?tracker=`` is refused (400 ``tracker-in-url``) rather than silently ignored.
+    """
+    if "tracker" in request.GET:
+        raise refuse(
+            "tracker-in-url",
+            gettext_noop(
+                "Search the board for a tracker with a POST to …/board/search: a "
+                "tracker in an address is written to access logs."
+            ),
+        )
+    return _board(code, page=page, tracker="")
+
+
+@router.post("/{code}/board/search", response=BoardOut)
+def board_search(request: HttpRequest, code: str, payload: BoardSearchIn) -> Any:
+    """Return the board's ballots whose tracker begins with ``tracker`` (a full tracker
+    or a short code), after the close. Public, like the board; a POST so the tracker
+    stays out of access logs (docs/voting.md)."""
+    return _board(code, page=payload.page, tracker=payload.tracker)
+
+
+def _board(code: str, *, page: int, tracker: str) -> dict[str, Any]:
     election = _election(code)
     if election.status not in selectors.AFTER_CLOSE:
         raise refuse(
