@@ -345,6 +345,41 @@ def test_an_outsider_cannot_recommend_or_end(client, u):
     )
 
 
+def test_a_department_admin_sees_only_their_own_delegates_identifiers(client, u):
+    # The recommend form offers the congress delegates the user may recommend: a
+    # department's admin, those of their department only (CON-8 refuses the others).
+    client.force_login(u.dept_admin)
+    html = client.get(f"/org/{u.union.code}/standing/").content.decode()
+    assert all(p.ident in html and p.name in html for p in u.delegates_a)
+    assert not any(p.ident in html or p.name in html for p in u.delegates_b)
+    response = client.post(
+        f"/org/{u.union.code}/standing/",
+        {
+            "standing-department": u.dept_a.code,
+            "standing-person": u.delegates_b[0].ident,
+        },
+    )
+    assert response.status_code == 400  # not a choice (the error echoes the input)
+    assert not any(p.ident in response.content.decode() for p in u.delegates_b[1:])
+    assert not StandingDelegate.objects.exists()
+
+
+def test_the_union_admin_sees_every_departments_delegates(client, u):
+    client.force_login(u.admin)
+    html = client.get(f"/org/{u.union.code}/standing/").content.decode()
+    assert all(p.ident in html for p in u.delegates_a + u.delegates_b)
+
+
+def test_a_signed_in_student_sees_names_only(client, u):
+    services.recommend_standing_delegate(
+        actor=u.dept_admin, union=u.union, department=u.dept_a, person=u.delegates_a[0]
+    )
+    client.force_login(u.outsider)
+    html = client.get(f"/org/{u.union.code}/standing/").content.decode()
+    assert u.delegates_a[0].name in html
+    assert not any(p.ident in html for p in u.delegates_a + u.delegates_b)
+
+
 # -- query counts --------------------------------------------------------------------
 
 

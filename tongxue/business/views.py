@@ -617,13 +617,16 @@ def _managed_departments(
 def _standing_form_choices(
     request: HttpRequest, union: Organisation
 ) -> tuple[list[Organisation], list[_Choice]]:
+    """Return the departments the user manages and the congress delegates they may
+    recommend: only those of these departments (CON-8 refuses any other), so a
+    department's admin never sees the identifiers of other departments' delegates."""
     departments = _managed_departments(request, union)
     congress = services.latest_congress(union)
     people: list[_Choice] = []
     if congress is not None and departments:
-        rows = Delegate.objects.filter(meeting=congress).values_list(
-            "person__ident", "person__name", "person__department__name"
-        )
+        rows = Delegate.objects.filter(
+            meeting=congress, person__department__in=departments
+        ).values_list("person__ident", "person__name", "person__department__name")
         people = [
             _Choice(ident, f"{name} · {dept or '-'}")
             for ident, name, dept in rows.order_by("person__name")
