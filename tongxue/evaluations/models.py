@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxue.core.erasure import secret
+
 
 class PeriodStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -141,6 +143,7 @@ class Rater(models.Model):
         return f"{self.period_id} · {self.kind} · {self.person_id}"
 
 
+@secret
 class Participation(models.Model):
     """That a rater has rated a subject: nothing about what they gave (one per pair)."""
 
@@ -163,6 +166,7 @@ class Participation(models.Model):
         return f"{self.subject_id} · {self.rater_id}"
 
 
+@secret
 class Ballot(models.Model):
     """The scores one (unknown) rater gave a subject, by dimension."""
 

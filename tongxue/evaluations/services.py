@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import uuid
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_noop
 
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind
 from tongxue.congresses.services import governing_profile
-from tongxue.core import auditlog
+from tongxue.core import auditlog, erasure
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import Perm, require
@@ -468,9 +469,11 @@ def close_period(*, actor: Actor, period: EvaluationPeriod) -> EvaluationPeriod:
 
     Each subject's result is aggregated by :func:`tongxue.domain.evaluation.aggregate`;
     below ``min_raters`` it is stored as "not enough ratings" with no number at all.
-    The ballots are then rewritten in a random order with new keys, so that not even
-    the order in which rows were stored links a ballot to a participation; the ballots
-    of unpublished subjects are deleted.
+    The ratings are then rewritten in a random order with new keys, and the
+    participations with new keys, so that neither the order in which rows were stored
+    nor their transaction ids link a rating to a participation; the ratings of
+    unpublished subjects are deleted. On PostgreSQL both tables are rebuilt right
+    after the commit so that no page keeps an old row version (docs/evaluations.md).
     """
     given, period = period, _locked(period)
     union = period.organisation
@@ -537,22 +540,38 @@ def _result_row(subject: Subject, r: ev.Result) -> Result:
 
 
 def _reshuffle(period: EvaluationPeriod, *, discard: set[int]) -> None:
-    """Rewrite the period's ballots in random order; drop those never published.
+    """Rewrite the period's ratings and participations; drop ratings never published.
+
+    Each rating was written in the same transaction as its participation, so on
+    PostgreSQL both carry that transaction's id (``xmin``) and lie in the table in
+    the order of the ratings. Both are rewritten here, in the close's transaction:
+    the ratings in a random order with new random ids, the participations sorted by
+    subject and rater with new ids, every row carrying the close's transaction id.
+    The old row versions are then erased from the data pages by
+    :func:`tongxue.core.erasure.rebuild` once the close commits.
 
     A subject with fewer raters than the minimum has a result of "not enough ratings";
-    its few ballots are deleted so that they can never be matched to its few
+    its few ratings are deleted so that they can never be matched to its few
     participations, not even by someone reading the database.
     """
+    ballots = Ballot.objects.filter(subject__period=period)
     rows = [
         (subject_id, scores)
-        for subject_id, scores in Ballot.objects.filter(
-            subject__period=period
-        ).values_list("subject_id", "scores")
+        for subject_id, scores in ballots.values_list("subject_id", "scores")
         if subject_id not in discard
     ]
-    Ballot.objects.filter(subject__period=period).delete()
+    ballots.delete()
     random.SystemRandom().shuffle(rows)
-    Ballot.objects.bulk_create([Ballot(subject_id=s, scores=sc) for s, sc in rows])
+    Ballot.objects.bulk_create(
+        [Ballot(id=uuid.uuid4(), subject_id=s, scores=sc) for s, sc in rows]
+    )
+    participations = Participation.objects.filter(subject__period=period)
+    pairs = sorted(participations.values_list("subject_id", "rater_id"))
+    participations.delete()
+    Participation.objects.bulk_create(
+        [Participation(id=uuid.uuid4(), subject_id=s, rater_id=r) for s, r in pairs]
+    )
+    erasure.rebuild_after_commit(Ballot, Participation)
 
 
 def describe(period: EvaluationPeriod) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxue.core.erasure import secret
+
 #: Bit masks are 64-bit signed integers: at most 63 candidates on one ballot.
 MAX_CANDIDATES = 63
 
@@ -76,6 +78,7 @@ class RollEntry(models.Model):
         return f"{self.election_id} · {self.person_id}"
 
 
+@secret
 class Participation(models.Model):
     """The fact that a voter cast a ballot, and nothing about the ballot.
 
@@ -107,6 +110,7 @@ class Participation(models.Model):
         return f"{self.election_id} · {self.voter_id}"
 
 
+@secret
 class Ballot(models.Model):
     """The content of one cast ballot, and nothing about its voter or its time.
 

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tongxue.congresses.models import Delegate
-from tongxue.core import auditlog
+from tongxue.core import auditlog, erasure
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import Perm, require
@@ -496,28 +496,47 @@ def check_in(*, voter: Any, election: Election) -> bool:
 
 
 def _reshuffle_ballots(election: Election) -> None:
-    """Rewrite the election's ballots in tracker order, inside the close transaction.
+    """Rewrite the election's ballots and participations, inside the close transaction.
 
     While the vote is open, the ballot rows lie in the table in the order they were
-    cast (and on PostgreSQL each carries the id of the transaction that also wrote the
-    participation). Copying them out, deleting them and inserting them back sorted by
-    their random tracker leaves rows whose physical order and transaction id say
-    nothing about time; the old row versions disappear at the next VACUUM.
+    cast and, on PostgreSQL, each carries the id of the transaction that also wrote
+    the voter's participation (``xmin``). Copying the ballots out, deleting them and
+    inserting them back sorted by their random tracker, and the participations sorted
+    by voter (with new ids), leaves live rows whose physical order, ids and
+    transaction id (the close's, the same on every row) say nothing about who cast
+    which ballot. The old row versions are then erased from the data pages by
+    :func:`tongxue.core.erasure.rebuild` once the close commits.
+
+    The trackers do not change, so receipts and the board verify as before.
     """
-    table = Ballot._meta.db_table
-    cols = "tracker, election_id, yes, no, abstain, void_reason"
+    rewrites = (
+        (
+            Ballot._meta.db_table,
+            "tracker, election_id, yes, no, abstain, void_reason",
+            "tracker",
+        ),
+        (Participation._meta.db_table, "election_id, voter_id", "voter_id"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE voting_reshuffle AS "
-            f"SELECT {cols} FROM {table} WHERE election_id = %s",
-            [election.pk],
-        )
-        cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) "
-            f"SELECT {cols} FROM voting_reshuffle ORDER BY tracker"
-        )
-        cursor.execute("DROP TABLE voting_reshuffle")
+        for table, cols, order in rewrites:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE voting_reshuffle AS "
+                f"SELECT {cols} FROM {table} WHERE election_id = %s",
+                [election.pk],
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}) "
+                f"SELECT {cols} FROM voting_reshuffle ORDER BY {order}"
+            )
+            cursor.execute("DROP TABLE voting_reshuffle")
+
+
+def _other_votes_open() -> bool:
+    """Whether an electronic vote is open (its casts would wait for a rebuild)."""
+    return Election.objects.filter(
+        status=ElectionStatus.OPEN, mode=VotingMode.ELECTRONIC
+    ).exists()
 
 
 def _audit_voters(election: Election) -> None:
@@ -548,7 +567,12 @@ def _audit_voters(election: Election) -> None:
 
 @transaction.atomic
 def close_vote(*, actor: Actor, election: Election) -> Election:
-    """Close the vote (ELE-5): no ballot is accepted after this commits."""
+    """Close the vote (ELE-5): no ballot is accepted after this commits.
+
+    The ballots and participations are rewritten (:func:`_reshuffle_ballots`) and,
+    on PostgreSQL, their tables rebuilt right after the commit, so that no page keeps
+    an old row version linking a ballot to its voter (docs/voting.md).
+    """
     election = Election.objects.select_for_update().get(pk=election.pk)
     role = _require(actor, election)
     _transition(election, ElectionStatus.CLOSED)
@@ -558,6 +582,7 @@ def close_vote(*, actor: Actor, election: Election) -> Election:
     election.save(update_fields=["status", "closed_at"])
     if election.mode == VotingMode.ELECTRONIC:
         _reshuffle_ballots(election)
+        erasure.rebuild_after_commit(Ballot, Participation, busy=_other_votes_open)
         _audit_voters(election)
     turnout = selectors.turnout(election)
     _step(election, actor, role, before, "close")
