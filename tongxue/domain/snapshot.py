@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+import reprlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,6 +185,10 @@ _MSG_BOOL = gettext_noop("Expected yes or no (true/false, 是/否, 1/0), got “
 _MSG_DATE = gettext_noop("Expected a date as YYYY-MM-DD, got “{value}”.")
 _MSG_CHOICE = gettext_noop("“{value}” is not one of the allowed values: {allowed}.")
 _MSG_SLASH = gettext_noop("A code cannot contain “/”: “{value}”.")
+_MSG_BAD_CHAR = gettext_noop(
+    "The text contains the character {char} (at position {position}), which cannot "
+    "be stored: remove it."
+)
 _MSG_UNKNOWN_FIELD = gettext_noop("Unknown field “{value}”.")
 _MSG_NOT_ROW = gettext_noop("A row must be an object of field names and values.")
 _MSG_NOT_TABLE = gettext_noop("A table must be a list of rows.")
@@ -225,8 +230,37 @@ def split_ids(text: str) -> list[str]:
     return [i for i in _IDS_SEPARATORS.split(text) if i]
 
 
+#: Characters a text cell may not hold: C0 controls other than tab, line feed and
+#: carriage return (a NUL cannot be stored in PostgreSQL, none can be written to an
+#: Excel workbook) and lone surrogates (from a JSON escape such as ``\\ud800``; they
+#: cannot be encoded, stored or shown).
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_SHOW = reprlib.Repr()
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict, _SHOW.maxstring = 2, 4, 4, 60
+_SHOW.maxother = 60
+
+
+def storable(text: str) -> bool:
+    """Return whether a text holds no character a text cell may not (:data:`_BAD_TEXT`)."""
+    return _BAD_TEXT.search(text) is None
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _show(value: Any) -> str:
-    text = str(value)
+    """Return a short text of ``value`` for a message: bounded, printable, encodable."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (list, tuple, dict, set)):
+        text = _SHOW.repr(value)  # bounded in depth and length
+    else:
+        try:
+            text = str(value)
+        except ValueError:  # an integer too long to convert
+            text = "…"
+    text = _BAD_TEXT.sub(_escape, text[:200])
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -275,6 +309,21 @@ class _Parser:
     ) -> None:
         self.errors.append(SnapshotError(table, row, fld, Message(text, params)))
 
+    def bad_text(self, table: str, row: int, fld: str | None, text: str) -> bool:
+        """Report a character a text may not hold (:data:`_BAD_TEXT`); return if any."""
+        found = _BAD_TEXT.search(text)
+        if found is None:
+            return False
+        self.error(
+            table,
+            row,
+            fld,
+            _MSG_BAD_CHAR,
+            char=f"U+{ord(found.group()):04X}",
+            position=found.start() + 1,
+        )
+        return True
+
     def cell(self, table: str, row: int, col: Column, raw: Any) -> tuple[bool, Any]:
         """Convert one cell; return (ok, value). Blank optional cells give (True, None)."""
         if col.kind == "ids":
@@ -289,6 +338,8 @@ class _Parser:
                 self.error(table, row, col.name, _MSG_TEXT, value=_show(raw))
                 return False, None
             text = raw.strip()
+            if self.bad_text(table, row, col.name, text):
+                return False, None
             if col.choices is not None:
                 allowed = [c.value for c in col.choices]
                 if text not in allowed:
@@ -344,6 +395,8 @@ class _Parser:
             self.error(table, row, col.name, _MSG_IDS, value=_show(raw))
             return False, None
         out = tuple(dict.fromkeys(i for i in items if i))
+        if any(self.bad_text(table, row, col.name, item) for item in out):
+            return False, None
         if col.choices is not None:
             allowed = [c.value for c in col.choices]
             wrong = [i for i in out if i not in allowed]
@@ -409,8 +462,10 @@ class _Parser:
                             if text in choices:
                                 values[col.name] = choices[text]
                                 continue
-                        elif col.kind == "str" and len(text) <= (
-                            col.max_length or len(text)
+                        elif (
+                            col.kind == "str"
+                            and len(text) <= (col.max_length or len(text))
+                            and (text.isprintable() or _BAD_TEXT.search(text) is None)
                         ):
                             values[col.name] = text
                             continue
@@ -491,6 +546,22 @@ class Snapshot(dm.Registry):
     rows: Mapping[str, Mapping[tuple[Any, ...], int]] = field(default_factory=dict)
 
 
+def _header_text(p: _Parser, tables: Mapping[str, Any], key: str) -> str | None:
+    """Return a text of the header (a code of at most 64 characters), or report it."""
+    value = tables.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        p.error(DOCUMENT, 0, key, _MSG_TEXT, value=_show(value))
+        return None
+    if p.bad_text(DOCUMENT, 0, key, value):
+        return None
+    if len(value.strip()) > 64:
+        p.error(DOCUMENT, 0, key, _MSG_TOO_LONG, limit=64)
+        return None
+    return value.strip() or None
+
+
 def _header(p: _Parser, tables: Mapping[str, Any]) -> tuple[str | None, str | None]:
     fmt = tables.get("format")
     if fmt is not None and fmt != FORMAT:
@@ -505,14 +576,8 @@ def _header(p: _Parser, tables: Mapping[str, Any]) -> tuple[str | None, str | No
             value=_show(version),
             supported=VERSION,
         )
-    profile = tables.get("default_profile")
-    if profile is not None and not isinstance(profile, str):
-        p.error(DOCUMENT, 0, "default_profile", _MSG_TEXT, value=_show(profile))
-        profile = None
-    root = tables.get("root")
-    if root is not None and not isinstance(root, str):
-        p.error(DOCUMENT, 0, "root", _MSG_TEXT, value=_show(root))
-        root = None
+    profile = _header_text(p, tables, "default_profile")
+    root = _header_text(p, tables, "root")
     for key in tables:
         if key not in HEADER_KEYS and key not in TABLES:
             p.error(DOCUMENT, 0, None, _MSG_UNKNOWN_TABLE, value=_show(key))

@@ -20,7 +20,6 @@ until a chunk fills up.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,11 +41,14 @@ from tongxue.domain.snapshot import (
     SnapshotError,
     parse_tables,
     split_ids,
+    storable,
 )
 from tongxue.organisations.models import Organisation, Person, Position, Review
 from tongxue.organisations.paths import path_for
+from tongxue.snapshots import limits
 from tongxue.snapshots.errors import SnapshotInvalid
 from tongxue.snapshots.jsonio import read_json
+from tongxue.snapshots.scope import Scope, import_scope, scope_errors
 from tongxue.snapshots.xlsxio import read_xlsx
 
 __all__ = [
@@ -122,7 +124,11 @@ def _error(
 
 
 def _strings(rows: Any, *names: str) -> set[str]:
-    """Return the text values of columns ``names`` in raw rows (before parsing)."""
+    """Return the text values of columns ``names`` in raw rows (before parsing).
+
+    A text the database cannot hold (a NUL, a lone surrogate) is left out of the
+    look-ups; the parser reports it.
+    """
     out: set[str] = set()
     if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
         return out
@@ -130,7 +136,7 @@ def _strings(rows: Any, *names: str) -> set[str]:
         if isinstance(row, Mapping):
             for name in names:
                 value = row.get(name)
-                if isinstance(value, str) and value.strip():
+                if isinstance(value, str) and value.strip() and storable(value):
                     out.add(value.strip())
     return out
 
@@ -144,7 +150,11 @@ def _id_lists(rows: Any, name: str) -> set[str]:
         value = row.get(name) if isinstance(row, Mapping) else None
         items = split_ids(value) if isinstance(value, str) else value
         if isinstance(items, (list, tuple)):
-            out.update(i.strip() for i in items if isinstance(i, str) and i.strip())
+            out.update(
+                i.strip()
+                for i in items
+                if isinstance(i, str) and i.strip() and storable(i)
+            )
     return out
 
 
@@ -388,6 +398,7 @@ def import_tables(
     tables: Mapping[str, Any],
     *,
     actor: auditlog.Actor = None,
+    within: str | None = None,
     dry_run: bool = False,
     workbook: bool = False,
     row_offset: int = 1,
@@ -397,13 +408,53 @@ def import_tables(
     ORG-1: organisations keep their materialised path (a moved organisation moves its
     stored descendants too). With ``dry_run`` everything is checked and counted, then
     rolled back. One audit event ``snapshot.import`` records the counts.
+
+    ``actor`` needs ``Perm.IMPORT`` (a ``Refusal`` otherwise), and every row must lie
+    within the subtrees where it holds it, narrowed to the subtree of ``within`` (an
+    organisation code) when given; a row outside is a :class:`SnapshotInvalid` error
+    naming its table, row and field (:mod:`tongxue.snapshots.scope`).
+    ``actor=None`` is a command of the operator: no limit unless ``within`` is given.
     """
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
-        _import(tables, result, actor=actor, workbook=workbook, row_offset=row_offset)
+        scope = import_scope(actor, within)
+        _import(
+            tables,
+            result,
+            actor=actor,
+            scope=scope,
+            workbook=workbook,
+            row_offset=row_offset,
+        )
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def _person_values(person: Any, pk_of: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the stored columns of a people row (``PERSON_COLS``)."""
+    return {
+        "name": person.name,
+        "kind": person.kind.value,
+        "student_number": person.student_number,
+        "gender": _blank(person.gender),
+        "ethnicity": person.ethnicity,
+        "department_id": pk_of[person.department] if person.department else None,
+        "grade": person.grade,
+        "class_unit_id": pk_of[person.class_code] if person.class_code else None,
+        "enrolment": person.enrolment.value,
+    }
+
+
+#: The field of a people row that sets each stored column.
+_PERSON_FIELD = {"department_id": "department", "class_unit_id": "class"}
+
+
+class _Unknown(dict[str, Any]):
+    """Primary keys of stored organisations; a new one has none (it differs)."""
+
+    def __missing__(self, key: str) -> object:
+        return object()
 
 
 def _import(
@@ -411,6 +462,7 @@ def _import(
     result: ImportResult,
     *,
     actor: auditlog.Actor,
+    scope: Scope | None,
     workbook: bool,
     row_offset: int,
 ) -> None:
@@ -464,6 +516,37 @@ def _import(
     if errors:
         raise SnapshotInvalid(errors, workbook=workbook)
 
+    # What is stored of the positions and seats in the file (the organisations and
+    # meetings created here have none yet).
+    stored_positions = {
+        (row[0], row[2], row[3], row[4]): (row[1], row[5:])
+        for row in _lookup(
+            Position,
+            "organisation_id",
+            {orgs[p.organisation][0] for p in snap.positions if p.organisation in orgs},
+            "pk",
+            "person_id",
+            "role",
+            "start",
+            *POSITION_COLS,
+        )
+    }
+    seats = {
+        (row[0], row[1])
+        for row in _lookup(
+            Delegate,
+            "meeting_id",
+            {meetings[m][0] for m, _ in snap.delegates if m in meetings},
+            "person_id",
+        )
+    }
+    if scope is not None:
+        errors = _scope_errors(
+            snap, scope, orgs, people, meetings, paths, stored_positions, seats
+        )
+        if errors:
+            raise SnapshotInvalid(errors, workbook=workbook)
+
     counts = result.counts
     # Organisations: new ones level by level (a parent's id is known before its
     # children are inserted), then the changed stored ones in bulk.
@@ -507,23 +590,7 @@ def _import(
     upsert = _Upsert(Person, PERSON_COLS, counts["people"])
     for person in snap.people:
         upsert.add(
-            people.get(person.id),
-            {"ident": person.id},
-            {
-                "name": person.name,
-                "kind": person.kind.value,
-                "student_number": person.student_number,
-                "gender": _blank(person.gender),
-                "ethnicity": person.ethnicity,
-                "department_id": pk_of[person.department]
-                if person.department
-                else None,
-                "grade": person.grade,
-                "class_unit_id": pk_of[person.class_code]
-                if person.class_code
-                else None,
-                "enrolment": person.enrolment.value,
-            },
+            people.get(person.id), {"ident": person.id}, _person_values(person, pk_of)
         )
     person_pk = {ident: stored[0] for ident, stored in people.items()}
     upsert.save()
@@ -532,20 +599,6 @@ def _import(
     )
 
     # Positions, keyed by (organisation, person, role, start).
-    wanted_orgs = {pk_of[p.organisation] for p in snap.positions}
-    stored_positions = {
-        (row[0], row[2], row[3], row[4]): (row[1], row[5:])
-        for row in _lookup(
-            Position,
-            "organisation_id",
-            wanted_orgs,
-            "pk",
-            "person_id",
-            "role",
-            "start",
-            *POSITION_COLS,
-        )
-    }
     upsert = _Upsert(Position, POSITION_COLS, counts["positions"])
     for pos in snap.positions:
         key = (
@@ -591,15 +644,6 @@ def _import(
     meeting_pk.update(
         _lookup(Meeting, "code", [r["code"] for r in upsert.create], "pk")
     )
-    seats = {
-        (row[0], row[1])
-        for row in _lookup(
-            Delegate,
-            "meeting_id",
-            {meeting_pk[m] for m, _ in snap.delegates},
-            "person_id",
-        )
-    }
     upsert = _Upsert(Delegate, (), counts["delegates"])
     for code, ident in snap.delegates:
         key = (meeting_pk[code], person_pk[ident])
@@ -683,17 +727,66 @@ def _import(
         columns = ", ".join(AUDIT_ONLY_COLUMNS["meetings"])
         result.not_stored[f"meetings ({columns})"] = business
 
+    # Recorded where the import was made (the file's root is only what it says).
+    where = scope.codes[0] if scope is not None and len(scope.codes) == 1 else ""
     auditlog.record(
         actor=actor,
         action="snapshot.import",
-        organisation=snap.root or "",
+        organisation=where or snap.root or "",
         target=snap.root or "",
+        role=scope.role if scope is not None else "",
         data={
             "counts": result.as_dict(),
             "not_stored": result.not_stored,
             "moved": result.moved,
             "dry_run": result.dry_run,
         },
+    )
+
+
+def _scope_errors(
+    snap: Snapshot,
+    scope: Scope,
+    orgs: Mapping[str, tuple[Any, tuple[Any, ...]]],
+    people: Mapping[str, tuple[Any, tuple[Any, ...]]],
+    meetings: Mapping[str, tuple[Any, tuple[Any, ...]]],
+    paths: Mapping[str, str],
+    stored_positions: Mapping[tuple[Any, ...], Any],
+    seats: set[tuple[Any, Any]],
+) -> list[SnapshotError]:
+    """Return the rows of ``snap`` outside ``scope`` (see :mod:`.scope`)."""
+    pk_of = _Unknown({code: stored[0] for code, stored in orgs.items()})
+
+    def person_changed(person: Any) -> str | None:
+        stored = people[person.id][1]
+        values = _person_values(person, pk_of)
+        for column, old in zip(PERSON_COLS, stored, strict=True):
+            if values[column] != old:
+                return _PERSON_FIELD.get(column, column)
+        return None
+
+    def position_exists(pos: Any) -> bool:
+        if pos.organisation not in orgs or pos.person not in people:
+            return False
+        key = (orgs[pos.organisation][0], people[pos.person][0], pos.role.value)
+        return (*key, pos.start) in stored_positions
+
+    def seat_exists(code: str, ident: str) -> bool:
+        if code not in meetings or ident not in people:
+            return False
+        return (meetings[code][0], people[ident][0]) in seats
+
+    return scope_errors(
+        snap,
+        scope,
+        orgs=orgs,
+        people=people,
+        meetings=meetings,
+        paths=paths,
+        person_changed=person_changed,
+        position_exists=position_exists,
+        seat_exists=seat_exists,
+        lookup=_lookup,
     )
 
 
@@ -740,14 +833,57 @@ def _move_descendants(
     return len(changed)
 
 
+def read_bytes(source: str | Path | IO[bytes] | bytes, suffix: str) -> bytes:
+    """Return the bytes of a snapshot file, refusing one over its size limit unread.
+
+    The limit is ``SNAPSHOT_MAX_JSON_BYTES`` for JSON and
+    ``SNAPSHOT_MAX_UNCOMPRESSED_BYTES`` for a workbook (which cannot be larger than
+    its contents unpacked).
+    """
+    is_json = suffix == ".json"
+    limit = limits.max_json_bytes() if is_json else limits.max_uncompressed_bytes()
+    if isinstance(source, (str, Path)):
+        size = Path(source).stat().st_size
+        data = b"" if size > limit else Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        size, data = len(source), source
+    else:
+        data = source.read(limit + 1)
+        size = len(data)
+    if size > limit:
+        raise SnapshotInvalid(
+            [
+                _error(
+                    DOCUMENT,
+                    0,
+                    None,
+                    gettext_noop(
+                        "The file is too large: {size} MB; a snapshot file may have "
+                        "at most {limit} MB."
+                    ),
+                    size=limits.megabytes(size),
+                    limit=limits.megabytes(limit),
+                )
+            ],
+            workbook=not is_json,
+        )
+    return data
+
+
 def import_file(
     source: str | Path | IO[bytes] | bytes,
     *,
     filename: str | None = None,
     actor: auditlog.Actor = None,
+    within: str | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Import a ``.json`` or ``.xlsx`` snapshot from a path or an open binary file."""
+    """Import a ``.json`` or ``.xlsx`` snapshot from a path or an open binary file.
+
+    ``actor`` and ``within`` as for :func:`import_tables`; the file is refused unread
+    when it is over a size limit and unparsed when its layout is over another
+    (:mod:`tongxue.snapshots.limits`).
+    """
     name = filename or (str(source) if isinstance(source, (str, Path)) else "")
     suffix = Path(name).suffix.lower()
     if suffix not in (".json", ".xlsx"):
@@ -764,20 +900,19 @@ def import_file(
                 )
             ]
         )
-    if isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
+    data = read_bytes(source, suffix)
     if suffix == ".json":
-        return import_tables(read_json(data), actor=actor, dry_run=dry_run)
-    doc, errors = read_xlsx(io.BytesIO(data))
+        return import_tables(
+            read_json(data), actor=actor, within=within, dry_run=dry_run
+        )
+    doc, errors = read_xlsx(data)
     if errors:
         # Report the layout problems together with those of the cells.
         try:
-            import_tables(doc, actor=actor, dry_run=True, workbook=True)
+            import_tables(doc, actor=actor, within=within, dry_run=True, workbook=True)
         except SnapshotInvalid as exc:
             errors = errors + exc.errors
         raise SnapshotInvalid(errors, workbook=True)
-    return import_tables(doc, actor=actor, dry_run=dry_run, workbook=True)
+    return import_tables(
+        doc, actor=actor, within=within, dry_run=dry_run, workbook=True
+    )

@@ -11,6 +11,7 @@ identifiers (``semesters.reports``) is one cell of identifiers separated by comm
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -25,9 +26,12 @@ from tongxue.domain.snapshot import (
     SnapshotError,
     to_bool,
 )
+from tongxue.snapshots import limits
 from tongxue.snapshots.errors import SnapshotInvalid
 
 ABOUT = "about"
+#: Rows of the "about" sheet read (it has two to four).
+_ABOUT_ROWS = 100
 _TYPES = {name: {c.name: c.kind for c in cols} for name, cols in TABLES.items()}
 
 
@@ -83,37 +87,208 @@ def _convert(kind: str, value: Any) -> Any:
     return value
 
 
-def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotError]]:
-    """Return the snapshot document of a workbook and the problems of its layout.
+def _refuse(text: str, **params: Any) -> SnapshotInvalid:
+    return SnapshotInvalid([_error(DOCUMENT, 0, None, text, **params)], workbook=True)
 
-    Raises SnapshotInvalid when the file is not an Excel workbook at all.
+
+def _not_a_workbook() -> SnapshotInvalid:
+    return _refuse(gettext_noop("The file is not an Excel workbook (.xlsx)."))
+
+
+def _too_large(size: int, limit: int) -> SnapshotInvalid:
+    return _refuse(
+        gettext_noop(
+            "The workbook unpacks to more than {size} MB; a snapshot workbook may "
+            "unpack to at most {limit} MB."
+        ),
+        size=limits.megabytes(size),
+        limit=limits.megabytes(limit),
+    )
+
+
+#: A document type declaration, which can define entities that expand without bound
+#: (a spreadsheet never needs one), in the encodings an XML part may use.
+_DTD = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a workbook whose archive would unpack to too much, before parsing it.
+
+    Checks the parts' declared sizes and compression ratios, then reads every part
+    (stopping as soon as the bytes read exceed the limit, whatever was declared),
+    refuses a document type declaration in an XML part, and counts the sheets the
+    workbook declares.
     """
-    from openpyxl import load_workbook
-
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    size_limit = limits.max_uncompressed_bytes()
+    if len(data) > size_limit:
+        raise _too_large(len(data), size_limit)
     try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except (
-        Exception
-    ):  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors …
-        raise SnapshotInvalid(
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # BadZipFile, a damaged directory, …
+        raise _not_a_workbook() from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.MAX_PARTS:
+            raise _refuse(
+                gettext_noop(
+                    "The workbook has {count} parts; a snapshot workbook has at most "
+                    "{limit}."
+                ),
+                count=len(infos),
+                limit=limits.MAX_PARTS,
+            )
+        declared = sum(info.file_size for info in infos)
+        if declared > size_limit:
+            raise _too_large(declared, size_limit)
+        ratio = limits.max_compression_ratio()
+        for info in infos:
+            if info.file_size > limits.RATIO_FLOOR and info.file_size > ratio * max(
+                info.compress_size, 1
+            ):
+                raise _refuse(
+                    gettext_noop(
+                        "The part {part} of the workbook is compressed {ratio} times; "
+                        "at most {limit} times is accepted."
+                    ),
+                    part=_show_name(info.filename),
+                    ratio=info.file_size // max(info.compress_size, 1),
+                    limit=ratio,
+                )
+        total = 0
+        try:
+            for info in infos:
+                xml = info.filename.lower().endswith(_XML_PARTS)
+                tail = b""
+                with archive.open(info) as part:
+                    while chunk := part.read(1 << 16):
+                        total += len(chunk)
+                        if total > size_limit:
+                            raise _too_large(total, size_limit)
+                        if xml and any(d in tail + chunk for d in _DTD):
+                            raise _refuse(
+                                gettext_noop(
+                                    "The part {part} of the workbook declares a "
+                                    "document type (<!DOCTYPE>), which a spreadsheet "
+                                    "does not need."
+                                ),
+                                part=_show_name(info.filename),
+                            )
+                        tail = chunk[-20:]
+            sheets = _count_sheets(archive)
+        except SnapshotInvalid:
+            raise
+        except Exception:  # bad CRC, a damaged stream, an encrypted part, bad XML …
+            raise _not_a_workbook() from None
+    if sheets > limits.max_sheets():
+        raise _refuse(
+            gettext_noop(
+                "The workbook has {count} sheets; a snapshot workbook has at most "
+                "{limit}."
+            ),
+            count=sheets,
+            limit=limits.max_sheets(),
+        )
+
+
+def _show_name(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "…"
+
+
+def _count_sheets(archive: zipfile.ZipFile) -> int:
+    """Return how many sheets the workbook part declares (stopping past the limit)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.functions import fromstring
+
+    manifest = Manifest.from_tree(fromstring(archive.read("[Content_Types].xml")))
+    part = _find_workbook_part(manifest).PartName.lstrip("/")
+    count = 0
+    with archive.open(part) as source:
+        for _event, element in iterparse(source):
+            if element.tag.rsplit("}", 1)[-1] == "sheet":
+                count += 1
+                if count > limits.max_sheets():
+                    break
+            element.clear()
+    return count
+
+
+class _Rows:
+    """The rows left to read in the workbook (``SNAPSHOT_MAX_ROWS``, all sheets)."""
+
+    def __init__(self) -> None:
+        self.limit = limits.max_rows()
+        self.read = 0
+
+    def refuse(self, title: str) -> SnapshotInvalid:
+        return SnapshotInvalid(
             [
                 _error(
-                    DOCUMENT,
+                    title,
                     0,
                     None,
-                    gettext_noop("The file is not an Excel workbook (.xlsx)."),
+                    gettext_noop(
+                        "The workbook has more than {limit} rows (empty rows "
+                        "between and after the records count too)."
+                    ),
+                    limit=self.limit,
                 )
             ],
             workbook=True,
-        ) from None
+        )
+
+    def take(self, title: str) -> None:
+        self.read += 1
+        if self.read > self.limit:
+            raise self.refuse(title)
+
+
+def _declared(sheet: Any) -> int:
+    """Return the rows (after the header) the sheet's dimension declares."""
+    return max((sheet.max_row or 1) - 1, 0)
+
+
+def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotError]]:
+    """Return the snapshot document of a workbook and the problems of its layout.
+
+    Raises SnapshotInvalid when the file is not an Excel workbook at all, or when it is
+    over a limit of :mod:`tongxue.snapshots.limits` (its size, unpacked or declared, a
+    part's compression ratio, its sheets, or its rows, declared or read).
+    """
+    from openpyxl import load_workbook
+
+    data = source if isinstance(source, bytes) else source.read()
+    _check_archive(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (
+        Exception
+    ):  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors …
+        raise _not_a_workbook() from None
     errors: list[SnapshotError] = []
     doc: dict[str, Any] = {}
+    budget = _Rows()
     try:
-        for sheet in book.worksheets:
-            title = sheet.title.strip()
+        sheets = [
+            (sheet.title.strip(), sheet, _declared(sheet)) for sheet in book.worksheets
+        ]
+        # The declared dimensions, before any row is read.
+        declared = sum(rows for title, _s, rows in sheets if title in TABLES)
+        if declared > budget.limit:
+            raise budget.refuse(DOCUMENT)
+        for _title, sheet, _dimension in sheets:
+            # From here on the rows actually there count, whatever was declared: no
+            # padding up to the dimension, and no record past it dropped.
+            sheet.reset_dimensions()
+        for title, sheet, _dimension in sheets:
             if title == ABOUT:
-                for row in sheet.iter_rows(values_only=True):
+                # Key/value rows; a few are enough, whatever the sheet holds.
+                for row in sheet.iter_rows(
+                    max_row=_ABOUT_ROWS, max_col=2, values_only=True
+                ):
                     if (
                         row
                         and isinstance(row[0], str)
@@ -139,25 +314,15 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
                         0,
                         None,
                         gettext_noop("Unknown sheet “{value}”."),
-                        value=title,
+                        value=_show_name(title),
                     )
                 )
                 continue
-            doc[title] = _read_sheet(title, sheet, errors)
+            doc[title] = _read_sheet(title, sheet, errors, budget)
     except SnapshotInvalid:
         raise
     except Exception:  # a damaged sheet part
-        raise SnapshotInvalid(
-            [
-                _error(
-                    DOCUMENT,
-                    0,
-                    None,
-                    gettext_noop("The file is not an Excel workbook (.xlsx)."),
-                )
-            ],
-            workbook=True,
-        ) from None
+        raise _not_a_workbook() from None
     finally:
         book.close()
     if not doc.get("organisations"):
@@ -173,11 +338,12 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
 
 
 def _read_sheet(
-    title: str, sheet: Any, errors: list[SnapshotError]
+    title: str, sheet: Any, errors: list[SnapshotError], budget: _Rows
 ) -> list[dict[str, Any]]:
     types = _TYPES[title]
-    rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
+    # The header row at its own width (one row, however wide); the records at the
+    # header's width, never each padded to the widest cell of the sheet.
+    header_row = next(sheet.iter_rows(max_row=1, values_only=True), None)
     if header_row is None:
         return []
     header: list[str | None] = []
@@ -191,9 +357,9 @@ def _read_sheet(
                 _error(
                     title,
                     1,
-                    name,
+                    _show_name(name),
                     gettext_noop("Unknown column “{value}”."),
-                    value=name,
+                    value=_show_name(name),
                 )
             )
             header.append(None)
@@ -212,8 +378,14 @@ def _read_sheet(
             header.append(None)
             continue
         header.append(name)
+    while header and header[-1] is None:
+        header.pop()
     out: list[dict[str, Any]] = []
+    if not header:  # nothing known to read (unknown columns are reported above)
+        return out
+    rows = sheet.iter_rows(min_row=2, max_col=len(header), values_only=True)
     for number, values in enumerate(rows, start=2):
+        budget.take(title)
         record: dict[str, Any] = {}
         for name, cell in zip(header, values, strict=False):
             if name is None:

@@ -43,7 +43,9 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], list[Any], bool]:
     accepts exactly the files ``tongxue import`` does. Raises ``OSError`` when the file
     cannot be read and ``SnapshotInvalid`` when it is not a snapshot at all.
     """
-    data = path.read_bytes()
+    from tongxue.snapshots.services import read_bytes
+
+    data = read_bytes(path, path.suffix.lower())  # refused unread when too large
     if path.suffix.lower() == ".xlsx":
         from tongxue.snapshots.xlsxio import read_xlsx
 
@@ -123,7 +125,12 @@ class Command(BaseCommand):
 
     def _audit_file(self, path: Path, as_of: date, profile: str | None) -> AuditReport:
         from tongxue.domain.snapshot import parse_tables
-        from tongxue.snapshots.errors import SnapshotInvalid, describe
+        from tongxue.snapshots.errors import (
+            SnapshotInvalid,
+            describe,
+            listed,
+            more_text,
+        )
 
         workbook = path.suffix.lower() == ".xlsx"
         try:
@@ -142,7 +149,10 @@ class Command(BaseCommand):
                 _("%(path)s is not a valid snapshot (%(n)d errors):")
                 % {"path": path, "n": len(errors)}
             ]
-            lines += [f"  {describe(e, workbook=workbook)}" for e in errors]
+            shown, more = listed(errors)
+            lines += [f"  {describe(e, workbook=workbook)}" for e in shown]
+            if more:
+                lines.append(f"  {more_text(more)}")
             raise BadInput("\n".join(lines))
         if "default_profile" not in tables:
             snapshot = dataclasses.replace(

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tongxue.snapshots.errors import SnapshotInvalid, describe
+from tongxue.snapshots.errors import SnapshotInvalid, describe, listed, more_text
 from tongxue.snapshots.services import import_file
 
 
@@ -39,10 +39,21 @@ class Command(BaseCommand):
                 gettext("No such file: {name}").format(name=path), returncode=2
             )
         try:
+            # The operator's command: no actor, so no limit of scope.
             result = import_file(path, filename=path.name, dry_run=dry_run)
+        except OSError as exc:
+            raise CommandError(
+                gettext("Cannot read {name}: {error}").format(
+                    name=path, error=exc.strerror or exc
+                ),
+                returncode=2,
+            ) from None
         except SnapshotInvalid as exc:
-            for error in exc.errors:
+            shown, more = listed(exc.errors)
+            for error in shown:
                 self.stderr.write(describe(error, workbook=exc.workbook))
+            if more:
+                self.stderr.write(more_text(more))
             raise CommandError(
                 gettext("{count} problem(s) found; nothing was imported.").format(
                     count=len(exc.errors)
