@@ -70,16 +70,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cookie holding a NUL (a quoted "\000") is dropped before the session looks it up.
+    "tongxue.core.middleware.DropMalformedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tongxue.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every answer to a signed-in user.
+    "tongxue.core.caching.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits (TONGXUE_SESSION_IDLE, SESSION_COOKIE_AGE).
+    "tongxue.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NUL bytes and invalid UTF-8 in the path, query or form: a 400, never a 500 (its
+    # answer still passes the security headers, CSP and frame denial above).
+    "tongxue.core.middleware.RejectMalformedInputMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,6 +159,10 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS
+# after signing in whatever the activity (tongxue/accounts/sessions.py).
+TONGXUE_SESSION_IDLE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 60 * 60
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -167,13 +180,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sign-in throttling (django-axes): after 5 failures for a user name from one address,
-# that pair is locked out for 15 minutes.
+# Sign-in throttling (django-axes, tongxue/accounts/lockout.py): within 15 minutes,
+# 5 failures for one user name from one address, 30 failures from one address across
+# user names (spraying), or 10 failures for one user name across addresses lock sign-in
+# for 15 minutes (docs/accounts.md; unlock: tongxue manage axes_reset_ip / _username).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+#: Limits of the other counters (the user name and address pair: AXES_FAILURE_LIMIT).
+TONGXUE_LOCKOUT_LIMITS = {
+    "ip_address": int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30")),
+    "username": int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "10")),
+}
+AXES_HANDLER = "tongxue.accounts.lockout.TieredHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tongxue.accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 #: Where the client's address is read in production, behind nginx (X-Real-IP).
 PROXY_CLIENT_IP_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
@@ -233,6 +254,12 @@ if PRODUCTION:
     # proxy sets (django-ipware); the app server listens on loopback only.
     AXES_IPWARE_META_PRECEDENCE_ORDER = PROXY_CLIENT_IP_ORDER
 
+# Who is mailed when verify_auditlog finds the audit log changed (mail_admins), and how.
+ADMINS = [("", a) for a in env_list("TONGXUE_ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -249,3 +276,24 @@ TONGXUE_PROFILE_DIRS = env_list("TONGXUE_PROFILE_DIRS")
 # Council, so an installation lists the days it needs.
 TONGXUE_HOLIDAYS = env_list("TONGXUE_HOLIDAYS")
 TONGXUE_EXTRA_WORKING_DAYS = env_list("TONGXUE_EXTRA_WORKING_DAYS")
+
+# Snapshot files (docs/snapshot.md, "Limits"): a file over a limit is refused before it
+# is parsed, with a message naming the limit. The demo province (29 MB of JSON, or a
+# 5 MB workbook holding 58 MB of XML; 212,000 rows, 107,524 in its largest table) fits
+# under each with room to spare.
+#: Largest file the web import accepts (nginx's client_max_body_size is 50m).
+SNAPSHOT_MAX_UPLOAD_BYTES = int(os.environ.get("SNAPSHOT_MAX_UPLOAD_BYTES", 48 << 20))
+#: Largest JSON snapshot read (a parsed document takes about six times its size).
+SNAPSHOT_MAX_JSON_BYTES = int(os.environ.get("SNAPSHOT_MAX_JSON_BYTES", 64 << 20))
+#: A workbook's parts, uncompressed, in total (declared and actually read).
+SNAPSHOT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("SNAPSHOT_MAX_UNCOMPRESSED_BYTES", 128 << 20)
+)
+#: Uncompressed / compressed size of a workbook part above 1 MiB (the province: 13).
+SNAPSHOT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("SNAPSHOT_MAX_COMPRESSION_RATIO", 100)
+)
+#: Rows of all tables together (a sheet's declared dimension counts, empty rows too).
+SNAPSHOT_MAX_ROWS = int(os.environ.get("SNAPSHOT_MAX_ROWS", 500_000))
+#: Sheets of a workbook (a snapshot has ten).
+SNAPSHOT_MAX_SHEETS = int(os.environ.get("SNAPSHOT_MAX_SHEETS", 20))

@@ -55,7 +55,7 @@ from tongxue.elections.models import (
     ElectionStatus,
     VotingMode,
 )
-from tongxue.voting import codec, selectors
+from tongxue.voting import codec, selectors, tokens
 from tongxue.voting.models import (
     MAX_CANDIDATES,
     Ballot,
@@ -238,9 +238,21 @@ class Receipt:
     void_reason: str
 
 
+#: The account's password credential (tongxue.voting.tokens.credential) in SQL: the
+#: token carries it from when it was issued, so a password changed since refuses the
+#: cast, on the row the statement reads anyway. SQLite's SHA256 is Django's.
+_CREDENTIAL_SQL = {
+    "postgresql": (
+        "substr(encode(sha256(convert_to('tongxue.voting.cast:' || u.password,"
+        " 'UTF8')), 'hex'), 1, 32)"
+    ),
+    "sqlite": "substr(SHA256('tongxue.voting.cast:' || u.password), 1, 32)",
+}
+
 #: Write the participation only if the election is open and the voter is on its roll
-#: with an active account (the cast names the voter by a ballot token, not a session,
-#: so the account's state is checked here).
+#: with an active account whose password is the one the token was issued for (the
+#: cast names the voter by a ballot token, not a session, so the account's state is
+#: checked here).
 _PARTICIPATE_SQL = (
     "INSERT INTO voting_participation (election_id, voter_id) "
     "SELECT e.id, %s FROM elections_election e "
@@ -248,7 +260,8 @@ _PARTICIPATE_SQL = (
     " SELECT 1 FROM voting_rollentry r"
     " JOIN organisations_person p ON p.id = r.person_id"
     " JOIN auth_user u ON u.id = p.user_id"
-    " WHERE r.election_id = e.id AND p.user_id = %s AND u.is_active)"
+    " WHERE r.election_id = e.id AND p.user_id = %s AND u.is_active"
+    f" AND {_CREDENTIAL_SQL['sqlite']} = %s)"
 )
 
 #: PostgreSQL: the whole cast in ONE statement, hence one round trip and one
@@ -264,7 +277,8 @@ CAST_SQL_POSTGRESQL = (
     "  SELECT 1 FROM voting_rollentry r"
     "  JOIN organisations_person p ON p.id = r.person_id"
     "  JOIN auth_user u ON u.id = p.user_id"
-    "  WHERE r.election_id = e.id AND p.user_id = %(voter)s AND u.is_active)"
+    "  WHERE r.election_id = e.id AND p.user_id = %(voter)s AND u.is_active"
+    f"  AND {_CREDENTIAL_SQL['postgresql']} = %(credential)s)"
     " FOR SHARE OF e"
     " RETURNING election_id"
     "), b AS ("
@@ -305,12 +319,30 @@ def _cells(
 
 
 def _cast_refusal(election_id: int, voter: Any) -> Refusal:
-    """Explain why the participation was not written (not open, or not on the roll)."""
+    """Explain why the participation was not written (not open, not on the roll, or
+    the password changed since the ballot page was opened)."""
     status = (
         Election.objects.filter(pk=election_id).values_list("status", flat=True).first()
     )
     if status != ElectionStatus.OPEN:
         return refuse("not-open", gettext_noop("The vote is not open."))
+    password = (
+        get_user_model()
+        .objects.filter(pk=voter.pk, is_active=True)
+        .values_list("password", flat=True)
+        .first()
+    )
+    if password is not None and tokens.credential(password) != tokens.credential_of(
+        voter
+    ):
+        # The code of an expired token: the same answer (403) and the same remedy.
+        return refuse(
+            "expired-token",
+            gettext_noop(
+                "Your password was changed after this ballot page was opened: reload "
+                "the ballot page (signing in again if asked) and cast again."
+            ),
+        )
     return refuse(
         "not-on-roll", gettext_noop("You are not on the voter roll of this election.")
     )
@@ -368,6 +400,7 @@ def _cast_postgresql(
 ) -> None:
     params = {
         "voter": voter.pk,
+        "credential": tokens.credential_of(voter),
         "election": definition.election_id,
         "tracker": tracker,
         "yes": masks[0],
@@ -411,7 +444,13 @@ def _cast_portable(
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                _PARTICIPATE_SQL, [voter.pk, definition.election_id, voter.pk]
+                _PARTICIPATE_SQL,
+                [
+                    voter.pk,
+                    definition.election_id,
+                    voter.pk,
+                    tokens.credential_of(voter),
+                ],
             )
             written = cursor.rowcount
         if written != 1:
