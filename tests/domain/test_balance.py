@@ -146,3 +146,24 @@ def test_proportional_seats_add_up_to_the_known_delegates(students, seats) -> No
         assert sum(x.proportional for x in d.rows) == d.delegates  # type: ignore[misc]
         assert sum(x.difference for x in d.rows) == 0  # type: ignore[misc]
         assert sum(x.delegates for x in d.rows) == d.delegates
+
+
+def test_the_non_cadre_share_is_reported_with_the_profiles_core_roles() -> None:
+    """CON-12 "一定比例": the report counts the non-cadre delegates (the share has no
+    number in the plan, so it is shown here, not judged); without core roles, nothing."""
+    from tests.domain.federation_builders import cadre
+    from tongxue.domain.profiles import get_profile
+    from tongxue.domain.rules.organisation import roles
+
+    b = federation()
+    congress(b, (*covered(b), cadre(b, "U1"), cadre(b, "M1")))
+    reg = b.build()
+    meeting = reg.meetings[-1]
+    core = roles(get_profile("gansu-2017"), "core_roles")
+    share = balance_report(reg, "F", meeting, core_roles=core).non_cadre
+    assert share is not None
+    assert (share.delegates, share.non_core) == (
+        len(meeting.delegates),
+        share.delegates - 2,
+    )
+    assert balance_report(reg, "F", meeting).non_cadre is None

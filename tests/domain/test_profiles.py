@@ -77,9 +77,12 @@ def test_a_derived_profile_may_tighten_and_keeps_clauses(tmp_path: Path) -> None
         "[parameters.vice_presidents_max]\nvalue = 5\n"
         '[parameters.core_members_max_share]\nvalue = "1/200"\n'
         '[parameters.main_cadre_roles]\nvalue = ["president", "vice_president", "secretary_general"]\n'
-        '[parameters.forbidden_title_patterns]\nvalue = ["主席.{0,6}助理", "部长.{0,6}助理", '
-        '"assistant(to)?(the)?(executive)?(vice)?(president|chair(man|person)?|minister|director)", '
-        '"(president|chair(man|person)?|minister|director)s?assistant", "秘书长助理"]\n',
+        "[parameters.forbidden_title_patterns]\nvalue = ["
+        + ", ".join(
+            f"'{p}'"
+            for p in (*get_profile("gansu-2017").strings("forbidden_title_patterns"),)
+        )
+        + ', "主席参谋"]\n',
     )
     strict = load_profile(path)
     assert strict.extends == "gansu-2017"
@@ -91,7 +94,7 @@ def test_a_derived_profile_may_tighten_and_keeps_clauses(tmp_path: Path) -> None
     b.posts("U", Role.VICE_PRESIDENT, 2)  # 6 vice-presidents
     assert rules(b, "ORG-2") == []
     assert rules(b, "ORG-2", profile=strict) == ["ORG-2.vice-presidents-max"]
-    b.post("U-O", Role.MEMBER, title="秘书长助理")
+    b.post("U-O", Role.MEMBER, title="主席参谋")
     assert rules(b, "ORG-5") == []
     assert rules(b, "ORG-5", profile=strict) == ["ORG-5.assistant-title"]
     # 1/200 of 18,406 = 92 core members at most; the union has 13
@@ -132,3 +135,28 @@ def test_unknown_profile_and_bad_files(tmp_path: Path) -> None:
         load_profile(bad)
     with pytest.raises(ProfileError, match="no parameter"):
         get_profile("cqtgu-2017").int("secondary_congress_max_interval_months")
+
+
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_invented_numbers_carry_a_note(profile: str) -> None:
+    """A number the plans do not give says so (the TOML ``note``): the 5 working days of
+    公示 among them; the plan's own numbers have none (issue #12)."""
+    p = get_profile(profile)
+    assert "no period" in p.param("notice_period_working_days").note
+    for name in ("exit_appeal_days", "recall_threshold", "evaluation_min_raters"):
+        assert p.param(name).note, name
+    for name in ("presidents", "vice_presidents_max", "clubs_responsible_members"):
+        assert p.param(name).note == "", name
+
+
+def test_a_derived_profile_keeps_or_replaces_the_note(tmp_path: Path) -> None:
+    path = _derived(
+        tmp_path,
+        "[parameters.notice_period_working_days]\nvalue = 7\n"
+        '[parameters.exit_appeal_days]\nvalue = 15\nnote = "Our charter, art. 9."\n',
+    )
+    strict = load_profile(path)
+    base = get_profile("gansu-2017")
+    note = base.param("notice_period_working_days").note
+    assert strict.param("notice_period_working_days").note == note
+    assert strict.param("exit_appeal_days").note == "Our charter, art. 9."

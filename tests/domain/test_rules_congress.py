@@ -194,17 +194,18 @@ def test_con3_delegates_at_least_one_percent(delegates: int, flagged: bool) -> N
         )
 
 
-@settings(max_examples=40, deadline=None)
-@given(students=st.integers(min_value=1, max_value=2000), delegates=st.integers(1, 25))
+@settings(max_examples=60, deadline=None)
+@given(students=st.integers(1, 40_000), short=st.integers(0, 2))
 def test_con3_flags_exactly_when_delegates_fall_below_the_ceiling(
-    students: int, delegates: int
+    students: int, short: int
 ) -> None:
-    """CON-3: flagged iff delegates < ⌈students / 100⌉ (department union D)."""
-    b = _department(students, (MeetingKind.CONGRESS, date(2024, 1, 1)))
-    b.meetings[-1] = replace(
-        b.meetings[-1], delegates=tuple(f"x{i}" for i in range(delegates))
-    )
-    assert bool(findings(b, "CON-3")) is (delegates < -(-students // 100))
+    """CON-3: flagged iff delegates < ⌈students / 100⌉ (school union U)."""
+    b = compliant()
+    b.update("U", students_served=students)
+    need = -(-students // 100)
+    delegates = max(need - short, 1) if short else need
+    _move(b, "C", delegates=tuple(f"x{i}" for i in range(delegates)))
+    assert bool(findings(b, "CON-3")) is (delegates < need)
 
 
 def test_con3_only_the_newest_congress_counts() -> None:
@@ -213,14 +214,44 @@ def test_con3_only_the_newest_congress_counts() -> None:
     assert rules(b, "CON-3") == []
 
 
-@pytest.mark.parametrize(("delegates", "flagged"), [(3, False), (2, True)])
-def test_con3_department_congress(delegates: int, flagged: bool) -> None:
-    """CON-3: a department of 300 students needs 3 delegates."""
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+@pytest.mark.parametrize("delegates", [3, 2, 1])
+def test_con3_does_not_apply_to_a_department_congress(
+    profile: str, delegates: int
+) -> None:
+    """CON-3: the 1% is under "校级层面" (school level) in both plans; a department of
+    300 students with 2 or 1 delegates is no finding (issue #12)."""
     b = _department(300, (MeetingKind.CONGRESS, date(2024, 1, 1)))
+    b.default_profile = profile
     b.meetings[-1] = replace(
         b.meetings[-1], delegates=b.meetings[-1].delegates[:delegates]
     )
-    assert [f.organisation for f in findings(b, "CON-3")] == (["D"] if flagged else [])
+    assert [f.organisation for f in findings(b, "CON-3")] == []
+
+
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+@pytest.mark.parametrize(("delegates", "flagged"), [(185, False), (184, True)])
+def test_con3_school_level_both_profiles(
+    profile: str, delegates: int, flagged: bool
+) -> None:
+    b = compliant(profile)
+    c = next(m for m in b.meetings if m.code == "C")
+    _move(b, "C", delegates=(*c.delegates, *(f"x{i}" for i in range(9)))[:delegates])
+    found = findings(b, "CON-3")
+    assert [f.organisation for f in found] == (["U"] if flagged else [])
+    if flagged:
+        assert found[0].clauses == (("GS-8",) if profile == "gansu-2017" else ("CQ-3",))
+
+
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_con5_does_not_apply_to_a_department_congress(profile: str) -> None:
+    """CON-5: school level only; a department congress of core members only passes."""
+    b = _department(300, (MeetingKind.CONGRESS, date(2024, 1, 1)))
+    b.default_profile = profile
+    d = b.meetings[-1]
+    for pid in d.delegates:
+        b.post("D", Role.CORE_MEMBER, pid)
+    assert rules(b, "CON-5") == []
 
 
 def test_con3_duplicate_delegates_count_once() -> None:

@@ -4,8 +4,11 @@ a secondary school, and seats enough students who are not cadres."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from tests.domain.builders import findings, rules
+import pytest
+
+from tests.domain.builders import Builder, findings, rules
 from tests.domain.federation_builders import (
     cadre,
     congress,
@@ -15,7 +18,8 @@ from tests.domain.federation_builders import (
 )
 from tongxue.domain.findings import Severity
 from tongxue.domain.model import OrgKind, Role, SchoolType
-from tongxue.domain.profiles import get_profile
+from tongxue.domain.profiles import Profile, get_profile, load_profile
+from tongxue.domain.rules.federation import SHARE_PARAM
 
 
 def test_every_type_and_county_covered_and_enough_non_cadres() -> None:
@@ -118,22 +122,39 @@ def test_no_delegates_is_incomplete() -> None:
     assert f[0].severity == Severity.INCOMPLETE
 
 
-def test_non_cadre_share_at_the_threshold_passes() -> None:
+def _with_share(tmp_path: Path, share: str = "60/100") -> Profile:
+    """A federation's own profile setting the share the plan leaves open (一定比例)."""
+    path = tmp_path / "federation.toml"
+    path.write_text(
+        '[profile]\ncode = "fed-share"\nextends = "gansu-2017"\n'
+        f'[parameters.{SHARE_PARAM}]\nvalue = "{share}"\nrequirement = "CON-12"\n'
+        'clauses = ["GS-4"]\ntighten = "up"\n'
+        'note = "Set by the federation; the plan names no number."\n',
+        encoding="utf-8",
+    )
+    return load_profile(path)
+
+
+def _ten(b: Builder, cadres: int) -> None:
+    """A congress of 10 delegates covering everything, ``cadres`` of them cadres."""
+    seats = [*covered(b)]
+    seats += [student(b, "U1") for _ in range(6 - cadres + 4 - len(seats))]
+    seats += [cadre(b, s) for s in ("U1", "V1", "M1", "M2", "U1")[:cadres]]
+    congress(b, tuple(seats))
+
+
+def test_non_cadre_share_at_the_threshold_passes(tmp_path: Path) -> None:
     """60/100 of 10 delegates: 6 non-cadres meet it (4 covering + 2 more), 4 cadres."""
     b = federation()
-    seats = [*covered(b), student(b, "U1"), student(b, "M1")]
-    seats += [cadre(b, s) for s in ("U1", "V1", "M1", "M2")]
-    congress(b, tuple(seats))
-    assert rules(b, "CON-12") == []
+    _ten(b, 4)
+    assert rules(b, "CON-12", profile=_with_share(tmp_path)) == []
 
 
-def test_non_cadre_share_below_the_threshold() -> None:
+def test_non_cadre_share_below_the_threshold(tmp_path: Path) -> None:
     """5 non-cadres of 10 (50%) < 60%: 6 were needed."""
     b = federation()
-    seats = [*covered(b), student(b, "U1")]
-    seats += [cadre(b, s) for s in ("U1", "V1", "M1", "M2", "U1")]
-    congress(b, tuple(seats))
-    f = findings(b, "CON-12")
+    _ten(b, 5)
+    f = findings(b, "CON-12", profile=_with_share(tmp_path))
     assert [x.rule for x in f] == ["CON-12.non-cadre-share"]
     ev = f[0].evidence
     assert ev["non_core_delegates"] == 5 and ev["delegates"] == 10
@@ -141,14 +162,23 @@ def test_non_cadre_share_below_the_threshold() -> None:
     assert f[0].clauses == ("GS-4",)
 
 
-def test_a_post_that_ended_before_the_congress_is_not_a_cadre() -> None:
+@pytest.mark.parametrize("cadres", [4, 5])
+def test_without_a_share_in_the_profile_the_share_is_not_judged(cadres: int) -> None:
+    """ "一定比例" has no number: no built-in profile sets one, so no CON-12 finding on
+    the share whatever it is (it is reported on the balance page)."""
+    b = federation()
+    _ten(b, cadres)
+    assert rules(b, "CON-12") == []
+
+
+def test_a_post_that_ended_before_the_congress_is_not_a_cadre(tmp_path: Path) -> None:
     b = federation()
     seats = [*covered(b), student(b, "U1")]
     ex = [student(b, s) for s in ("U1", "V1", "M1", "M2", "U1")]
     for pid in ex:
         b.post("U1-U", Role.VICE_PRESIDENT, pid, end=date(2023, 12, 31))
     congress(b, (*seats, *ex))
-    assert rules(b, "CON-12") == []
+    assert rules(b, "CON-12", profile=_with_share(tmp_path)) == []
 
 
 def test_the_newest_congress_is_audited() -> None:
@@ -160,11 +190,16 @@ def test_the_newest_congress_is_audited() -> None:
     assert rules(b, "CON-12", as_of=date(2023, 1, 1)) == ["CON-12.data-missing"]
 
 
-def test_share_parameter_is_in_the_provincial_profile_only() -> None:
-    p = get_profile("gansu-2017").param("federation_non_cadre_min_share")
-    assert str(p.value) == "60/100" and p.clauses == ("GS-4",)
-    # the Chongqing plan is a school's plan with no federation clause
-    assert not get_profile("cqtgu-2017").has("federation_non_cadre_min_share")
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_no_built_in_profile_invents_the_share(profile: str) -> None:
+    """The plan's "一定比例" has no number: the parameter has no default (issue #12)."""
+    assert not get_profile(profile).has(SHARE_PARAM)
+
+
+def test_a_federation_profile_sets_the_share_with_its_note(tmp_path: Path) -> None:
+    p = _with_share(tmp_path, "50/100").param(SHARE_PARAM)
+    assert (p.value, p.requirement, p.clauses) == ("50/100", "CON-12", ("GS-4",))
+    assert p.note
 
 
 def test_under_a_profile_without_the_share_only_coverage_is_checked() -> None:

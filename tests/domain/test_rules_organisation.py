@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +27,7 @@ from tongxue.domain.model import (
     Role,
     SchoolType,
 )
-from tongxue.domain.profiles import get_profile
+from tongxue.domain.profiles import get_profile, load_profile
 from tongxue.domain.rules.organisation import (
     ceil_share,
     floor_share,
@@ -89,15 +90,18 @@ def test_org2_counts_only_active_positions() -> None:
     assert rules(b, "ORG-2") == ["ORG-2.vice-presidents-max"]
 
 
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
 @pytest.mark.parametrize(
     ("campuses", "branch_vps", "flagged"),
-    [(0, 1, True), (1, 1, False), (2, 2, False), (2, 3, True)],
+    [(0, 1, True), (1, 1, False), (1, 3, False), (2, 2, False), (2, 5, False)],
 )
 def test_org2_branch_campus_vice_presidents(
-    campuses: int, branch_vps: int, flagged: bool
+    profile: str, campuses: int, branch_vps: int, flagged: bool
 ) -> None:
-    """ORG-2 · GS-9: extra vice-presidents only for branch campuses, one per campus."""
-    b = compliant()
+    """ORG-2 · GS-9, CQ-4: "有分校区的高校可酌情增加副主席人数" — a school with branch
+    campuses may add vice-presidents for them, without a number (no cap); a school
+    without one may add none."""
+    b = compliant(profile)
     b.update("S", branch_campuses=campuses)
     b.posts("U", Role.VICE_PRESIDENT, 2)  # 6 ordinary ones
     b.posts("U", Role.VICE_PRESIDENT, branch_vps, branch_campus=True)
@@ -109,6 +113,32 @@ def test_org2_branch_campus_vice_presidents(
             "branch_vice_presidents": branch_vps,
             "branch_campuses": campuses,
         }
+        assert f.clauses == (("GS-9",) if profile == "gansu-2017" else ("CQ-4",))
+
+
+@pytest.mark.parametrize(("branch_vps", "flagged"), [(2, False), (3, True)])
+def test_org2_a_profile_may_cap_branch_campus_vice_presidents(
+    tmp_path: Path, branch_vps: int, flagged: bool
+) -> None:
+    """A derived profile may set ``branch_campus_vice_presidents_max`` (none does)."""
+    assert not get_profile("gansu-2017").has("branch_campus_vice_presidents_max")
+    path = tmp_path / "capped.toml"
+    path.write_text(
+        '[profile]\ncode = "capped"\nextends = "gansu-2017"\n'
+        "[parameters.branch_campus_vice_presidents_max]\nvalue = 2\n"
+        'requirement = "ORG-2"\nclauses = ["GS-9"]\ntighten = "down"\n',
+        encoding="utf-8",
+    )
+    capped = load_profile(path)
+    b = compliant()
+    b.update("S", branch_campuses=1)
+    b.posts("U", Role.VICE_PRESIDENT, branch_vps, branch_campus=True)
+    found = findings(b, "ORG-2", profile=capped)
+    assert [f.rule for f in found] == (
+        ["ORG-2.branch-campus-vice-presidents"] if flagged else []
+    )
+    if flagged:
+        assert found[0].evidence["limit"] == 2
 
 
 def test_org2_applies_to_graduate_unions_but_not_secondary_schools() -> None:
@@ -183,23 +213,56 @@ def test_org4_at_most_two_deputies(deputies: int, flagged: bool) -> None:
         "president's assistant",
         "部长助理",
         "ＡＳＳＩＳＴＡＮＴ ｔｏ the Chairman",
+        # "主席助理、部长助理等岗位": every assistant post (issue #12)
+        "秘书长助理",
+        "秘書長助理",
+        "副秘书长助理",
+        "助理主席",
+        "助理副主席",
+        "助理秘书长",
+        "主席助手",
+        "部长助手",
+        "宣传部助理",
+        "学生会助理",
+        "Assistant Secretary-General",
+        "Secretary-General's Assistant",
+        "Office Assistant",
     ],
 )
-def test_org5_assistant_titles_are_caught(title: str) -> None:
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_org5_assistant_titles_are_caught(title: str, profile: str) -> None:
     """ORG-5 · GS-9, CQ-4: assistant posts under any spelling."""
-    assert forbidden_title(title, get_profile("gansu-2017"))
-    b = compliant()
+    assert forbidden_title(title, get_profile(profile))
+    b = compliant(profile)
     b.post("U-O", Role.MEMBER, title=title)
     f = only(b, "ORG-5")
     assert (f.severity, f.evidence["title"]) == (Severity.VIOLATION, title)
 
 
 @pytest.mark.parametrize(
-    "title", ["主席", "副部长", "助理研究员", "学习部部长", "Vice-President"]
+    "title",
+    [
+        "主席",
+        "副部长",
+        "助理研究员",
+        "学习部部长",
+        "Vice-President",
+        # 助学 / 资助 / 互助 are not assistant posts
+        "勤工助学部部长",
+        "助学贷款专员",
+        "资助管理部部长",
+        "学生资助中心主任",
+        "资助理事会会长",
+        "互助理事会主席",
+        "帮助理解小组组长",
+        "Student Aid Officer",
+        "Legal Assistance Centre head",
+    ],
 )
-def test_org5_ordinary_titles_pass(title: str) -> None:
-    assert not forbidden_title(title, get_profile("gansu-2017"))
-    b = compliant()
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_org5_ordinary_titles_pass(title: str, profile: str) -> None:
+    assert not forbidden_title(title, get_profile(profile))
+    b = compliant(profile)
     b.post("U-O", Role.MEMBER, title=title)
     assert rules(b, "ORG-5") == []
 
@@ -294,6 +357,20 @@ def test_org7_two_responsible_is_a_violation() -> None:
     b = compliant()
     b.post("U", Role.VICE_PRESIDENT, responsible_for_clubs=True)
     assert rules(b, "ORG-7") == ["ORG-7.clubs-responsible"]
+
+
+@pytest.mark.parametrize("profile", ["gansu-2017", "cqtgu-2017"])
+def test_org7_the_number_is_the_profiles(profile: str) -> None:
+    """ "须明确1名主席团成员": 1 is the plan's number, read from the profile with its
+    clause (GS-6 / CQ-1), not hard-coded."""
+    param = get_profile(profile).param("clubs_responsible_members")
+    assert param.value == 1 and param.tighten == "fixed"
+    assert param.clauses == (("GS-6",) if profile == "gansu-2017" else ("CQ-1",))
+    b = compliant(profile)
+    b.post("U", Role.VICE_PRESIDENT, responsible_for_clubs=True)
+    f = only(b, "ORG-7")
+    assert (f.evidence["responsible"], f.evidence["required"]) == (2, 1)
+    assert f.clauses == param.clauses
 
 
 def test_org7_club_federation_head_must_be_the_responsible_member() -> None:

@@ -103,7 +103,7 @@ def test_a_unions_presidium_is_elected_not_selected(cs, role):
     with pytest.raises(Refusal) as e:
         advertise(cs, organisation=cs.union, role=role, title="副主席")
     assert (e.value.code, e.value.requirement) == ("elected-post", "ELE-1")
-    assert e.value.clauses == ("GS-8", "CQ-3")
+    assert e.value.clauses == ("GS-8",)  # the governing plan's clause only (gansu)
     with pytest.raises(Refusal) as e:
         advertise(cs, actor=None, organisation=cs.dept_union, role=role, title="主席")
     assert e.value.requirement == "ELE-3"
@@ -468,3 +468,16 @@ def test_people_without_department_are_not_served(cs):
     with pytest.raises(Refusal) as e:
         services.apply(actor=p.user, selection=sel, statement="x")
     assert e.value.code == "not-served"
+
+
+def test_a_refusal_under_cqtgu_cites_only_cqtgu_clauses(cs):  # type: ignore[no-untyped-def]
+    """Issue #12: under cqtgu-2017 a refusal cites CQ clauses, never GS ones."""
+    from tongxue.core.errors import refusal_json
+
+    school = cs.union.parent
+    school.profile = "cqtgu-2017"
+    school.save(update_fields=["profile"])
+    with pytest.raises(Refusal) as e:
+        advertise(cs, organisation=cs.union, role=Role.PRESIDENT, title="主席")
+    assert (e.value.requirement, e.value.clauses) == ("ELE-1", ("CQ-3",))
+    assert "GS-" not in refusal_json(e.value)["message"]

@@ -46,15 +46,52 @@ def test_findings_appear_when_a_type_and_county_are_missing(client) -> None:
     assert 'data-rule="CON-12.county-uncovered"' in html
 
 
-def test_non_cadre_share_threshold(client) -> None:
+def _share_profile(fed, tmp_path, share: str = "60/100") -> None:  # type: ignore[no-untyped-def]
+    """The federation sets the share the plan leaves open ("一定比例") in its profile."""
+    from tongxue.domain.profiles import load_profile, register_profile
+
+    path = tmp_path / "fed-share.toml"
+    path.write_text(
+        '[profile]\ncode = "fed-share"\nextends = "gansu-2017"\n'
+        f'[parameters.federation_non_cadre_min_share]\nvalue = "{share}"\n'
+        'requirement = "CON-12"\nclauses = ["GS-4"]\ntighten = "up"\n'
+        'note = "Set by the federation."\n',
+        encoding="utf-8",
+    )
+    register_profile(load_profile(path))
+    fed.profile = "fed-share"
+    fed.save(update_fields=["profile"])
+
+
+def test_non_cadre_share_threshold(client, tmp_path, settings) -> None:
     """4 non-cadres + 2 cadres: 4/6 ≥ 60%; 4 + 3: 4/7 < 60%."""
-    build_federation(per_school=1, cadres=2)
-    assert "CON-12.non-cadre-share" not in client.get(_url()).content.decode()
+    settings.LANGUAGE_CODE = "en"
+    fed, _ = build_federation(per_school=1, cadres=2)
+    _share_profile(fed, tmp_path)
+    html = client.get(_url()).content.decode()
+    assert "CON-12.non-cadre-share" not in html
+    assert "4 of 6 delegates" in html and "at least 60%" in html
 
 
-def test_non_cadre_share_below(client) -> None:
-    build_federation(per_school=1, cadres=3)
+def test_non_cadre_share_below(client, tmp_path) -> None:
+    fed, _ = build_federation(per_school=1, cadres=3)
+    _share_profile(fed, tmp_path)
     assert 'data-rule="CON-12.non-cadre-share"' in client.get(_url()).content.decode()
+
+
+@pytest.mark.parametrize("cadres", [2, 3])
+def test_without_a_share_the_page_reports_it_without_judging(
+    client, cadres, settings
+) -> None:
+    """No built-in profile sets the share ("一定比例" has no number): it is shown, not
+    judged, on either side of 60%."""
+    settings.LANGUAGE_CODE = "en"
+    build_federation(per_school=1, cadres=cadres)
+    html = client.get(_url()).content.decode()
+    assert "CON-12.non-cadre-share" not in html
+    assert 'id="balance-non-cadre"' in html
+    assert f"4 of {4 + cadres} delegates" in html
+    assert "reported, not judged" in html
 
 
 def test_csv_export(client) -> None:
@@ -164,7 +201,7 @@ def test_queries_do_not_grow_with_the_federation(
         assert client.get(_url() + "?format=csv").status_code == 200
 
 
-def test_the_page_reads_the_same_as_the_whole_registry() -> None:
+def test_the_page_reads_the_same_as_the_whole_registry(tmp_path) -> None:
     """The page's partial registry gives the report and the CON-12 findings that the
     federation's whole registry (load_registry) gives, for delegates known through a
     department, a class only, a union position only, positions at two schools, or
@@ -183,6 +220,7 @@ def test_the_page_reads_the_same_as_the_whole_registry() -> None:
     from tongxue.organisations.models import Organisation, Role
 
     fed, meeting = build_federation(per_school=3, cadres=12)
+    _share_profile(fed, tmp_path)
     _grow(fed, schools=2, students=6)
     seat = lambda p: DelegateFactory(meeting=meeting, person=p)  # noqa: E731
     # a class only; a union position only; positions at two schools; nothing

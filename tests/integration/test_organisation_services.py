@@ -178,11 +178,15 @@ def test_a_seventh_vice_president_not_recorded_for_the_branch_campus_is_refused(
     assert exc.value.code == "ORG-2.vice-presidents-max"
 
 
-def test_a_second_branch_campus_vice_president_needs_a_second_campus():
+def test_branch_campus_vice_presidents_have_no_cap_but_need_a_campus():
+    """ORG-2: "可酌情增加副主席人数" gives no number (issue #12): a school with one
+    branch campus may have several; a school without one may have none."""
     union = compliant_union(4, branch_campuses=1)
-    appoint_vp(union, branch_campus=True)
+    for _ in range(3):
+        assert appoint_vp(union, branch_campus=True).branch_campus
+    other = compliant_union(4, code="V")
     with pytest.raises(Refusal) as exc:
-        appoint_vp(union, branch_campus=True)
+        appoint_vp(other, branch_campus=True)
     assert exc.value.code == "ORG-2.branch-campus-vice-presidents"
 
 

@@ -32,7 +32,7 @@ from tongxue.congresses.models import Delegate, Meeting, MeetingKind
 from tongxue.congresses.services import departments
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
-from tongxue.core.errors import refuse
+from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, require
 from tongxue.domain import business as db
 from tongxue.organisations.models import Organisation, Person
@@ -81,12 +81,21 @@ def entitled_voters(meeting: Meeting) -> int:
 
 
 # --------------------------------------------------------------------------- agenda
+def _cited(refusal: Refusal, organisation: Organisation) -> Refusal:
+    """Return ``refusal`` citing only the clauses of the plan governing
+    ``organisation`` (the domain's business refusals name both plans' clauses)."""
+    from tongxue.congresses.services import governing_profile
+
+    refusal.clauses = governing_profile(organisation).own_clauses(refusal.clauses)
+    return refusal
+
+
 
 
 def _agenda_guard(meeting: Meeting, kind: str) -> None:
     refusal = db.agenda_refusal(meeting.kind, kind)
     if refusal is not None:
-        raise refusal
+        raise _cited(refusal, meeting.organisation)
 
 
 @transaction.atomic
@@ -607,7 +616,7 @@ def recommend_standing_delegate(
         person_name=person.name,
     )
     if refusal is not None:
-        raise refusal
+        raise _cited(refusal, department)
     assert congress is not None
     if StandingDelegate.objects.filter(congress=congress, person=person).exists():
         raise refuse(

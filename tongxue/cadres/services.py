@@ -58,9 +58,9 @@ from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, has_perm, require
 from tongxue.domain.findings import Message
+from tongxue.domain.guards import cite
 from tongxue.domain.lifecycle import EXIT_CASE, SELECTION, Lifecycle
 from tongxue.domain.profiles import Profile
-from tongxue.domain.requirements import REQUIREMENTS
 from tongxue.organisations import services as registry
 from tongxue.organisations.models import (
     Enrolment,
@@ -261,7 +261,7 @@ def advertise(
                 {"org": union.name},
             ),
             requirement=rid,
-            clauses=REQUIREMENTS[rid].clauses,
+            clauses=cite(profile_for(union), rid),
             field="role",
         )
     title = _text("title", title, limit=100)

@@ -47,7 +47,7 @@ from tongxue.organisations.views import get_or_404
 def _errors(refusal: Refusal) -> str:
     text = render_message(refusal.message)
     if refusal.requirement:
-        text = f"{text} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+        text = f"{text} ({refusal.citation})"
     return text
 
 

@@ -30,7 +30,12 @@ from tongxue.domain import model as dm
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.balance import BalanceReport, balance_report
 from tongxue.domain.findings import Finding
-from tongxue.domain.rules.federation import FEDERATION_KINDS, congress_findings
+from tongxue.domain.rules.federation import (
+    FEDERATION_KINDS,
+    SHARE_PARAM,
+    congress_findings,
+)
+from tongxue.domain.rules.organisation import percent, roles
 from tongxue.organisations.mappers import (
     ORG_FIELDS,
     PERSON_FIELDS,
@@ -243,9 +248,29 @@ def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
     except Meeting.DoesNotExist:
         raise Http404(meeting_code) from None
     registry, dm_meeting = balance_registry(org, meeting)
-    report = balance_report(registry, code, dm_meeting, population=_population(code))
     ctx = AuditContext(registry, timezone.localdate())
+    profile = ctx.profile(code)
+    report = balance_report(
+        registry,
+        code,
+        dm_meeting,
+        population=_population(code),
+        core_roles=roles(profile, "core_roles") if profile.has("core_roles") else None,
+    )
     findings = list(congress_findings(ctx, registry.org[code], dm_meeting))
+    share = report.non_cadre
+    non_cadre = (
+        {
+            "non_cadre": share.non_core,
+            "delegates": share.delegates,
+            "percent": percent(Fraction(share.non_core, share.delegates)),
+            "minimum": percent(profile.fraction(SHARE_PARAM))
+            if profile.has(SHARE_PARAM)
+            else "",
+        }
+        if share is not None and share.delegates
+        else None
+    )
     dims = _rows(report)
     if request.GET.get("format") == "csv":
         return _csv(meeting, dims)
@@ -258,5 +283,6 @@ def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
             "report": report,
             "dimensions": dims,
             "findings": _finding_rows(findings),
+            "non_cadre": non_cadre,
         },
     )

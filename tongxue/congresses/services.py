@@ -128,12 +128,19 @@ def _allocated_rows(
 
 
 def _checked_house(
-    union: Organisation, profile: Profile, *, seats: int | None, min_seats: int
+    union: Organisation,
+    profile: Profile,
+    *,
+    seats: int | None,
+    min_seats: int,
+    meeting: Meeting | None = None,
 ) -> tuple[int, int, list[Organisation]]:
     """Return the house (the quota when not given), the quota and the departments.
 
-    Refuse fewer seats than the quota (CON-3), a minimum below one seat per
-    department and a union without departments (CON-4).
+    Refuse fewer seats than the quota (CON-3) at a school-level union unless a recorded
+    justification covers it (CON-3 is a D rule: "一般不低于"; a department congress has
+    no quota), a minimum below one seat per department and a union without
+    departments (CON-4).
     """
     if min_seats < 1:
         raise refuse(
@@ -144,12 +151,17 @@ def _checked_house(
     minimum = minimum_house(union, profile)
     if seats is None:
         seats = minimum
-    if seats < minimum:
+    if (
+        seats < minimum
+        and union.kind in QUOTA_KINDS
+        and not quota_justified(union, meeting, seats=seats, minimum=minimum)
+    ):
         raise _refusal(
-            "CON-3.quota",
+            QUOTA_RULE,
             gettext_noop(
                 "{seats} seats are fewer than the minimum of {minimum} ({share} of "
-                "{students} students, rounded up)."
+                "{students} students, rounded up): give at least {minimum} seats, or "
+                "record a justification of the deviation for this congress first."
             ),
             profile,
             field="seats",
@@ -167,6 +179,57 @@ def _checked_house(
             unit=union.name,
         )
     return seats, minimum, units
+
+
+#: The audit rule a smaller house is (CON-3 · GS-8, CQ-3, D) and that a justification
+#: names; the kinds of union it applies to ("校级层面": school level only).
+QUOTA_RULE = "CON-3.delegates-too-few"
+QUOTA_KINDS = frozenset({OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION})
+
+
+def quota_justified(
+    union: Organisation, meeting: Meeting | None, *, seats: int, minimum: int
+) -> bool:
+    """Whether a recorded justification covers a house of ``seats`` < ``minimum``.
+
+    The occurrence is the audit's: ``CON-3.delegates-too-few`` at the union for this
+    congress with this many delegates (:func:`tongxue.domain.justifications.lapse`,
+    which also checks the expiry); a justification row without those fields (the
+    justification model before occurrences were recorded) covers any occurrence.
+    """
+    from tongxue.compliance.models import Justification
+    from tongxue.domain import justifications as dj
+    from tongxue.domain import model as dm
+    from tongxue.domain.findings import Finding, Severity
+
+    finding = Finding(
+        rule=QUOTA_RULE,
+        requirement="CON-3",
+        clauses=(),
+        severity=Severity.DEVIATION,
+        organisation=union.code,
+        message=Message(""),
+        evidence={
+            "congress": meeting.code if meeting is not None else "",
+            "delegates": seats,
+            "students_served": union.students_served,
+            "required": minimum,
+        },
+    )
+    today = timezone.localdate()
+    for j in Justification.objects.filter(organisation=union, rule=QUOTA_RULE):
+        recorded = dm.Justification(
+            union.code,
+            j.rule,
+            j.reason,
+            j.approved_by,
+            j.approved_on,
+            getattr(j, "valid_until", None),
+            getattr(j, "evidence", None),
+        )
+        if dj.lapse(recorded, finding, today) is None:
+            return True
+    return False
 
 
 def departments(union: Organisation) -> list[Organisation]:
@@ -262,7 +325,7 @@ def allocate_seats(
         )
     profile = governing_profile(union)
     seats, minimum, units = _checked_house(
-        union, profile, seats=seats, min_seats=min_seats
+        union, profile, seats=seats, min_seats=min_seats, meeting=meeting
     )
     missing = [u for u in units if u.students_served is None]
     if missing:
@@ -422,7 +485,7 @@ def allocate_seats_by_grade(
             value=method,
         ) from None
     seats, minimum, units = _checked_house(
-        union, profile, seats=seats, min_seats=min_seats
+        union, profile, seats=seats, min_seats=min_seats, meeting=meeting
     )
     by_code = {u.code: u for u in units}
     source = "entered" if matrix is not None else "registry"

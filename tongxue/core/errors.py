@@ -28,7 +28,7 @@ def render_message(message: Message) -> str:
 def refusal_json(refusal: Refusal) -> dict[str, Any]:
     rendered = render_message(refusal.message)
     if refusal.requirement:
-        rendered = f"{rendered} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+        rendered = f"{rendered} ({refusal.citation})"
     return {
         "code": refusal.code,
         "message": rendered,

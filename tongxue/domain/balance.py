@@ -31,8 +31,13 @@ from tongxue.domain.model import (
     PersonKind,
     Position,
     Registry,
+    Role,
 )
-from tongxue.domain.rules.congress import positions_by_person
+from tongxue.domain.rules.congress import (
+    NonCoreShare,
+    non_core_share,
+    positions_by_person,
+)
 from tongxue.domain.rules.federation import delegate_school, member_schools
 
 DIMENSIONS = ("city", "county", "school_type", "ethnicity", "gender")
@@ -86,6 +91,9 @@ class BalanceReport:
     delegates: int
     schools: int
     dimensions: tuple[Dimension, ...]
+    #: The delegates who are not school- or department-level cadres (CON-12 "一定比例",
+    #: reported whether or not the profile sets a minimum); None without ``core_roles``.
+    non_cadre: NonCoreShare | None = None
 
     def dimension(self, name: str) -> Dimension:
         return next(d for d in self.dimensions if d.name == name)
@@ -173,13 +181,15 @@ def balance_report(
     *,
     population: Mapping[str, Mapping[str, int]] | None = None,
     by_person: Mapping[str, Sequence[Position]] | None = None,
+    core_roles: frozenset[Role] | None = None,
 ) -> BalanceReport:
     """CON-12 · GS-4: the congress's delegates against the student population of the
     federation's member schools, by city, county, school type, ethnic group and gender.
 
     ``population`` may give the student counts of the ``ethnicity`` and ``gender``
     dimensions (for example aggregated by a database); otherwise they are counted from
-    the registry (:func:`registered_students`).
+    the registry (:func:`registered_students`). With ``core_roles`` (the profile's) the
+    report also counts the delegates who are not cadres (``non_cadre``).
     """
     index = by_person if by_person is not None else positions_by_person(registry)
     schools = member_schools(registry, federation)
@@ -238,4 +248,11 @@ def balance_report(
         _dimension(d, students[d], delegates[d], unknown[d], labels[d])
         for d in DIMENSIONS
     )
-    return BalanceReport(federation, meeting.code, len(seated), len(schools), dims)
+    non_cadre = (
+        non_core_share(registry, seated, meeting.opened, core_roles, by_person=index)
+        if core_roles is not None
+        else None
+    )
+    return BalanceReport(
+        federation, meeting.code, len(seated), len(schools), dims, non_cadre
+    )

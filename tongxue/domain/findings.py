@@ -131,6 +131,13 @@ class Refusal(Exception):
         self.clauses = clauses
         self.field = field
 
+    @property
+    def citation(self) -> str:
+        """The requirement and its clauses ("ELE-2 · CQ-3"), or the requirement alone."""
+        if not self.clauses:
+            return self.requirement
+        return f"{self.requirement} · {', '.join(self.clauses)}"
+
     @classmethod
     def from_finding(cls, finding: Finding) -> Refusal:
         return cls(

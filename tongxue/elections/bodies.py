@@ -34,5 +34,12 @@ __all__ = [
 def body_refusal(
     organisation: Organisation, meeting: Meeting, post: str
 ) -> Refusal | None:
-    """Return why ``meeting`` may not elect ``post`` at ``organisation``, or None."""
-    return rules.body_refusal(organisation.kind, meeting.kind, post)
+    """Return why ``meeting`` may not elect ``post`` at ``organisation``, or None.
+
+    The refusal cites only the clauses of the plan governing ``organisation``."""
+    from tongxue.congresses.services import governing_profile
+
+    refusal = rules.body_refusal(organisation.kind, meeting.kind, post)
+    if refusal is not None:
+        refusal.clauses = governing_profile(organisation).own_clauses(refusal.clauses)
+    return refusal

@@ -35,6 +35,8 @@ from tongxue.elections.services import (
     method_of,
     vetting_refusal,
 )
+from tongxue.elections.services import _cite as _cite
+from tongxue.elections.services import cited as _cited
 from tongxue.organisations.models import Organisation
 
 #: Statuses in which the result is public.
@@ -74,17 +76,17 @@ def ready_to_open(election: Election) -> Refusal | None:
                 {},
             ),
             requirement="ELE-2",
-            clauses=("GS-8", "CQ-3"),
+            clauses=_cite(election, "ELE-2"),
         )
     approved = Candidate.objects.filter(
         election=election, status=CandidateStatus.APPROVED
     ).count()
     if election.round_kind != RoundKind.TIE_REVOTE:
-        refusal = counting.margin_refusal(method_of(election), approved)
+        refusal = _cited(counting.margin_refusal(method_of(election), approved), election)
         if refusal is not None:
             return refusal
     elif approved < 1:
-        return counting.margin_refusal(method_of(election), approved)
+        return _cited(counting.margin_refusal(method_of(election), approved), election)
     notice = notice_for(SUBJECT_TYPE, election.pk, CANDIDATES_NOTICE)
     if notice is None or notice.withdrawn_at is not None:
         return Refusal(
@@ -94,7 +96,7 @@ def ready_to_open(election: Election) -> Refusal | None:
                 {},
             ),
             requirement="ELE-4",
-            clauses=("GS-12", "CQ-7"),
+            clauses=_cite(election, "ELE-4"),
         )
     return None
 

@@ -39,6 +39,7 @@ from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, acting_role, has_perm, require
 from tongxue.domain import counting
 from tongxue.domain.findings import Message
+from tongxue.domain.guards import cite
 from tongxue.domain.lifecycle import ELECTION
 from tongxue.elections.bodies import POST_LABELS, body_refusal
 from tongxue.elections.models import (
@@ -236,6 +237,20 @@ def criteria_of(election: Election) -> tuple[str, ...]:
 
 def _criteria_clauses(election: Election) -> tuple[str, ...]:
     return governing_profile(election.organisation).clauses(CRITERIA_PARAMETER)
+
+
+def _cite(election: Election, requirement: str) -> tuple[str, ...]:
+    """The clauses of ``requirement`` in the plan governing the election's union only."""
+    return cite(governing_profile(election.organisation), requirement)
+
+
+def cited(refusal: Refusal | None, election: Election) -> Refusal | None:
+    """Return ``refusal`` citing only the clauses of the plan governing the election
+    (the counting module's refusals name both plans' clauses)."""
+    if refusal is not None:
+        profile = governing_profile(election.organisation)
+        refusal.clauses = profile.own_clauses(refusal.clauses)
+    return refusal
 
 
 def _method_from(seats: int, method: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -699,7 +714,7 @@ def assess(
                 {},
             ),
             requirement="ELE-2",
-            clauses=("GS-8", "CQ-3"),
+            clauses=_cite(election, "ELE-2"),
             field="criterion",
         )
     if evidence_kind not in EvidenceKind.values:
@@ -771,7 +786,7 @@ def vetting_refusal(election: Election) -> Refusal | None:
                 {"criteria": ", ".join(missing)},
             ),
             requirement="ELE-2",
-            clauses=("GS-8", "CQ-3"),
+            clauses=_cite(election, "ELE-2"),
         )
     pending = list(
         Candidate.objects.filter(
@@ -794,7 +809,7 @@ def vetting_refusal(election: Election) -> Refusal | None:
         eligible = Candidate.objects.filter(
             election=election, status=CandidateStatus.ELIGIBLE
         ).count()
-        return counting.margin_refusal(method_of(election), eligible)
+        return cited(counting.margin_refusal(method_of(election), eligible), election)
     return None
 
 
@@ -835,7 +850,7 @@ def submit_for_approval(
                 {},
             ),
             requirement="ELE-2",
-            clauses=("GS-8", "CQ-3"),
+            clauses=_cite(election, "ELE-2"),
         )
     return _move(
         election=election,
@@ -920,7 +935,7 @@ def approve_candidates(
                 {},
             ),
             requirement="ELE-2",
-            clauses=("GS-8", "CQ-3"),
+            clauses=_cite(election, "ELE-2"),
         )
     candidates = list(
         Candidate.objects.filter(election=election, status=CandidateStatus.ELIGIBLE)
@@ -1104,7 +1119,7 @@ def certify_result(*, actor: Actor, election: Election, comment: str = "") -> El
                 {},
             ),
             requirement="ELE-5",
-            clauses=("GS-8",),
+            clauses=_cite(election, "ELE-5"),
         )
     election.certified_at = timezone.now()
     _move(
@@ -1229,7 +1244,7 @@ def make_effective(
                 {},
             ),
             requirement="ELE-4",
-            clauses=("GS-12", "CQ-7"),
+            clauses=_cite(election, "ELE-4"),
         )
     with override("zh-hans"):
         title = gettext(POST_LABELS.get(election.post, election.post))

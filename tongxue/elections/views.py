@@ -51,7 +51,7 @@ def _election_or_404(code: str) -> Election:
 def _refusal_text(refusal: Refusal) -> str:
     text = render_message(refusal.message)
     if refusal.requirement:
-        text = f"{text} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+        text = f"{text} ({refusal.citation})"
     return text
 
 

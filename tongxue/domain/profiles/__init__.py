@@ -30,6 +30,9 @@ class Parameter:
     requirement: str
     clauses: tuple[str, ...]
     tighten: str
+    #: Why the number is Tongxue's or the profile author's and not the plan's (the TOML
+    #: ``note``); empty for a number the plan itself gives.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,21 @@ class Profile:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ProfileError(f"{self.code}: {name} must be a list of strings")
         return tuple(value)
+
+    def own_clauses(self, clauses: tuple[str, ...]) -> tuple[str, ...]:
+        """Return those of ``clauses`` that belong to this profile's plan.
+
+        The plan is recognised by the clause prefix ("GS", "CQ") of the profile's
+        parameters: under cqtgu-2017 a requirement's ("GS-8", "CQ-3") is ("CQ-3",),
+        and ("GS-8",) is () — a refusal or finding never cites another plan. A profile
+        without clauses of its own keeps them all.
+        """
+        prefixes = {
+            c.split("-", 1)[0] for p in self.parameters.values() for c in p.clauses
+        }
+        if not prefixes:
+            return clauses
+        return tuple(c for c in clauses if c.split("-", 1)[0] in prefixes)
 
     def clauses(self, *names: str) -> tuple[str, ...]:
         """Return the clauses behind the given parameters, in order, without repeats."""
@@ -140,7 +158,12 @@ def load_profile(source: str | Path, *, search: tuple[Path, ...] = ()) -> Profil
             _check_move(name, base, spec["value"], code)
             clauses = tuple(spec.get("clauses", ())) or base.clauses
             params[name] = Parameter(
-                name, spec["value"], base.requirement, clauses, base.tighten
+                name,
+                spec["value"],
+                base.requirement,
+                clauses,
+                base.tighten,
+                str(spec.get("note", base.note)),
             )
             continue
         tighten = spec.get("tighten", "fixed")
@@ -153,7 +176,12 @@ def load_profile(source: str | Path, *, search: tuple[Path, ...] = ()) -> Profil
                 f"{code}: parameter {name} must name its requirement and clauses"
             )
         params[name] = Parameter(
-            name, spec["value"], spec["requirement"], tuple(spec["clauses"]), tighten
+            name,
+            spec["value"],
+            spec["requirement"],
+            tuple(spec["clauses"]),
+            tighten,
+            str(spec.get("note", "")),
         )
     return Profile(
         code=code,

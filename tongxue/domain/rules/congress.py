@@ -225,11 +225,11 @@ def _delegate_quota(
 def delegate_quota(ctx: AuditContext) -> Iterator[Finding]:
     """CON-3 · GS-8, CQ-3: delegates number at least 1% of the students served (by default).
 
-    Checked on the newest congress of each school-level and department union.
+    Checked on the newest congress of each school-level union only: the plans put the
+    1% under "校级层面" (school level); a department congress has no quota.
     """
     reg = ctx.registry
-    unions = [*school_level_unions(reg), *reg.of_kind(OrgKind.DEPARTMENT_UNION)]
-    for union in unions:
+    for union in school_level_unions(reg):
         if not applies(ctx.profile(union.code), "delegates_min_share"):
             continue
         last = newest(reg, union.code, ctx.as_of, MeetingKind.CONGRESS)
@@ -322,6 +322,8 @@ def non_core_share(
 @rule("CON-5")
 def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
     """CON-5 · GS-8, CQ-3: at least 60% of delegates are not union core members (by default).
+
+    School-level unions only ("校级层面", as CON-3); a department congress is not judged.
 
     A delegate is a core member when, on the day the congress opened, they held a
     position of a ``core_roles`` role in any school-, graduate- or department-level union

@@ -5,9 +5,11 @@ district has a middle-school or secondary-vocational delegate; a share of seats 
 students who are not school- or department-level cadres, balanced across regions,
 schools, ethnic groups and genders."
 
-The coverage and the non-cadre share are audited here; the balance across regions,
-school types, ethnic groups and genders has no number in the plan and is reported (not
-judged) by :mod:`tongxue.domain.balance`.
+The coverage is audited here, and the non-cadre share when the federation's profile
+sets ``federation_non_cadre_min_share``: the plan's "一定比例" names no number, so no
+built-in profile does. The share itself and the balance across regions, school types,
+ethnic groups and genders have no number in the plan and are reported (not judged) by
+:mod:`tongxue.domain.balance`.
 """
 
 from __future__ import annotations
@@ -251,14 +253,15 @@ def congress_findings(
                 },
             )
     profile = ctx.profile(code)
-    names = ("core_roles", SHARE_PARAM)
-    if not applies(profile, *names):
+    if not applies(profile, "core_roles", SHARE_PARAM):
+        # "一定比例": the plan names no number. Until the federation sets one in its
+        # profile the share is reported on the balance page (balance.py), not judged.
         return
-    minimum = profile.fraction(SHARE_PARAM)
     count = non_core_share(
         reg, meeting.delegates, meeting.opened, roles(profile, "core_roles"),
         by_person=index,
     )  # fmt: skip
+    minimum = profile.fraction(SHARE_PARAM)
     if not count.meets(minimum):
         actual = Fraction(count.non_core, count.delegates)
         yield ctx.finding(
@@ -295,7 +298,9 @@ def federation_congress(ctx: AuditContext) -> Iterator[Finding]:
     """CON-12 · GS-4: a federation's newest congress covers every school type of its
     member schools and every county with a middle or secondary vocational school, and
     at least ``federation_non_cadre_min_share`` of its delegates are not school- or
-    department-level cadres (core members, as in CON-5)."""
+    department-level cadres (core members, as in CON-5). The plan's "一定比例" has no
+    number, so no built-in profile sets the share: without it the share is reported
+    on the balance page (:mod:`tongxue.domain.balance`), not judged."""
     reg = ctx.registry
     by_person: dict[str, list[Position]] | None = None
     for fed in federations(reg):

@@ -116,7 +116,8 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
     """ORG-2 · GS-9, CQ-4: a presidium of 1 president and 4 to 6 vice-presidents.
 
     Vice-presidents recorded for a branch campus (分校区) are counted apart: the school
-    must have branch campuses, at most one such vice-president each.
+    must have a branch campus; the plan sets no number for them (no cap unless the
+    profile sets ``branch_campus_vice_presidents_max``).
     """
     reg = ctx.registry
     for union in school_level_unions(reg):
@@ -176,21 +177,46 @@ def presidium_size(ctx: AuditContext) -> Iterator[Finding]:
                 if p.role == Role.VICE_PRESIDENT and p.branch_campus
             }
         )
-        school = reg.school_of(union.code)
-        campuses = school.branch_campuses if school is not None else 0
-        if len(branch) > campuses:
-            yield ctx.finding(
-                rule="ORG-2.branch-campus-vice-presidents",
-                org=union.code,
-                params=("vice_presidents_max",),
-                message=_(
-                    "{org} has {branch_vice_presidents} vice-presidents recorded for a branch campus, but the school has {branch_campuses} branch campuses (at most one each)."
-                ),
-                evidence={
-                    "branch_vice_presidents": len(branch),
-                    "branch_campuses": campuses,
-                },
-            )
+        if branch:
+            yield from _branch_campus_vice_presidents(ctx, union, len(branch))
+
+
+def _branch_campus_vice_presidents(
+    ctx: AuditContext, union: Organisation, count: int
+) -> Iterator[Finding]:
+    """ORG-2: "有分校区的高校可酌情增加副主席人数" gives no number, so a school with
+    branch campuses may add any number of vice-presidents for them; a school without
+    one may add none. A profile may set a cap, ``branch_campus_vice_presidents_max``
+    (no built-in profile does)."""
+    school = ctx.registry.school_of(union.code)
+    campuses = school.branch_campuses if school is not None else 0
+    if not campuses:
+        yield ctx.finding(
+            rule="ORG-2.branch-campus-vice-presidents",
+            org=union.code,
+            params=("vice_presidents_max",),
+            message=_(
+                "{org} has {branch_vice_presidents} vice-presidents recorded for a branch campus, but the school has no branch campus."
+            ),
+            evidence={"branch_vice_presidents": count, "branch_campuses": campuses},
+        )
+        return
+    profile = ctx.profile(union.code)
+    cap = "branch_campus_vice_presidents_max"
+    if applies(profile, cap) and count > profile.int(cap):
+        yield ctx.finding(
+            rule="ORG-2.branch-campus-vice-presidents",
+            org=union.code,
+            params=(cap,),
+            message=_(
+                "{org} has {branch_vice_presidents} vice-presidents recorded for a branch campus, more than the profile's maximum of {limit}."
+            ),
+            evidence={
+                "branch_vice_presidents": count,
+                "branch_campuses": campuses,
+                "limit": profile.int(cap),
+            },
+        )
 
 
 @rule("ORG-3")
@@ -324,6 +350,11 @@ def core_member_share(ctx: AuditContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- ORG-7, ORG-8, ORG-12
 
 
+#: The profile parameter with the number of presidium members answering for clubs
+#: ("须明确1名主席团成员负责学校学生社团工作", GS-6, CQ-1).
+CLUBS_PARAMETER = "clubs_responsible_members"
+
+
 @rule("ORG-7")
 def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
     """ORG-7 · GS-6, CQ-1: one presidium member answers for clubs and heads the club federation.
@@ -333,6 +364,10 @@ def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
     """
     reg = ctx.registry
     for union in school_level_unions(reg):
+        profile = ctx.profile(union.code)
+        if not applies(profile, CLUBS_PARAMETER):
+            continue
+        required = profile.int(CLUBS_PARAMETER)
         active = active_positions(reg, [union.code], ctx)
         responsible = sorted(
             {
@@ -342,20 +377,23 @@ def clubs_responsibility(ctx: AuditContext) -> Iterator[Finding]:
                 and p.role in (Role.PRESIDENT, Role.VICE_PRESIDENT)
             }
         )
-        if len(responsible) != 1:
+        if len(responsible) != required:
             yield ctx.finding(
                 rule="ORG-7.clubs-responsible",
                 org=union.code,
-                params=(),
+                params=(CLUBS_PARAMETER,),
                 message=_(
-                    "{org} has {responsible} presidium members responsible for student clubs; the plan requires exactly one."
+                    "{org} has {responsible} presidium members responsible for student clubs; the plan requires {required}."
                 ),
                 evidence={
                     "responsible": len(responsible),
+                    "required": required,
                     "people": ", ".join(responsible),
                 },
             )
             continue
+        if len(responsible) != 1:
+            continue  # a profile naming several: no single head to compare with
         federations = list(reg.kids(union.code, OrgKind.CLUB_FEDERATION))
         school = reg.school_of(union.code)
         if school is not None and union.kind == OrgKind.SCHOOL_UNION:
@@ -453,14 +491,21 @@ def _forbidden(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def forbidden_title(title: str, profile: Profile) -> bool:
-    """Return whether a position title is an assistant post the plan forbids (ORG-5)."""
+    """Return whether a position title is an assistant post the plan forbids (ORG-5).
+
+    Matched against the folded title (:func:`normalise_title`)."""
     pattern = _forbidden(profile.strings("forbidden_title_patterns"))
     return pattern.search(normalise_title(title)) is not None
 
 
 @rule("ORG-5")
 def no_assistant_positions(ctx: AuditContext) -> Iterator[Finding]:
-    """ORG-5 · GS-9, CQ-4: no 主席助理 or 部长助理 posts, under any spelling of the title."""
+    """ORG-5 · GS-9, CQ-4: no assistant posts ("主席助理、部长助理等岗位": 秘书长助理,
+    助理主席, 主席助手 … alike), under any spelling or script of the title.
+
+    The profile's ``forbidden_title_patterns`` decide; the built-in ones catch any
+    助理 or 助手 (not the 助 of 资助, 互助, 帮助 … followed by 理, nor 理事会) and any
+    "assistant" in a Latin-script title."""
     reg = ctx.registry
     for pos in reg.positions:
         if pos.organisation not in reg.org or not pos.active_on(ctx.as_of):
@@ -471,7 +516,7 @@ def no_assistant_positions(ctx: AuditContext) -> Iterator[Finding]:
                 org=pos.organisation,
                 params=("forbidden_title_patterns",),
                 message=_(
-                    "{org} has a position titled “{title}”: assistant posts to the president or a minister are not allowed."
+                    "{org} has a position titled “{title}”: assistant posts (主席助理, 部长助理 and the like) are not allowed."
                 ),
                 evidence={"title": pos.title, "person": pos.person},
             )

@@ -138,7 +138,7 @@ def refusal_text(refusal: Any) -> str:
 
     text = render_message(refusal.message)
     if refusal.requirement:
-        text = f"{text} ({refusal.requirement} · {', '.join(refusal.clauses)})"
+        text = f"{text} ({refusal.citation})"
     return text
 
 
