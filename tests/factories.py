@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from tongxue.compliance.models import Justification
-from tongxue.congresses.models import Delegate, Meeting, MeetingKind
+from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingStatus
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.organisations.models import (
     Organisation,
@@ -82,6 +82,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     session = 1
     opened = dt.date(2025, 11, 1)
     work_report = True
+    # A record of a meeting that took place (the audit counts only those); the
+    # lifecycle tests plan theirs (factories_congress.planned_congress).
+    status = MeetingStatus.CLOSED
 
 
 class DelegateFactory(factory.django.DjangoModelFactory):

@@ -18,6 +18,7 @@ from tongxue.domain.model import (
     Justification,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Organisation,
     OrgKind,
     Person,
@@ -27,6 +28,8 @@ from tongxue.domain.model import (
     Review,
     Role,
     SchoolType,
+    StandingConference,
+    WrittenReport,
 )
 
 AS_OF = date(2024, 6, 30)
@@ -53,6 +56,8 @@ class Builder:
     reviews: list[Review] = field(default_factory=list)
     justifications: list[Justification] = field(default_factory=list)
     default_profile: str = "gansu-2017"
+    written_reports: list[WrittenReport] = field(default_factory=list)
+    standing_conferences: list[StandingConference] = field(default_factory=list)
     _seq: int = 0
 
     # -- organisations
@@ -157,6 +162,7 @@ class Builder:
         delegates: int | tuple[str, ...] = 0,
         work_report: bool = False,
         code: str | None = None,
+        status: MeetingStatus | None = None,
     ) -> Meeting:
         if isinstance(delegates, int):
             delegates = tuple(self.person() for _ in range(delegates))
@@ -168,6 +174,7 @@ class Builder:
             opened=opened,
             delegates=delegates,
             work_report=work_report,
+            status=status,
         )
         self.meetings.append(m)
         return m
@@ -193,6 +200,8 @@ class Builder:
             reviews=tuple(self.reviews),
             justifications=tuple(self.justifications),
             default_profile=self.default_profile,
+            written_reports=tuple(self.written_reports),
+            standing_conferences=tuple(self.standing_conferences),
         )
 
 
@@ -203,7 +212,8 @@ def compliant(profile: str = "gansu-2017") -> Builder:
     vice-presidents, a League-cadre secretary-general, a rights department "U-R" and an
     office "U-O" (head and 2 deputies each); a congress 20 months before AS_OF with 185
     delegates (1 of them core), a standing conference with a work report each year since,
-    and a department union "D" (300 students) reviewed this year, with a congress.
+    and a department union "D" (300 students) reviewed last year (2023, the year the
+    yearly rules judge on AS_OF) and this year, with a congress.
     """
     b = Builder(default_profile=profile)
     b.school("S")
@@ -235,6 +245,7 @@ def compliant(profile: str = "gansu-2017") -> Builder:
     b.meeting(u, MeetingKind.STANDING_CONFERENCE, date(2021, 11, 1))
     b.org("D", OrgKind.DEPARTMENT_UNION, u, students_served=300)
     b.meeting("D", MeetingKind.CONGRESS, date(2024, 3, 1), delegates=3)
+    b.review(u, "D", date(2023, 12, 5))  # the year TRN-3 judges on AS_OF: 2023
     b.review(u, "D", date(2024, 1, 10))
     return b
 
@@ -281,7 +292,7 @@ def province(schools: int) -> Registry:
         code = f"D{d}"
         base.org(code, OrgKind.DEPARTMENT_UNION, "U", students_served=600)
         base.meeting(code, MeetingKind.CONGRESS, date(2024, 3, 1), delegates=6)
-        base.review("U", code, date(2024, 1, 10))
+        base.review("U", code, date(2023, 12, 5))  # the year judged on AS_OF
         for k in range(2):
             base.dept(f"{code}-F{k}", code)
             base.post(f"{code}-F{k}", Role.DEPARTMENT_HEAD)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from tests.domain.builders import AS_OF, compliant, findings, province
+from tests.domain.builders import AS_OF, LONG_AGO, compliant, findings, province
 from tongxue.domain.audit import (
     AuditContext,
     all_rules,
@@ -14,7 +14,7 @@ from tongxue.domain.audit import (
     run_rules,
 )
 from tongxue.domain.findings import Finding, Obligation, Severity
-from tongxue.domain.model import MeetingKind, PersonKind, Role
+from tongxue.domain.model import MeetingKind, PersonKind, Role, StandingConference
 from tongxue.domain.requirements import REQUIREMENTS
 
 IMPLEMENTED = {
@@ -44,6 +44,8 @@ def _broken() -> list[Finding]:
     b.posts("U-O", Role.CORE_MEMBER, 200)
     b.post("U-O", Role.MEMBER, title="主席助理")
     b.meetings = [m for m in b.meetings if m.kind != MeetingKind.STANDING_CONFERENCE]
+    # adopted (standing delegates recommended), so CON-9 binds without any meeting
+    b.standing_conferences.append(StandingConference("U", LONG_AGO))
     b.update("U-R", function=None)
     b.reviews = []
     b.post("U", Role.VICE_PRESIDENT, public_contact="")

@@ -55,16 +55,20 @@ def test_cad2_graduate_union_too() -> None:
 @pytest.mark.parametrize(
     ("held", "published", "flagged"),
     [
-        (date(2023, 6, 30), True, False),  # exactly 12 months before AS_OF
-        (date(2023, 6, 29), True, True),
-        (date(2024, 1, 10), False, True),  # assessment not published
-        (date(2024, 7, 1), True, True),  # after the audit day
+        (date(2023, 1, 1), True, False),  # the first day of the judged year (2023)
+        (date(2023, 12, 31), True, False),  # its last day
+        (date(2022, 12, 31), True, True),  # one day before it
+        (date(2024, 1, 1), True, True),  # one day after it: counts for 2024
+        (date(2023, 6, 30), False, True),  # assessment not published
     ],
 )
 def test_trn3_yearly_review_of_every_department(
     held: date, published: bool, flagged: bool
 ) -> None:
-    """TRN-3 · GS-7, CQ-2: reviewed within 12 months, assessment published."""
+    """TRN-3 · GS-7, CQ-2: reviewed in every calendar year, assessment published.
+
+    On AS_OF (2024-06-30) the audit judges 2023, the last year that is over.
+    """
     b = compliant()
     b.reviews = []
     b.review("U", "D", held, published)
@@ -73,6 +77,29 @@ def test_trn3_yearly_review_of_every_department(
     if flagged:
         assert found[0].severity == Severity.VIOLATION
         assert found[0].evidence["missing"] == "D"
+        assert found[0].evidence["year"] == 2023
+
+
+def test_trn3_the_year_in_progress_is_not_judged() -> None:
+    b = compliant()
+    b.reviews = []
+    b.review("U", "D", date(2024, 12, 31))
+    assert rules(b, "TRN-3", as_of=date(2024, 12, 31)) == [
+        "TRN-3.department-reviews-missing"  # 2023 had none; 2024 is not over
+    ]
+    assert rules(b, "TRN-3", as_of=date(2025, 1, 1)) == []  # 2024 judged: reviewed
+    assert rules(b, "TRN-3", as_of=date(2026, 1, 1)) == [
+        "TRN-3.department-reviews-missing"  # 2025 had none
+    ]
+
+
+def test_trn3_cqtgu_cites_its_own_clause() -> None:
+    b = compliant("cqtgu-2017")
+    b.reviews = []
+    assert only(b, "TRN-3").clauses == ("CQ-2",)
+    b = compliant()
+    b.reviews = []
+    assert only(b, "TRN-3").clauses == ("GS-7",)
 
 
 def test_trn3_one_finding_lists_every_missing_department() -> None:
@@ -80,15 +107,16 @@ def test_trn3_one_finding_lists_every_missing_department() -> None:
     b.org("D2", OrgKind.DEPARTMENT_UNION, "U", students_served=500)
     b.org("D3", OrgKind.DEPARTMENT_UNION, "S", students_served=500)  # under the school
     b.org("D4", OrgKind.DEPARTMENT_UNION, "U", students_served=500)
-    b.review("U", "D4", date(2024, 2, 1))
-    b.review("X", "D2", date(2024, 2, 1))  # another reviewer does not count
+    b.review("U", "D4", date(2023, 2, 1))
+    b.review("X", "D2", date(2023, 2, 1))  # another reviewer does not count
     f = only(b, "TRN-3")
     assert f.evidence == {
         "missing_count": 2,
         "departments": 4,
         "missing": "D2, D3",
         "missing_codes": ["D2", "D3"],
-        "max_interval_months": 12,
+        "year": 2023,
+        "minimum": 1,
     }
     assert "2 of 4" in f.message.render()
 

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from tests.domain.builders import AS_OF, Builder, compliant, findings, only, rules
 from tongxue.domain.dates import months_before, within_months
 from tongxue.domain.findings import Severity
-from tongxue.domain.model import MeetingKind, OrgKind, Role, SchoolType
+from tongxue.domain.model import (
+    MeetingKind,
+    MeetingStatus,
+    OrgKind,
+    Role,
+    SchoolType,
+    StandingConference,
+    WrittenReport,
+)
 from tongxue.domain.profiles import load_profile
 
 TWO_YEARS_BEFORE = date(2022, 6, 30)
@@ -348,30 +356,115 @@ def test_con5_no_delegates_is_incomplete() -> None:
 # --------------------------------------------------------------------------- CON-9
 
 
+def _adopted(b: Builder, day: date = date(2020, 11, 1)) -> None:
+    """Record that union U adopted its standing conference on ``day``."""
+    b.standing_conferences.append(StandingConference("U", day))
+
+
 def test_con9_standing_conference_in_a_year_without_congress() -> None:
-    """CON-9 · GS-8, CQ-3: 2023 had no congress and no standing conference."""
+    """CON-9 · GS-8, CQ-3: 2023 (the year judged on AS_OF) had neither."""
     b = compliant()
     _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
-    found = findings(b, "CON-9")
-    assert [f.evidence["year"] for f in found] == [2021, 2023]
-    assert found[0].evidence == {"year": 2021, "standing_meetings": 0, "minimum": 1}
-    assert found[0].severity == Severity.VIOLATION
+    _adopted(b)
+    f = only(b, "CON-9")
+    assert f.evidence == {
+        "year": 2023,
+        "standing_meetings": 0,
+        "minimum": 1,
+        "adopted": "2020-11-01",
+    }
+    assert f.severity == Severity.VIOLATION
+    assert f.clauses == ("GS-8",)
+    b.default_profile = "cqtgu-2017"
+    assert only(b, "CON-9").clauses == ("CQ-3",)
 
 
-def test_con9_only_completed_years_since_the_first_congress_and_at_most_four() -> None:
+def test_con9_a_union_that_never_adopted_a_standing_conference_gets_no_finding() -> (
+    None
+):
+    """探索实行: optional until adopted (no standing delegate, no meeting held)."""
     b = compliant()
-    _drop(b, "U", MeetingKind.CONGRESS)
     _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
-    b.meeting("U", MeetingKind.CONGRESS, date(2015, 5, 1), delegates=185)
-    assert [f.evidence["year"] for f in findings(b, "CON-9")] == [
-        2020,
-        2021,
-        2022,
-        2023,
-    ]
-    _drop(b, "U", MeetingKind.CONGRESS)
-    b.meeting("U", MeetingKind.CONGRESS, date(2024, 5, 1), delegates=185)
-    assert findings(b, "CON-9") == []  # the current year is not over
+    assert findings(b, "CON-9") == []
+    # a planned standing-conference meeting adopts nothing and counts for nothing
+    b.meeting(
+        "U",
+        MeetingKind.STANDING_CONFERENCE,
+        date(2023, 5, 1),
+        status=MeetingStatus.PLANNED,
+    )
+    assert findings(b, "CON-9") == []
+    _adopted(b)
+    assert rules(b, "CON-9") == ["CON-9.standing-conference"]
+
+
+@pytest.mark.parametrize(
+    ("adopted", "judged"),
+    [(date(2022, 12, 31), True), (date(2023, 1, 1), False)],
+)
+def test_con9_binds_from_the_first_year_that_began_after_the_adoption(
+    adopted: date, judged: bool
+) -> None:
+    b = compliant()
+    _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    _adopted(b, adopted)
+    assert rules(b, "CON-9") == (["CON-9.standing-conference"] if judged else [])
+
+
+@pytest.mark.parametrize(
+    ("day", "flagged"),
+    [
+        (date(2023, 1, 1), False),
+        (date(2023, 12, 31), False),
+        (date(2022, 12, 31), True),
+        (date(2024, 1, 1), True),
+    ],
+)
+def test_con9_a_meeting_in_the_calendar_year_judged(day: date, flagged: bool) -> None:
+    """Every year is a calendar year: on AS_OF (2024-06-30) the audit judges 2023."""
+    b = compliant()
+    _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    _adopted(b)
+    b.meeting("U", MeetingKind.STANDING_CONFERENCE, day)
+    assert rules(b, "CON-9") == (["CON-9.standing-conference"] if flagged else [])
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        MeetingStatus.PLANNED,
+        MeetingStatus.SEATS_ALLOCATED,
+        MeetingStatus.DELEGATES_ELECTED,
+    ],
+)
+def test_con9_a_meeting_that_never_convened_does_not_count(
+    status: MeetingStatus,
+) -> None:
+    b = compliant()
+    _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    _adopted(b)
+    b.meeting("U", MeetingKind.STANDING_CONFERENCE, date(2023, 5, 1), status=status)
+    b.meeting("U", MeetingKind.CONGRESS, date(2023, 6, 1), status=status)
+    assert rules(b, "CON-9") == ["CON-9.standing-conference"]
+    for convened in (MeetingStatus.CONVENED, MeetingStatus.CLOSED):
+        b2 = compliant()
+        _drop(b2, "U", MeetingKind.STANDING_CONFERENCE)
+        _adopted(b2)
+        b2.meeting(
+            "U", MeetingKind.STANDING_CONFERENCE, date(2023, 5, 1), status=convened
+        )
+        assert rules(b2, "CON-9") == []
+
+
+def test_con9_a_congress_in_the_year_is_enough_and_only_the_last_year_is_judged() -> (
+    None
+):
+    b = compliant()
+    _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    _adopted(b)
+    b.meeting("U", MeetingKind.CONGRESS, date(2023, 10, 1), delegates=185)
+    assert findings(b, "CON-9") == []  # 2021 and 2022 are history, not judged
+    assert findings(b, "CON-9", as_of=date(2024, 12, 31)) == []  # 2024 not over
 
 
 def test_con9_stricter_profile_needs_two_meetings(tmp_path: Path) -> None:
@@ -381,15 +474,11 @@ def test_con9_stricter_profile_needs_two_meetings(tmp_path: Path) -> None:
         "[parameters.standing_meetings_min_per_year]\nvalue = 2\n"
     )
     b = compliant()
-    assert [
-        f.evidence["year"] for f in findings(b, "CON-9", profile=load_profile(path))
-    ] == [
-        2021,
-        2023,
-    ]
-    b.meeting("U", MeetingKind.STANDING_CONFERENCE, date(2021, 3, 1))
+    twice = load_profile(path)
+    f = only(b, "CON-9", profile=twice)
+    assert (f.evidence["year"], f.evidence["standing_meetings"]) == (2023, 1)
     b.meeting("U", MeetingKind.STANDING_CONFERENCE, date(2023, 3, 1))
-    assert findings(b, "CON-9", profile=load_profile(path)) == []
+    assert findings(b, "CON-9", profile=twice) == []
 
 
 # --------------------------------------------------------------------------- CON-11
@@ -456,12 +545,19 @@ def test_con11_does_not_apply_under_a_profile_without_its_parameters() -> None:
 
 
 @pytest.mark.parametrize(
-    ("held", "flagged"), [(ONE_YEAR_BEFORE, False), (date(2023, 6, 29), True)]
+    ("held", "flagged"),
+    [
+        (date(2023, 1, 1), False),
+        (date(2023, 12, 31), False),
+        (date(2022, 12, 31), True),
+        (date(2024, 1, 1), True),
+    ],
 )
 def test_con13_work_report_every_year(held: date, flagged: bool) -> None:
-    """CON-13 · GS-11, CQ-6: a work report within 12 months of the audit day."""
+    """CON-13 · GS-11, CQ-6: a work report in every calendar year (2023 on AS_OF)."""
     b = compliant()
     _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    b.meetings = [replace(m, work_report=False) for m in b.meetings]
     b.meeting("U", MeetingKind.STANDING_CONFERENCE, held, work_report=True)
     found = findings(b, "CON-13")
     assert [f.rule for f in found] == (
@@ -469,15 +565,61 @@ def test_con13_work_report_every_year(held: date, flagged: bool) -> None:
     )
     if flagged:
         assert found[0].evidence == {
-            "last_work_report": "2023-06-29",
-            "max_interval_months": 12,
+            "year": 2023,
+            "reports": 0,
+            "minimum": 1,
+            "last_work_report": held.isoformat(),  # the newest, whatever the year
         }
+        assert found[0].severity == Severity.VIOLATION
+
+
+@pytest.mark.parametrize(
+    ("filed", "flagged"),
+    [
+        (date(2023, 1, 1), False),
+        (date(2023, 12, 31), False),
+        (date(2022, 12, 31), True),
+        (date(2024, 1, 1), True),
+    ],
+)
+def test_con13_a_written_report_counts(filed: date, flagged: bool) -> None:
+    """通过集中会议或书面形式: a report filed in writing in the year counts."""
+    b = compliant()
+    b.meetings = [replace(m, work_report=False) for m in b.meetings]
+    b.written_reports.append(WrittenReport("U", filed, "W1"))
+    found = findings(b, "CON-13")
+    assert bool(found) is flagged
+    if flagged and filed < AS_OF:
+        assert found[0].evidence["last_work_report"] == filed.isoformat()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        MeetingStatus.PLANNED,
+        MeetingStatus.SEATS_ALLOCATED,
+        MeetingStatus.DELEGATES_ELECTED,
+    ],
+)
+def test_con13_a_report_to_a_meeting_that_never_convened_does_not_count(
+    status: MeetingStatus,
+) -> None:
+    b = compliant()
+    _drop(b, "U", MeetingKind.STANDING_CONFERENCE)
+    b.meeting(
+        "U",
+        MeetingKind.STANDING_CONFERENCE,
+        date(2023, 5, 1),
+        work_report=True,
+        status=status,
+    )
+    assert rules(b, "CON-13") == ["CON-13.work-report-overdue"]
 
 
 def test_con13_a_meeting_without_a_work_report_does_not_count() -> None:
     b = compliant()
     b.meetings = [replace(m, work_report=False) for m in b.meetings]
-    b.meeting("U", MeetingKind.STANDING_CONFERENCE, date(2024, 5, 1))
+    b.meeting("U", MeetingKind.STANDING_CONFERENCE, date(2023, 5, 1))
     f = only(b, "CON-13")
     assert f.evidence["last_work_report"] == "-"
 

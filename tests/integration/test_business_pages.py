@@ -27,7 +27,7 @@ from tongxue.business.models import (
     StandingDelegate,
     StudentOpinion,
 )
-from tongxue.congresses.models import MeetingKind
+from tongxue.congresses.models import MeetingKind, MeetingStatus
 from tongxue.organisations.mappers import load_registry
 from tongxue.organisations.models import OrgKind
 
@@ -133,20 +133,31 @@ def test_the_standing_page_shows_the_con_9_finding(client):
     u = union_with_congress(prefix="N", opened=dt.date(2020, 10, 1))
     response = client.get(f"/org/{u.union.code}/standing/")
     rules = {f.rule for f in response.context["findings"]}
+    # optional until adopted: a union without standing delegates gets no CON-9
+    assert "CON-9.standing-conference" not in rules
+    services.recommend_standing_delegate(
+        actor=u.dept_admin,
+        union=u.union,
+        department=u.dept_a,
+        person=u.delegates_a[0],
+        on=dt.date(2020, 11, 1),
+    )
+    response = client.get(f"/org/{u.union.code}/standing/")
+    rules = {f.rule for f in response.context["findings"]}
     assert "CON-9.standing-conference" in rules
     assert b'data-rule="CON-9.standing-conference"' in response.content
-    MeetingFactory(
+    # a planned meeting in last year counts for nothing; one that convened does
+    planned = MeetingFactory(
         organisation=u.union,
         kind=MeetingKind.STANDING_CONFERENCE,
         code="NSC",
         opened=dt.date(dt.date.today().year - 1, 6, 1),
+        status=MeetingStatus.PLANNED,
     )
-    for year in range(2021, dt.date.today().year - 1):
-        MeetingFactory(
-            organisation=u.union,
-            kind=MeetingKind.STANDING_CONFERENCE,
-            opened=dt.date(year, 6, 1),
-        )
+    response = client.get(f"/org/{u.union.code}/standing/")
+    assert "CON-9.standing-conference" in {f.rule for f in response.context["findings"]}
+    planned.status = MeetingStatus.CLOSED
+    planned.save()
     response = client.get(f"/org/{u.union.code}/standing/")
     assert "CON-9.standing-conference" not in {
         f.rule for f in response.context["findings"]

@@ -17,7 +17,12 @@ from tests.factories_congress import (
 )
 from tongxue.compliance.models import Justification
 from tongxue.congresses import selectors, services
-from tongxue.congresses.models import Delegate, DelegateElection, MeetingStatus
+from tongxue.congresses.models import (
+    Delegate,
+    DelegateElection,
+    Meeting,
+    MeetingStatus,
+)
 from tongxue.core.models import AuditEvent
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.findings import Refusal
@@ -251,7 +256,9 @@ def test_the_live_share_is_the_audits_count(core, meets):
     assert (live.count.delegates, live.count.non_core) == (5, 5 - core)
     assert live.meets is meets
     assert live.minimum == MIN_SHARE
-    # the audit's rule, on the whole registry, agrees
+    # the audit's rule, on the whole registry, agrees once the congress convened (the
+    # audit judges only congresses that took place)
+    Meeting.objects.filter(pk=m.pk).update(status=MeetingStatus.CONVENED)
     registry = load_registry(u.union.code)
     ctx = AuditContext(registry=registry, as_of=m.opened)
     found = [f for f in non_core_delegates(ctx) if f.organisation == u.union.code]

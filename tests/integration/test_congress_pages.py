@@ -130,7 +130,9 @@ def test_the_detail_page_shows_status_and_the_next_steps(client):
 def test_the_first_step_is_named_for_the_kind_of_meeting(client, kind, words):
     # An assembly or a standing-conference meeting has no seats to freeze.
     u = build_union()
-    m = MeetingFactory(code="M-K", organisation=u.union, kind=kind)
+    m = MeetingFactory(
+        code="M-K", organisation=u.union, kind=kind, status=MeetingStatus.PLANNED
+    )
     client.force_login(u.admin)
     client.cookies["django_language"] = "en"
     page = client.get(url("detail", u, m)).content.decode()

@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 from tongxue.congresses import selectors, services
-from tongxue.congresses.models import AllocatedSeats, SeatAllocation
+from tongxue.congresses.models import AllocatedSeats, MeetingStatus, SeatAllocation
 from tongxue.core.models import AuditEvent, RoleKind
 from tongxue.domain.findings import Refusal
 from tongxue.domain.profiles import get_profile
@@ -68,7 +68,9 @@ def build(
     ]
     admin = UserFactory(username="admin")
     RoleFactory(user=admin, organisation=union, role=RoleKind.UNION_ADMIN)
-    meeting = MeetingFactory(code="C1", organisation=union)
+    meeting = MeetingFactory(
+        code="C1", organisation=union, status=MeetingStatus.PLANNED
+    )
     return Congress(union, meeting, admin, depts)
 
 
@@ -255,7 +257,9 @@ def test_departments_under_the_school_count_when_the_union_has_none():
             parent=school,
             students_served=100,
         )
-    meeting = MeetingFactory(code="C2", organisation=union)
+    meeting = MeetingFactory(
+        code="C2", organisation=union, status=MeetingStatus.PLANNED
+    )
     allocation = services.allocate_seats(
         actor=None, meeting=meeting, method="hamilton", seats=4
     )

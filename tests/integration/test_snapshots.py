@@ -480,6 +480,8 @@ def test_the_template_has_every_sheet_and_fills_in() -> None:
         "justifications",
         "elections",
         "semesters",
+        "written_reports",
+        "standing_conferences",
         "about",
     ]
     assert [c.value for c in book["semesters"][1]] == [

@@ -119,6 +119,16 @@ class StandingDelegateForm(forms.Form):
         self.fields["person"].choices = [(p.ident, p.label) for p in people]
 
 
+class WrittenReportForm(forms.Form):
+    """A work report filed in writing to the congress or its standing body (CON-13)."""
+
+    title = forms.CharField(label=_("Title of the report"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    filed_on = forms.DateField(
+        label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class HideOpinionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for hiding"), max_length=200)
     confirm = forms.BooleanField(label=_("Yes, I am sure"), required=True)

@@ -15,7 +15,9 @@ from tongxue.business.models import (
     AgendaItem,
     CharterVersion,
     StudentOpinion,
+    WrittenReport,
 )
+from tongxue.domain import model as dm
 from tongxue.domain.business import AgendaKind
 
 #: One boolean annotation per agenda kind (``agenda_<kind>``), then the charter's.
@@ -54,3 +56,13 @@ def business_kwargs(values: list[Any]) -> dict[str, Any]:
         "agenda": tuple(k.value for k in AgendaKind if flags[f"agenda_{k.value}"]),
         "charter_in_force": bool(flags["charter_in_force"]),
     }
+
+
+def written_reports(where: Q) -> tuple[dm.WrittenReport, ...]:
+    """The work reports filed in writing by the unions ``where`` selects (CON-13)."""
+    return tuple(
+        dm.WrittenReport(union, filed, str(pk))
+        for pk, union, filed in WrittenReport.objects.filter(where)
+        .values_list("pk", "union__code", "filed_on")
+        .order_by("union__code", "filed_on", "pk")
+    )

@@ -137,6 +137,41 @@ class WorkReport(Vote):
         return f"{self.meeting_id} · {self.title}"
 
 
+class WrittenReport(models.Model):
+    """A work report filed in writing to the congress or its standing body (CON-13).
+
+    The plans accept a yearly report "通过集中会议或书面形式" (at a meeting or in
+    writing): one heard at a meeting is that meeting's :class:`WorkReport`; one sent to
+    the delegates in writing between meetings is recorded here, dated the day it was
+    filed.
+    """
+
+    union = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="written_reports",
+    )
+    title = models.CharField(_("title of the report"), max_length=200)
+    text = models.TextField(_("text"))
+    filed_on = models.DateField(_("filed on"))
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["union_id", "-filed_on", "-pk"]
+        verbose_name = _("written work report")
+        verbose_name_plural = _("written work reports")
+
+    def __str__(self) -> str:
+        return f"{self.union_id} · {self.filed_on} · {self.title}"
+
+
 class CharterMotion(Vote):
     """A motion to adopt or amend a union's charter, carrying the new text (CON-7)."""
 

@@ -21,6 +21,7 @@ from tongxue.business.models import (
     StandingDelegate,
     StudentOpinion,
     WorkReport,
+    WrittenReport,
 )
 from tongxue.congresses.models import Meeting, MeetingKind
 from tongxue.domain import business as db
@@ -193,6 +194,15 @@ def standing_meetings(union: Organisation, *, limit: int = 20) -> list[Meeting]:
         Meeting.objects.filter(
             organisation=union, kind=MeetingKind.STANDING_CONFERENCE
         ).order_by("-opened")[:limit]
+    )
+
+
+def written_reports(union: Organisation, *, limit: int = 20) -> list[WrittenReport]:
+    """Return the union's newest work reports filed in writing (CON-13, one query)."""
+    return list(
+        WrittenReport.objects.filter(union=union)
+        .only("pk", "title", "filed_on", "union_id")
+        .order_by("-filed_on", "-pk")[:limit]
     )
 
 

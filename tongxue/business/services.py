@@ -27,15 +27,16 @@ from tongxue.business.models import (
     StandingDelegate,
     StudentOpinion,
     WorkReport,
+    WrittenReport,
 )
-from tongxue.congresses.models import Delegate, Meeting, MeetingKind
+from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingStatus
 from tongxue.congresses.services import departments
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, require
 from tongxue.domain import business as db
-from tongxue.organisations.models import Organisation, Person
+from tongxue.organisations.models import Organisation, OrgKind, Person
 
 #: Largest attachment kept with a work report.
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -80,7 +81,6 @@ def entitled_voters(meeting: Meeting) -> int:
     return Delegate.objects.filter(meeting=meeting).count()
 
 
-# --------------------------------------------------------------------------- agenda
 def _cited(refusal: Refusal, organisation: Organisation) -> Refusal:
     """Return ``refusal`` citing only the clauses of the plan governing
     ``organisation`` (the domain's business refusals name both plans' clauses)."""
@@ -90,6 +90,7 @@ def _cited(refusal: Refusal, organisation: Organisation) -> Refusal:
     return refusal
 
 
+# --------------------------------------------------------------------------- agenda
 
 
 def _agenda_guard(meeting: Meeting, kind: str) -> None:
@@ -197,6 +198,58 @@ def submit_work_report(
     )
     _ensure_item(meeting, db.AgendaKind.WORK_REPORT, title.strip())
     _record(actor, "submit_work_report", meeting, role, title=report.title)
+    return report
+
+
+@transaction.atomic
+def file_written_report(
+    *,
+    actor: Actor,
+    union: Organisation,
+    title: str,
+    text: str,
+    filed_on: date | None = None,
+) -> WrittenReport:
+    """File the union's work report in writing to its congress or standing body.
+
+    CON-13 · GS-11, CQ-6: a school-level union reports its work at least once a year
+    "通过集中会议或书面形式" — at a meeting (:func:`submit_work_report`) or in writing,
+    recorded here. ``filed_on`` (default today) may not lie in the future.
+    """
+    role = _manage(actor, union)
+    if union.kind not in (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION):
+        raise refuse(
+            "invalid",
+            gettext_noop(
+                "Only a school-level union reports its work to a congress in writing."
+            ),
+        )
+    if not title.strip():
+        raise refuse("required", gettext_noop("This field is required."), field="title")
+    if not text.strip():
+        raise refuse("required", gettext_noop("This field is required."), field="text")
+    day = filed_on or _today()
+    if day > _today():
+        raise refuse(
+            "invalid",
+            gettext_noop("A report cannot be filed on a day still to come."),
+            field="filed_on",
+        )
+    report = WrittenReport.objects.create(
+        union=union,
+        title=title.strip()[:200],
+        text=text.strip(),
+        filed_on=day,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _record(
+        actor,
+        "file_written_report",
+        union,
+        role,
+        title=report.title,
+        filed_on=day.isoformat(),
+    )
     return report
 
 
@@ -560,9 +613,15 @@ def carry_opinion_group(
 
 
 def latest_congress(union: Organisation) -> Meeting | None:
-    """Return the union's newest congress (the one standing delegates come from)."""
+    """Return the union's newest congress that convened (standing delegates come from
+    its delegates, CON-8); a congress still planned, or whose delegates were elected
+    but which never convened, is not one."""
     return (
-        Meeting.objects.filter(organisation=union, kind=MeetingKind.CONGRESS)
+        Meeting.objects.filter(
+            organisation=union,
+            kind=MeetingKind.CONGRESS,
+            status__in=(MeetingStatus.CONVENED, MeetingStatus.CLOSED),
+        )
         .order_by("-opened", "-pk")
         .first()
     )

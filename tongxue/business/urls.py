@@ -37,4 +37,9 @@ urlpatterns = [
     ),
     path("<str:code>/standing/", views.standing, name="standing"),
     path("<str:code>/standing/<int:pk>/end/", views.end_standing, name="end-standing"),
+    path(
+        "<str:code>/standing/written-report/",
+        views.file_written_report,
+        name="file-written-report",
+    ),
 ]

@@ -673,6 +673,12 @@ def standing(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "managed_paths": managed,
         "meetings": selectors.standing_meetings(org),
+        "written_reports": selectors.written_reports(org),
+        "written_form": bf.WrittenReportForm(
+            initial={"filed_on": timezone.localdate()}, prefix="written"
+        )
+        if has_perm(request.user, Perm.MANAGE, org.path)
+        else None,
         "congress": services.latest_congress(org),
         "findings": selectors.union_findings(
             org, "CON-9", "CON-13", as_of=timezone.localdate()
@@ -680,6 +686,50 @@ def standing(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
     }
     return render(request, "business/standing.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def file_written_report(request: HttpRequest, code: str) -> HttpResponse:
+    """File the union's work report in writing to its congress or standing body
+    (CON-13); a refusal shows the standing page again with the form's errors."""
+    org = get_or_404(code)
+    if not has_perm(request.user, Perm.MANAGE, org.path):
+        raise PermissionDenied
+    form = bf.WrittenReportForm(request.POST, prefix="written")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.file_written_report(
+                actor=request.user,
+                union=org,
+                title=d["title"],
+                text=d["text"],
+                filed_on=d["filed_on"],
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("The written work report was filed."))
+            return redirect("business:standing", code=code)
+    departments, people = _standing_form_choices(request, org)
+    context = {
+        "org": org,
+        "rows": selectors.standing_delegates(org),
+        "managed_paths": {d.path for d in departments},
+        "meetings": selectors.standing_meetings(org),
+        "written_reports": selectors.written_reports(org),
+        "written_form": form,
+        "congress": services.latest_congress(org),
+        "findings": selectors.union_findings(
+            org, "CON-9", "CON-13", as_of=timezone.localdate()
+        ),
+        "form": bf.StandingDelegateForm(
+            departments=departments, people=people, prefix="standing"
+        )
+        if departments
+        else None,
+    }
+    return render(request, "business/standing.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

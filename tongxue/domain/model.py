@@ -118,6 +118,33 @@ class MeetingKind(enum.StrEnum):
     STANDING_CONFERENCE = "standing_conference"  # 常任代表会议
 
 
+class MeetingStatus(enum.StrEnum):
+    """The states of a meeting (``tongxue.domain.lifecycle.CONGRESS``), in order.
+
+    Only a meeting that convened (``convened``, ``closed``) took place: a planned
+    congress, or one whose delegates were elected but which never convened, counts for
+    no interval rule (see :meth:`Meeting.held_by`).
+    """
+
+    PLANNED = "planned"
+    SEATS_ALLOCATED = "seats_allocated"
+    DELEGATES_ELECTED = "delegates_elected"
+    CONVENED = "convened"
+    CLOSED = "closed"
+
+
+#: The states of a meeting that took place.
+HELD_MEETING_STATUSES = frozenset({MeetingStatus.CONVENED, MeetingStatus.CLOSED})
+#: Labels (message ids, the same as the Django choices') of the meeting states.
+MEETING_STATUS_LABELS = {
+    MeetingStatus.PLANNED: "Planned",
+    MeetingStatus.SEATS_ALLOCATED: "Seats allocated",
+    MeetingStatus.DELEGATES_ELECTED: "Delegates elected",
+    MeetingStatus.CONVENED: "Convened",
+    MeetingStatus.CLOSED: "Closed",
+}
+
+
 class ElectionStatus(enum.StrEnum):
     """The states of an election (``tongxue.domain.lifecycle.ELECTION``)."""
 
@@ -195,6 +222,54 @@ class Meeting:
     agenda: tuple[str, ...] = ()
     # A charter of the union was in force when the meeting ended (CON-7).
     charter_in_force: bool = False
+    # Where it is in its lifecycle; None when not recorded (a snapshot written before
+    # the status was exported): a record of a meeting held, like ``closed``.
+    status: MeetingStatus | None = None
+
+    @property
+    def convened(self) -> bool:
+        """Whether the meeting convened (its status says so, or is not recorded)."""
+        return self.status is None or self.status in HELD_MEETING_STATUSES
+
+    def held_by(self, day: date) -> bool:
+        """Whether the meeting took place on or before ``day``.
+
+        It convened and opened by then. Every interval rule (CON-1, CON-2, CON-7,
+        CON-9, CON-11, CON-13 …) counts only such meetings.
+        """
+        return self.opened <= day and self.convened
+
+    def planned_after(self, day: date) -> bool:
+        """Whether the meeting has not taken place by ``day`` and is still to come."""
+        return not self.convened and self.opened >= day
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReport:
+    """A union's work report filed in writing to its congress or standing body (CON-13).
+
+    The plans accept a report "通过集中会议或书面形式" (at a meeting or in writing):
+    a report heard at a meeting is the meeting's ``work_report``; one filed in writing
+    between meetings is this record, dated the day it was filed.
+    """
+
+    organisation: str
+    filed: date
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StandingConference:
+    """A union's adoption of the standing delegate conference (常代会, CON-8 … CON-10).
+
+    The plans make it optional (探索实行); once a union adopted one, its rules bind.
+    ``adopted`` is the day it was adopted: in Tongxue the day the first standing
+    delegate was recommended. A standing-conference meeting that took place also shows
+    it adopted (see :meth:`Registry.standing_conference_adopted`).
+    """
+
+    organisation: str
+    adopted: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +335,8 @@ class Registry:
     semesters: tuple[Semester, ...] = ()
     elections: tuple[Election, ...] = ()
     default_profile: str = "gansu-2017"
+    written_reports: tuple[WrittenReport, ...] = ()
+    standing_conferences: tuple[StandingConference, ...] = ()
 
     @cached_property
     def org(self) -> dict[str, Organisation]:
@@ -291,6 +368,54 @@ class Registry:
         for m in sorted(self.meetings, key=lambda m: m.opened, reverse=True):
             out[m.organisation].append(m)
         return out
+
+    def held_meetings(
+        self, code: str, as_of: date, *kinds: MeetingKind
+    ) -> Iterator[Meeting]:
+        """Yield the meetings of ``kinds`` an organisation held by ``as_of``, newest first.
+
+        Only meetings that took place count (:meth:`Meeting.held_by`): a planned
+        congress, or one that reached "delegates elected" and never convened, does not.
+        """
+        for m in self.meetings_of.get(code, ()):
+            if m.kind in kinds and m.held_by(as_of):
+                yield m
+
+    def next_planned(
+        self, code: str, as_of: date, *kinds: MeetingKind
+    ) -> Meeting | None:
+        """Return the earliest meeting of ``kinds`` still to come on ``as_of``, or None."""
+        upcoming = [
+            m
+            for m in self.meetings_of.get(code, ())
+            if m.kind in kinds and m.planned_after(as_of)
+        ]
+        return min(upcoming, key=lambda m: (m.opened, m.code)) if upcoming else None
+
+    @cached_property
+    def written_reports_of(self) -> dict[str, list[WrittenReport]]:
+        """Written work reports of each union, newest first (CON-13)."""
+        out: dict[str, list[WrittenReport]] = defaultdict(list)
+        for r in sorted(self.written_reports, key=lambda r: r.filed, reverse=True):
+            out[r.organisation].append(r)
+        return out
+
+    def standing_conference_adopted(self, code: str, as_of: date) -> date | None:
+        """Return the day a union adopted its standing conference by ``as_of``, or None.
+
+        The earliest of its recorded adoptions and of its standing-conference meetings
+        that took place (CON-8 … CON-10 apply from then on).
+        """
+        days = [
+            s.adopted
+            for s in self.standing_conferences
+            if s.organisation == code and s.adopted <= as_of
+        ]
+        days += [
+            m.opened
+            for m in self.held_meetings(code, as_of, MeetingKind.STANDING_CONFERENCE)
+        ]
+        return min(days) if days else None
 
     @cached_property
     def meeting_by_code(self) -> dict[str, Meeting]:

@@ -109,6 +109,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("session", "int"),
         _c("opened", "date", required=True),
         _c("work_report", "bool"),
+        # Where the meeting is in its lifecycle: only a meeting that convened
+        # (convened, closed) counts for the audit. Blank (a file written before the
+        # column existed): a record of a meeting held, counted once its day has come.
+        _c("status", "enum", choices=dm.MeetingStatus),
         # The meeting's business (CON-7), read for the audit of a file only: the
         # kinds of item on its agenda, and whether a charter was in force.
         _c("agenda", "ids", choices=dm_business.AgendaKind),
@@ -148,9 +152,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("closed", "bool"),
         _c("reports", "ids", max_length=64, ref="person"),
     ),
+    # Optional, read for the audit of a file only (CON-13, CON-8 … CON-10): work
+    # reports filed in writing, and when a union adopted its standing conference.
+    "written_reports": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("code", required=True, max_length=64),
+        _c("filed", "date", required=True),
+    ),
+    "standing_conferences": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("adopted", "date", required=True),
+    ),
 }
 #: Tables read into the audit of a file but not stored by an import.
-AUDIT_ONLY = ("elections", "semesters")
+AUDIT_ONLY = ("elections", "semesters", "written_reports", "standing_conferences")
 #: Columns of stored tables read into the audit of a file but not stored by an import
 #: (Tongxue records a meeting's business as agenda items, motions and charter texts).
 AUDIT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -168,6 +183,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "justifications": ("organisation", "rule"),
     "elections": ("code",),
     "semesters": ("organisation", "code"),
+    "written_reports": ("organisation", "code"),
+    "standing_conferences": ("organisation",),
 }
 
 #: Small-integer columns and their upper bound (the database's PositiveSmallIntegerField).
@@ -749,6 +766,7 @@ def parse_tables(
                 delegates=tuple(sorted(seats.get(v["code"], ()))),
                 agenda=v["agenda"] or (),
                 charter_in_force=bool(v["charter_in_force"]),
+                status=v["status"],
             )
             for _, v in checked["meetings"]
         ),
@@ -788,6 +806,14 @@ def parse_tables(
                 status=(v["status"] or dm.ElectionStatus.DRAFT).value,
             )
             for _, v in checked["elections"]
+        ),
+        written_reports=tuple(
+            dm.WrittenReport(v["organisation"], v["filed"], v["code"])
+            for _, v in checked["written_reports"]
+        ),
+        standing_conferences=tuple(
+            dm.StandingConference(v["organisation"], v["adopted"])
+            for _, v in checked["standing_conferences"]
         ),
         default_profile=default_profile or dm.Registry.default_profile,
         delegates=tuple((v["meeting"], v["person"]) for _, v in checked["delegates"]),
@@ -907,6 +933,7 @@ def registry_to_tables(
             "session": m.session,
             "opened": m.opened.isoformat(),
             "work_report": m.work_report,
+            **({"status": m.status.value} if m.status is not None else {}),
             # the business the audit reads (CON-7); only where it is recorded, so a
             # registry without it exports the same document as before
             **(
@@ -976,4 +1003,20 @@ def registry_to_tables(
     ]
     if semesters:
         doc["semesters"] = semesters
+    written = [
+        {"organisation": r.organisation, "code": r.code, "filed": r.filed.isoformat()}
+        for r in sorted(
+            registry.written_reports, key=lambda r: (r.organisation, r.filed, r.code)
+        )
+        if r.organisation in codes
+    ]
+    if written:
+        doc["written_reports"] = written
+    standing = [
+        {"organisation": c.organisation, "adopted": c.adopted.isoformat()}
+        for c in sorted(registry.standing_conferences, key=lambda c: c.organisation)
+        if c.organisation in codes
+    ]
+    if standing:
+        doc["standing_conferences"] = standing
     return doc

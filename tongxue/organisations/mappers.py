@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Q
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 
 from tongxue.domain import model as dm
 from tongxue.organisations.models import Organisation, Person, Position, Review
@@ -134,12 +134,26 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         )
         ancestors = [c for c in (root_path or "").split("/") if c]
         org_q = in_tree | Q(code__in=ancestors)
-    orgs = [
-        organisation_from_row(r)
-        for r in Organisation.objects.filter(org_q)
-        .values_list(*ORG_FIELDS)
+    # CON-8 … CON-10: a union adopts its standing conference with its first standing
+    # delegate (the day recommended), read in the organisations query.
+    from tongxue.business.models import StandingDelegate
+
+    first_standing = Subquery(
+        StandingDelegate.objects.filter(union=OuterRef("pk"))
+        .order_by("recommended_on")
+        .values("recommended_on")[:1]
+    )
+    orgs = []
+    adoptions = []
+    for *row, adopted in (
+        Organisation.objects.filter(org_q)
+        .annotate(standing_adopted=first_standing)
+        .values_list(*ORG_FIELDS, "standing_adopted")
         .order_by("path")
-    ]
+    ):
+        orgs.append(organisation_from_row(tuple(row)))
+        if adopted is not None:
+            adoptions.append(dm.StandingConference(row[0], adopted))
 
     positions_qs = Position.objects.filter(subtree_filter(root_code, "organisation__"))
     meetings_qs = Meeting.objects.filter(subtree_filter(root_code, "organisation__"))
@@ -171,8 +185,9 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
             report,
             tuple(seats[pk]),
             **business_kwargs(business),
+            status=dm.MeetingStatus(status),
         )
-        for pk, code, org, kind, opened, session, report, *business in (
+        for pk, code, org, kind, opened, session, report, status, *business in (
             annotate_business(meetings_qs).values_list(
                 "pk",
                 "code",
@@ -181,6 +196,7 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
                 "opened",
                 "session",
                 "work_report",
+                "status",
                 *BUSINESS_FIELDS,
             )
         )
@@ -250,7 +266,12 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         .values_list("organisation__code", "code", "meeting__code", "post", "status")
         .order_by("organisation__code", "code")
     ]
+    # CON-13: the work reports filed in writing (one query).
+    from tongxue.business.mappers import written_reports
+
     return dm.Registry(
+        written_reports=written_reports(subtree_filter(root_code, "union__")),
+        standing_conferences=tuple(adoptions),
         organisations=tuple(orgs),
         people=tuple(people),
         positions=tuple(positions),

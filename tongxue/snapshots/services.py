@@ -32,6 +32,7 @@ from tongxue.compliance.models import Justification
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.domain.findings import Message, gettext_noop
+from tongxue.domain.model import MeetingStatus
 from tongxue.domain.snapshot import (
     AUDIT_ONLY,
     AUDIT_ONLY_COLUMNS,
@@ -204,7 +205,14 @@ POSITION_COLS = (
     "responsible_for_clubs",
     "public_contact",
 )
-MEETING_COLS = ("organisation_id", "kind", "session", "opened", "work_report")
+MEETING_COLS = (
+    "organisation_id",
+    "kind",
+    "session",
+    "opened",
+    "work_report",
+    "status",
+)
 REVIEW_COLS = ("assessment_published",)
 JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on")
 
@@ -625,11 +633,21 @@ def _import(
         )
     upsert.save()
 
-    # Meetings, then delegates.
+    # Meetings, then delegates. A blank status keeps the one stored (a file from
+    # before the column does not close a planned congress); a new meeting without
+    # one is a record of a meeting held: closed.
     upsert = _Upsert(Meeting, MEETING_COLS, counts["meetings"])
+    status_col = MEETING_COLS.index("status")
     for meeting in snap.meetings:
+        stored_meeting = meetings.get(meeting.code)
+        if meeting.status is not None:
+            status = meeting.status.value
+        elif stored_meeting is not None:
+            status = stored_meeting[1][status_col]
+        else:
+            status = MeetingStatus.CLOSED.value
         upsert.add(
-            meetings.get(meeting.code),
+            stored_meeting,
             {"code": meeting.code},
             {
                 "organisation_id": pk_of[meeting.organisation],
@@ -637,6 +655,7 @@ def _import(
                 "session": meeting.session,
                 "opened": meeting.opened,
                 "work_report": meeting.work_report,
+                "status": status,
             },
         )
     meeting_pk = {code: stored[0] for code, stored in meetings.items()}

@@ -34,8 +34,8 @@ def congress_business(ctx: AuditContext) -> Iterator[Finding]:
     """CON-7 · GS-8, CQ-3: a congress reviews the work report, elects the leadership,
     adopts or amends the charter and collects students' opinions on the school.
 
-    Checked on the newest congress of each school-level union held before the audit
-    day. It is reported when it reviewed no work report (``CON-7.work-report``; every
+    Checked on the newest congress of each school-level union that took place before
+    the audit day (a planned congress, or one that never convened, is not judged). It is reported when it reviewed no work report (``CON-7.work-report``; every
     meeting record says whether it did). The rest is judged only when its agenda is
     recorded (in Tongxue, or in a snapshot's ``agenda`` column); it is reported when
 
@@ -48,10 +48,12 @@ def congress_business(ctx: AuditContext) -> Iterator[Finding]:
     """
     reg = ctx.registry
     for union in school_level_unions(reg):
+        # Only congresses that took place (a planned one, or one whose delegates were
+        # elected but which never convened, has no business to judge).
         held = [
             m
-            for m in reg.meetings_of.get(union.code, ())
-            if m.kind == MeetingKind.CONGRESS and m.opened < ctx.as_of
+            for m in reg.held_meetings(union.code, ctx.as_of, MeetingKind.CONGRESS)
+            if m.opened < ctx.as_of
         ]
         if not held:
             continue

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 from tongxue.domain.audit import AuditContext, rule
-from tongxue.domain.dates import months_before
+from tongxue.domain.dates import in_year, judged_year, months_before
 from tongxue.domain.findings import Finding, Severity
 from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import (
+    MEETING_STATUS_LABELS,
     UNION_KINDS,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Organisation,
     OrgKind,
     Position,
@@ -36,11 +37,32 @@ from tongxue.domain.rules.organisation import (
 def newest(
     registry: Registry, code: str, as_of: date, *kinds: MeetingKind
 ) -> Meeting | None:
-    """Return the newest meeting of one of ``kinds`` an organisation held by ``as_of``."""
-    for m in registry.meetings_of.get(code, ()):
-        if m.opened <= as_of and m.kind in kinds:
-            return m
-    return None
+    """Return the newest meeting of one of ``kinds`` an organisation held by ``as_of``.
+
+    Only a meeting that took place counts (``Meeting.held_by``): a planned congress,
+    or one that reached "delegates elected" and never convened, is not one.
+    """
+    return next(registry.held_meetings(code, as_of, *kinds), None)
+
+
+def planned_evidence(
+    registry: Registry, code: str, as_of: date, *kinds: MeetingKind
+) -> dict[str, str]:
+    """Evidence naming the next meeting of ``kinds`` still to come, if any.
+
+    A planned meeting is shown beside a finding, never counted as compliance.
+    """
+    upcoming = registry.next_planned(code, as_of, *kinds)
+    if upcoming is None:
+        return {}
+    return {
+        "planned": upcoming.code,
+        "planned_opens": upcoming.opened.isoformat(),
+        "planned_status": str(upcoming.status or MeetingStatus.PLANNED),
+        "planned_status_label": MEETING_STATUS_LABELS[
+            upcoming.status or MeetingStatus.PLANNED
+        ],
+    }
 
 
 def _delegate_count(meeting: Meeting) -> int:
@@ -61,13 +83,17 @@ def _congress_interval(
     months = ctx.profile(union.code).int(param)
     due = months_before(ctx.as_of, months)
     last = newest(ctx.registry, union.code, ctx.as_of, MeetingKind.CONGRESS)
+    planned = planned_evidence(
+        ctx.registry, union.code, ctx.as_of, MeetingKind.CONGRESS
+    )
     if last is None:
         yield ctx.finding(
             rule=f"{requirement}.no-congress",
             org=union.code,
             params=(param,),
             message=missing,
-            evidence={"max_interval_months": months},
+            evidence={"max_interval_months": months, **planned},
+            severity=Severity.VIOLATION,
         )
     elif last.opened < due:
         yield ctx.finding(
@@ -81,7 +107,9 @@ def _congress_interval(
                 "last_congress": last.opened.isoformat(),
                 "max_interval_months": months,
                 "due": due.isoformat(),
+                **planned,
             },
+            severity=Severity.VIOLATION,
         )
 
 
@@ -160,7 +188,17 @@ def department_congress_interval(ctx: AuditContext) -> Iterator[Finding]:
                 message=_(
                     "{org} has held no congress within the last {max_interval_months} months (last congress: {last_congress})."
                 ),
-                evidence={"last_congress": last, "max_interval_months": months},
+                evidence={
+                    "last_congress": last,
+                    "max_interval_months": months,
+                    **planned_evidence(
+                        reg,
+                        dept.code,
+                        ctx.as_of,
+                        MeetingKind.CONGRESS,
+                        MeetingKind.ASSEMBLY,
+                    ),
+                },
             )
 
 
@@ -174,8 +212,13 @@ def _delegate_quota(
     students: int | None,
     requirement: str,
     share_name: str,
+    *,
+    severity: Severity | None = None,
 ) -> Iterator[Finding]:
-    """Yield a finding when a congress has fewer delegates than ⌈share × students⌉."""
+    """Yield a finding when a congress has fewer delegates than ⌈share × students⌉.
+
+    ``severity`` overrides the requirement's (CON-11's share is a default, D).
+    """
     profile = ctx.profile(union.code)
     share = profile.fraction(share_name)
     delegates = _delegate_count(meeting)
@@ -218,6 +261,7 @@ def _delegate_quota(
                 "min_share": share_text(profile, share_name),
                 "min_percent": percent(share),
             },
+            severity=severity,
         )
 
 
@@ -391,53 +435,59 @@ def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- CON-9, CON-11, CON-13
 
 
-#: How many completed years back CON-9 looks.
-_CON9_YEARS = 4
-
-
 @rule("CON-9")
 def standing_conference_yearly(ctx: AuditContext) -> Iterator[Finding]:
     """CON-9 · GS-8, CQ-3: in a year without a congress the standing conference meets.
 
-    Checked for each completed calendar year since the union's first recorded congress
-    (the last four at most).
+    Only for a union that adopted a standing conference (探索实行: optional until
+    adopted; :meth:`Registry.standing_conference_adopted`). "Every year" is the
+    calendar year (``tongxue.domain.dates``): the audit judges the last year that is
+    over, from the first year that began after the adoption. A congress that took place
+    in that year, or ``standing_meetings_min_per_year`` standing-conference meetings
+    that took place, satisfy it; planned meetings do not count.
     """
     reg = ctx.registry
+    year = judged_year(ctx.as_of)
     for union in school_level_unions(reg):
         profile = ctx.profile(union.code)
         if not applies(profile, "standing_meetings_min_per_year"):
             continue
+        adopted = reg.standing_conference_adopted(union.code, ctx.as_of)
+        if adopted is None or adopted.year >= year:
+            continue  # not adopted, or not before the judged year began
         minimum = profile.int("standing_meetings_min_per_year")
-        congress_years: set[int] = set()
-        standing: dict[int, int] = defaultdict(int)
-        first: int | None = None
-        for m in reg.meetings_of.get(union.code, ()):
-            if m.opened > ctx.as_of:
+        congresses = 0
+        standing = 0
+        for m in reg.held_meetings(
+            union.code,
+            ctx.as_of,
+            MeetingKind.CONGRESS,
+            MeetingKind.STANDING_CONFERENCE,
+        ):
+            if not in_year(m.opened, year):
                 continue
             if m.kind == MeetingKind.CONGRESS:
-                congress_years.add(m.opened.year)
-                first = m.opened.year if first is None else min(first, m.opened.year)
-            elif m.kind == MeetingKind.STANDING_CONFERENCE:
-                standing[m.opened.year] += 1
-        if first is None:
-            continue  # CON-1 reports a union without any congress
-        start = max(first, ctx.as_of.year - _CON9_YEARS)
-        for year in range(start, ctx.as_of.year):
-            if year in congress_years or standing[year] >= minimum:
-                continue
-            yield ctx.finding(
-                rule="CON-9.standing-conference",
-                org=union.code,
-                params=("standing_meetings_min_per_year",),
-                message=_(
-                    "{org} held no congress in {year} and {standing_meetings} standing-conference meetings; at least {minimum} were required."
-                ),
-                evidence={
-                    "year": year,
-                    "standing_meetings": standing[year],
-                    "minimum": minimum,
-                },
-            )
+                congresses += 1
+            else:
+                standing += 1
+        if congresses or standing >= minimum:
+            continue
+        yield ctx.finding(
+            rule="CON-9.standing-conference",
+            org=union.code,
+            params=("standing_meetings_min_per_year",),
+            message=_(
+                "{org} held no congress in {year} and {standing_meetings} standing-conference meetings; at least {minimum} were required."
+            ),
+            evidence={
+                "year": year,
+                "standing_meetings": standing,
+                "minimum": minimum,
+                "adopted": adopted.isoformat(),
+            },
+            # binding once adopted, whatever the optional requirement's obligation
+            severity=Severity.VIOLATION,
+        )
 
 
 @rule("CON-11")
@@ -467,42 +517,69 @@ def secondary_school_congress(ctx: AuditContext) -> Iterator[Finding]:
             school = reg.school_of(union.code)
             students = school.students_served if school is not None else None
         yield from _delegate_quota(
-            ctx, union, last, students, "CON-11", "secondary_delegates_min_share"
+            ctx,
+            union,
+            last,
+            students,
+            "CON-11",
+            "secondary_delegates_min_share",
+            # "一般不低于…1%": a default (D), whatever CON-11's interval obligation (M)
+            severity=Severity.DEVIATION,
         )
 
 
 @rule("CON-13")
 def yearly_work_report(ctx: AuditContext) -> Iterator[Finding]:
-    """CON-13 · GS-11, CQ-6: a union reports its work to the congress or standing conference yearly."""
+    """CON-13 · GS-11, CQ-6: a union reports its work to the congress or its standing
+    body at least once a year, at a meeting or in writing (通过集中会议或书面形式).
+
+    "Every year" is the calendar year (``tongxue.domain.dates``): the audit judges the
+    last year that is over. A report counts when a congress or standing-conference
+    meeting that took place in that year heard it (``Meeting.work_report``), or when it
+    was filed in writing that year (``Registry.written_reports``). Judged from the
+    first year that began after the union's first recorded congress.
+    """
     reg = ctx.registry
+    year = judged_year(ctx.as_of)
+    kinds = (MeetingKind.CONGRESS, MeetingKind.STANDING_CONFERENCE)
     for union in school_level_unions(reg):
         profile = ctx.profile(union.code)
-        if not applies(profile, "work_report_max_interval_months"):
+        if not applies(profile, "work_reports_min_per_year"):
             continue
-        months = profile.int("work_report_max_interval_months")
-        due = months_before(ctx.as_of, months)
-        last = next(
+        minimum = profile.int("work_reports_min_per_year")
+        held = list(reg.held_meetings(union.code, ctx.as_of, *kinds))
+        congresses = [m for m in held if m.kind == MeetingKind.CONGRESS]
+        if not congresses or congresses[-1].opened.year > year:
+            continue  # CON-1 reports a union without any congress
+        at_meetings = [m for m in held if m.work_report and in_year(m.opened, year)]
+        written = [
+            r
+            for r in reg.written_reports_of.get(union.code, ())
+            if in_year(r.filed, year) and r.filed <= ctx.as_of
+        ]
+        if len(at_meetings) + len(written) >= minimum:
+            continue
+        last_meeting = next((m.opened for m in held if m.work_report), None)
+        last_written = next(
             (
-                m
-                for m in reg.meetings_of.get(union.code, ())
-                if m.opened <= ctx.as_of
-                and m.work_report
-                and m.kind in (MeetingKind.CONGRESS, MeetingKind.STANDING_CONFERENCE)
+                r.filed
+                for r in reg.written_reports_of.get(union.code, ())
+                if r.filed <= ctx.as_of
             ),
             None,
         )
-        if last is None or last.opened < due:
-            yield ctx.finding(
-                rule="CON-13.work-report-overdue",
-                org=union.code,
-                params=("work_report_max_interval_months",),
-                message=_(
-                    "{org} has reported no work to its congress or standing conference within the last {max_interval_months} months (last work report: {last_work_report})."
-                ),
-                evidence={
-                    "last_work_report": last.opened.isoformat()
-                    if last is not None
-                    else "-",
-                    "max_interval_months": months,
-                },
-            )
+        lasts = [d for d in (last_meeting, last_written) if d is not None]
+        yield ctx.finding(
+            rule="CON-13.work-report-overdue",
+            org=union.code,
+            params=("work_reports_min_per_year",),
+            message=_(
+                "{org} reported its work to its congress or standing body {reports} times in {year}, at a meeting or in writing; at least {minimum} required (last work report: {last_work_report})."
+            ),
+            evidence={
+                "year": year,
+                "reports": len(at_meetings) + len(written),
+                "minimum": minimum,
+                "last_work_report": max(lasts).isoformat() if lasts else "-",
+            },
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tongxue.domain.audit import AuditContext, rule
-from tongxue.domain.dates import months_before
+from tongxue.domain.dates import in_year, judged_year
 from tongxue.domain.findings import Finding
 from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import OrgKind
@@ -16,14 +16,17 @@ from tongxue.domain.rules.organisation import applies, school_level_unions
 def department_reviews(ctx: AuditContext) -> Iterator[Finding]:
     """TRN-3 · GS-7, CQ-2: the school union reviews every department union each year.
 
-    A review counts when it was held within the period and its assessment published.
-    Department unions are those under the school union or directly under the school.
-    One finding per school union lists every department union not reviewed.
+    "每年至少1次": every calendar year (``tongxue.domain.dates``); the audit judges
+    the last year that is over. A review counts when it was held in that year, by the
+    audit day, and its assessment was published. Department unions are those under the
+    school union or directly under the school. One finding per school union lists every
+    department union not reviewed.
     """
     reg = ctx.registry
+    year = judged_year(ctx.as_of)
     for union in school_level_unions(reg, (OrgKind.SCHOOL_UNION,)):
         profile = ctx.profile(union.code)
-        if not applies(profile, "department_review_max_interval_months"):
+        if not applies(profile, "department_reviews_min_per_year"):
             continue
         departments = {d.code for d in reg.kids(union.code, OrgKind.DEPARTMENT_UNION)}
         school = reg.school_of(union.code)
@@ -33,27 +36,26 @@ def department_reviews(ctx: AuditContext) -> Iterator[Finding]:
             }
         if not departments:
             continue
-        months = profile.int("department_review_max_interval_months")
-        due = months_before(ctx.as_of, months)
-        reviewed = {
-            r.reviewed
-            for r in reg.reviews_by.get(union.code, ())
-            if r.assessment_published and due <= r.held <= ctx.as_of
-        }
-        missing = sorted(departments - reviewed)
+        minimum = profile.int("department_reviews_min_per_year")
+        counts: dict[str, int] = {}
+        for r in reg.reviews_by.get(union.code, ()):
+            if r.assessment_published and in_year(r.held, year) and r.held <= ctx.as_of:
+                counts[r.reviewed] = counts.get(r.reviewed, 0) + 1
+        missing = sorted(d for d in departments if counts.get(d, 0) < minimum)
         if missing:
             yield ctx.finding(
                 rule="TRN-3.department-reviews-missing",
                 org=union.code,
-                params=("department_review_max_interval_months",),
+                params=("department_reviews_min_per_year",),
                 message=_(
-                    "{org} has not reviewed {missing_count} of {departments} department unions with a published assessment within the last {max_interval_months} months: {missing}."
+                    "{org} did not review {missing_count} of {departments} department unions with a published assessment in {year}: {missing}."
                 ),
                 evidence={
                     "missing_count": len(missing),
                     "departments": len(departments),
                     "missing": ", ".join(missing),
                     "missing_codes": missing,
-                    "max_interval_months": months,
+                    "year": year,
+                    "minimum": minimum,
                 },
             )
