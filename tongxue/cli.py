@@ -1,7 +1,8 @@
 """The ``tongxue`` command: a thin front over Django management commands.
 
 ``tongxue up`` · ``tongxue demo`` · ``tongxue import FILE`` · ``tongxue export CODE`` ·
-``tongxue audit SNAPSHOT_OR_ORG`` · ``tongxue apportion …`` · ``tongxue count …`` · ``tongxue manage …`` (any Django command).
+``tongxue audit SNAPSHOT_OR_ORG`` · ``tongxue apportion …`` · ``tongxue count …`` ·
+``tongxue requirements --format md`` · ``tongxue manage …`` (any Django command).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ COMMANDS = {
     "audit": "audit",
     "apportion": "apportion",
     "count": "count",
+    "requirements": "requirements",
 }
 
 

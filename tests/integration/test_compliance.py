@@ -267,6 +267,8 @@ def test_report_to_dict_has_the_documented_shape_in_both_languages():
         "summary",
         "failing",
         "findings",
+        "coverage",
+        "verdict",
     }
     assert data["as_of"] == "2026-03-01"
     assert data["profile"] == "gansu-2017"
@@ -284,6 +286,11 @@ def test_report_to_dict_has_the_documented_shape_in_both_languages():
         "evidence",
         "justified",
         "justification",
+        "severity_label",
+        "requirement_summary",
+        "quotes",
+        "remedy",
+        "remedies",
     }
     assert org5["clauses"] == ["GS-9"]
     assert org5["message"] == org5["messages"]["en"]

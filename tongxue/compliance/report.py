@@ -18,9 +18,9 @@ from django.utils.translation import gettext, gettext_noop, override
 
 from tongxue.compliance.selectors import failing, severity_counts
 from tongxue.core.errors import render_message
-from tongxue.domain.audit import AuditReport
+from tongxue.domain.audit import AuditReport, Coverage
 from tongxue.domain.findings import Finding, Severity
-from tongxue.domain.requirements import REQUIREMENTS
+from tongxue.domain.requirements import REQUIREMENTS, quotes_of, remedy_of
 
 SEVERITY_LABELS = {
     Severity.VIOLATION: gettext_noop("Violation"),
@@ -52,6 +52,101 @@ def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+#: The verdict and coverage sentences (docs/audit.md, "Coverage"): a report without
+#: findings says what it checked, never "compliant" with the whole plan.
+VERDICT_CLEAN = gettext_noop(
+    "No unjustified violation or deviation found in the %(checked)d requirements "
+    "checked; %(unchecked)d of the plan's %(total)d requirements are not checked "
+    "(no rule yet, or data missing)."
+)
+VERDICT_CLEAN_FULL = gettext_noop(
+    "No unjustified violation or deviation found in any of the plan's %(total)d "
+    "requirements."
+)
+VERDICT_FAILING = gettext_noop("Not compliant: %(n)d finding(s) need action.")
+COVERAGE_SUMMARY = gettext_noop(
+    "%(checked)d of %(total)d requirements checked; %(incomplete)d could not be "
+    "checked for missing data; %(no_rule)d have no rule yet."
+)
+COVERAGE_LISTS = (
+    ("checked", gettext_noop("Checked (%(n)d)")),
+    ("incomplete", gettext_noop("Could not be checked, data missing (%(n)d)")),
+    ("no_rule", gettext_noop("Not checked yet, no rule (%(n)d)")),
+)
+
+
+def _coverage_numbers(coverage: Coverage) -> dict[str, int]:
+    return {
+        "checked": len(coverage.checked),
+        "incomplete": len(coverage.incomplete),
+        "no_rule": len(coverage.no_rule),
+        "unchecked": len(coverage.incomplete) + len(coverage.no_rule),
+        "total": coverage.total,
+    }
+
+
+def verdict(report: AuditReport) -> str:
+    """Return the report's verdict in the active language, bounded by its coverage."""
+    fails = len(failing(report.findings))
+    if fails:
+        return gettext(VERDICT_FAILING) % {"n": fails}
+    numbers = _coverage_numbers(report.coverage)
+    text = VERDICT_CLEAN if numbers["unchecked"] else VERDICT_CLEAN_FULL
+    return str(gettext(text) % numbers)
+
+
+def coverage_summary(coverage: Coverage) -> str:
+    """Return the one-line coverage statement in the active language."""
+    return str(gettext(COVERAGE_SUMMARY) % _coverage_numbers(coverage))
+
+
+def coverage_lists(coverage: Coverage) -> list[dict[str, Any]]:
+    """Return the coverage lists for pages: key, translated title and requirements.
+
+    Each requirement is a dict with its ``id`` and translated ``summary``.
+    """
+    out = []
+    for key, title in COVERAGE_LISTS:
+        ids: tuple[str, ...] = getattr(coverage, key)
+        out.append(
+            {
+                "key": key,
+                "title": gettext(title) % {"n": len(ids)},
+                "requirements": [
+                    {"id": r, "summary": gettext(REQUIREMENTS[r].summary)} for r in ids
+                ],
+            }
+        )
+    return out
+
+
+def coverage_to_dict(coverage: Coverage, language: str) -> dict[str, Any]:
+    """Return the coverage as JSON data: the id lists, their counts and the statement."""
+    with override(language):
+        statement = coverage_summary(coverage)
+    return {
+        "checked": list(coverage.checked),
+        "incomplete": list(coverage.incomplete),
+        "no_rule": list(coverage.no_rule),
+        "counts": {
+            k: v for k, v in _coverage_numbers(coverage).items() if k != "unchecked"
+        },
+        "statement": statement,
+    }
+
+
+def remedy_text(finding: Finding) -> str:
+    """Return what to do about ``finding`` in the active language ("" when none)."""
+    remedy = finding.remedy or remedy_of(finding.rule)
+    return gettext(remedy) if remedy else ""
+
+
+def clause_quotes(finding: Finding) -> dict[str, str]:
+    """Return the plan's own words for each clause the finding cites (clause → quote)."""
+    return quotes_of(finding.requirement, finding.clauses)
+
+
+
 def finding_to_dict(
     finding: Finding, *, language: str, private: bool = True
 ) -> dict[str, Any]:
@@ -67,6 +162,13 @@ def finding_to_dict(
     if language not in messages:
         with override(language):
             messages[language] = render_message(finding.message)
+    remedies = {}
+    for code in {*_languages(), language}:
+        with override(code):
+            remedies[code] = remedy_text(finding)
+    with override(language):
+        severity_label = gettext(SEVERITY_LABELS[finding.severity])
+        summary = gettext(REQUIREMENTS[finding.requirement].summary)
     return {
         "rule": finding.rule,
         "requirement": finding.requirement,
@@ -78,6 +180,11 @@ def finding_to_dict(
         "evidence": _plain(finding.evidence_for(private=private)),
         "justified": finding.justified,
         "justification": finding.justification or None,
+        "severity_label": severity_label,
+        "requirement_summary": summary,
+        "quotes": clause_quotes(finding),
+        "remedy": remedies[language],
+        "remedies": remedies,
     }
 
 
@@ -91,11 +198,18 @@ def report_to_dict(
         "organisations_audited": report.organisations_audited,
         "summary": severity_counts(report),
         "failing": len(failing(report.findings)),
+        "coverage": coverage_to_dict(report.coverage, language),
+        "verdict": _in(language, verdict, report),
         "findings": [
             finding_to_dict(f, language=language, private=private)
             for f in report.findings
         ],
     }
+
+
+def _in(language: str, render: Any, *args: Any) -> str:
+    with override(language):
+        return str(render(*args))
 
 
 def report_to_json(report: AuditReport, language: str) -> str:
@@ -113,9 +227,14 @@ def finding_to_text(finding: Finding, *, language: str) -> str:
         lines = [
             f"[{severity}] {finding.rule}",
             f"  {finding.requirement} · {', '.join(finding.clauses)}",
+            *(f"    {c}：「{q}」" for c, q in clause_quotes(finding).items()),
             f"  {organisation}: {finding.organisation}",
             f"  {render_message(finding.message)}",
         ]
+        remedy = remedy_text(finding)
+        if remedy:
+            what = gettext("What to do")
+            lines.append(f"  → {what}: {remedy}")
         if finding.justified:
             justified = gettext("Justified")
             lines.append(f"  ✓ {justified}: {finding.justification}")
@@ -142,14 +261,16 @@ def report_to_text(report: AuditReport, language: str) -> str:
         summary = " · ".join(
             f"{gettext(SEVERITY_LABELS[Severity(s)])} {n}" for s, n in counts.items()
         )
-        fails = len(failing(report.findings))
-        verdict = (
-            gettext("Compliant: no unjustified violation or deviation.")
-            if fails == 0
-            else gettext("Not compliant: %(n)d finding(s) need action.") % {"n": fails}
-        )
+        said = verdict(report)
+        title = gettext("Coverage")
+        coverage = [f"{title}: {coverage_summary(report.coverage)}"]
+        for item in coverage_lists(report.coverage):
+            if item["requirements"]:
+                ids = ", ".join(r["id"] for r in item["requirements"])
+                coverage.append(f"  {item['title']}: {ids}")
     blocks = [finding_to_text(f, language=language) for f in report.findings]
-    return "\n\n".join(["\n".join(header), *blocks, f"{summary}\n{verdict}"]) + "\n"
+    tail = "\n".join([*coverage, summary, said])
+    return "\n\n".join(["\n".join(header), *blocks, tail]) + "\n"
 
 
 def requirement_summary(requirement: str, *, language: str) -> str:

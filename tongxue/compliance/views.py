@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
+from tongxue.compliance import report as report_text
 from tongxue.compliance import selectors, services
 from tongxue.compliance.forms import JustificationForm, WithdrawForm
 from tongxue.compliance.models import Justification
@@ -109,6 +110,9 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         "report": audit,
         "counts": selectors.severity_counts(audit),
         "failing": len(selectors.failing(audit.findings)),
+        "verdict": report_text.verdict(audit),
+        "coverage_summary": report_text.coverage_summary(audit.coverage),
+        "coverage": report_text.coverage_lists(audit.coverage),
         "severity": severity,
         "groups": _groups(findings, orgs, grants),
         "can_export": grants.allows(Perm.EXPORT, org.path),

@@ -15,7 +15,11 @@ from typing import Any
 from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
 from tongxue.domain.model import Registry
 from tongxue.domain.profiles import Profile, get_profile
-from tongxue.domain.requirements import REQUIREMENTS
+from tongxue.domain.requirements import (
+    REQUIREMENTS,
+    remedy_of,
+    rule_obligation,
+)
 
 RuleFn = Callable[["AuditContext"], Iterable[Finding]]
 
@@ -81,8 +85,11 @@ class AuditContext:
         """Build a finding for ``rule`` (e.g. "ORG-2.vice-presidents-max") at ``org``.
 
         The requirement is the rule id's prefix; the clauses come from the profile
-        parameters the rule used; the severity from the requirement's obligation
-        unless given (``Severity.INCOMPLETE`` when the data cannot answer).
+        parameters the rule used; the severity from the obligation of the part of the
+        requirement the rule judges (``rule_obligation``: CON-11's delegate quota is a
+        D part of an M requirement) under the profile's plan, unless given
+        (``Severity.INCOMPLETE`` when the data cannot answer). The finding carries
+        the catalogue's remedy for the rule.
         """
         requirement = rule.split(".", 1)[0]
         req = REQUIREMENTS[requirement]
@@ -90,15 +97,18 @@ class AuditContext:
         clauses = (
             profile.clauses(*params) if params else _own_clauses(profile, req.clauses)
         )
+        plans = {c.split("-", 1)[0] for c in clauses}
         ev = dict(evidence or {})
         return Finding(
             rule=rule,
             requirement=requirement,
             clauses=clauses,
-            severity=severity or Severity.for_obligation(req.obligation),
+            severity=severity
+            or Severity.for_obligation(rule_obligation(rule, plans=plans)),
             organisation=org,
             message=Message(message, {"org": self.registry.org[org].name, **ev}),
             evidence=ev,
+            remedy=remedy_of(rule),
         )
 
 
@@ -117,11 +127,47 @@ def _own_clauses(profile: Profile, clauses: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What an audit could judge, by requirement id (in the catalogue's order).
+
+    * ``checked``: a registered rule ran and the data answered it;
+    * ``incomplete``: a rule ran but the data could not answer it for at least one
+      organisation in scope (an ``incomplete`` finding);
+    * ``no_rule``: no audit rule checks it yet (some are enforced when data is written,
+      see docs/requirements.md; none is judged by this report).
+
+    A report without findings therefore means "no violation found in the ``checked``
+    requirements", never "compliant with the plan".
+    """
+
+    checked: tuple[str, ...] = ()
+    incomplete: tuple[str, ...] = ()
+    no_rule: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.checked) + len(self.incomplete) + len(self.no_rule)
+
+
+def coverage_of(ruled: Iterable[str], findings: Iterable[Finding]) -> Coverage:
+    """Return the coverage of an audit whose rules cover ``ruled`` requirement ids."""
+    with_rule = set(ruled)
+    incomplete = {f.requirement for f in findings if f.severity == Severity.INCOMPLETE}
+    ids = list(REQUIREMENTS)
+    return Coverage(
+        checked=tuple(r for r in ids if r in with_rule and r not in incomplete),
+        incomplete=tuple(r for r in ids if r in with_rule and r in incomplete),
+        no_rule=tuple(r for r in ids if r not in with_rule),
+    )
+
+
+@dataclass(frozen=True)
 class AuditReport:
     profile: str
     as_of: date
     organisations_audited: int
     findings: tuple[Finding, ...]
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def violations(self) -> int:
@@ -172,7 +218,8 @@ def audit(
         audited = len(registry.organisations)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.organisation, f.rule))
     label = profile.code if profile is not None else _profiles_label(registry)
-    return AuditReport(label, as_of, audited, tuple(findings))
+    covered = coverage_of((s.requirement for s in all_rules()), findings)
+    return AuditReport(label, as_of, audited, tuple(findings), covered)
 
 
 def _profiles_label(registry: Registry) -> str:

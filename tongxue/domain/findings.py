@@ -88,6 +88,9 @@ class Finding:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     justified: bool = False
     justification: str = ""
+    #: What to do about it: a message id of the catalogue, the rule's own or else its
+    #: requirement's (``tongxue.domain.requirements.remedy_of``).
+    remedy: str = ""
 
     @property
     def is_problem(self) -> bool:

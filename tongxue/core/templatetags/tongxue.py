@@ -10,7 +10,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tongxue.compliance.report import SEVERITY_LABELS
+from tongxue.compliance.report import SEVERITY_LABELS, remedy_text
+from tongxue.compliance.report import clause_quotes as _clause_quotes
 from tongxue.core.errors import render_message
 from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
 
@@ -32,6 +33,18 @@ def message(value: Message) -> str:
 def severity_label(value: str) -> str:
     """Return the translated name of a severity."""
     return _(_SEVERITY_LABELS.get(Severity(value), str(value)))
+
+
+@register.filter
+def clause_quotes(finding: Finding) -> list[tuple[str, str]]:
+    """Return (clause, the plan's own words) for each clause the finding cites."""
+    return list(_clause_quotes(finding).items())
+
+
+@register.filter
+def remedy(finding: Finding) -> str:
+    """Return what to do about a finding, in the active language."""
+    return remedy_text(finding)
 
 
 @register.filter
