@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from tongxue.compliance.models import Justification
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingStatus
 from tongxue.core.models import RoleAssignment, RoleKind
+from tongxue.domain.justifications import default_valid_until
 from tongxue.organisations.models import (
     Organisation,
     OrgKind,
@@ -104,6 +105,11 @@ class RoleFactory(factory.django.DjangoModelFactory):
     role = RoleKind.UNION_ADMIN
 
 
+#: A last day for justifications recorded in tests that audit as of today: a fixed date
+#: would make them lapse (and the tests fail) once it has passed.
+A_YEAR_AHEAD = (dt.date.today() + dt.timedelta(days=366)).isoformat()
+
+
 class JustificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Justification
@@ -113,3 +119,4 @@ class JustificationFactory(factory.django.DjangoModelFactory):
     reason = "扩招过渡期"
     approved_by = "校团委"
     approved_on = dt.date(2026, 1, 10)
+    valid_until = factory.LazyAttribute(lambda o: default_valid_until(o.approved_on))

@@ -82,7 +82,7 @@ GOOD = doc(
     justifications=[
         {
             "organisation": "SU",
-            "rule": "ORG-6.x",
+            "rule": "ORG-6.core-members",
             "reason": "r",
             "approved_by": "团委",
             "approved_on": "2026-01-10",

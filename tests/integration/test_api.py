@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import build_school_with_deviation
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import A_YEAR_AHEAD, OrganisationFactory, UserFactory
 from tongxue.compliance.models import Justification
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,7 @@ PAYLOAD = {
     "reason": "过渡期",
     "approved_by": "校团委",
     "approved_on": "2026-01-10",
+    "valid_until": A_YEAR_AHEAD,
 }
 
 

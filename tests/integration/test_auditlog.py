@@ -98,6 +98,7 @@ def test_justifications_are_logged_when_recorded_and_withdrawn():
         reason="两部门合并过渡",
         approved_by="校团委",
         approved_on=dt.date(2026, 1, 10),
+        evidence={"deputies": 3, "limit": 2},
     )
     withdraw_justification(actor=None, justification=j)
     actions = list(

@@ -200,7 +200,7 @@ def test_two_deputies_are_within_the_default():
 
 
 def test_recording_again_replaces_the_justification():
-    org = OrganisationFactory(code="DEP", kind=OrgKind.FUNCTIONAL_DEPARTMENT)
+    org = _department_with_deputies(compliant_union(4), 3)
     first = _justify(org)
     second = _justify(org, reason="新的理由")
     assert first.pk == second.pk
@@ -245,6 +245,7 @@ def test_a_violation_is_never_marked_justified_even_with_a_stored_row():
         reason="x",
         approved_by="y",
         approved_on=APPROVED,
+        valid_until=AS_OF,
     )
     report = audit_organisation(code=union.code, as_of=AS_OF)
     finding = next(f for f in report.findings if f.rule == "ORG-5.assistant-title")
@@ -286,6 +287,8 @@ def test_report_to_dict_has_the_documented_shape_in_both_languages():
         "evidence",
         "justified",
         "justification",
+        "justification_valid_until",
+        "justification_lapsed",
         "severity_label",
         "requirement_summary",
         "quotes",
@@ -301,6 +304,8 @@ def test_report_to_dict_has_the_documented_shape_in_both_languages():
     assert deputies["justified"] is True
     assert deputies["justification"] == "两部门合并，过渡一年"
     assert deputies["evidence"]["deputies"] == 3
+    assert deputies["justification_valid_until"] == "2027-01-10"
+    assert deputies["justification_lapsed"] is None
     assert data["failing"] == len(failing(report.findings))
 
 

@@ -317,7 +317,7 @@ IN_SCOPE = doc(
     justifications=[
         {
             "organisation": "DA",
-            "rule": "ORG-6.core-members-share",
+            "rule": "CON-2.congress-overdue",
             "reason": "试点",
             "approved_by": "院团委",
             "approved_on": "2026-01-10",

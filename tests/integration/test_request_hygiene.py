@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import build_school_with_deviation
-from tests.factories import SchoolFactory
+from tests.factories import A_YEAR_AHEAD, SchoolFactory
 from tongxue.compliance.models import Justification
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +160,7 @@ PAYLOAD = {
     "reason": "过渡期",
     "approved_by": "校团委",
     "approved_on": "2026-01-10",
+    "valid_until": A_YEAR_AHEAD,
 }
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import build_school_with_deviation
-from tests.factories import UserFactory
+from tests.factories import A_YEAR_AHEAD, UserFactory
 from tongxue.compliance.models import Justification
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,7 @@ DATA = {
     "reason": "过渡期",
     "approved_by": "校团委",
     "approved_on": "2026-01-10",
+    "valid_until": A_YEAR_AHEAD,
 }
 
 

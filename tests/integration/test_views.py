@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import build_school_with_deviation
 from tests.factories import (
+    A_YEAR_AHEAD,
     JustificationFactory,
     OrganisationFactory,
     PersonFactory,
@@ -37,6 +38,7 @@ def justification_data(rule: str = "ORG-4.department-deputies") -> dict[str, str
         "reason": "新生扩招，过渡一学期",
         "approved_by": "校团委",
         "approved_on": "2026-01-10",
+        "valid_until": A_YEAR_AHEAD,
     }
 
 

@@ -47,6 +47,8 @@ class JustificationIn(Schema):
     reason: str
     approved_by: str
     approved_on: date
+    #: The last day it applies (default: a year after approval).
+    valid_until: date | None = None
 
 
 class JustificationOut(Schema):
@@ -55,6 +57,9 @@ class JustificationOut(Schema):
     reason: str
     approved_by: str
     approved_on: date
+    valid_until: date
+    #: The evidence of the finding it covers (the occurrence it was written for).
+    evidence: dict[str, Any] | None
 
 
 @router.get("", response=list[OrganisationOut])
@@ -132,5 +137,6 @@ def record_justification(
         reason=payload.reason,
         approved_by=payload.approved_by,
         approved_on=payload.approved_on,
+        valid_until=payload.valid_until,
     )
     return Status(201, justification)

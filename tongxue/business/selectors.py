@@ -220,4 +220,4 @@ def union_findings(
     for spec in all_rules():
         if spec.requirement in wanted:
             raw.extend(f for f in spec.fn(ctx) if f.organisation == union.code)
-    return apply_justifications(registry, raw)
+    return apply_justifications(registry, raw, as_of=as_of)

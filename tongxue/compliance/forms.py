@@ -17,6 +17,14 @@ class JustificationForm(forms.Form):
     approved_on = forms.DateField(
         label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        help_text=_(
+            "The last day it applies. It covers this finding as it is now: a "
+            "changed finding needs a new justification."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class WithdrawForm(forms.Form):

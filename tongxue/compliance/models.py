@@ -17,6 +17,11 @@ class Justification(models.Model):
     reason = models.TextField(_("reason"))
     approved_by = models.CharField(_("approved by"), max_length=150)
     approved_on = models.DateField(_("approved on"))
+    #: The last day the justification applies (docs/audit.md, "Justifications").
+    valid_until = models.DateField(_("valid until"))
+    #: The evidence of the finding it was written for: it covers that occurrence only.
+    #: Null for one recorded before occurrences were tracked: it covers any.
+    evidence = models.JSONField(_("evidence"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -162,6 +162,10 @@ def finding_to_dict(
     if language not in messages:
         with override(language):
             messages[language] = render_message(finding.message)
+    lapsed = None
+    if finding.lapsed is not None:
+        with override(language):
+            lapsed = render_message(finding.lapsed)
     remedies = {}
     for code in {*_languages(), language}:
         with override(code):
@@ -180,6 +184,8 @@ def finding_to_dict(
         "evidence": _plain(finding.evidence_for(private=private)),
         "justified": finding.justified,
         "justification": finding.justification or None,
+        "justification_valid_until": _plain(finding.justified_until),
+        "justification_lapsed": lapsed,
         "severity_label": severity_label,
         "requirement_summary": summary,
         "quotes": clause_quotes(finding),
@@ -238,6 +244,11 @@ def finding_to_text(finding: Finding, *, language: str) -> str:
         if finding.justified:
             justified = gettext("Justified")
             lines.append(f"  ✓ {justified}: {finding.justification}")
+            if finding.justified_until is not None:
+                until = gettext("Valid until")
+                lines.append(f"    {until}: {finding.justified_until.isoformat()}")
+        if finding.lapsed is not None:
+            lines.append(f"  ! {render_message(finding.lapsed)}")
     return "\n".join(lines)
 
 

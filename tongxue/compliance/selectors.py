@@ -79,3 +79,33 @@ def findings_by_organisation(report: AuditReport) -> dict[str, list[Finding]]:
     for f in report.findings:
         out.setdefault(f.organisation, []).append(f)
     return out
+
+
+def misnamed_justifications(code: str) -> list[dict[str, object]]:
+    """Return the stored justifications of the subtree that can answer no finding.
+
+    Their rule id is unknown, of a binding requirement, or not reported at their
+    organisation's kind (recorded before ids were checked, e.g. the documentation's old
+    example ``ORG-6.core-members-share``): each with the organisation and the reason
+    (``tongxue.domain.justifications.rule_problem``) so that the page shows them and
+    they can be withdrawn rather than silently answering nothing. One query.
+    """
+    from tongxue.compliance.models import Justification
+    from tongxue.domain.justifications import rule_problem
+    from tongxue.domain.model import OrgKind
+    from tongxue.organisations.mappers import subtree_filter
+
+    out: list[dict[str, object]] = []
+    for org_code, name, kind, rule in (
+        Justification.objects.filter(subtree_filter(code, "organisation__"))
+        .values_list(
+            "organisation__code", "organisation__name", "organisation__kind", "rule"
+        )
+        .order_by("organisation__code", "rule")
+    ):
+        problem = rule_problem(rule, OrgKind(kind))
+        if problem is not None:
+            out.append(
+                {"code": org_code, "name": name, "rule": rule, "problem": problem}
+            )
+    return out

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,7 @@ from tongxue.core.models import AuditEvent, RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
 from tongxue.core.views import page_url, paginate
 from tongxue.domain.findings import Finding, Severity
+from tongxue.domain.justifications import default_valid_until
 from tongxue.organisations.mappers import subtree_filter
 from tongxue.organisations.models import Organisation
 from tongxue.organisations.views import get_or_404
@@ -73,7 +75,13 @@ def _finding_context(
         "can_justify": can_justify,
         "form": form
         if form is not None
-        else JustificationForm(initial={"rule": finding.rule}, auto_id=False),
+        else JustificationForm(
+            initial={
+                "rule": finding.rule,
+                "valid_until": default_valid_until(timezone.localdate()),
+            },
+            auto_id=False,
+        ),
     }
 
 
@@ -115,6 +123,8 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         "coverage": report_text.coverage_lists(audit.coverage),
         "severity": severity,
         "groups": _groups(findings, orgs, grants),
+        "misnamed": selectors.misnamed_justifications(org.code),
+        "can_justify": grants.allows(Perm.JUSTIFY, org.path),
         "can_export": grants.allows(Perm.EXPORT, org.path),
         "can_view_log": grants.allows(Perm.VIEW_PRIVATE, org.path),
     }
@@ -152,8 +162,13 @@ def _finding_response(
             return render(request, "compliance/justify.html", context, status=400)
         return redirect("compliance:report", code=org.code)
     if finding is None:
+        # A refusal about a rule the audit does not report here (an unknown id) is
+        # shown, not swallowed: the card says why, with the ids that are valid.
+        errors = form.non_field_errors() if form is not None else []
         return render(
-            request, "compliance/partials/_gone.html", {"org": org, "rule": rule}
+            request,
+            "compliance/partials/_gone.html",
+            {"org": org, "rule": rule, "errors": errors},
         )
     context = _finding_context(
         finding, path=org.path, grants=Grants(request.user), form=form
@@ -178,6 +193,7 @@ def justify(request: HttpRequest, code: str) -> HttpResponse:
                 reason=data["reason"],
                 approved_by=data["approved_by"],
                 approved_on=data["approved_on"],
+                valid_until=data["valid_until"],
             )
         except Refusal as refusal:
             # The rule is a hidden field: its errors show above the form.

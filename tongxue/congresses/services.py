@@ -674,6 +674,33 @@ NON_CORE_PARAMETER = "non_core_delegates_min_share"
 NON_CORE_RULE = "CON-5.non-core-share"
 
 
+def _covers(justification: Any, evidence: dict[str, Any]) -> bool:
+    """Whether a stored CON-5 justification covers this delegate list today.
+
+    It must be written for this occurrence (this congress, these counts) and not
+    have expired (``tongxue.domain.justifications``).
+    """
+    from tongxue.domain import justifications, model
+    from tongxue.domain.findings import Finding, Severity
+
+    code = (
+        "-"  # the organisation is the same on both sides; only the rule's data counts
+    )
+    finding = Finding(
+        NON_CORE_RULE, "CON-5", (), Severity.DEVIATION, code, Message(""), evidence
+    )
+    stored = model.Justification(
+        code,
+        justification.rule,
+        justification.reason,
+        justification.approved_by,
+        justification.approved_on,
+        justification.valid_until,
+        justification.evidence,
+    )
+    return justifications.covers(stored, finding, timezone.localdate())
+
+
 def _next_code(org: Organisation, kind: str, opened: date) -> str:
     base = f"{org.code}-{_CODE_PREFIX[MeetingKind(kind)]}{opened:%Y%m%d}"[:60]
     taken = set(
@@ -907,7 +934,18 @@ def freeze_delegates(
             gettext_noop("No delegates are entered: there is no list to freeze."),
         )
     justified = ""
-    if not live.meets:
+    # CON-5 applies at school level only ("校级层面"): a department congress is not judged.
+    if not live.meets and union.kind in QUOTA_KINDS:
+        # The occurrence the justification covers: this congress, these counts (the
+        # evidence keys of the audit's CON-5.non-core-share finding).
+        evidence = {
+            "congress": meeting.code,
+            "delegates": live.count.delegates,
+            "core_delegates": live.count.core,
+        }
+        existing = Justification.objects.filter(
+            organisation=union, rule=NON_CORE_RULE
+        ).first()
         if reason.strip():
             record_justification(
                 actor=actor,
@@ -916,11 +954,10 @@ def freeze_delegates(
                 reason=reason,
                 approved_by=approved_by,
                 approved_on=approved_on or timezone.localdate(),
+                evidence=evidence,
             )
             justified = "recorded"
-        elif Justification.objects.filter(
-            organisation=union, rule=NON_CORE_RULE
-        ).exists():
+        elif existing is not None and _covers(existing, evidence):
             justified = "existing"
         else:
             raise Refusal(

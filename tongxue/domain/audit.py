@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tongxue.domain import justifications
 from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
 from tongxue.domain.model import Registry
 from tongxue.domain.profiles import Profile, get_profile
@@ -179,14 +180,23 @@ class AuditReport:
 
 
 def apply_justifications(
-    registry: Registry, findings: Iterable[Finding]
+    registry: Registry, findings: Iterable[Finding], *, as_of: date
 ) -> list[Finding]:
-    """Mark deviations that have a recorded justification; violations stay as they are."""
+    """Mark the deviations a recorded justification covers on ``as_of``.
+
+    A justification covers the occurrence it was written for until it expires
+    (``tongxue.domain.justifications``); a deviation whose justification lapsed is
+    reported again with a note saying why. Violations stay as they are.
+    """
     out = []
     for f in findings:
         j = registry.justified.get(f.key)
         if j is not None and f.severity == Severity.DEVIATION:
-            f = f.with_justification(j.reason)
+            why = justifications.lapse(j, f, as_of)
+            if why is None:
+                f = f.with_justification(j.reason, justifications.valid_until(j))
+            else:
+                f = f.with_lapsed(justifications.lapse_note(j, f, why))
         out.append(f)
     return out
 
@@ -209,7 +219,7 @@ def audit(
 ) -> AuditReport:
     """Audit every organisation of the registry (or those in ``scope``) on ``as_of``."""
     ctx = AuditContext(registry, as_of, profile)
-    findings = apply_justifications(registry, run_rules(ctx))
+    findings = apply_justifications(registry, run_rules(ctx), as_of=as_of)
     if scope is not None:
         wanted = set(scope)
         findings = [f for f in findings if f.organisation in wanted]

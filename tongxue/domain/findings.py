@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 
@@ -88,6 +89,10 @@ class Finding:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     justified: bool = False
     justification: str = ""
+    #: The last day the justification applies (set with ``justified``).
+    justified_until: date | None = None
+    #: Why an earlier justification no longer applies (expired, other evidence).
+    lapsed: Message | None = None
     #: What to do about it: a message id of the catalogue, the rule's own or else its
     #: requirement's (``tongxue.domain.requirements.remedy_of``).
     remedy: str = ""
@@ -107,8 +112,14 @@ class Finding:
             return dict(self.evidence)
         return {k: v for k, v in self.evidence.items() if k not in PERSONAL_EVIDENCE}
 
-    def with_justification(self, reason: str) -> Finding:
-        return replace(self, justified=True, justification=reason)
+    def with_justification(self, reason: str, until: date | None = None) -> Finding:
+        return replace(
+            self, justified=True, justification=reason, justified_until=until
+        )
+
+    def with_lapsed(self, note: Message) -> Finding:
+        """Return the finding with the note that an earlier justification lapsed."""
+        return replace(self, lapsed=note)
 
     @property
     def key(self) -> tuple[str, str]:

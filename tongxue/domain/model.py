@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 
 class OrgKind(enum.StrEnum):
@@ -313,13 +314,20 @@ class Election:
 
 @dataclass(frozen=True, slots=True)
 class Justification:
-    """A recorded reason for departing from a default (D) rule at an organisation."""
+    """A recorded reason for departing from a default (D) rule at an organisation.
+
+    It covers one occurrence until ``valid_until`` (see
+    ``tongxue.domain.justifications``): the finding's ``evidence`` when it was
+    recorded (None: any occurrence); None for ``valid_until``: a year after approval.
+    """
 
     organisation: str
     rule: str
     reason: str
     approved_by: str
     approved_on: date
+    valid_until: date | None = None
+    evidence: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import, to rows already stored (``known_orgs`` / ``known_people`` / ``known_meet
 from __future__ import annotations
 
 import enum
+import json
+import math
 import re
 import reprlib
 from collections import defaultdict
@@ -26,6 +28,8 @@ from typing import Any
 from tongxue.domain import business as dm_business
 from tongxue.domain import model as dm
 from tongxue.domain.findings import Message, gettext_noop
+from tongxue.domain.justifications import rule_problem
+from tongxue.domain.justifications import valid_until as justification_valid_until
 
 FORMAT = "tongxue-snapshot"
 VERSION = 1
@@ -52,7 +56,8 @@ class Column:
     name: str
     # "str" | "int" | "bool" | "date" | "enum" (values from ``choices``) | "ids" (a list
     # of references or, with ``choices``, of allowed values: a JSON list, or a text of
-    # codes separated by commas or spaces)
+    # codes separated by commas or spaces) | "object" (a JSON object of plain values, or
+    # a text holding one)
     kind: str
     required: bool = False
     max_length: int | None = None
@@ -134,6 +139,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("reason", required=True),
         _c("approved_by", required=True, max_length=150),
         _c("approved_on", "date", required=True),
+        # The last day it applies (blank: a year after approval) and the evidence of
+        # the occurrence it covers (blank: any occurrence; see docs/snapshot.md).
+        _c("valid_until", "date"),
+        _c("evidence", "object"),
     ),
     # Optional, read for the audit of a file only (ELE-1, ELE-3 and CAD-4; not stored
     # on import: see docs/snapshot.md).
@@ -229,6 +238,16 @@ _MSG_SAME_ORG = gettext_noop("An organisation cannot review itself.")
 _MSG_IDS = gettext_noop(
     "Expected a list of identifiers (in a cell: separated by commas), got “{value}”."
 )
+_MSG_OBJECT = gettext_noop(
+    "Expected an object of names and plain values (in a cell: JSON text such as "
+    '{{"deputies": 3}}), got “{value}”.'
+)
+_MSG_UNTIL_BEFORE = gettext_noop(
+    "The last day {until} is before the approval on {approved}."
+)
+#: Bounds of an "object" cell: its JSON text, its names, its lists.
+_OBJECT_TEXT_MAX = 4000
+_OBJECT_KEYS_MAX = 64
 _IDS_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 _UNKNOWN_REF = {
@@ -312,6 +331,25 @@ def to_date(value: Any) -> date | None:
     return None
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_object(value: Mapping[Any, Any]) -> bool:
+    """Return whether ``value`` maps at most 64 names to scalars or lists of scalars."""
+    if len(value) > _OBJECT_KEYS_MAX:
+        return False
+    for key, item in value.items():
+        if not isinstance(key, str):
+            return False
+        items = item if isinstance(item, list) else (item,)
+        if len(items) > _OBJECT_KEYS_MAX or not all(
+            isinstance(i, _SCALARS) and (not isinstance(i, float) or math.isfinite(i))
+            for i in items
+        ):
+            return False
+    return True
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -345,6 +383,8 @@ class _Parser:
         """Convert one cell; return (ok, value). Blank optional cells give (True, None)."""
         if col.kind == "ids":
             return self.ids(table, row, col, raw)
+        if col.kind == "object":
+            return self.object(table, row, col, raw)
         if _blank(raw):
             if col.required:
                 self.error(table, row, col.name, _MSG_REQUIRED)
@@ -431,6 +471,34 @@ class _Parser:
             self.error(table, row, col.name, _MSG_TOO_LONG, limit=col.max_length)
             return False, None
         return True, out
+
+    def object(
+        self, table: str, row: int, col: Column, raw: Any
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """Convert a JSON object of plain values (or a text holding one); blank: None."""
+        if _blank(raw):
+            return True, None
+        value = raw
+        if isinstance(raw, str):
+            if len(raw) > _OBJECT_TEXT_MAX:
+                self.error(table, row, col.name, _MSG_TOO_LONG, limit=_OBJECT_TEXT_MAX)
+                return False, None
+            try:
+                value = json.loads(raw)
+            except (ValueError, RecursionError):
+                value = None
+        if not isinstance(value, Mapping) or not _plain_object(value):
+            self.error(table, row, col.name, _MSG_OBJECT, value=_show(raw))
+            return False, None
+        texts = [
+            t
+            for k, v in value.items()
+            for t in (k, *(v if isinstance(v, list) else (v,)))
+            if isinstance(t, str)
+        ]
+        if any(self.bad_text(table, row, col.name, t) for t in texts):
+            return False, None
+        return True, dict(value)
 
     def rows(self, table: str, raw_rows: Any) -> list[tuple[int, dict[str, Any]]]:
         """Convert a table's rows; return (row number, values) of the rows that parse."""
@@ -635,6 +703,38 @@ def _cycles(p: _Parser, orgs: list[tuple[int, dict[str, Any]]]) -> set[str]:
     return bad
 
 
+def _justifications(
+    p: _Parser,
+    rows: list[tuple[int, dict[str, Any]]],
+    kinds: Mapping[str, dm.OrgKind],
+) -> list[tuple[int, dict[str, Any]]]:
+    """Keep the justification rows that name a rule that can be justified there.
+
+    An unknown or binding rule id, or one not reported at the organisation's kind, is
+    reported with the ids that are valid (the kind of an organisation already stored
+    and not in the file is checked on import, by ``tongxue.snapshots.services``).
+    """
+    out = []
+    for number, v in rows:
+        problem = rule_problem(v["rule"], kinds.get(v["organisation"]))
+        if problem is not None:
+            p.errors.append(SnapshotError("justifications", number, "rule", problem))
+            continue
+        until = v["valid_until"]
+        if until is not None and until < v["approved_on"]:
+            p.error(
+                "justifications",
+                number,
+                "valid_until",
+                _MSG_UNTIL_BEFORE,
+                until=until.isoformat(),
+                approved=v["approved_on"].isoformat(),
+            )
+            continue
+        out.append((number, v))
+    return out
+
+
 def parse_tables(
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
@@ -691,6 +791,11 @@ def parse_tables(
     for number, v in checked["reviews"]:
         if v["reviewer"] == v["reviewed"]:
             p.error("reviews", number, "reviewed", _MSG_SAME_ORG)
+    checked["justifications"] = _justifications(
+        p,
+        checked["justifications"],
+        {v["code"]: v["kind"] for _, v in raw["organisations"]},
+    )
     for number, v in checked["semesters"]:
         if v["end"] < v["start"]:
             p.error(
@@ -783,6 +888,8 @@ def parse_tables(
                 v["reason"],
                 v["approved_by"],
                 v["approved_on"],
+                valid_until=v["valid_until"],
+                evidence=v["evidence"],
             )
             for _, v in checked["justifications"]
         ),
@@ -968,6 +1075,8 @@ def registry_to_tables(
             "reason": j.reason,
             "approved_by": j.approved_by,
             "approved_on": j.approved_on.isoformat(),
+            "valid_until": justification_valid_until(j).isoformat(),
+            "evidence": dict(j.evidence) if j.evidence is not None else None,
         }
         for j in sorted(registry.justifications, key=lambda j: (j.organisation, j.rule))
         if j.organisation in codes

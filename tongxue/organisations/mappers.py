@@ -217,11 +217,17 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         )
     ]
     justifications = [
-        dm.Justification(org, rule, reason, by, on)
-        for org, rule, reason, by, on in Justification.objects.filter(
+        dm.Justification(org, rule, reason, by, on, until, evidence)
+        for org, rule, reason, by, on, until, evidence in Justification.objects.filter(
             subtree_filter(root_code, "organisation__")
         ).values_list(
-            "organisation__code", "rule", "reason", "approved_by", "approved_on"
+            "organisation__code",
+            "rule",
+            "reason",
+            "approved_by",
+            "approved_on",
+            "valid_until",
+            "evidence",
         )
     ]
     # CAD-4: the evaluation periods (semesters) and who filed a 述职 report, in one

@@ -32,7 +32,8 @@ from tongxue.compliance.models import Justification
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.domain.findings import Message, gettext_noop
-from tongxue.domain.model import MeetingStatus
+from tongxue.domain.justifications import rule_problem, valid_until
+from tongxue.domain.model import MeetingStatus, OrgKind
 from tongxue.domain.snapshot import (
     AUDIT_ONLY,
     AUDIT_ONLY_COLUMNS,
@@ -214,7 +215,7 @@ MEETING_COLS = (
     "status",
 )
 REVIEW_COLS = ("assessment_published",)
-JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on")
+JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on", "valid_until", "evidence")
 
 
 def _insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -232,6 +233,8 @@ def _insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> Non
             adapt.append(ops.adapt_datetimefield_value)
         elif isinstance(f, models.DateField):
             adapt.append(ops.adapt_datefield_value)
+        elif isinstance(f, models.JSONField):  # a justification's evidence
+            adapt.append(lambda value, f=f: f.get_db_prep_save(value, connection))
         else:
             adapt.append(None)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
@@ -376,6 +379,35 @@ def _paths(
     return memo
 
 
+def _check_justified_kinds(
+    snap: Snapshot,
+    orgs: Mapping[str, tuple[int, tuple[Any, ...]]],
+    errors: list[SnapshotError],
+) -> None:
+    """Refuse a justification of a stored organisation (not in the file) that names a
+    rule not reported at its kind, naming the ids that are valid there.
+
+    The parser checked the rule ids of the organisations in the file; it does not know
+    the kind of one that is only stored.
+    """
+    in_file = {o.code for o in snap.organisations}
+    rows = snap.rows.get("justifications", {})
+    for just in snap.justifications:
+        if just.organisation in in_file or just.organisation not in orgs:
+            continue
+        kind = OrgKind(orgs[just.organisation][1][ORG_COLS.index("kind")])
+        problem = rule_problem(just.rule, kind)
+        if problem is not None:
+            errors.append(
+                SnapshotError(
+                    "justifications",
+                    rows.get((just.organisation, just.rule), 0),
+                    "rule",
+                    problem,
+                )
+            )
+
+
 def _check_profiles(snap: Snapshot, errors: list[SnapshotError]) -> None:
     from tongxue.domain.profiles import get_profile
 
@@ -517,6 +549,7 @@ def _import(
         row_offset=row_offset,
     )
     _check_profiles(snap, errors)
+    _check_justified_kinds(snap, orgs, errors)
     stored_path = {
         code: stored[1][ORG_COLS.index("path")] for code, stored in orgs.items()
     }
@@ -730,6 +763,10 @@ def _import(
                 "reason": just.reason,
                 "approved_by": just.approved_by,
                 "approved_on": just.approved_on,
+                # Blank in the file (an old snapshot): a year after approval, and any
+                # occurrence (docs/snapshot.md).
+                "valid_until": valid_until(just),
+                "evidence": dict(just.evidence) if just.evidence is not None else None,
             },
         )
     upsert.save()

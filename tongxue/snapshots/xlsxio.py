@@ -11,6 +11,7 @@ identifiers (``semesters.reports``) is one cell of identifiers separated by comm
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date, datetime
 from typing import IO, Any
@@ -438,6 +439,8 @@ def write_xlsx(doc: dict[str, Any]) -> bytes:
                 value = row.get(name)
                 if isinstance(value, (list, tuple)):
                     out.append(", ".join(str(v) for v in value))
+                elif isinstance(value, dict):  # an "object" column: JSON text
+                    out.append(json.dumps(value, ensure_ascii=False, sort_keys=True))
                 elif name in dates and value is not None:
                     cell = WriteOnlyCell(sheet, value=safe_cell(_cell(value)))
                     cell.number_format = "yyyy-mm-dd"
