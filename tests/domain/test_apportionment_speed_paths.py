@@ -24,7 +24,7 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import tongxue.domain.apportionment as ap
@@ -408,8 +408,21 @@ def dense_near_ties(draw):  # type: ignore[no-untyped-def]
     return w, rows, cols, None if signpost else seats
 
 
+#: weights above 2⁵³, quotients a relative 1e-17 from their signposts: the exact
+#: alternating scaling crept towards the divisors for millions of steps and the
+#: result was "did not converge in 1000 iterations" (found by the property below)
+_A, _B, _C, _D = 3 * 10**17 + 1, 3 * 10**17 - 3, 6 * 10**17 - 3, 6 * 10**17 + 1
+CREEPING = (
+    [[_A, _B, _B, _C], [_A, _B, _B, _D], [_B, _B, _A, _D]],
+    [5, 6, 6],
+    [5, 3, 4, 5],
+    [[2, 1, 1, 1], [2, 1, 1, 2], [1, 1, 2, 2]],
+)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dense_near_ties())
+@example(CREEPING)
 def test_grid_near_ties_are_certified_or_decided_exactly(problem) -> None:  # type: ignore[no-untyped-def]
     w, rows, cols, seats = problem
     names_r, names_c = _names(w)
@@ -418,6 +431,52 @@ def test_grid_near_ties_are_certified_or_decided_exactly(problem) -> None:  # ty
         assert got == seats
         _check(biproportional(names_r, names_c, w, rows, cols))
         return
+    old = _outcome(reference, names_r, names_c, w, rows, cols)
+    if old != "no convergence":
+        assert got == old
+
+
+def test_a_creeping_exact_scaling_hands_over_to_the_complete_search() -> None:
+    """The exact alternating scaling alternates between two seat matrices while its
+    divisors creep towards the only ones that fit (a relative 1e-17 wide): it used to
+    raise "did not converge in 1000 iterations". It now hands over to the complete
+    search after a few steps, which finds the unique matrix and divisors reproducing
+    every cell, even with a single exact step allowed or none."""
+    w, rows, cols, seats = CREEPING
+    names_r, names_c = _names(w)
+    for steps in (1000, 1, 0):
+        r = biproportional(names_r, names_c, w, rows, cols, max_iterations=steps)
+        assert [list(s) for s in r.seats] == seats
+        assert r.exact_fallback
+        assert r.iterations <= 6
+        _check(r)
+    # and the divisors are short fractions, not the complete search's long ones
+    for divisor in (*r.row_divisors, *r.column_divisors):
+        assert max(divisor.numerator, divisor.denominator) < 10**20
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(dense_near_ties(), dense_problems().map(lambda p: (*p, None))),
+    st.sampled_from([0, 1, 2]),
+)
+def test_the_complete_search_alone_gives_the_reference_result(problem, steps) -> None:  # type: ignore[no-untyped-def]
+    """No float path and the exact scaling held to 0-2 steps: the complete search
+    decides from a poor start (seats meeting one margin, or all in one cell per
+    column) and agrees with the previous implementation, ties included."""
+    w, rows, cols, seats = problem
+    names_r, names_c = _names(w)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ap, "_fast_biproportional", lambda *a: None)
+    try:
+        run = lambda *a: biproportional(*a, max_iterations=steps)  # noqa: E731
+        got = _outcome(run, names_r, names_c, w, rows, cols)
+        if isinstance(got, list):
+            _check(run(names_r, names_c, w, rows, cols))
+    finally:
+        mp.undo()
+    if seats is not None:
+        assert got == seats
     old = _outcome(reference, names_r, names_c, w, rows, cols)
     if old != "no convergence":
         assert got == old

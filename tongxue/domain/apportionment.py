@@ -1687,8 +1687,10 @@ def biproportional(
     scaling (a row step fits every row's seats, a column step every column's) until both
     margins hold. When ``column_seats`` is None the columns' seats are apportioned from the
     column totals by Sainte-Laguë (a tie there is refused). Raises
-    :class:`ApportionmentError` when the problem is infeasible or does not converge within
-    ``max_iterations`` steps, :class:`ApportionmentTie` when the seat matrix is not unique.
+    :class:`ApportionmentError` when the problem is infeasible,
+    :class:`ApportionmentTie` when the seat matrix is not unique. ``max_iterations``
+    bounds the exact alternating steps; a scaling that has not converged by then (or
+    creeps) is decided by a complete search (:func:`_complete_matrix`).
 
     The alternating scaling first runs on floats (:func:`_fast_biproportional`); floats
     only *propose* a seat matrix. It is accepted only when exact divisors are found for
@@ -1803,12 +1805,16 @@ def _alternating(
     computed: bool,
     max_iterations: int,
 ) -> Biproportional:
-    """Alternating scaling with every step in exact fractions (the reference method)."""
+    """Alternating scaling with every step in exact fractions (the reference method),
+    handing over to :func:`_complete_matrix` when it cycles without a tie, creeps (a row
+    step's seats seen ``_CREEP_REPEATS`` times) or runs out of ``max_iterations``."""
     n, m = len(R), len(C)
     rdiv = [Fraction(1)] * n
     cdiv = [Fraction(1)] * m
     x = [[0] * m for _ in range(n)]
     seen: set[tuple[Any, ...]] = set()
+    repeats: dict[tuple[tuple[int, ...], ...], int] = {}
+    it = 0
     for it in range(1, max_iterations + 1):
         # row step
         for i in range(n):
@@ -1836,7 +1842,14 @@ def _alternating(
                     [f"{rows[i]}/{columns[j]}" for i, j in tied],
                     max(1, len(tied) // 2),
                 )
+            break  # it will never converge: the complete search decides
         seen.add(state)
+        # The same seats again at other divisors: the scaling may creep towards
+        # divisors in a set far narrower than its steps (weights above 2⁵³ with
+        # quotients a relative 1e-17 from their signposts take millions of steps).
+        if (count := repeats.get(state[0], 0) + 1) >= _CREEP_REPEATS:
+            break
+        repeats[state[0]] = count
         # column step
         for j in range(m):
             cells = [i for i in range(n) if w[i][j] > 0 and R[i] > 0]
@@ -1854,15 +1867,172 @@ def _alternating(
             cdiv[j] = d
         if all(sum(x[i]) == R[i] for i in range(n)):
             return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
-    raise _err(
-        gettext_noop(
-            "The biproportional apportionment did not converge in {n} iterations; the "
-            "margins may be infeasible for this matrix."
-        ),
-        n=max_iterations,
-    )
+    # No convergence within max_iterations steps, or creeping: a complete search
+    # decides, started from the last seats and divisors.
+    x, rdiv, cdiv = _complete_matrix(w, x, R, C, rdiv, cdiv)
+    # its divisors are exact but long fractions: the simplest ones, where they exist
+    simple = _strict_divisors(w, x, R, C, rdiv, cdiv, force=True)
+    if simple is not None:
+        rdiv, cdiv = simple
+    return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
 
 
+def _complete_matrix(
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> tuple[list[list[int]], list[Fraction], list[Fraction]]:
+    """A biproportional apportionment found by a complete search from the seats ``x``
+    and divisors ``rdiv``, ``cdiv`` of the alternating scaling (a good start, no more),
+    with divisors that put every cell in its closed rounding interval
+    ``[x − ½, x + ½]`` (:func:`_bp` then refuses a tie or moves them strictly inside).
+
+    A matrix meeting both margins is such an apportionment exactly when the constraints
+    ``w/(x + ½) ≤ ρ_i·σ_j ≤ w/(x − ½)`` (those of :func:`_strict_divisors_complete`,
+    there strict) can be met. With ``y_i = ρ_i`` and ``y_{n+j} = 1/σ_j`` they read
+    ``y_b ≤ y_a·f`` on a graph with an edge row ``i`` → column ``j`` of factor
+    ``(x + ½)/w`` (a seat more in the cell) and column ``j`` → row ``i`` of factor
+    ``w/(x − ½)`` (a seat less). Bellman–Ford over fractions, started at the given
+    divisors, either settles (divisors found) or leaves a cycle among the edges that
+    last lowered each node, whose product is below 1. One seat moved around that cycle
+    keeps both margins and strictly lowers ``∏ ∏ₖ₌₁ˣ (k − ½)/w`` over the cells (which
+    the apportionment minimises), so the search ends. Before, the margin the last step
+    did not fit is met by moving seats along paths (a line with a surplus → one of its
+    seats → a cell of another line in the same cross line → … up to a line short).
+    """
+    n, m = len(R), len(C)
+    size = n + m
+    usable = [[bool(w[i][j] and R[i] and C[j]) for j in range(m)] for i in range(n)]
+    x = [[x[i][j] if usable[i][j] else 0 for j in range(m)] for i in range(n)]
+    if all(sum(x[i][j] for i in range(n)) == C[j] for j in range(m)):
+        _meet_margin(x, R, usable)
+    elif all(sum(x[i]) == R[i] for i in range(n)):
+        t = [list(c) for c in zip(*x, strict=True)]
+        _meet_margin(t, C, [list(c) for c in zip(*usable, strict=True)])
+        x = [list(r) for r in zip(*t, strict=True)]
+    else:
+        x = [[0] * m for _ in range(n)]  # each column's seats in one of its cells
+        for j in range(m):
+            if C[j]:
+                x[next(i for i in range(n) if usable[i][j])][j] = C[j]
+        _meet_margin(x, R, usable)
+    cells = [(i, j) for i in range(n) for j in range(m) if usable[i][j]]
+    half = Fraction(1, 2)
+    y = [*rdiv, *(1 / c for c in cdiv)]
+    while True:  # cancel cycles with a product below 1
+        edges: list[tuple[int, int, Fraction]] = []  # y[b] ≤ y[a] · factor
+        for i, j in cells:
+            wij, xij = w[i][j], x[i][j]
+            edges.append((i, n + j, (xij + half) / wij))
+            if xij:
+                edges.append((n + j, i, wij / (xij - half)))
+        pred = [-1] * size  # the edge that last lowered each node
+        cycle: list[int] = []
+        while not cycle:
+            changed = False
+            for k, (a, b, factor) in enumerate(edges):
+                bound = y[a] * factor
+                if bound < y[b]:
+                    y[b] = bound
+                    pred[b] = k
+                    changed = True
+            if not changed:
+                return x, y[:n], [1 / v for v in y[n:]]
+            cycle = _pred_cycle(pred, edges)
+        moves = [
+            (a, b - n, 1) if a < n else (b, a - n, -1)
+            for a, b, _ in map(edges.__getitem__, cycle)
+        ]
+        product = Fraction(1)
+        for k in cycle:
+            product *= edges[k][2]
+        assert product < 1  # a cycle of last-lowering edges is one below 1
+        while product < 1:  # a seat around the cycle, again while that still gains
+            for i, j, step in moves:
+                x[i][j] += step
+            if not all(x[i][j] for i, j, step in moves if step < 0):
+                break
+            product = Fraction(1)
+            for i, j, step in moves:
+                if step > 0:
+                    product *= (x[i][j] + half) / w[i][j]
+                else:
+                    product *= w[i][j] / (x[i][j] - half)
+        top = max(y)  # the constraints are homogeneous: keep the numbers small
+        y = [v / top for v in y]
+
+
+def _meet_margin(x: list[list[int]], R: list[int], usable: list[list[bool]]) -> None:
+    """Meet the row margins ``R`` in place, keeping the column sums, by moving seats
+    along augmenting paths: row with a surplus → one of its seats' columns → a usable
+    cell of another row → … up to a row short of seats."""
+    n, m = len(x), len(x[0])
+    while True:
+        over = next((i for i in range(n) if sum(x[i]) > R[i]), None)
+        if over is None:
+            return
+        prev = {over: -1}
+        queue = [over]
+        end = -1
+        for v in queue:
+            if v < n:
+                if sum(x[v]) < R[v]:
+                    end = v
+                    break
+                nxt = [n + j for j in range(m) if x[v][j] > 0]
+            else:
+                nxt = [i for i in range(n) if usable[i][v - n]]
+            for u in nxt:
+                if u not in prev:
+                    prev[u] = v
+                    queue.append(u)
+        if end < 0:  # cannot happen once _check_support has passed
+            raise _err(
+                gettext_noop(
+                    "No seat matrix can meet these row and column seats: some rows' "
+                    "seats exceed what the columns they have weight in can hold."
+                )
+            )
+        v = end
+        while prev[v] >= 0:
+            u = prev[v]
+            if v < n:
+                x[v][u - n] += 1  # column u → row v: a seat more in (v, u)
+            else:
+                x[u][v - n] -= 1  # row u → column v: a seat less in (u, v)
+            v = u
+
+
+def _pred_cycle(pred: list[int], edges: list[tuple[int, int, Fraction]]) -> list[int]:
+    """A cycle among the edges ``pred`` (the edge into each node, -1 for none), as edge
+    indices, or [] when there is none."""
+    state = [0] * len(pred)  # 0 unseen, 1 on the current walk, 2 done
+    for start in range(len(pred)):
+        path: list[int] = []
+        v = start
+        while v >= 0 and state[v] == 0:
+            state[v] = 1
+            path.append(v)
+            v = edges[pred[v]][0] if pred[v] >= 0 else -1
+        if v >= 0 and state[v] == 1:  # back on this walk: a cycle through v
+            out = []
+            u = v
+            while True:
+                out.append(pred[u])
+                u = edges[pred[u]][0]
+                if u == v:
+                    return out
+        for u in path:
+            state[u] = 2
+    return []
+
+
+#: the exact alternating scaling hands over to the complete search
+#: (:func:`_complete_matrix`) when a row step gives seats it has given this often
+_CREEP_REPEATS = 3
 #: float alternating steps tried before the exact method takes over
 _FAST_ITERATIONS = 200
 #: the float path keeps weights and divisors far from overflow and underflow
@@ -2802,10 +2972,13 @@ def _strict_divisors(
     C: list[int],
     rdiv: list[Fraction],
     cdiv: list[Fraction],
+    *,
+    force: bool = False,
 ) -> tuple[list[Fraction], list[Fraction]] | None:
     """Divisors that put every cell of the (tie-free) seat matrix ``x`` strictly inside
-    its rounding interval, or None when the divisors ``rdiv``, ``cdiv`` already do or
-    none are found this way.
+    its rounding interval, or None when the divisors ``rdiv``, ``cdiv`` already do
+    (unless ``force``: then they are settled anyway, as simple fractions) or none are
+    found this way.
 
     The exact alternating scaling can stop with a cell exactly at a signpost ``x + ½``
     (a tie inside one step, resolved by keeping the previous seats) although the matrix
@@ -2815,7 +2988,7 @@ def _strict_divisors(
     """
     n, m = len(R), len(C)
     half = Fraction(1, 2)
-    if not any(
+    if not force and not any(
         w[i][j] and R[i] and C[j] and w[i][j] / (rdiv[i] * cdiv[j]) == x[i][j] + half
         for i in range(n)
         for j in range(m)
@@ -2857,18 +3030,18 @@ def _strict_divisors(
     lo_d, hi_d = _FAST_DIVISOR_RANGE
     for rows_first in (True, False):
         if rows_first:
-            cf = [p / q for p, q in cx]
+            cf = [_ratio(p, q) for p, q in cx]
             if not all(lo_d < f < hi_d for f in cf):
                 continue
             rows_ = _settle(n, rb, wk, wf, xs, [cx[j] for j in cj], [cf[j] for j in cj])
             if rows_ is None:
                 continue
-            rf = [p / q for p, q in rows_]
+            rf = [_ratio(p, q) for p, q in rows_]
             cols_ = _settle(
                 m, cb, wk_p, wf_p, xs_p, [rows_[i] for i in ri_p], [rf[i] for i in ri_p]
             )
         else:
-            rf = [p / q for p, q in rx]
+            rf = [_ratio(p, q) for p, q in rx]
             if not all(lo_d < f < hi_d for f in rf):
                 continue
             cols_ = _settle(
@@ -2876,7 +3049,7 @@ def _strict_divisors(
             )
             if cols_ is None:
                 continue
-            cf = [p / q for p, q in cols_]
+            cf = [_ratio(p, q) for p, q in cols_]
             rows_ = _settle(
                 n, rb, wk, wf, xs, [cols_[j] for j in cj], [cf[j] for j in cj]
             )
@@ -2885,6 +3058,14 @@ def _strict_divisors(
                 _frac(p, q * den) for p, q in cols_
             ]
     return None
+
+
+def _ratio(p: int, q: int) -> float:
+    """``p / q`` as a float, infinite when too large for one."""
+    try:
+        return p / q
+    except OverflowError:
+        return math.inf
 
 
 def _signpost_cells(
@@ -2996,7 +3177,8 @@ def _bp(
                 [f"{rows[i]}/{columns[j]}" for i, j in on_signpost],
                 max(1, len(on_signpost) // 2),
             )
-        rdiv, cdiv = exact
+        # exact but long fractions: settle them to the simplest ones
+        rdiv, cdiv = _strict_divisors(w, x, R, C, *exact, force=True) or exact
     _zero_line_divisors(w, R, C, rdiv, cdiv)
     return Biproportional(
         tuple(rows),
