@@ -49,6 +49,37 @@ class ElectionFactory(factory.django.DjangoModelFactory):
     )
 
 
+def elected(
+    organisation: Any,
+    post: str,
+    *,
+    meeting: Any = None,
+    status: str = "effective",
+    code: str | None = None,
+) -> Election:
+    """Record an election of ``post`` at ``organisation`` whose result took effect
+    (ELE-1, ELE-3); the holders of ``post`` there without one record it as the
+    election that filled their post. Without ``meeting``, the newest congress of the
+    organisation elects (none recorded: the election records no meeting)."""
+    from tongxue.congresses.models import Meeting
+    from tongxue.organisations.models import Position
+
+    if meeting is None:
+        meeting = (
+            Meeting.objects.filter(organisation=organisation, kind=MeetingKind.CONGRESS)
+            .order_by("-opened")
+            .first()
+        )
+    extra = {"code": code} if code else {}
+    election = ElectionFactory(
+        organisation=organisation, post=post, meeting=meeting, status=status, **extra
+    )
+    Position.objects.filter(organisation=organisation, role=post, election="").update(
+        election=election.code
+    )
+    return election
+
+
 class CandidateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Candidate

@@ -15,6 +15,7 @@ from tongxue.domain.audit import audit
 from tongxue.domain.findings import Finding
 from tongxue.domain.model import (
     DepartmentFunction,
+    Election,
     Justification,
     Meeting,
     MeetingKind,
@@ -58,6 +59,7 @@ class Builder:
     default_profile: str = "gansu-2017"
     written_reports: list[WrittenReport] = field(default_factory=list)
     standing_conferences: list[StandingConference] = field(default_factory=list)
+    elections: list[Election] = field(default_factory=list)
     _seq: int = 0
 
     # -- organisations
@@ -127,6 +129,16 @@ class Builder:
         pid = person if person is not None else self.person()
         if role in (Role.PRESIDENT, Role.VICE_PRESIDENT) and "public_contact" not in kw:
             kw["public_contact"] = f"{pid}@union.example.edu.cn"
+        if "election" not in kw:
+            # A post added where an election of it is recorded: filled by that election.
+            kw["election"] = next(
+                (
+                    e.code
+                    for e in reversed(self.elections)
+                    if e.organisation == org and e.post == role.value
+                ),
+                None,
+            )
         self.positions.append(
             Position(
                 organisation=org,
@@ -150,6 +162,21 @@ class Builder:
                 if p.organisation == org and p.role == role
             )
             del self.positions[i]
+
+    def elect(
+        self, org: str, role: Role, meeting: str | None, *, status: str = "effective"
+    ) -> str:
+        """Record an election of ``role`` at ``org`` by ``meeting`` (ELE-1, ELE-3); the
+        holders of ``role`` there without one record it. Return its code."""
+        code = f"E-{org}-{role.value}-{len(self.elections) + 1}"
+        self.elections.append(Election(org, code, meeting, role.value, status))
+        self.positions = [
+            replace(p, election=code)
+            if p.organisation == org and p.role == role and p.election is None
+            else p
+            for p in self.positions
+        ]
+        return code
 
     # -- meetings, reviews, justifications
 
@@ -202,6 +229,7 @@ class Builder:
             default_profile=self.default_profile,
             written_reports=tuple(self.written_reports),
             standing_conferences=tuple(self.standing_conferences),
+            elections=tuple(self.elections),
         )
 
 
@@ -240,6 +268,9 @@ def compliant(profile: str = "gansu-2017") -> Builder:
         work_report=True,
         code="C",
     )
+    # The congress elected the presidium (ELE-1): each holder records the election.
+    b.elect(u, Role.PRESIDENT, "C")
+    b.elect(u, Role.VICE_PRESIDENT, "C")
     b.meeting(u, MeetingKind.STANDING_CONFERENCE, date(2023, 11, 20), work_report=True)
     b.meeting(u, MeetingKind.CONGRESS, date(2020, 10, 1), delegates=185)
     b.meeting(u, MeetingKind.STANDING_CONFERENCE, date(2021, 11, 1))
@@ -311,8 +342,22 @@ def province(schools: int) -> Registry:
         for p in template.people:
             b.people[pre + p.id] = replace(p, id=pre + p.id)
         b.positions += [
-            replace(p, organisation=pre + p.organisation, person=pre + p.person)
+            replace(
+                p,
+                organisation=pre + p.organisation,
+                person=pre + p.person,
+                election=c(p.election),
+            )
             for p in template.positions
+        ]
+        b.elections += [
+            replace(
+                e,
+                organisation=pre + e.organisation,
+                code=pre + e.code,
+                meeting=c(e.meeting),
+            )
+            for e in template.elections
         ]
         b.meetings += [
             replace(

@@ -19,7 +19,8 @@ AS_OF = "2026-03-01"
 def clean_snapshot(students: int = 500) -> dict:
     """A school union that every rule of the audit finds compliant on AS_OF.
 
-    Its congress seats 1% of the students served (CON-3) and no core member (CON-5).
+    Its congress seats 1% of the students served (CON-3) and no core member (CON-5),
+    and elected the presidium (ELE-1): each holder records the election.
     """
     vps = [f"VP{n}" for n in range(4)]
     delegates = [f"D{n}" for n in range(-(-students // 100))]
@@ -39,6 +40,7 @@ def clean_snapshot(students: int = 500) -> dict:
             "start": start,
             "responsible_for_clubs": True,
             "public_contact": "p@example.edu",
+            "election": "E-PRES",
         },
         {
             "organisation": "U",
@@ -55,6 +57,7 @@ def clean_snapshot(students: int = 500) -> dict:
                 "title": "副主席",
                 "start": start,
                 "public_contact": f"{p}@example.edu",
+                "election": "E-VP",
             }
             for p in vps
         ),
@@ -98,6 +101,16 @@ def clean_snapshot(students: int = 500) -> dict:
             },
         ],
         "delegates": [{"meeting": "C1", "person": d} for d in delegates],
+        "elections": [
+            {
+                "code": code,
+                "organisation": "U",
+                "meeting": "C1",
+                "post": post,
+                "status": "effective",
+            }
+            for code, post in (("E-PRES", "president"), ("E-VP", "vice_president"))
+        ],
     }
 
 

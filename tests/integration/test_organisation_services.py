@@ -13,7 +13,9 @@ from tests.factories import (
     PositionFactory,
     SchoolFactory,
 )
+from tests.factories_elections import elected
 from tongxue.core.errors import Refusal, refusal_json
+from tongxue.elections.models import Election
 from tongxue.organisations import services
 from tongxue.organisations.models import (
     DepartmentFunction,
@@ -66,10 +68,19 @@ def compliant_union(
             start=START,
             public_contact=f"vp{n}@example.edu",
         )
+    # The presidium holds its posts by elections whose results took effect (ELE-1).
+    elected(union, Role.PRESIDENT)
+    elected(union, Role.VICE_PRESIDENT)
     return union
 
 
+def election_of(union, post=Role.VICE_PRESIDENT):
+    """Return the union's (newest) election of ``post``."""
+    return Election.objects.filter(organisation=union, post=post).latest("pk")
+
+
 def appoint_vp(union, **kw):
+    kw.setdefault("election", election_of(union))
     return services.appoint(
         actor=None,
         organisation=union,
@@ -201,6 +212,7 @@ def test_a_second_president_is_refused():
             title="主席",
             start=START,
             public_contact="p2@example.edu",
+            election=election_of(union, Role.PRESIDENT),
         )
     assert exc.value.code == "ORG-2.president-count"
 
@@ -218,8 +230,10 @@ def test_a_president_can_follow_one_whose_term_ended():
         start=dt.date(2026, 7, 1),
         responsible_for_clubs=True,
         public_contact="p2@example.edu",
+        election=elected(union, Role.PRESIDENT),
     )
     assert new.pk is not None
+    assert new.election == election_of(union, Role.PRESIDENT).code
 
 
 def test_lowering_branch_campuses_is_refused_while_a_branch_vice_president_serves():
@@ -271,6 +285,7 @@ def test_a_president_titled_zhuxi_is_appointed():
         start=START,
         responsible_for_clubs=True,
         public_contact="p@example.edu",
+        election=election_of(union, Role.PRESIDENT),
     )
     assert position.title == "主席"
 

@@ -240,18 +240,19 @@ def test_a_manager_appoints_an_existing_person(client, school_with_deviation):
         person_mode="existing",
         ident="EXIST1",
         name="",
-        role=Role.VICE_PRESIDENT,
-        title="副主席",
-        public_contact="vp@example.edu.cn",
+        role=Role.CORE_MEMBER,
+        title="委员",
+        public_contact="member@example.edu.cn",
     )
     response = client.post(url("positions", "SSU"), data, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="positions"' in html and "老同学" in html
-    assert "老同学 was appointed 副主席." in html
+    assert "老同学 was appointed 委员." in html
     position = Position.objects.get(person=person)
-    assert (position.organisation.code, position.role) == ("SSU", Role.VICE_PRESIDENT)
-    assert position.public_contact == "vp@example.edu.cn"
+    assert (position.organisation.code, position.role) == ("SSU", Role.CORE_MEMBER)
+    assert position.public_contact == "member@example.edu.cn"
+    assert position.election == ""  # not a presidium post: no election needed
     assert AuditEvent.objects.filter(action="position.appoint").count() == 1
 
 
@@ -318,17 +319,43 @@ def test_an_assistant_title_is_refused_with_its_clauses_and_writes_nothing(
     assert not AuditEvent.objects.exists()
 
 
-def test_a_seventh_vice_president_is_refused(client, school_with_deviation):
-    """ORG-2 · GS-9, CQ-4: at most six vice-presidents, a 7th only for a branch campus."""
-    union = school_with_deviation.union
-    for _ in range(6):
-        PositionFactory(organisation=union, role=Role.VICE_PRESIDENT, title="副主席")
+@pytest.mark.parametrize(
+    ("role", "title", "post_label", "bodies"),
+    [
+        (Role.VICE_PRESIDENT, "副主席", "Vice-president", "the congress"),
+        (
+            Role.PRESIDENT,
+            "主席",
+            "President",
+            "the congress or the standing conference",
+        ),
+    ],
+)
+@pytest.mark.parametrize("person_mode", ["new", "existing"])
+def test_a_presidium_post_is_not_filled_by_appointment(
+    client, school_with_deviation, role, title, post_label, bodies, person_mode
+):
+    """ELE-1 · GS-8: the presidium is elected; the page says, at the role, to run an
+    election, citing the governing profile's clause, and writes nothing (nor the new
+    person)."""
+    PersonFactory(ident="EXIST3")
     client.force_login(school_with_deviation.admin)
-    data = appoint_data(role=Role.VICE_PRESIDENT, title="副主席")
-    html = client.post(url("positions", "SSU"), data, **HTMX).content.decode()
-    assert "form-errors" in html and "(ORG-2 · GS-9)" in html
-    assert union.positions.filter(role=Role.VICE_PRESIDENT).count() == 6
+    before = Position.objects.count()
+    ident = "NEW001" if person_mode == "new" else "EXIST3"
+    data = appoint_data(
+        person_mode=person_mode, ident=ident, role=role, title=title, public_contact="x"
+    )
+    response = client.post(url("positions", "SSU"), data, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "errorlist" in html
+    assert (
+        f"The post “{post_label}” is filled only by an election of {bodies}, not by "
+        "appointment: run an election for it (Elections → Set up an election)"
+    ) in html
+    assert "(ELE-1 · GS-8)" in html
+    assert Position.objects.count() == before
     assert not Person.objects.filter(ident="NEW001").exists()
+    assert not AuditEvent.objects.filter(action="position.appoint").exists()
 
 
 # ------------------------------------------------------------------ end a position

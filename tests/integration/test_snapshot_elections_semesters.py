@@ -238,9 +238,25 @@ def _with_wrong_body(snap: dict[str, Any]) -> dict[str, Any]:
         }
     )
     snap["elections"] = [
-        {"code": "E1", "organisation": "U", "meeting": "C1", "post": "president"},
-        {"code": "E2", "organisation": "U", "meeting": "SC", "post": "vice_president"},
+        {
+            "code": "E1",
+            "organisation": "U",
+            "meeting": "C1",
+            "post": "president",
+            "status": "effective",
+        },
+        {
+            "code": "E2",
+            "organisation": "U",
+            "meeting": "SC",
+            "post": "vice_president",
+            "status": "effective",
+        },
     ]
+    # The holders record these elections (ELE-1): only E2's body is wrong.
+    for row in snap["positions"]:
+        if row["role"] in ("president", "vice_president"):
+            row["election"] = "E1" if row["role"] == "president" else "E2"
     return snap
 
 

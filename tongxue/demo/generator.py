@@ -22,9 +22,13 @@ something to show:
   standing-conference meeting; CON-13 no work report;
 * CAD-2 main cadres without a public contact; TRN-3 department unions not reviewed or
   assessments not published; and some unions whose number of students served is missing;
-* ELE-1 vice-presidents elected by a standing-conference meeting; ELE-3 a department
-  union electing its members (干事) at its congress; CAD-4 a presidium member without a
-  work report (述职) in the last finished semester.
+* ELE-1 vice-presidents elected by a standing-conference meeting, or a vice-president
+  holding the post without an election on record; ELE-3 a department president without
+  an election on record, or a department congress electing the heads of department
+  (部长, selected openly); CAD-4 a presidium member without a work report (述职) in the
+  last finished semester. Every other presidium holder of a university's union records
+  the certified election that filled the post (the ``election`` of ``positions``); a
+  union that never held a congress elected nobody, so its presidium has none either.
 
 The elections and semesters (optional snapshot tables, read by the audit of a file) are
 drawn from a random stream of their own, so that adding them left every other table as
@@ -153,6 +157,8 @@ class _Builder:
         self.justifications: list[dict[str, Any]] = []
         self.elections: list[dict[str, Any]] = []
         self.semesters: list[dict[str, Any]] = []
+        # The positions of each organisation, to record the election that filled them.
+        self.positions_of: dict[str, list[dict[str, Any]]] = {}
         # School scale: the roll of each department, from which cadres are drawn.
         self.roll: dict[str, list[str]] = {}
         self.taken: set[str] = set()
@@ -251,19 +257,19 @@ class _Builder:
         clubs: bool = False,
         contact: str = "",
     ) -> None:
-        self.positions.append(
-            {
-                "organisation": org,
-                "person": person,
-                "role": role,
-                "title": title,
-                "start": start.isoformat(),
-                "end": end.isoformat() if end else None,
-                "branch_campus": branch_campus,
-                "responsible_for_clubs": clubs,
-                "public_contact": contact,
-            }
-        )
+        row = {
+            "organisation": org,
+            "person": person,
+            "role": role,
+            "title": title,
+            "start": start.isoformat(),
+            "end": end.isoformat() if end else None,
+            "branch_campus": branch_campus,
+            "responsible_for_clubs": clubs,
+            "public_contact": contact,
+        }
+        self.positions.append(row)
+        self.positions_of.setdefault(org, []).append(row)
 
     def meeting(
         self,
@@ -302,17 +308,29 @@ class _Builder:
             }
         )
 
-    def election(self, org: str, meeting: str, post: str) -> None:
-        """Record an election that took effect, held by ``meeting`` (ELE-1, ELE-3)."""
+    def election(self, org: str, meeting: str, post: str) -> str:
+        """Record an election that took effect, held by ``meeting`` (ELE-1, ELE-3);
+        the holders of ``post`` at ``org`` record it as the election that filled it."""
+        code = f"{org}-E{len(self.elections) + 1:05d}"
         self.elections.append(
             {
-                "code": f"{org}-E{len(self.elections) + 1:05d}",
+                "code": code,
                 "organisation": org,
                 "meeting": meeting,
                 "post": post,
                 "status": "effective",
             }
         )
+        for row in self.positions_of.get(org, ()):
+            if row["role"] == post:
+                row["election"] = code
+        return code
+
+    def unelected(self, org: str, post: str) -> None:
+        """One holder of ``post`` at ``org`` (the newest) has no election on record."""
+        rows = [r for r in self.positions_of.get(org, ()) if r["role"] == post]
+        if rows:
+            rows[-1].pop("election", None)
 
     def record_problem(self, name: str) -> bool:
         """Draw an election or semester problem; the first union to ask always has it."""
@@ -338,6 +356,8 @@ class _Builder:
             if standing is not None and self.record_problem("vp_by_standing"):
                 vp_body = standing
             self.election(code, vp_body, "vice_president")
+            if self.record_problem("vp_appointed"):
+                self.unelected(code, "vice_president")
         elif standing is not None:
             self.election(code, standing, "president")
         year = self.as_of.year
@@ -736,8 +756,11 @@ class _Builder:
         last = f"{code}-M{len(years):02d}"
         self.election(code, last, "president")
         self.election(code, last, "vice_president")
-        if self.record_problem("dept_members_elected"):
-            self.election(code, last, "member")  # 干事 are selected openly (ELE-3)
+        if self.record_problem("dept_president_unelected"):
+            self.unelected(code, "president")
+        if self.record_problem("dept_heads_elected"):
+            # heads of department (部长) are selected openly, not elected (ELE-3)
+            self.election(code, last, "department_head")
         if problems == {"dept_assembly_large"} and rng.random() < 0.5:
             self.justify(
                 code,

@@ -202,6 +202,9 @@ class Position:
     branch_campus: bool = False  # an extra vice-president for a branch campus (ORG-2)
     responsible_for_clubs: bool = False  # the presidium member for clubs (ORG-7)
     public_contact: str = ""  # official address or relay (CAD-2)
+    # The code of the election whose certified result filled the post (ELE-1, ELE-3);
+    # None when none is on record (a presidium post then has no election: a finding).
+    election: str | None = None
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)

@@ -106,6 +106,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("branch_campus", "bool"),
         _c("responsible_for_clubs", "bool"),
         _c("public_contact", max_length=200),
+        # The code of the election whose certified result filled the post (ELE-1,
+        # ELE-3). Optional: a file without it still reads, and the audit reports its
+        # presidium holders. Not a checked reference: an election that neither the
+        # file nor the database holds is reported by the audit as incomplete data.
+        _c("election", max_length=64),
     ),
     "meetings": (
         _c("code", required=True, max_length=64),
@@ -857,6 +862,7 @@ def parse_tables(
                 branch_campus=bool(v["branch_campus"]),
                 responsible_for_clubs=bool(v["responsible_for_clubs"]),
                 public_contact=v["public_contact"] or "",
+                election=v["election"],
             )
             for _, v in checked["positions"]
         ),
@@ -1029,6 +1035,9 @@ def registry_to_tables(
             "branch_campus": p.branch_campus,
             "responsible_for_clubs": p.responsible_for_clubs,
             "public_contact": p.public_contact,
+            # only where one is on record, so that a registry without elections
+            # exports the same document as before
+            **({"election": p.election} if p.election else {}),
         }
         for p in positions
     ]

@@ -1217,11 +1217,12 @@ def make_effective(
     """Appoint the elected once the result notice takes effect (certified → effective).
 
     ELE-4 · GS-12, CQ-7: the notice period is over and every objection is answered,
-    none upheld. The appointment goes through :func:`organisations.services.appoint`,
-    whose guards may refuse (e.g. a second president while the first still serves:
-    end that term first; CAD-2 wants a public contact for main cadres, given as
-    ``public_contact``, e.g. the union office's); the refusal is passed on and nothing
-    changes.
+    none upheld. The appointment goes through :func:`organisations.services.appoint`
+    with this election, which each position records (ELE-1, ELE-3: the only way a
+    presidium post is filled); its guards may refuse (e.g. a second president while
+    the first still serves: end that term first; CAD-2 wants a public contact for
+    main cadres, given as ``public_contact``, e.g. the union office's); the refusal
+    is passed on and nothing changes.
     """
     from tongxue.organisations import services as org_services
     from tongxue.publicity.selectors import notice_for, takes_effect
@@ -1258,6 +1259,7 @@ def make_effective(
             title=title,
             start=day,
             public_contact=_text("public_contact", public_contact)[:200],
+            election=election,
         )
         appointed.append(candidate.person.name)
     return _move(

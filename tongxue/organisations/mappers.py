@@ -86,6 +86,7 @@ POSITION_FIELDS = (
     "branch_campus",
     "responsible_for_clubs",
     "public_contact",
+    "election",
 )
 
 
@@ -106,9 +107,18 @@ def person_from_row(row: tuple) -> dm.Person:  # type: ignore[type-arg]
 
 
 def position_from_row(row: tuple) -> dm.Position:  # type: ignore[type-arg]
-    org, person, role, title, start, end, branch, clubs, contact = row
+    org, person, role, title, start, end, branch, clubs, contact, election = row
     return dm.Position(
-        org, person, dm.Role(role), title, start, end, branch, clubs, contact
+        org,
+        person,
+        dm.Role(role),
+        title,
+        start,
+        end,
+        branch,
+        clubs,
+        contact,
+        election=_opt(election),
     )
 
 

@@ -177,6 +177,11 @@ class Position(models.Model):
         _("responsible for clubs"), default=False
     )
     public_contact = models.CharField(_("public contact"), max_length=200, blank=True)
+    #: The code of the election whose certified result filled the post (ELE-1, ELE-3):
+    #: set by the elections service when a result takes effect, or by an import; a
+    #: code, not a key, so that an imported registry keeps the election that produced
+    #: a post even when the election itself is not stored (docs/snapshot.md).
+    election = models.CharField(_("election"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["organisation_id", "role", "start"]

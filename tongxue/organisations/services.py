@@ -6,14 +6,17 @@ record in the same transaction. Appointments and changes to a school's branch ca
 run the audit rules as guards (``tongxue.domain.guards``): a change that would introduce
 a new violation — a 主席助理 title (ORG-5 · GS-9, CQ-4), a 7th vice-president without a
 branch campus (ORG-2 · GS-9, CQ-4), a student as secretary-general (ORG-3 · GS-9, CQ-4) —
-is refused with the requirement and clauses it would break.
+is refused with the requirement and clauses it would break. A presidium post (president,
+vice-president of a union) is filled only through a certified election of it (ELE-1,
+ELE-3 · GS-8, CQ-3): :func:`appoint` refuses it without one, and the elections service
+passes the election when its result takes effect.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,8 +28,10 @@ from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, acting_role, has_perm, require
 from tongxue.domain import model as dm
+from tongxue.domain.audit import AuditContext
 from tongxue.domain.guards import refuse_new_violations
 from tongxue.domain.profiles import ProfileError, load_profile
+from tongxue.domain.rules.elections import appointment_refusal
 from tongxue.organisations.mappers import PERSON_FIELDS, load_registry, person_from_row
 from tongxue.organisations.models import (
     DepartmentFunction,
@@ -41,6 +46,9 @@ from tongxue.organisations.models import (
     SchoolType,
 )
 from tongxue.organisations.paths import path_for
+
+if TYPE_CHECKING:
+    from tongxue.elections.models import Election
 
 #: Organisation fields a service may set besides code, name, kind and parent.
 ORGANISATION_FIELDS = frozenset(
@@ -439,8 +447,16 @@ def appoint(
     branch_campus: bool = False,
     responsible_for_clubs: bool = False,
     public_contact: str = "",
+    election: Election | None = None,
 ) -> Position:
     """Appoint a person to a position, refusing any new violation of the plan.
+
+    A presidium post (president, vice-president of a school-level or department union)
+    is filled only by ``election``, a certified election of that post at that union
+    (ELE-1, ELE-3 · GS-8, CQ-3): without one the appointment is refused with a message
+    saying to run an election. Only the elections service passes ``election`` (when a
+    certified result takes effect, for the candidates it elects); no page or API does.
+    The position records the election's code.
 
     Guards every rule of the audit over the school (or union) before and after the
     appointment: e.g. ORG-2 (a 7th vice-president needs a branch campus and
@@ -477,6 +493,7 @@ def appoint(
         branch_campus=branch_campus,
         responsible_for_clubs=responsible_for_clubs,
         public_contact=public_contact,
+        election=election.code if election is not None else None,
     )
     before = load_registry(_guard_root(org))
     people = before.people
@@ -489,6 +506,25 @@ def appoint(
     # Check the day the appointment takes effect, or today for a term already running.
     today = _today()
     as_of = today if start <= today and (end is None or end >= today) else start
+    guarded = before
+    if election is not None and election.code not in {e.code for e in before.elections}:
+        # An election of an organisation outside the subtree loaded: judged all the same.
+        guarded = dataclasses.replace(
+            before,
+            elections=(
+                *before.elections,
+                dm.Election(
+                    election.organisation.code,
+                    election.code,
+                    election.meeting.code if election.meeting_id else None,
+                    election.post,
+                    election.status,
+                ),
+            ),
+        )
+    refusal = appointment_refusal(AuditContext(guarded, as_of), new)
+    if refusal is not None:
+        raise refusal
     refuse_new_violations(before, after, as_of=as_of)
     position = Position.objects.create(
         organisation=org,
@@ -500,6 +536,7 @@ def appoint(
         branch_campus=branch_campus,
         responsible_for_clubs=responsible_for_clubs,
         public_contact=public_contact,
+        election=new.election or "",
     )
     auditlog.record(
         actor=actor,
@@ -515,6 +552,7 @@ def appoint(
             "end": end.isoformat() if end else None,
             "branch_campus": branch_campus,
             "responsible_for_clubs": responsible_for_clubs,
+            "election": new.election,
         },
     )
     return position

@@ -205,6 +205,7 @@ POSITION_COLS = (
     "branch_campus",
     "responsible_for_clubs",
     "public_contact",
+    "election",
 )
 MEETING_COLS = (
     "organisation_id",
@@ -639,8 +640,10 @@ def _import(
         _lookup(Person, "ident", [r["ident"] for r in upsert.create], "pk")
     )
 
-    # Positions, keyed by (organisation, person, role, start).
+    # Positions, keyed by (organisation, person, role, start). A blank election keeps
+    # the one stored (a file from before the column does not erase the record).
     upsert = _Upsert(Position, POSITION_COLS, counts["positions"])
+    election_col = POSITION_COLS.index("election")
     for pos in snap.positions:
         key = (
             pk_of[pos.organisation],
@@ -648,8 +651,12 @@ def _import(
             pos.role.value,
             pos.start,
         )
+        stored_position = stored_positions.get(key)
+        election = pos.election or (
+            stored_position[1][election_col] if stored_position else ""
+        )
         upsert.add(
-            stored_positions.get(key),
+            stored_position,
             {
                 "organisation_id": key[0],
                 "person_id": key[1],
@@ -662,6 +669,7 @@ def _import(
                 "branch_campus": pos.branch_campus,
                 "responsible_for_clubs": pos.responsible_for_clubs,
                 "public_contact": pos.public_contact,
+                "election": election,
             },
         )
     upsert.save()
