@@ -146,7 +146,6 @@ def clause_quotes(finding: Finding) -> dict[str, str]:
     return quotes_of(finding.requirement, finding.clauses)
 
 
-
 def finding_to_dict(
     finding: Finding, *, language: str, private: bool = True
 ) -> dict[str, Any]:

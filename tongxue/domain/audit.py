@@ -117,14 +117,10 @@ def _own_clauses(profile: Profile, clauses: tuple[str, ...]) -> tuple[str, ...]:
     """Return the clauses of a requirement that belong to the profile's plan.
 
     A rule without profile parameters (ORG-8) cites its requirement's clauses; a finding
-    under gansu-2017 cites GS-10, not CQ-5. The plan is recognised by the clause prefix
-    ("GS", "CQ") of the profile's parameters; when none matches, all clauses are kept.
+    under gansu-2017 cites GS-10, not CQ-5 (:meth:`Profile.own_clauses`, which guards and
+    service refusals use too).
     """
-    prefixes = {
-        c.split("-", 1)[0] for p in profile.parameters.values() for c in p.clauses
-    }
-    own = tuple(c for c in clauses if c.split("-", 1)[0] in prefixes)
-    return own or clauses
+    return profile.own_clauses(clauses)
 
 
 @dataclass(frozen=True)
