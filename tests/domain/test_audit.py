@@ -123,7 +123,9 @@ def test_apply_justifications_matches_organisation_and_rule() -> None:
     b.justify("U-O", "ORG-4.department-deputies")
     reg = b.build()
     raw = run_rules(AuditContext(reg, AS_OF))
-    marked = {f.organisation: f.justified for f in apply_justifications(reg, raw, as_of=AS_OF)}
+    marked = {
+        f.organisation: f.justified for f in apply_justifications(reg, raw, as_of=AS_OF)
+    }
     assert marked == {"U-O": True, "U-R": False}
 
 

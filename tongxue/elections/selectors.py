@@ -82,7 +82,9 @@ def ready_to_open(election: Election) -> Refusal | None:
         election=election, status=CandidateStatus.APPROVED
     ).count()
     if election.round_kind != RoundKind.TIE_REVOTE:
-        refusal = _cited(counting.margin_refusal(method_of(election), approved), election)
+        refusal = _cited(
+            counting.margin_refusal(method_of(election), approved), election
+        )
         if refusal is not None:
             return refusal
     elif approved < 1:
