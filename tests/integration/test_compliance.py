@@ -122,9 +122,10 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # root path, organisations (with the adoption of a standing conference, CON-9),
     # positions, delegates, meetings (with their agenda and charter, CON-7), people,
     # reviews, justifications, evaluation semesters with their filed reports (CAD-4),
-    # elections with their electing meeting (ELE-1, ELE-3), written work reports
-    # (CON-13): one query each, whatever the size of the subtree.
-    with django_assert_num_queries(11):
+    # elections with their electing meeting (ELE-1, ELE-3), elections recorded by an
+    # import, written work reports (CON-13): one query each, whatever the size of the
+    # subtree.
+    with django_assert_num_queries(12):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

@@ -12,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils.translation import gettext
 
+from tongxue.compliance.selectors import audit_organisation
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
 from tongxue.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from tongxue.demo.generator import build_school
+from tongxue.elections.models import RecordedElection
 from tongxue.organisations.models import Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,12 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     tables = build_school()
     assert Organisation.objects.count() == len(tables["organisations"])
     assert Person.objects.count() == len(tables["people"])
+    # The snapshot's elections are recorded: the audit finds the elections its holders
+    # name (no ELE-1/ELE-3 election-unknown), and still the demo's election problems.
+    assert RecordedElection.objects.count() == len(tables["elections"])
+    rules = {f.rule for f in audit_organisation(code="LYDX").findings}
+    assert not {r for r in rules if r.endswith(".election-unknown")}
+    assert {"ELE-1.no-election", "ELE-3.no-election"} <= rules
     warning = gettext(
         "DEMO ONLY — these accounts share a published password; never use them in production."
     )

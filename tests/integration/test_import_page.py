@@ -258,11 +258,14 @@ def test_a_workbook_is_imported_after_its_dry_run(client, school_with_deviation)
     assert Organisation.objects.get(code="SXL").parent.code == "SSU"
 
 
-def test_the_page_says_elections_and_semesters_were_checked_not_stored(
+def test_the_page_counts_elections_and_says_semesters_were_checked_not_stored(
     client, school_with_deviation
 ):
     client.force_login(school_with_deviation.admin)
     doc = GOOD | {
+        "elections": [
+            {"code": "SSU-E1", "organisation": "SSU", "post": "president"},
+        ],
         "semesters": [
             {
                 "organisation": "SSU",
@@ -271,9 +274,11 @@ def test_the_page_says_elections_and_semesters_were_checked_not_stored(
                 "end": "2026-07-10",
                 "reports": "IMP001",
             }
-        ]
+        ],
     }
     html = post(client, doc).content.decode()
     assert "Checked but not stored" in html
     assert "semesters 1" in html
+    assert "elections 1" not in html
+    assert "<tr><td>elections</td><td>1</td><td>0</td><td>0</td></tr>" in html
     assert "Checked but not stored" not in post(client, GOOD).content.decode()

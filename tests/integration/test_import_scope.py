@@ -26,9 +26,11 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
+from tests.factories_elections import ElectionFactory
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent, RoleKind
+from tongxue.elections.models import RecordedElection
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position, Role
 from tongxue.snapshots.errors import SnapshotInvalid
 from tongxue.snapshots.selectors import export_tables
@@ -382,3 +384,84 @@ def test_a_scoped_import_makes_a_bounded_number_of_queries(
             doc(people=people, delegates=seats), actor=school["admin"]
         )
     assert result.counts["people"].updated == 300
+
+
+def _election(code: str, org: str, meeting: str = "", **extra: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "organisation": org,
+        "meeting": meeting,
+        "post": "president",
+        "status": "effective",
+        **extra,
+    }
+
+
+def test_an_import_records_elections_of_its_own_department(
+    school: dict[str, Any],
+) -> None:
+    result = import_tables(
+        doc(elections=[_election("E-DA", "DA", "DAC")]),
+        actor=school["admin"],
+        within="DA",
+    )
+    assert result.counts["elections"].created == 1
+    assert RecordedElection.objects.get(code="E-DA").organisation.code == "DA"
+
+
+@pytest.mark.parametrize(
+    ("stored", "row", "place"),
+    [
+        # A new election of another department, or of the school union.
+        pytest.param(None, _election("E-X", "DB"), ("elections", 1, "organisation")),
+        pytest.param(None, _election("E-X", "SU"), ("elections", 1, "organisation")),
+        # Held by another department's congress.
+        pytest.param(
+            None, _election("E-X", "DA", "DBC"), ("elections", 1, "meeting"), id="body"
+        ),
+        # Another department's recorded election, changed or moved into DA.
+        pytest.param(
+            "DB", _election("E-X", "DB", status="void"), ("elections", 1, "code")
+        ),
+        pytest.param("DB", _election("E-X", "DA"), ("elections", 1, "code"), id="move"),
+    ],
+)
+def test_an_election_outside_the_scope_is_refused(
+    school: dict[str, Any],
+    stored: str | None,
+    row: dict[str, Any],
+    place: tuple[str, int, str],
+) -> None:
+    if stored is not None:
+        RecordedElection.objects.create(
+            code="E-X",
+            organisation=school[stored.lower()],
+            post="president",
+            status="effective",
+        )
+    before = list(RecordedElection.objects.values_list())
+    for within in ("DA", None):
+        with pytest.raises(SnapshotInvalid) as exc:
+            import_tables(doc(elections=[row]), actor=school["admin"], within=within)
+        assert where(exc) == {place}
+    assert list(RecordedElection.objects.values_list()) == before
+    # The operator's command has no limit of scope.
+    import_tables(doc(elections=[row]), actor=None)
+    assert (
+        RecordedElection.objects.get(code="E-X").organisation.code
+        == row["organisation"]
+    )
+
+
+def test_an_election_run_in_tongxue_elsewhere_is_refused_in_scope_terms(
+    school: dict[str, Any],
+) -> None:
+    ElectionFactory(code="E-RUN", organisation=school["db"], meeting=None)
+    with pytest.raises(SnapshotInvalid) as exc:
+        import_tables(
+            doc(elections=[_election("E-RUN", "DA")]),
+            actor=school["admin"],
+            within="DA",
+        )
+    assert where(exc) == {("elections", 1, "code")}
+    assert not RecordedElection.objects.exists()

@@ -1,5 +1,6 @@
-"""Snapshots with elections (ELE-1, ELE-3) and semesters (CAD-4): checked on import but
-not stored, exported from the database, and audited from a file (JSON or Excel)."""
+"""Snapshots with elections (ELE-1, ELE-3) and semesters (CAD-4): elections stored on
+import as recorded elections, semesters checked but not stored, both exported from the
+database and audited from a file (JSON or Excel)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tongxue.compliance.selectors import audit_organisation
 from tongxue.congresses.models import Meeting
 from tongxue.core.models import AuditEvent
 from tongxue.domain.snapshot import parse_tables
-from tongxue.elections.models import Election, ElectionStatus
+from tongxue.elections.models import Election, ElectionStatus, RecordedElection
 from tongxue.evaluations.models import EvaluationPeriod, Subject
 from tongxue.organisations.models import Organisation, Position
 from tongxue.snapshots.errors import SnapshotInvalid
@@ -66,6 +67,12 @@ def test_an_old_file_imports_as_before_with_nothing_left_unstored() -> None:
         "delegates",
         "reviews",
         "justifications",
+        "elections",
+    }
+    assert result.counts["elections"].as_dict() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
     }
     assert result.not_stored == {}
     assert result.created == sum(
@@ -73,15 +80,21 @@ def test_an_old_file_imports_as_before_with_nothing_left_unstored() -> None:
     )
 
 
-def test_elections_and_semesters_are_checked_but_not_stored() -> None:
+def test_elections_are_recorded_and_semesters_checked_but_not_stored() -> None:
     result = import_tables(richer())
-    assert result.not_stored == {"elections": 1, "semesters": 1}
-    assert "elections" not in result.counts
+    assert result.not_stored == {"semesters": 1}
+    assert result.counts["elections"].created == 1
     assert Organisation.objects.count() == 7  # the rest is imported as usual
-    assert Election.objects.count() == 0
+    assert Election.objects.count() == 0  # recorded, not an election run here
+    assert list(
+        RecordedElection.objects.values_list(
+            "code", "organisation__code", "meeting", "post", "status"
+        )
+    ) == [("E-LZU-P", "LZU-SU", "LZU-SU-C7", "president", "effective")]
     assert EvaluationPeriod.objects.count() == 0
     event = AuditEvent.objects.get(action="snapshot.import")
-    assert event.data["not_stored"] == {"elections": 1, "semesters": 1}
+    assert event.data["not_stored"] == {"semesters": 1}
+    assert event.data["counts"]["elections"]["created"] == 1
 
 
 def test_a_bad_election_or_semester_row_leaves_the_database_untouched() -> None:
@@ -107,7 +120,8 @@ def test_references_may_point_to_stored_meetings_people_and_organisations() -> N
         "semesters": [{**SEMESTER, "reports": "P001, P002"}],
     }
     result = import_tables(doc)
-    assert result.not_stored == {"elections": 1, "semesters": 1}
+    assert result.not_stored == {"semesters": 1}
+    assert result.counts["elections"].created == 1
 
 
 def test_the_import_command_says_what_it_did_not_store(
@@ -117,8 +131,9 @@ def test_the_import_command_says_what_it_did_not_store(
     path.write_text(json.dumps(richer(), ensure_ascii=False), "utf-8")
     assert main(["import", str(path), "--language", "en"]) == 0
     out = capsys.readouterr().out
-    assert "elections: 1 checked, not stored (read by the audit of a file)" in out
-    assert "semesters: 1 checked, not stored" in out
+    assert "elections: 1 created, 0 updated, 0 unchanged" in out
+    assert "semesters: 1 checked, not stored (read by the audit of a file)" in out
+    assert "elections: 1 checked" not in out
 
 
 def _stored_elections_and_semester() -> None:

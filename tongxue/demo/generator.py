@@ -30,9 +30,10 @@ something to show:
   the certified election that filled the post (the ``election`` of ``positions``); a
   union that never held a congress elected nobody, so its presidium has none either.
 
-The elections and semesters (optional snapshot tables, read by the audit of a file) are
-drawn from a random stream of their own, so that adding them left every other table as
-it was for the same seed.
+The elections and semesters (optional snapshot tables: the elections are stored on import
+as recorded elections, the semesters read by the audit of a file) are drawn from a
+random stream of their own, so that adding them left every other table as it was for
+the same seed.
 
 Only people who hold a position or a delegate seat are person records at province
 scale; the school scale carries the university's full student roll.

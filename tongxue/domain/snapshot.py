@@ -149,8 +149,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("valid_until", "date"),
         _c("evidence", "object"),
     ),
-    # Optional, read for the audit of a file only (ELE-1, ELE-3 and CAD-4; not stored
-    # on import: see docs/snapshot.md).
+    # Optional (ELE-1, ELE-3): stored on import as recorded elections, exported with
+    # the elections run in Tongxue (see docs/snapshot.md).
     "elections": (
         _c("code", required=True, max_length=64),
         _c("organisation", required=True, max_length=64, ref="organisation"),
@@ -158,6 +158,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("post", "enum", required=True, choices=dm.Role),
         _c("status", "enum", choices=dm.ElectionStatus),
     ),
+    # Optional, read for the audit of a file only (CAD-4; not stored on import).
     "semesters": (
         _c("organisation", required=True, max_length=64, ref="organisation"),
         _c("code", required=True, max_length=64),
@@ -179,7 +180,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 #: Tables read into the audit of a file but not stored by an import.
-AUDIT_ONLY = ("elections", "semesters", "written_reports", "standing_conferences")
+AUDIT_ONLY = ("semesters", "written_reports", "standing_conferences")
 #: Columns of stored tables read into the audit of a file but not stored by an import
 #: (Tongxue records a meeting's business as agenda items, motions and charter texts).
 AUDIT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -281,3 +281,38 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id} · {self.action}"
+
+
+class RecordedElection(models.Model):
+    """An election imported from a snapshot: the facts its ``elections`` table carries.
+
+    Not a vote run in Tongxue: it has no candidates, ballots or count, only what the
+    file says (code, organisation, post, the electing meeting's code, status). The
+    audit reads it beside the elections run here (ELE-1, ELE-3), which win on the same
+    code; the elections pages list only those (docs/elections.md). Stored and changed
+    only by an import, keyed by code (docs/snapshot.md).
+    """
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="recorded_elections",
+    )
+    #: The code of the electing meeting, as the file gives it ("" when not given).
+    meeting = models.CharField(_("meeting"), max_length=64, blank=True)
+    post = models.CharField(_("post"), max_length=32)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ElectionStatus.choices,
+        default=ElectionStatus.DRAFT,
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("recorded election")
+        verbose_name_plural = _("recorded elections")
+
+    def __str__(self) -> str:
+        return self.code

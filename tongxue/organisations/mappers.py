@@ -271,8 +271,9 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         dm.Semester(org, code, start, end, status == "closed", tuple(idents))
         for org, code, start, end, status, idents in semester_rows.values()
     ]
-    # ELE-1, ELE-3: the elections and the meeting that elects (one query).
-    from tongxue.elections.models import Election
+    # ELE-1, ELE-3: the elections and the meeting that elects (one query), then the
+    # elections recorded by an import (one query; one run here wins on the same code).
+    from tongxue.elections.models import Election, RecordedElection
 
     elections = [
         dm.Election(org, code, meeting, post, status)
@@ -282,6 +283,17 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
         .values_list("organisation__code", "code", "meeting__code", "post", "status")
         .order_by("organisation__code", "code")
     ]
+    run = {e.code for e in elections}
+    elections.extend(
+        dm.Election(org, code, _opt(meeting), post, status)
+        for org, code, meeting, post, status in RecordedElection.objects.filter(
+            subtree_filter(root_code, "organisation__")
+        )
+        .values_list("organisation__code", "code", "meeting", "post", "status")
+        .order_by("organisation__code", "code")
+        if code not in run
+    )
+    elections.sort(key=lambda e: (e.organisation, e.code))
     # CON-13: the work reports filed in writing (one query).
     from tongxue.business.mappers import written_reports
 

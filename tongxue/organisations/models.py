@@ -180,7 +180,8 @@ class Position(models.Model):
     #: The code of the election whose certified result filled the post (ELE-1, ELE-3):
     #: set by the elections service when a result takes effect, or by an import; a
     #: code, not a key, so that an imported registry keeps the election that produced
-    #: a post even when the election itself is not stored (docs/snapshot.md).
+    #: a post whether the election was run here, recorded by an import or is not
+    #: stored at all (docs/snapshot.md).
     election = models.CharField(_("election"), max_length=64, blank=True)
 
     class Meta:

@@ -11,7 +11,8 @@ it points to, must lie in the scope, before and after the change:
   change only if both the old and the new parent lie in it (the scope's root stays
   where it is);
 - a meeting lies where its organisation does, a delegate seat where its meeting does;
-  a position, a justification and a review where their organisations do;
+  a position, a justification, a review and an election (recorded or run in Tongxue,
+  by code) where their organisations do;
 - a stored person is *visible* when one of their positions, delegate seats,
   department or class lies in the scope, and *within* it when all of them do (a new
   person is within it). A person row needs a visible person, and a within one if it
@@ -52,6 +53,10 @@ MSG_ROOT_MOVE = gettext_noop(
 )
 MSG_MEETING = gettext_noop(
     "The meeting {code} is not within {scope}: you may only import meetings of "
+    "organisations within it."
+)
+MSG_ELECTION = gettext_noop(
+    "The election {code} is not within {scope}: you may only import elections of "
     "organisations within it."
 )
 MSG_PERSON = gettext_noop(
@@ -137,6 +142,7 @@ def scope_errors(
     position_exists: Callable[[Any], bool],
     seat_exists: Callable[[str, str], bool],
     lookup: Callable[..., list[tuple[Any, ...]]],
+    election_paths: Mapping[str, str] | None = None,
 ) -> list[SnapshotError]:
     """Return an error for every row of ``snap`` that reaches outside ``scope``.
 
@@ -145,7 +151,9 @@ def scope_errors(
     every organisation named after the import. ``person_changed`` returns the first
     field a people row changes (None: unchanged), ``position_exists`` and
     ``seat_exists`` whether a position or delegate row is already stored, ``lookup``
-    is the services' chunked ``values_list`` look-up.
+    is the services' chunked ``values_list`` look-up. ``election_paths`` gives the
+    path of the organisation of every stored election (recorded or run in Tongxue)
+    the file names by code.
     """
     from tongxue.snapshots.services import MEETING_COLS, ORG_COLS, PERSON_COLS
 
@@ -298,13 +306,20 @@ def scope_errors(
                 "justifications", key, "organisation", MSG_ORG, code=just.organisation
             )
 
-    # Checked, not stored: still only within the scope (nothing to learn from them).
+    # Elections are stored as recorded elections: a stored one (recorded or run in
+    # Tongxue) must lie in the scope now, and its organisation after the import.
+    stored_election = election_paths or {}
     for election in snap.elections:
         key = (election.code,)
-        if not org_in(election.organisation):
+        if election.code in stored_election and not scope.covers(
+            stored_election[election.code]
+        ):
+            error("elections", key, "code", MSG_ELECTION, code=election.code)
+        elif not org_in(election.organisation):
             error("elections", key, "organisation", MSG_ORG, code=election.organisation)
         elif election.meeting and not scope.covers(meeting_path(election.meeting)):
             error("elections", key, "meeting", MSG_MEETING, code=election.meeting)
+    # Checked, not stored: still only within the scope (nothing to learn from them).
     for semester in snap.semesters:
         key = (semester.organisation, semester.code)
         if not org_in(semester.organisation):

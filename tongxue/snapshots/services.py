@@ -5,12 +5,15 @@
 transaction, keyed by the stable identifiers of ``docs/snapshot.md``: organisation
 code, person id, position (organisation, person, role, start), meeting code, delegate
 (meeting, person), review (reviewer, reviewed, held) and justification (organisation,
-rule). A row whose values equal the stored ones is left alone, so importing the same
-file twice changes nothing. The optional tables ``elections`` and ``semesters``
-(:data:`~tongxue.domain.snapshot.AUDIT_ONLY`) and a meeting's ``agenda`` and
-``charter_in_force`` are checked like the others but not stored: the database records far more about an election or a semester (candidates,
-ballots, the filed reports themselves) than a snapshot carries; ``tongxue audit FILE``
-reads them. Any problem — in any row — raises :class:`SnapshotInvalid`
+rule) and election (code). A row whose values equal the stored ones is left alone, so
+importing the same file twice changes nothing. The ``elections`` table is stored as
+recorded elections (:class:`tongxue.elections.models.RecordedElection`: the facts the
+file carries, no ballots); a row naming an election run in Tongxue at the same
+organisation is that election and is left alone. The optional tables of
+:data:`~tongxue.domain.snapshot.AUDIT_ONLY` (semesters, written reports, standing
+conferences) and a meeting's ``agenda`` and ``charter_in_force`` are checked like the
+others but not stored: the database records far more about them (the filed reports
+themselves, agenda items) than a snapshot carries; ``tongxue audit FILE`` reads them. Any problem — in any row — raises :class:`SnapshotInvalid`
 with every problem found, and nothing is written.
 
 Lookups are done in bulk (one query per table and per chunk of keys), writes with
@@ -45,6 +48,7 @@ from tongxue.domain.snapshot import (
     split_ids,
     storable,
 )
+from tongxue.elections.models import Election, RecordedElection
 from tongxue.organisations.models import Organisation, Person, Position, Review
 from tongxue.organisations.paths import path_for
 from tongxue.snapshots import limits
@@ -217,6 +221,12 @@ MEETING_COLS = (
 )
 REVIEW_COLS = ("assessment_published",)
 JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on", "valid_until", "evidence")
+RECORDED_ELECTION_COLS = ("organisation_id", "meeting", "post", "status")
+
+MSG_ELECTION_RUN_ELSEWHERE = gettext_noop(
+    "The election {code} is run in Tongxue by {organisation}: a file cannot record it "
+    "for another organisation."
+)
 
 
 def _insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -582,12 +592,62 @@ def _import(
             "person_id",
         )
     }
+    # Elections: the recorded ones stored under the file's codes, and those run in
+    # Tongxue (the same code is that election: left alone, at its organisation only).
+    election_codes = {e.code for e in snap.elections}
+    stored_elections = {
+        row[0]: (row[1], row[2], row[3:])
+        for row in _lookup(
+            RecordedElection,
+            "code",
+            election_codes,
+            "pk",
+            "organisation__path",
+            *RECORDED_ELECTION_COLS,
+        )
+    }
+    run_elections = {
+        code: (org, path)
+        for code, org, path in _lookup(
+            Election,
+            "code",
+            election_codes,
+            "organisation__code",
+            "organisation__path",
+        )
+    }
+    election_paths = {
+        **{code: row[1] for code, row in stored_elections.items()},
+        **{code: path for code, (_org, path) in run_elections.items()},
+    }
     if scope is not None:
         errors = _scope_errors(
-            snap, scope, orgs, people, meetings, paths, stored_positions, seats
+            snap,
+            scope,
+            orgs,
+            people,
+            meetings,
+            paths,
+            stored_positions,
+            seats,
+            election_paths,
         )
         if errors:
             raise SnapshotInvalid(errors, workbook=workbook)
+    errors = [
+        _error(
+            "elections",
+            snap.rows.get("elections", {}).get((e.code,), 0),
+            "organisation",
+            MSG_ELECTION_RUN_ELSEWHERE,
+            code=e.code,
+            organisation=run_elections[e.code][0],
+        )
+        for e in snap.elections
+        if e.code in run_elections and run_elections[e.code][0] != e.organisation
+    ]
+    if errors:
+        raise SnapshotInvalid(errors, workbook=workbook)
 
     counts = result.counts
     # Organisations: new ones level by level (a parent's id is known before its
@@ -779,7 +839,28 @@ def _import(
         )
     upsert.save()
 
-    # Elections and semesters: checked above, read by ``tongxue audit FILE``, not stored.
+    # Elections: recorded as the file gives them, keyed by code; one run in Tongxue
+    # (checked above to be of the same organisation) is left as it is.
+    upsert = _Upsert(RecordedElection, RECORDED_ELECTION_COLS, counts["elections"])
+    for election in snap.elections:
+        if election.code in run_elections:
+            counts["elections"].unchanged += 1
+            continue
+        stored_election = stored_elections.get(election.code)
+        upsert.add(
+            (stored_election[0], stored_election[2]) if stored_election else None,
+            {"code": election.code},
+            {
+                "organisation_id": pk_of[election.organisation],
+                "meeting": election.meeting or "",
+                "post": election.post,
+                "status": election.status,
+            },
+        )
+    upsert.save()
+
+    # Semesters, written reports, standing conferences: checked above, read by
+    # ``tongxue audit FILE``, not stored.
     for name in AUDIT_ONLY:
         rows = len(snap.rows.get(name, {}))
         if rows:
@@ -817,6 +898,7 @@ def _scope_errors(
     paths: Mapping[str, str],
     stored_positions: Mapping[tuple[Any, ...], Any],
     seats: set[tuple[Any, Any]],
+    election_paths: Mapping[str, str],
 ) -> list[SnapshotError]:
     """Return the rows of ``snap`` outside ``scope`` (see :mod:`.scope`)."""
     pk_of = _Unknown({code: stored[0] for code, stored in orgs.items()})
@@ -851,6 +933,7 @@ def _scope_errors(
         position_exists=position_exists,
         seat_exists=seat_exists,
         lookup=_lookup,
+        election_paths=election_paths,
     )
 
 

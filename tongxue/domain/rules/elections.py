@@ -337,7 +337,7 @@ _MSG_NO_ELECTION = _(
 )
 _MSG_ELECTION_UNKNOWN = _(
     "{org}: {count} presidium post(s) are held by elections the data does not hold "
-    "({elections}), e.g. imported from a file whose elections are not stored; "
+    "({elections}), e.g. imported from a file that names them without their rows; "
     "whether their results were certified cannot be checked."
 )
 _MSG_NOT_CERTIFIED = _(
