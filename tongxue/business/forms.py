@@ -125,7 +125,8 @@ class WrittenReportForm(forms.Form):
     title = forms.CharField(label=_("Title of the report"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     filed_on = forms.DateField(
-        label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Filed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

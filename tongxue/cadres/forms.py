@@ -20,13 +20,16 @@ class AdvertiseForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     closes = forms.DateField(
-        label=_("Applications close"), widget=forms.DateInput(attrs=_DATE)
+        label=_("Applications close"),
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
     )
     term_start = forms.DateField(
-        label=_("Term starts"), widget=forms.DateInput(attrs=_DATE)
+        label=_("Term starts"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
     )
     term_end = forms.DateField(
-        label=_("Term ends"), widget=forms.DateInput(attrs=_DATE), required=False
+        label=_("Term ends"),
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+        required=False,
     )
     public_contact = forms.CharField(
         label=_("Official contact of the post"),
@@ -118,7 +121,9 @@ class CourseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held = forms.DateField(label=_("Held"), widget=forms.DateInput(attrs=_DATE))
+    held = forms.DateField(
+        label=_("Held"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
     topic = forms.CharField(label=_("Topic"), max_length=200)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 

@@ -15,7 +15,8 @@ class JustificationForm(forms.Form):
     )
     approved_by = forms.CharField(label=_("Approved by"), max_length=150)
     approved_on = forms.DateField(
-        label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Approved on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
@@ -23,7 +24,7 @@ class JustificationForm(forms.Form):
             "The last day it applies. It covers this finding as it is now: a "
             "changed finding needs a new justification."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -57,12 +57,13 @@ class PlanCongressForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     session = forms.IntegerField(label=_("Session"), min_value=1, required=False)
     opened = forms.DateField(
-        label=_("Opening date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Opening date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     closes = forms.DateField(
         label=_("Closing date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -199,7 +200,8 @@ class DelegateForm(forms.Form):
         label=_("Electing class or department (code)"), max_length=64
     )
     held = forms.DateField(
-        label=_("Election date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Election date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     electorate = forms.IntegerField(label=_("Electorate"), min_value=1)
     votes_cast = forms.IntegerField(label=_("Votes cast"), min_value=0)
@@ -232,5 +234,5 @@ class FreezeDelegatesForm(forms.Form):
     approved_on = forms.DateField(
         label=_("Approved on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -21,10 +21,12 @@ class PeriodForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=100)
     start = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
