@@ -105,10 +105,11 @@ def test_an_admin_creates_organisations_only_under_their_own(tree):
 
 def test_a_league_advisor_may_justify_but_not_manage(tree):
     advisor = RoleFactory(organisation=tree["a"], role=RoleKind.LEAGUE_ADVISOR).user
+    # A deviation reported at a department union (CON-2 · GS-8, CQ-3: no congress).
     j = record_justification(
         actor=advisor,
         organisation=tree["a"],
-        rule="ORG-4.department-deputies",
+        rule="CON-2.congress-overdue",
         reason="合并部门过渡期",
         approved_by="校团委",
         approved_on=dt.date(2026, 1, 10),
@@ -120,7 +121,7 @@ def test_a_league_advisor_may_justify_but_not_manage(tree):
         record_justification(
             actor=advisor,
             organisation=tree["b"],
-            rule="ORG-4.department-deputies",
+            rule="CON-2.congress-overdue",
             reason="合并部门过渡期",
             approved_by="校团委",
             approved_on=dt.date(2026, 1, 10),
