@@ -309,7 +309,9 @@ def test_an_assistant_title_is_refused_with_its_clauses_and_writes_nothing(
         html = response.content.decode()
         assert response.status_code == 200
         assert "form-errors" in html  # above the form: it is no single field's fault
-        assert "assistant posts (主席助理, 部长助理 and the like) are not allowed" in html
+        assert (
+            "assistant posts (主席助理, 部长助理 and the like) are not allowed" in html
+        )
         # The requirement and the clauses of the organisation's profile (Gansu here).
         assert "(ORG-5 · GS-9)" in html
         assert '<details id="appoint" open>' in html  # the form stays open
