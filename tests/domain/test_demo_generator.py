@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pytest
 
 import tongxue.demo.generator as generator
 from tongxue.demo import names
-from tongxue.demo.generator import DEFAULT_AS_OF, build_province, build_school
+from tongxue.demo.generator import PINNED_AS_OF, build_province, build_school
 from tongxue.domain.audit import AuditContext, all_rules, audit
 from tongxue.domain.model import SCHOOL_LEVEL_UNIONS, OrgKind, SchoolType
 from tongxue.domain.snapshot import parse_tables
@@ -24,12 +24,12 @@ from tongxue.domain.snapshot import parse_tables
 
 @pytest.fixture(scope="module")
 def province() -> dict[str, Any]:
-    return build_province()
+    return build_province(as_of=PINNED_AS_OF)
 
 
 @pytest.fixture(scope="module")
 def school() -> dict[str, Any]:
-    return build_school()
+    return build_school(as_of=PINNED_AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_generator_is_pure_python() -> None:
 
 
 def test_same_seed_gives_the_same_data(school: dict[str, Any]) -> None:
-    assert build_school() == school
+    assert build_school(as_of=PINNED_AS_OF) == school
     assert build_province(scale=0.1) == build_province(scale=0.1)
 
 
@@ -138,7 +138,7 @@ NOT_IN_SNAPSHOTS: set[str] = set()
 
 
 def test_every_rule_finds_a_sprinkled_problem(province_registry: Any) -> None:
-    ctx = AuditContext(province_registry, DEFAULT_AS_OF)
+    ctx = AuditContext(province_registry, PINNED_AS_OF)
     silent = [
         spec.requirement
         for spec in all_rules()
@@ -148,7 +148,7 @@ def test_every_rule_finds_a_sprinkled_problem(province_registry: Any) -> None:
 
 
 def test_problems_are_sprinkled_not_everywhere(province_registry: Any) -> None:
-    report = audit(province_registry, as_of=DEFAULT_AS_OF)
+    report = audit(province_registry, as_of=PINNED_AS_OF)
     unions = [o.code for o in province_registry.of_kind(*SCHOOL_LEVEL_UNIONS)]
     for requirement, count in Counter(
         f.requirement
@@ -161,7 +161,7 @@ def test_problems_are_sprinkled_not_everywhere(province_registry: Any) -> None:
 
 
 def test_justifications_match_findings_and_are_applied(province_registry: Any) -> None:
-    report = audit(province_registry, as_of=DEFAULT_AS_OF)
+    report = audit(province_registry, as_of=PINNED_AS_OF)
     keys = {f.key for f in report.findings}
     recorded = {(j.organisation, j.rule) for j in province_registry.justifications}
     assert recorded and recorded <= keys
@@ -196,3 +196,75 @@ def test_school_level_unions_have_a_rights_department_by_default(
         )
     ]
     assert len(with_rights) > 0.9 * len(unions)
+
+
+#: Days the demo may be generated on: the end of an autumn semester, a spring day
+#: after the winter break, a September day after enrolment, New Year's Day and the
+#: last day of a leap year (years and semesters turn over around these).
+DEMO_DAYS = (
+    date(2026, 12, 7),
+    date(2027, 1, 1),
+    date(2027, 3, 1),
+    date(2028, 9, 15),
+    date(2028, 12, 31),
+)
+
+
+def _findings_on(day: date) -> Counter[tuple[str, str]]:
+    registry, errors = parse_tables(build_school(as_of=day))
+    assert errors == []
+    report = audit(registry, as_of=day)
+    return Counter((f.rule, str(f.severity)) for f in report.findings)
+
+
+def test_the_demo_audit_finds_the_same_problems_on_any_day() -> None:
+    """Issue #12: the demo's audit is true on whatever day it is generated and run."""
+    expected = _findings_on(PINNED_AS_OF)
+    # The planted problems of the yearly and semester rules are among them.
+    assert {"TRN-3.department-reviews-missing", "CAD-4.report-missing"} <= {
+        rule for rule, _ in expected
+    }
+    for day in DEMO_DAYS:
+        assert _findings_on(day) == expected, day
+
+
+def _dates(value: Any) -> list[date]:
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        return [date.fromisoformat(value)]
+    return []
+
+
+@pytest.mark.parametrize("day", DEMO_DAYS)
+def test_nothing_in_the_demo_is_dated_after_its_day(day: date) -> None:
+    dates = _dates(build_school(as_of=day))
+    assert dates and max(dates) <= day
+    # The newest meeting and semester are recent: the demo is not stuck in a past year.
+    assert max(dates) > day - timedelta(days=200)
+
+
+def test_the_demo_is_built_as_of_today_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(generator, "today", lambda: date(2027, 3, 1))
+    assert build_school() == build_school(as_of=date(2027, 3, 1))
+    assert build_school() != build_school(as_of=PINNED_AS_OF)
+
+
+def test_semesters_are_the_last_two_finished_ones() -> None:
+    spring, autumn = (
+        (date(2026, 2, 20), date(2026, 7, 10)),
+        (
+            date(2026, 9, 1),
+            date(2027, 1, 15),
+        ),
+    )
+    # Both sides of the last day of the autumn semester.
+    assert generator.finished_semesters(date(2027, 1, 15))[-1] == spring
+    assert generator.finished_semesters(date(2027, 1, 16)) == [spring, autumn]
+    # Both sides of the last day of the spring semester.
+    assert generator.finished_semesters(date(2027, 7, 10)) == [spring, autumn]
+    assert generator.finished_semesters(date(2027, 7, 11))[0] == autumn

@@ -18,7 +18,7 @@ import pytest
 
 import tongxue.domain.rules as rules_package
 from tests.domain.builders import AS_OF, Builder, compliant
-from tongxue.demo.generator import DEFAULT_AS_OF, build_province, build_school
+from tongxue.demo.generator import PINNED_AS_OF, build_province, build_school
 from tongxue.domain.audit import all_rules, audit
 from tongxue.domain.findings import PERSONAL_EVIDENCE, Finding, Severity
 from tongxue.domain.justifications import (
@@ -56,10 +56,10 @@ APPROVED = AS_OF - timedelta(days=30)
 def demo_findings() -> list[tuple[Finding, Registry]]:
     """Every finding of the demo's school and province, with the registry it came from."""
     out: list[tuple[Finding, Registry]] = []
-    for doc in (build_school(), build_province()):
+    for doc in (build_school(as_of=PINNED_AS_OF), build_province(as_of=PINNED_AS_OF)):
         registry, errors = parse_tables(doc)
         assert errors == []
-        report = audit(registry, as_of=DEFAULT_AS_OF)
+        report = audit(registry, as_of=PINNED_AS_OF)
         out.extend((f, registry) for f in report.findings)
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tongxue.compliance.selectors import audit_organisation
@@ -34,7 +36,7 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     """One (slow) test: the school demo imports in full, with demo accounts and audit records."""
     settings.DEBUG = True  # a development install: the demo refuses otherwise
     output = _run("demo", "--scale", "school")
-    tables = build_school()
+    tables = build_school(as_of=timezone.localdate())  # built as of today
     assert Organisation.objects.count() == len(tables["organisations"])
     assert Person.objects.count() == len(tables["people"])
     # The snapshot's elections are recorded: the audit finds the elections its holders
@@ -94,16 +96,28 @@ def test_demo_output_writes_the_snapshot_instead_of_importing(tmp_path: Path) ->
     target = tmp_path / "school.json"
     _run("demo", "--scale", "school", "--seed", "7", "-o", str(target))
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert data == json.loads(json.dumps(build_school(seed=7)))
+    today = timezone.localdate()
+    assert data == json.loads(json.dumps(build_school(seed=7, as_of=today)))
     assert not Organisation.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize("flag", ["--today", "--as-of"])
+def test_demo_today_pins_the_day_of_the_data(tmp_path: Path, flag: str) -> None:
+    """`tongxue demo --today 2027-03-01` builds the data as of that day (reproducible)."""
+    target = tmp_path / "school.json"
+    _run("demo", flag, "2027-03-01", "-o", str(target))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    pinned = build_school(as_of=dt.date(2027, 3, 1))
+    assert data == json.loads(json.dumps(pinned))
+    assert data != json.loads(json.dumps(build_school(as_of=timezone.localdate())))
 
 
 def test_demo_rejects_a_bad_date() -> None:
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
-        _run("demo", "--as-of", "1 November", "-o", "/dev/null")
+        _run("demo", "--today", "1 November", "-o", "/dev/null")
 
 
 def test_up_prepares_an_empty_database_and_loads_the_demo(

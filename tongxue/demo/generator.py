@@ -4,7 +4,12 @@ Pure Python (no Django): :func:`build_school` and :func:`build_province` return 
 the snapshot format (``"format": "tongxue-snapshot"``, version 1) that
 ``tongxue.snapshots.services.import_tables`` imports and
 ``tongxue.domain.snapshot.parse_tables`` parses. The same seed and reference date always
-give the same dict; every date is relative to the reference date ``as_of``.
+give the same dict; every date is relative to the reference date ``as_of`` (by default
+the day the demo is generated, :func:`today`), and the planted problems are the same
+whatever that day: the audit on ``as_of`` finds the same rules, with the same counts, on
+any day of the year. Years are whole calendar years before ``as_of`` (the "every year"
+rules judge the last one that is over), semesters the last two finished ones, and nothing
+is dated after ``as_of``.
 
 The data is plausible but invented, and it deliberately contains compliance problems of
 every kind the audit knows, at realistic rates (a few to fifteen per cent of the unions
@@ -25,9 +30,9 @@ something to show:
 * ELE-1 vice-presidents elected by a standing-conference meeting, or a vice-president
   holding the post without an election on record; ELE-3 a department president without
   an election on record, or a department congress electing the heads of department
-  (部长, selected openly); CAD-4 a presidium member without a work report (述职) in the
-  last finished semester. Every other presidium holder of a university's union records
-  the certified election that filled the post (the ``election`` of ``positions``); a
+  (部长, selected openly); CAD-4 a presidium member without a work report (述职) in one
+  of the last two finished semesters. Every other presidium holder of a university's
+  union records the certified election that filled the post (the ``election`` of ``positions``); a
   union that never held a congress elected nobody, so its presidium has none either.
 
 The elections and semesters (optional snapshot tables: the elections are stored on import
@@ -50,7 +55,9 @@ from typing import Any
 from tongxue.demo import names
 
 DEFAULT_SEED = 20171030
-DEFAULT_AS_OF = date(2026, 11, 1)
+#: A fixed reference date, for tests and examples that need reproducible output
+#: (``tongxue demo --today 2026-11-01``); the demo itself is built as of today.
+PINNED_AS_OF = date(2026, 11, 1)
 FORMAT = "tongxue-snapshot"
 VERSION = 1
 DEFAULT_PROFILE = "gansu-2017"
@@ -123,15 +130,23 @@ ASSISTANT_TITLES = ("主席助理", "執行主席助理", "部长助理", "部�
 JUSTIFIERS = ("校团委", "校党委学生工作部", "市团委学校部")
 
 
+def today() -> date:
+    """The default reference date of the demo: the day it is generated."""
+    return date.today()
+
+
 def build_school(
-    *, seed: int = DEFAULT_SEED, as_of: date = DEFAULT_AS_OF
+    *, seed: int = DEFAULT_SEED, as_of: date | None = None
 ) -> dict[str, Any]:
-    """Return a university of about 20 departments and 20,000 students with its full roll."""
-    return _Builder(seed, as_of).school()
+    """Return a university of about 20 departments and 20,000 students with its full roll.
+
+    ``as_of`` is the demo's "today" (default: :func:`today`).
+    """
+    return _Builder(seed, as_of or today()).school()
 
 
 def build_province(
-    *, seed: int = DEFAULT_SEED, as_of: date = DEFAULT_AS_OF, scale: float = 1.0
+    *, seed: int = DEFAULT_SEED, as_of: date | None = None, scale: float = 1.0
 ) -> dict[str, Any]:
     """Return a Gansu-like province: 14 city federations, 86 counties, ≥ 2,000 schools.
 
@@ -140,7 +155,7 @@ def build_province(
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
-    return _Builder(seed, as_of).province(scale)
+    return _Builder(seed, as_of or today()).province(scale)
 
 
 class _Builder:
@@ -346,8 +361,8 @@ class _Builder:
         The president and the vice-presidents are elected by the last congress (the
         president by the newest standing-conference meeting when there has been no
         congress); rarely the vice-presidents by a standing-conference meeting (ELE-1).
-        Every presidium member reports in the last finished semester, except, rarely,
-        one (CAD-4).
+        Every presidium member reports in each of the last two finished semesters
+        (:func:`finished_semesters`), except, rarely, one (CAD-4).
         """
         congress = meetings["congresses"][-1][0] if meetings["congresses"] else None
         standing = meetings["standing"][-1] if meetings["standing"] else None
@@ -361,12 +376,7 @@ class _Builder:
                 self.unelected(code, "vice_president")
         elif standing is not None:
             self.election(code, standing, "president")
-        year = self.as_of.year
-        spring = (date(year, 2, 20), date(year, 7, 10))
-        if spring[1] >= self.as_of:
-            spring = (date(year - 1, 2, 20), date(year - 1, 7, 10))
-        autumn = (date(spring[0].year, 9, 1), date(spring[0].year + 1, 1, 15))
-        for first, last in (spring, autumn):
+        for first, last in finished_semesters(self.as_of):
             presidium = sorted(
                 p["person"]
                 for p in self.positions
@@ -376,8 +386,12 @@ class _Builder:
                 and (p["end"] is None or date.fromisoformat(p["end"]) >= last)
             )
             finished = last < self.as_of
-            if finished and presidium and self.record_problem("report_missing"):
-                presidium.remove(self.records_rng.choice(presidium))
+            # Two draws whatever the presidium, so the stream (and every later union's
+            # problems) does not depend on the reference date.
+            missing = self.record_problem("report_missing")
+            pick = self.records_rng.random()
+            if finished and presidium and missing:
+                presidium.pop(int(pick * len(presidium)))
             self.semesters.append(
                 {
                     "organisation": code,
@@ -392,9 +406,13 @@ class _Builder:
     # ------------------------------------------------------------------ helpers
 
     def day_in(self, year: int) -> date:
-        """A day between March and October of ``year``, never after as_of minus a week."""
+        """A day between March and October of ``year``, never after as_of minus a week
+        (nor after as_of, nor outside ``year``: a meeting of the year in progress early
+        in January is held on its first day, so that no year gains or loses a meeting
+        with the reference date)."""
         day = date(year, self.rng.randint(3, 10), self.rng.randint(1, 28))
-        return min(day, self.as_of - timedelta(days=7))
+        day = min(day, self.as_of - timedelta(days=7))
+        return max(day, min(date(year, 1, 1), self.as_of))
 
     def draws(
         self, problems: tuple[str, ...], rate: float, *, force: tuple[str, ...] = ()
@@ -615,9 +633,9 @@ class _Builder:
         session = rng.randint(3, 9)
         out: dict[str, Any] = {"congresses": [], "standing": [], "last_congress": None}
         for n, (opened, kind) in enumerate(plan):
+            # The meetings of the judged year (CON-13) and of the year in progress.
             report = not (
-                "no_work_report" in problems
-                and opened > self.as_of - timedelta(days=400)
+                "no_work_report" in problems and opened.year >= self.as_of.year - 1
             )
             mcode = f"{code}-M{n + 1:02d}"
             if kind == "congress":
@@ -780,7 +798,11 @@ class _Builder:
         for dcode in departments:
             if dcode == skipped:
                 continue
-            previous = self.as_of - timedelta(days=rng.randint(380, 500))
+            # One review in each of the two calendar years before as_of: TRN-3 judges
+            # the last year that is over, whatever day of the year as_of is.
+            previous = date(self.as_of.year - 2, 1, 1) + timedelta(
+                days=rng.randint(60, 330)
+            )
             self.reviews.append(
                 {
                     "reviewer": reviewer,
@@ -789,7 +811,9 @@ class _Builder:
                     "assessment_published": True,
                 }
             )
-            held = self.as_of - timedelta(days=rng.randint(20, 300))
+            held = date(self.as_of.year - 1, 1, 1) + timedelta(
+                days=rng.randint(60, 330)
+            )
             self.reviews.append(
                 {
                     "reviewer": reviewer,
@@ -1336,3 +1360,18 @@ def _numeral(n: int) -> str:
     if 10 <= rest < 20:
         tail = "一" + tail
     return _DIGITS[n // 100] + "百" + tail
+
+
+def finished_semesters(as_of: date) -> list[tuple[date, date]]:
+    """The last two semesters over on ``as_of`` (spring 20 Feb – 10 Jul, autumn 1 Sep –
+    15 Jan), oldest first: on any day both are finished, and CAD-4 judges them both."""
+    semesters = [
+        semester
+        for y in range(as_of.year - 2, as_of.year + 1)
+        for semester in (
+            (date(y, 2, 20), date(y, 7, 10)),
+            (date(y, 9, 1), date(y + 1, 1, 15)),
+        )
+        if semester[1] < as_of
+    ]
+    return semesters[-2:]

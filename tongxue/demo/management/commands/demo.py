@@ -8,6 +8,10 @@ nothing but demo data (no organisation outside the demo school and province, no 
 the demo did not create), or ``--i-know`` is given: the demo creates the superuser
 ``admin`` with a published password, which must never reach a production database.
 ``tongxue up`` loads the demo itself, into an empty development database.
+
+The data is built as of today (the site's local date): its dates are relative to that
+day, so the audit of the demo finds the same planted problems on the day it is loaded.
+``--today YYYY-MM-DD`` builds it as of another day, for reproducible output.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tongxue.demo.generator import (
-    DEFAULT_AS_OF,
     DEFAULT_SEED,
     build_province,
     build_school,
@@ -43,7 +46,7 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(_("--as-of must be a date like 2026-11-01")) from None
+        raise CommandError(_("--today must be a date like 2026-12-07")) from None
 
 
 def holds_other_data() -> bool:
@@ -102,13 +105,19 @@ def load_demo(
     *,
     scale: str,
     seed: int = DEFAULT_SEED,
-    as_of: date = DEFAULT_AS_OF,
+    as_of: date | None = None,
 ) -> list[Any]:
-    """Build, import and create the accounts; print progress on the command's stdout."""
+    """Build, import and create the accounts; print progress on the command's stdout.
+
+    ``as_of`` is the demo's "today" (default: the site's local date).
+    """
+    from django.utils import timezone
+
     from tongxue.demo.accounts import ensure_demo_accounts
     from tongxue.snapshots.errors import SnapshotInvalid, describe
     from tongxue.snapshots.services import import_tables
 
+    as_of = as_of or timezone.localdate()
     out = command.stdout
     started = time.perf_counter()
     tables = build(scale, seed=seed, as_of=as_of)
@@ -220,10 +229,15 @@ class Command(BaseCommand):
             help=_("random seed: the same seed gives the same data"),
         )
         parser.add_argument(
+            "--today",
             "--as-of",
+            dest="as_of",
             type=_date,
-            default=DEFAULT_AS_OF,
-            help=_("reference date of the data (YYYY-MM-DD)"),
+            default=None,
+            help=_(
+                "build the data as of this day (YYYY-MM-DD; default: today): "
+                "every date is relative to it"
+            ),
         )
         parser.add_argument(
             "-o",
@@ -242,7 +256,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scale, seed, as_of = options["scale"], options["seed"], options["as_of"]
+        from django.utils import timezone
+
+        scale, seed = options["scale"], options["seed"]
+        as_of = options["as_of"] or timezone.localdate()
         if options["output"] is not None:
             started = time.perf_counter()
             tables = build(scale, seed=seed, as_of=as_of)
