@@ -286,6 +286,7 @@ def test_report_to_dict_has_the_documented_shape_in_both_languages():
         "message",
         "messages",
         "evidence",
+        "evidence_display",
         "justified",
         "justification",
         "justification_valid_until",
@@ -330,4 +331,4 @@ def test_evidence_is_shown_with_readable_names() -> None:
         items = evidence_items(
             {"deputies": 3, "limit": 2, "kind_label": "x", "unlisted_key": [1, 2]}
         )
-    assert items == [("deputy heads", 3), ("limit", 2), ("unlisted key", "1, 2")]
+    assert items == [("Deputy heads", 3), ("Limit", 2), ("unlisted key", "1, 2")]

@@ -14,20 +14,15 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext, gettext_noop, override
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 from tongxue.compliance.selectors import failing, severity_counts
 from tongxue.core.errors import render_message
+from tongxue.domain import evidence as evidence_labels
 from tongxue.domain.audit import AuditReport, Coverage
+from tongxue.domain.evidence import SEVERITY_LABELS
 from tongxue.domain.findings import Finding, Severity
 from tongxue.domain.requirements import REQUIREMENTS, quotes_of, remedy_of
-
-SEVERITY_LABELS = {
-    Severity.VIOLATION: gettext_noop("Violation"),
-    Severity.DEVIATION: gettext_noop("Deviation"),
-    Severity.INCOMPLETE: gettext_noop("Incomplete data"),
-    Severity.RECOMMENDATION: gettext_noop("Recommendation"),
-}
 
 
 def _plain(value: Any) -> Any:
@@ -146,6 +141,47 @@ def clause_quotes(finding: Finding) -> dict[str, str]:
     return quotes_of(finding.requirement, finding.clauses)
 
 
+def evidence_display(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the evidence for people, in the active language: one dict per shown key.
+
+    Each has the machine ``key`` and plain ``value`` (as in ``evidence``), the key's
+    translated ``label`` and, for a coded value (a role, a kind, a status), its
+    translated ``value_label`` (labels of a list joined with "、", in English ", "),
+    else None.
+    """
+    out = []
+    for item in evidence_labels.display(evidence):
+        value_label = None
+        if item.value_labels is not None:
+            joiner = "、" if _punctuation()[0] == "：" else ", "
+            value_label = joiner.join(str(gettext(v)) for v in item.value_labels)
+        out.append(
+            {
+                "key": item.key,
+                "label": str(gettext(item.label)),
+                "value": _plain(item.value),
+                "value_label": value_label,
+            }
+        )
+    return out
+
+
+def evidence_text(entry: Mapping[str, Any]) -> str:
+    """Return one evidence entry as words: its label, then its value's label or value."""
+    value = entry["value_label"]
+    if value is None:
+        raw = entry["value"]
+        value = ", ".join(str(v) for v in raw) if isinstance(raw, list) else str(raw)
+    return f"{entry['label']}{_punctuation()[0]}{value}"
+
+
+def _punctuation() -> tuple[str, str]:
+    """Return the colon and the separator of the active language (Chinese full-width)."""
+    if (get_language() or "").lower().startswith("zh"):
+        return "：", "；"
+    return ": ", "; "
+
+
 def finding_to_dict(
     finding: Finding, *, language: str, private: bool = True
 ) -> dict[str, Any]:
@@ -172,6 +208,7 @@ def finding_to_dict(
     with override(language):
         severity_label = gettext(SEVERITY_LABELS[finding.severity])
         summary = gettext(REQUIREMENTS[finding.requirement].summary)
+        shown = evidence_display(finding.evidence_for(private=private))
     return {
         "rule": finding.rule,
         "requirement": finding.requirement,
@@ -181,6 +218,7 @@ def finding_to_dict(
         "message": messages[language],
         "messages": messages,
         "evidence": _plain(finding.evidence_for(private=private)),
+        "evidence_display": shown,
         "justified": finding.justified,
         "justification": finding.justification or None,
         "justification_valid_until": _plain(finding.justified_until),
@@ -236,6 +274,10 @@ def finding_to_text(finding: Finding, *, language: str) -> str:
             f"  {organisation}: {finding.organisation}",
             f"  {render_message(finding.message)}",
         ]
+        shown = evidence_display(finding.evidence)
+        if shown:
+            sep = _punctuation()[1]
+            lines.append("  " + sep.join(evidence_text(e) for e in shown))
         remedy = remedy_text(finding)
         if remedy:
             what = gettext("What to do")
