@@ -374,8 +374,20 @@ def province(schools: int) -> Registry:
         ]
         if i % 4 == 0:
             m = b.school(
-                f"m{i}", school_type=SchoolType.MIDDLE_SCHOOL, students=900, parent="P"
+                f"m{i}",
+                school_type=SchoolType.MIDDLE_SCHOOL,
+                students=900,
+                parent="P",
+                county=f"K{i}",
             )
             b.org(f"m{i}.U", OrgKind.SCHOOL_UNION, m, students_served=900)
             b.meeting(f"m{i}.U", MeetingKind.CONGRESS, date(2023, 9, 1), delegates=9)
+    # the federation's congress (CON-14), a president of every school as delegate (CON-12)
+    delegates = [p.person for p in b.positions if p.role == Role.PRESIDENT]
+    for m in (o for o in b.organisations if o.startswith("m") and o.endswith(".U")):
+        delegates.append(f"{m}.delegate")
+        b.people[delegates[-1]] = Person(
+            id=delegates[-1], name="Delegate", department=m
+        )
+    b.meeting("P", MeetingKind.CONGRESS, date(2021, 3, 1), delegates=tuple(delegates))
     return b.build()

@@ -153,7 +153,10 @@ def test_a_deviation_is_justified_only_where_it_is_reported() -> None:
     assert rule_problem(RULE) is None  # kind not known: any kind
     problem = rule_problem(RULE, OrgKind.SCHOOL_UNION)
     assert problem is not None and problem.text == MSG_OTHER_KIND
-    assert justifiable(OrgKind.FUNCTIONAL_DEPARTMENT) == [RULE]
+    assert justifiable(OrgKind.FUNCTIONAL_DEPARTMENT) == [
+        RULE,
+        "ORG-15.department-layers",
+    ]
     none = rule_problem(RULE, OrgKind.CLASS_COMMITTEE)
     assert none is not None and none.params["valid_label"] == MSG_NONE_VALID
 

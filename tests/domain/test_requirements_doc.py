@@ -161,15 +161,15 @@ def test_no_requirement_without_a_rule_is_marked_audited(
 
 def test_every_rule_id_in_the_doc_exists(doc: str) -> None:
     literal = {r for ids in rule_ids_in_source().values() for r in ids}
-    # CON-3 and CON-11 share the delegate-quota helper, CON-1 and CON-11 the congress
-    # interval helper; both build their ids with an f-string "{requirement}.slug".
+    # CON-3 and CON-11 share the delegate-quota helper, CON-1, CON-11 and CON-14 the
+    # congress interval helper; both build their ids with an f-string "{requirement}.slug".
     shared = {
         f"{req}.{slug}"
         for req in ("CON-3", "CON-11")
         for slug in ("delegates-too-few", "data-missing")
     } | {
         f"{req}.{slug}"
-        for req in ("CON-1", "CON-11")
+        for req in ("CON-1", "CON-11", "CON-14")
         for slug in ("no-congress", "congress-overdue")
     }
     # ELE-1 and ELE-3 share the body decision (tongxue/domain/rules/elections.py).

@@ -39,6 +39,8 @@ from tongxue.snapshots.services import SnapshotInvalid, import_tables
 pytestmark = pytest.mark.django_db
 
 RULE = "ORG-4.department-deputies"
+#: What a functional department may justify: ORG-4's deputies and ORG-15's layers.
+DEPARTMENT_RULES = f"{RULE}, ORG-15.department-layers"
 TYPO = "ORG-6.core-members-share"  # the documentation's old example: not a rule id
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SAMPLE = Path(__file__).parent.parent / "data" / "sample.json"
@@ -103,7 +105,8 @@ def test_the_api_refuses_an_unknown_id_naming_the_valid_ones(client):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "unknown_rule" and body["field"] == "rule"
-    assert body["params"]["valid_label"] == RULE and RULE in body["message"]
+    assert body["params"]["valid_label"] == DEPARTMENT_RULES
+    assert DEPARTMENT_RULES in body["message"]
 
 
 def test_the_service_refuses_an_id_not_reported_at_the_kind():
@@ -159,7 +162,7 @@ def test_an_import_checks_the_kind_of_a_stored_organisation():
         import_tables({"justifications": [row]})
     [error] = exc.value.errors
     assert (error.table, error.row, error.field) == ("justifications", 1, "rule")
-    assert error.message.params["valid_label"] == RULE
+    assert error.message.params["valid_label"] == DEPARTMENT_RULES
     import_tables({"justifications": [row | {"rule": RULE}]})
     stored = Justification.objects.get()
     # no last day and no evidence in the file: a year after approval, any occurrence

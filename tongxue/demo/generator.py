@@ -21,10 +21,12 @@ something to show:
   a department; ORG-5 assistant titles (主席助理, 執行主席助理, 部长助理); ORG-6 core
   members over 1%; ORG-7 nobody responsible for clubs, or a club federation headed by
   someone else; ORG-8 no rights department; ORG-12 a secondary school without a union;
+  ORG-15 a group under a department (the first union built only);
 * CON-1 / CON-11 congress overdue or never held; CON-2 a department without a congress
   in the year, or a large department holding an assembly (small ones may); CON-3 too few
   delegates; CON-5 delegates mostly cadres; CON-9 a year with neither a congress nor a
-  standing-conference meeting; CON-13 no work report;
+  standing-conference meeting; CON-13 no work report; CON-14 the city federations hold
+  no congress on record (the provincial federation's is recent);
 * CAD-2 main cadres without a public contact; TRN-3 department unions not reviewed or
   assessments not published; and some unions whose number of students served is missing;
 * ELE-1 vice-presidents elected by a standing-conference meeting, or a vice-president
@@ -576,6 +578,19 @@ class _Builder:
                     "ORG-4.department-deputies",
                     "一名副部长负责新校区的工作，经校团委批准增设。",
                 )
+        if "layered" not in self._forced:
+            # ORG-15: the first union keeps a group under its first department (a
+            # management layer); no random draw, so nothing else changes
+            self._forced["layered"] = 1
+            _, dname, dname_en, _ = depts[0]
+            self.org(
+                f"{dept_codes[0]}-XMT",
+                f"{dname}新媒体组",
+                "functional_department",
+                dept_codes[0],
+                name_en=f"{dname_en} new media group",
+                function="other",
+            )
         if "assistant" in problems:
             where = rng.choice([code, *dept_codes])
             self.position(

@@ -367,7 +367,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Attach the sub-units of a functional department to the department itself, or record why the layer is needed."
             ),
-            planned="a later issue (depth under a functional department)",
+            note="every layer of units below a topmost functional department, groups or sub-departments alike, counts against the profile's `department_sub_layers_max`: 0, Tongxue's reading of 扁平化",
             differs="The sentence has no obligation word of its own (neither 须 nor 原则上): it states the direction of the reform (遵循……原则，按照扁平化方式改革). The catalogue's D is kept: a union may depart from it with a recorded reason.",
         ),
         # CON: congresses and the standing delegate conference
@@ -587,7 +587,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Convene the federation's congress within the profile's interval."
             ),
-            planned="a later issue (the interval as a profile parameter)",
+            note="provincial and city federations; only congresses that took place count; the interval is the profile's `federation_congress_max_interval_months`: 60 months, Tongxue's default as the plan gives none; cqtgu-2017 has no federation and no interval",
         ),
         # ELE: elections
         _r(
@@ -1244,6 +1244,7 @@ RULES: dict[str, RuleText] = {
     ),
     "ORG-8.rights-body": RuleText(),
     "ORG-12.no-union": RuleText(),
+    "ORG-15.department-layers": RuleText(),
     "CON-1.no-congress": RuleText(
         _("Convene the school-level congress and record it once held.")
     ),
@@ -1323,6 +1324,10 @@ RULES: dict[str, RuleText] = {
         )
     ),
     "CON-13.work-report-overdue": RuleText(),
+    "CON-14.no-congress": RuleText(
+        _("Convene the federation's congress and record it once held.")
+    ),
+    "CON-14.congress-overdue": RuleText(),
     "ELE-1.wrong-body": RuleText(),
     "ELE-1.not-elected": RuleText(
         _(

@@ -47,6 +47,7 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
     "ORG-7": ("clubs-responsible", "club-federation-head"),
     "ORG-8": ("rights-body",),
     "ORG-12": ("no-union",),
+    "ORG-15": ("department-layers",),
     "CON-1": ("no-congress", "congress-overdue"),
     "CON-2": ("congress-overdue", "assembly-not-allowed", "data-missing"),
     "CON-3": ("delegates-too-few", "data-missing"),
@@ -63,6 +64,7 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
         "delegate-school-unknown",
     ),
     "CON-13": ("work-report-overdue",),
+    "CON-14": ("no-congress", "congress-overdue"),
     "ELE-1": _ELECTION_IDS,
     "ELE-3": _ELECTION_IDS,
     "CAD-2": ("contact-missing",),
@@ -104,8 +106,8 @@ def _d(id: str, kinds: Iterable[OrgKind], *occurrence: str) -> Deviation:
 _DEPARTMENT = (OrgKind.DEPARTMENT_UNION,)
 _QUOTA = ("congress", "delegates", "students_served", "required")
 
-#: The rule ids that report a deviation (ORG-4, ORG-6, CON-2, CON-3, CON-5, and the
-#: delegate quota of CON-11 · D).
+#: The rule ids that report a deviation (ORG-4, ORG-6, ORG-15, CON-2, CON-3, CON-5, and
+#: the delegate quota of CON-11 · D).
 DEVIATIONS: dict[str, Deviation] = {
     d.id: d
     for d in (
@@ -113,6 +115,13 @@ DEVIATIONS: dict[str, Deviation] = {
             "ORG-4.department-deputies",
             (OrgKind.FUNCTIONAL_DEPARTMENT,),
             "deputies",
+            "limit",
+        ),
+        # a layer more (or a limit lowered) is a new occurrence
+        _d(
+            "ORG-15.department-layers",
+            (OrgKind.FUNCTIONAL_DEPARTMENT,),
+            "layers",
             "limit",
         ),
         _d(

@@ -1,4 +1,4 @@
-"""Rules on congresses (学生代表大会) and the standing conference (常代会): CON-1 … CON-13."""
+"""Rules on congresses (学生代表大会) and the standing conference (常代会): CON-1 … CON-14."""
 
 from __future__ import annotations
 
@@ -77,8 +77,8 @@ def _congress_interval(
 ) -> Iterator[Finding]:
     """Flag a union whose newest congress is older than ``param`` months, or absent.
 
-    Shared by CON-1 (school level) and CON-11 (secondary schools): the same check
-    with each requirement's own interval parameter.
+    Shared by CON-1 (school level), CON-11 (secondary schools) and CON-14 (federations):
+    the same check with each requirement's own interval parameter.
     """
     months = ctx.profile(union.code).int(param)
     due = months_before(ctx.as_of, months)
@@ -583,3 +583,31 @@ def yearly_work_report(ctx: AuditContext) -> Iterator[Finding]:
                 "last_work_report": max(lasts).isoformat() if lasts else "-",
             },
         )
+
+
+# --------------------------------------------------------------------------- CON-14
+
+
+@rule("CON-14")
+def federation_congress_interval(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-14 · GS-4: federations hold their congress regularly (规范各级学联定期召开代表大会).
+
+    Provincial and city federations alike, with the interval the profile sets
+    (``federation_congress_max_interval_months``; the plan gives no number, so it is
+    Tongxue's default, with its note). Only congresses that took place count, as for
+    CON-1 and CON-11; a profile without the parameter (cqtgu-2017: one university, no
+    federation) does not judge it.
+    """
+    param = "federation_congress_max_interval_months"
+    kinds = (OrgKind.PROVINCIAL_FEDERATION, OrgKind.CITY_FEDERATION)
+    for federation in ctx.registry.of_kind(*kinds):
+        if applies(ctx.profile(federation.code), param):
+            yield from _congress_interval(
+                ctx,
+                federation,
+                "CON-14",
+                param,
+                _(
+                    "{org} has no congress recorded; a federation holds one at least every {max_interval_months} months."
+                ),
+            )

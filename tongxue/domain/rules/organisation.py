@@ -1,4 +1,4 @@
-"""Rules on the structure of unions: ORG-2 … ORG-8, ORG-12.
+"""Rules on the structure of unions: ORG-2 … ORG-8, ORG-12, ORG-15.
 
 Also the helpers the other rule modules share: which organisations are school-level
 unions (校级学生会组织), who holds which position on a day, and exact share arithmetic.
@@ -295,6 +295,62 @@ def department_deputies(ctx: AuditContext) -> Iterator[Finding]:
                 params=("department_deputies_max",),
                 message=_("{org} has {deputies} deputy heads, more than {limit}."),
                 evidence={"deputies": len(deputies), "limit": limit},
+            )
+
+
+def _layers_below(registry: Registry, code: str) -> tuple[int, list[str]]:
+    """Return how many layers of units hang below ``code``, and their codes (in order)."""
+    children = registry.children
+    layers, seen, level = 0, {code}, [code]
+    units: list[str] = []
+    while True:
+        level = [
+            c.code
+            for parent in level
+            for c in children.get(parent, ())
+            if c.code not in seen
+        ]
+        if not level:
+            return layers, units
+        seen.update(level)
+        layers += 1
+        units.extend(level)
+
+
+@rule("ORG-15")
+def flat_departments(ctx: AuditContext) -> Iterator[Finding]:
+    """ORG-15 · GS-9, CQ-4: a flat structure (按照扁平化方式改革职能部门设置，减少管理层次).
+
+    A functional department with units under it (groups, sub-departments: any
+    organisation whose parent it is) has a management layer; the profile's
+    ``department_sub_layers_max`` says how many are allowed (0 by default, D). Judged at
+    the topmost functional department, counting every layer below it.
+    """
+    reg = ctx.registry
+    param = "department_sub_layers_max"
+    for dept in reg.of_kind(OrgKind.FUNCTIONAL_DEPARTMENT):
+        above = reg.org.get(dept.parent) if dept.parent is not None else None
+        if above is not None and above.kind == OrgKind.FUNCTIONAL_DEPARTMENT:
+            continue  # judged at the department it hangs from
+        profile = ctx.profile(dept.code)
+        if not applies(profile, param):
+            continue
+        limit = profile.int(param)
+        layers, units = _layers_below(reg, dept.code)
+        if layers > limit:
+            yield ctx.finding(
+                rule="ORG-15.department-layers",
+                org=dept.code,
+                params=(param,),
+                message=_(
+                    "{org} has {layers} management layers under it ({sub_units} units: {units}), more than {limit}."
+                ),
+                evidence={
+                    "layers": layers,
+                    "limit": limit,
+                    "sub_units": len(units),
+                    "units": ", ".join(units),
+                },
             )
 
 
