@@ -105,8 +105,8 @@ GANSU_ONLY: dict[str, set[str]] = {
     "CON11-NONE-BAD": {"CON-11.no-congress"},
 }
 
-#: Requirements of the Gansu plan alone (ORG-12 · GS-7, CON-12 · GS-4) that the audit
-#: still reports under cqtgu-2017, citing no clause (see the xfail test below).
+#: Requirements of the Gansu plan alone (ORG-12 · GS-7, CON-12 · GS-4): not judged under
+#: cqtgu-2017 (AuditContext.plan_has; the test below).
 GANSU_PLAN_ONLY_REQUIREMENTS = ("ORG-12", "CON-12")
 
 #: What a snapshot carries but an import does not store (docs/snapshot.md): a meeting's
@@ -182,10 +182,9 @@ def test_gansu_every_planted_violation_is_found_and_nothing_else() -> None:
 
 
 def test_cqtgu_every_planted_violation_is_found_and_nothing_else() -> None:
-    # CON-11 has no parameters in the Chongqing plan: its cases are not judged.
-    assert drop_plan_only(audited("cqtgu-2017")) == drop_plan_only(
-        expected("cqtgu-2017")
-    )
+    # CON-11 has no parameters in the Chongqing plan: its cases are not judged; nor
+    # are ORG-12 and CON-12, requirements of the Gansu plan alone.
+    assert audited("cqtgu-2017") == drop_plan_only(expected("cqtgu-2017"))
 
 
 def test_gansu_plan_only_requirements_are_reported_under_gansu() -> None:
@@ -194,16 +193,6 @@ def test_gansu_plan_only_requirements_are_reported_under_gansu() -> None:
     assert found["PL-C"] == EXPECTED["PL-C"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ORG-12 (GS-7) and CON-12 (GS-4) are requirements of the Gansu plan only, but "
-        "the audit reports them under cqtgu-2017 too, as violations citing no clause "
-        "(ORG12-BAD: ORG-12.no-union; PL-C: CON-12.school-type-uncovered and "
-        "CON-12.county-uncovered, clauses ()); CON-11 and CON-14 are not judged "
-        "under a profile without their parameters."
-    ),
-)
 def test_cqtgu_does_not_judge_requirements_of_the_gansu_plan_alone() -> None:
     found = audited("cqtgu-2017")
     reported = {
@@ -222,7 +211,5 @@ def test_every_finding_cites_a_clause_of_its_plan_where_the_plan_has_one(
     snapshot, _errors = parse_tables(load(profile))
     prefix = "GS-" if profile == "gansu-2017" else "CQ-"
     for f in audit(snapshot, as_of=AS_OF).findings:
-        if f.requirement in GANSU_PLAN_ONLY_REQUIREMENTS and prefix == "CQ-":
-            continue  # the xfail above
         assert f.clauses, f
         assert all(c.startswith(prefix) for c in f.clauses), f

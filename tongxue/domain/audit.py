@@ -73,6 +73,17 @@ class AuditContext:
             found = self._governing[org_code] = self._profiles[code]
         return found
 
+    def plan_has(self, requirement: str, org_code: str) -> bool:
+        """Return whether the plan governing ``org_code`` states ``requirement``.
+
+        A requirement of one plan alone (ORG-12 · GS-7, CON-12 · GS-4 of the Gansu
+        plan) binds no organisation governed by the other plan: a finding of it there
+        would cite no clause of its own plan. The plan is recognised by the clause
+        prefixes of the profile (:meth:`Profile.own_clauses`).
+        """
+        clauses = REQUIREMENTS[requirement].clauses
+        return not clauses or bool(self.profile(org_code).own_clauses(clauses))
+
     def finding(
         self,
         *,
@@ -202,7 +213,9 @@ def run_rules(
 ) -> list[Finding]:
     findings: list[Finding] = []
     for spec in specs if specs is not None else all_rules():
-        findings.extend(spec.fn(ctx))
+        findings.extend(
+            f for f in spec.fn(ctx) if ctx.plan_has(f.requirement, f.organisation)
+        )
     return findings
 
 
