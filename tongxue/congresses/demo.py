@@ -73,8 +73,9 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
     )
     meeting.organisation = union
     # The demo registry spreads each department's students evenly over the grades;
-    # on such a matrix the biproportional method meets ties at every step and does not
-    # converge, so the demo congress shares its seats by department (Sainte-Laguë).
+    # such a matrix ties (cells that could trade seats), which the biproportional
+    # method refuses, so the demo congress shares its seats by department (Sainte-Laguë)
+    # — issue #12 asks for a realistic spread and the by-grade allocation here.
     services.allocate_seats(actor=None, meeting=meeting, method="sainte-lague")
     services.freeze_seats(actor=None, meeting=meeting)
     entered = _elect(meeting, opened)

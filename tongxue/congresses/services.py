@@ -407,10 +407,10 @@ def allocate_seats(
 
 # --------------------------------------------------------------------------- by grade
 
-#: The alternating scaling of a biproportional apportionment converges in a few dozen
-#: steps on real data; a matrix on which it does not (e.g. every department with the
-#: same spread over the grades, where ties recur) is refused after this many, so that a
-#: page answers in seconds.
+#: Steps of the exact alternating scaling of a biproportional apportionment before it
+#: hands over to the complete search (tongxue.domain.apportionment): a few dozen suffice
+#: on real data; a matrix with a tie (e.g. every department with the same spread over
+#: the grades) is refused as a tie naming the cells that could trade seats (CON-4.tie).
 BIPROPORTIONAL_MAX_ITERATIONS = 200
 
 #: A students matrix: department code → grade → students.
