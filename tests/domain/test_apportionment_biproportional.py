@@ -399,3 +399,89 @@ def test_float_certified_divisors_reproduce_every_cell(problem) -> None:  # type
     assert [list(s) for s in r.seats] == _outcome(
         biproportional, names_r, names_c, w, rows, cols
     )
+
+
+# --------------------------------------------------------------------- tie by lot
+
+
+def _fair_at_divisors(r: ap.Biproportional) -> bool:
+    """Every cell is a standard rounding of its quotient at the result's divisors."""
+    for i, row in enumerate(r.weights):
+        for j, w in enumerate(row):
+            if not w:
+                continue
+            q = Fraction(w) / (r.row_divisors[i] * r.column_divisors[j])
+            if not (
+                r.seats[i][j] - Fraction(1, 2) <= q <= r.seats[i][j] + Fraction(1, 2)
+            ):
+                return False
+    return True
+
+
+SYMMETRIC = (["A", "B", "C"], ["1", "2", "3"], [[100] * 3] * 3, [2, 2, 2], [2, 2, 2])
+
+
+def test_a_lot_breaks_a_tie_the_refusal_would_report() -> None:
+    with pytest.raises(ApportionmentTie):
+        biproportional(*SYMMETRIC)
+    r = biproportional(*SYMMETRIC, tie="lot", seed=1)
+    assert [sum(row) for row in r.seats] == [2, 2, 2]
+    assert [sum(col) for col in zip(*r.seats, strict=True)] == [2, 2, 2]
+    assert _fair_at_divisors(r)
+    assert r.tie is not None and r.tie.seed == 1
+    assert len(r.tie.units) == 9 and r.tie.seats == len(r.tie.winners) == 6
+    # the winners are exactly the cells with the higher seat count
+    assert {
+        f"{a}/{b}" for a in "ABC" for b in "123" if r.seats["ABC".index(a)][int(b) - 1]
+    } == set(r.tie.winners)
+
+
+def test_the_same_seed_draws_the_same_seats_and_seeds_differ() -> None:
+    draws = {biproportional(*SYMMETRIC, tie="lot", seed=s).seats for s in range(12)}
+    assert (
+        biproportional(*SYMMETRIC, tie="lot", seed=5).seats
+        == biproportional(*SYMMETRIC, tie="lot", seed=5).seats
+    )
+    assert len(draws) > 1  # the lot, not the list order, decides
+
+
+def test_a_unique_apportionment_is_not_touched_by_a_lot() -> None:
+    rows, cols = ["A", "B"], ["1", "2"]
+    w = [[70, 30], [40, 60]]
+    plain = biproportional(rows, cols, w, [5, 5], [5, 5])
+    lot = biproportional(rows, cols, w, [5, 5], [5, 5], tie="lot", seed=9)
+    assert lot.seats == plain.seats and lot.tie is None
+
+
+def test_a_lot_needs_a_seed() -> None:
+    with pytest.raises(ApportionmentError):
+        biproportional(*SYMMETRIC, tie="lot")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    unit=st.integers(1, 5),
+    shares=st.lists(st.integers(1, 4), min_size=2, max_size=4),
+    spread=st.lists(st.integers(1, 3), min_size=2, max_size=4),
+    seats=st.integers(2, 20),
+    seed=st.integers(0, 10**6),
+)
+def test_lots_on_proportional_matrices_keep_the_margins(  # type: ignore[no-untyped-def]
+    unit, shares, spread, seats, seed
+) -> None:
+    # rows proportional to each other (the same spread over the columns): ties abound
+    w = [[unit * a * b for b in spread] for a in shares]
+    rows = [f"r{i}" for i in range(len(shares))]
+    cols = [f"c{j}" for j in range(len(spread))]
+    row_seats = apportion(
+        list(zip(rows, (sum(r) for r in w), strict=True)),
+        seats,
+        method="sainte-lague",
+        tie="lot",
+        seed=seed,
+    )
+    R = [row_seats.seats[r] for r in rows]
+    r = biproportional(rows, cols, w, R, tie="lot", seed=seed)
+    assert [sum(row) for row in r.seats] == R
+    assert [sum(c) for c in zip(*r.seats, strict=True)] == list(r.column_seats)
+    assert _fair_at_divisors(r)

@@ -1589,6 +1589,8 @@ class Biproportional:
     column_seats_computed: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     exact_fallback: bool = False
+    #: The tie the published lot broke (cells as ``row/column``), or None.
+    tie: Tie | None = None
 
     @property
     def row_divisors(self) -> tuple[Fraction, ...]:
@@ -1680,6 +1682,8 @@ def biproportional(
     column_seats: Sequence[int] | None = None,
     *,
     max_iterations: int = 1000,
+    tie: TieBreak | str = TieBreak.REFUSE,
+    seed: int | None = None,
 ) -> Biproportional:
     """Double proportional apportionment (Balinski–Pukelsheim), CON-4 · GS-8, CQ-3.
 
@@ -1701,7 +1705,18 @@ def biproportional(
     divisors, hence differ only on cells at a signpost, of which there are none).
     Otherwise (a near-tie, a tie, numbers floats cannot hold) the all-fraction
     alternating scaling decides (:func:`_alternating`), with its tie detection.
+
+    A tie (the seat matrix is not unique) is refused with ``tie="refuse"``; with
+    ``tie="lot"`` and a published integer ``seed`` it is broken by lot
+    (:func:`_lot_matrix`): the result is one of the apportionments fair at the same
+    divisors, the one the lot picks, recorded in :attr:`Biproportional.tie`. The
+    columns' own seats, when computed, break a tie by the same lot.
     """
+    if type(tie) is not TieBreak:
+        tie = TieBreak(tie)
+    if tie is TieBreak.LOT and seed is None:
+        raise _err(gettext_noop("A lot needs a published integer seed."))
+    lot = seed if tie is TieBreak.LOT else None
     n, m = len(rows), len(columns)
     if n == 0 or m == 0:
         raise _err(gettext_noop("The matrix is empty."))
@@ -1746,14 +1761,16 @@ def biproportional(
                 sum(R),
                 [0] * m,
                 [None] * m,
-                TieBreak.REFUSE,
-                None,
+                tie,
+                lot,
             )[0]
         else:
             col = apportion(
                 list(zip(columns, totals, strict=True)),
                 sum(R),
                 method=Method.SAINTE_LAGUE,
+                tie=tie,
+                seed=lot,
             )
             C = [col.seats[c] for c in columns]
     else:
@@ -1793,7 +1810,7 @@ def biproportional(
             it,
             computed,
         )
-    return _alternating(rows, columns, w, R, C, computed, max_iterations)
+    return _alternating(rows, columns, w, R, C, computed, max_iterations, lot)
 
 
 def _alternating(
@@ -1804,6 +1821,7 @@ def _alternating(
     C: list[int],
     computed: bool,
     max_iterations: int,
+    lot: int | None = None,
 ) -> Biproportional:
     """Alternating scaling with every step in exact fractions (the reference method),
     handing over to :func:`_complete_matrix` when it cycles without a tie, creeps (a row
@@ -1830,14 +1848,14 @@ def _alternating(
                 x[i][j] = v
             rdiv[i] = d
         if all(sum(x[i][j] for i in range(n)) == C[j] for j in range(m)):
-            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed, lot)
         # The steps are deterministic: a state seen before means the scaling cycles
         # and never ends. The margins can be met (checked before), so the matrices it
         # cycles through are equally good at these divisors: a tie, refused as such.
         state = (tuple(map(tuple, x)), tuple(rdiv), tuple(cdiv))
         if state in seen:
             tied = _signpost_cells(w, x, R, C, rdiv, cdiv)
-            if tied:
+            if tied and lot is None:
                 raise ApportionmentTie(
                     [f"{rows[i]}/{columns[j]}" for i, j in tied],
                     max(1, len(tied) // 2),
@@ -1866,7 +1884,7 @@ def _alternating(
                 x[i][j] = v
             cdiv[j] = d
         if all(sum(x[i]) == R[i] for i in range(n)):
-            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+            return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed, lot)
     # No convergence within max_iterations steps, or creeping: a complete search
     # decides, started from the last seats and divisors.
     x, rdiv, cdiv = _complete_matrix(w, x, R, C, rdiv, cdiv)
@@ -1874,7 +1892,7 @@ def _alternating(
     simple = _strict_divisors(w, x, R, C, rdiv, cdiv, force=True)
     if simple is not None:
         rdiv, cdiv = simple
-    return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed)
+    return _bp(rows, columns, w, x, R, C, rdiv, cdiv, it, computed, lot)
 
 
 def _complete_matrix(
@@ -3158,8 +3176,11 @@ def _bp(
     cdiv: list[Fraction],
     it: int,
     computed: bool,
+    lot: int | None = None,
 ) -> Biproportional:
     tied = _tied_cells(w, x, rdiv, cdiv)
+    if tied and lot is not None:
+        return _lot_result(rows, columns, w, x, R, C, rdiv, cdiv, it, computed, lot)
     if tied:
         raise ApportionmentTie(
             [f"{rows[i]}/{columns[j]}" for i, j in tied], len(tied) // 2
@@ -3172,6 +3193,8 @@ def _bp(
         # The settling above found no divisors that lift these cells off their
         # signposts; search for them completely, or refuse the tie.
         exact = _strict_divisors_complete(w, x, R, C)
+        if exact is None and lot is not None:
+            return _lot_result(rows, columns, w, x, R, C, rdiv, cdiv, it, computed, lot)
         if exact is None:
             raise ApportionmentTie(
                 [f"{rows[i]}/{columns[j]}" for i, j in on_signpost],
@@ -3192,3 +3215,139 @@ def _bp(
         computed,
         exact_fallback=True,
     )
+
+
+# ----------------------------------------------------------------- biproportional lot
+
+
+def _lot_result(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+    it: int,
+    computed: bool,
+    seed: int,
+) -> Biproportional:
+    """The apportionment a published lot picks among those fair at ``rdiv``, ``cdiv``."""
+    y, tie = _lot_matrix(rows, columns, w, x, R, C, rdiv, cdiv, seed)
+    rdiv, cdiv = list(rdiv), list(cdiv)
+    _zero_line_divisors(w, R, C, rdiv, cdiv)
+    return Biproportional(
+        tuple(rows),
+        tuple(columns),
+        tuple(tuple(r) for r in w),
+        tuple(tuple(r) for r in y),
+        tuple(R),
+        tuple(C),
+        _Divisors((tuple(rdiv), tuple(cdiv))),
+        it,
+        computed,
+        exact_fallback=True,
+        tie=tie,
+    )
+
+
+def _lot_matrix(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+    seed: int,
+) -> tuple[list[list[int]], Tie]:
+    """Break a biproportional tie by a published lot (CON-4 · GS-8, CQ-3).
+
+    ``x`` meets both margins with every cell's quotient ``q = w/(ρ_i·σ_j)`` in its
+    closed rounding interval ``[x − ½, x + ½]``. A cell whose ``q`` lies on a signpost
+    (a half-integer) may take either neighbour; every choice of them that keeps the
+    row and column seats is an apportionment fair at these divisors, so equally
+    valid. The lot decides among them: the tied cells, named ``row/column``, are drawn
+    in the order ``random.Random(seed).sample(sorted(names), len(names))`` and, in that
+    order, each takes the higher seat count when the margins can still be met with it
+    (a transportation check), the lower otherwise. Anyone can repeat the draw from the
+    seed and the published numbers.
+    """
+    n, m = len(R), len(C)
+    low = [row[:] for row in x]
+    tied: dict[str, tuple[int, int]] = {}
+    for i in range(n):
+        for j in range(m):
+            if not (w[i][j] and R[i] and C[j]):
+                continue
+            q = w[i][j] / (rdiv[i] * cdiv[j])
+            if q.denominator == 2:  # on a signpost: floor(q) or floor(q) + 1
+                low[i][j] = q.numerator // 2
+                tied[f"{rows[i]}/{columns[j]}"] = (i, j)
+    need_r = [R[i] - sum(low[i]) for i in range(n)]
+    need_c = [C[j] - sum(low[i][j] for i in range(n)) for j in range(m)]
+    names = sorted(tied)
+    order = random.Random(seed).sample(names, len(names))
+    open_cells = {tied[name] for name in names}
+    winners: list[str] = []
+    for name in order:
+        i, j = tied[name]
+        open_cells.discard((i, j))
+        if need_r[i] > 0 and need_c[j] > 0:
+            need_r[i] -= 1
+            need_c[j] -= 1
+            if _transportable(need_r, need_c, open_cells):
+                winners.append(name)
+                continue
+            need_r[i] += 1
+            need_c[j] += 1
+    # x itself is a solution, so the greedy choice always completes
+    assert not any(need_r) and not any(need_c)
+    y = [row[:] for row in low]
+    for name in winners:
+        i, j = tied[name]
+        y[i][j] += 1
+    return y, Tie(tuple(names), len(winners), tuple(sorted(winners)), seed)
+
+
+def _transportable(
+    need_r: list[int], need_c: list[int], cells: set[tuple[int, int]]
+) -> bool:
+    """Whether each row ``i`` can take ``need_r[i]`` and each column ``j``
+    ``need_c[j]`` of the open ``cells`` (one seat each): a bipartite flow."""
+    total = sum(need_r)
+    if total != sum(need_c) or min(need_r + need_c, default=0) < 0:
+        return False
+    by_row: dict[int, list[int]] = {}
+    for i, j in sorted(cells):
+        by_row.setdefault(i, []).append(j)
+    left = list(need_r)
+    taken: dict[int, list[int]] = {j: [] for j in range(len(need_c))}  # col → rows
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in by_row.get(i, ()):
+            if j in seen or (i in taken[j]):
+                continue
+            seen.add(j)
+            if len(taken[j]) < need_c[j]:
+                taken[j].append(i)
+                return True
+            for k in list(taken[j]):
+                taken[j].remove(k)
+                taken[j].append(i)
+                if augment(k, seen):
+                    return True
+                taken[j].remove(i)
+                taken[j].append(k)
+        return False
+
+    flow = 0
+    for i in range(len(need_r)):
+        while left[i] > 0 and augment(i, set()):
+            left[i] -= 1
+            flow += 1
+        if left[i] > 0:
+            return False
+    return flow == total
