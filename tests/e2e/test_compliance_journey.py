@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils.translation import gettext, override
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import A_YEAR_AHEAD, OrganisationFactory, UserFactory
 from tongxue.compliance.models import Justification
 

@@ -18,7 +18,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import (
     A_YEAR_AHEAD,
     JustificationFactory,

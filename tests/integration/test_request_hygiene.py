@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import A_YEAR_AHEAD, SchoolFactory
 from tongxue.compliance.models import Justification
 

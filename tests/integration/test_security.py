@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import A_YEAR_AHEAD, UserFactory
 from tongxue.compliance.models import Justification
 

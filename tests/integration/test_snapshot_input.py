@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import (
     MeetingFactory,
     OrganisationFactory,

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import UserFactory
 from tests.factories_accounts import build_tree
 from tests.factories_congress import allocated, build_union, enter

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import build_school_with_deviation
+from tests.django_plugin import build_school_with_deviation
 from tests.factories import (
     A_YEAR_AHEAD,
     JustificationFactory,
