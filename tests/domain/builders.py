@@ -12,10 +12,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from tongxue.domain.audit import audit
+from tongxue.domain.evaluation import DIMENSIONS
 from tongxue.domain.findings import Finding
 from tongxue.domain.model import (
+    DelegateProvenance,
     DepartmentFunction,
     Election,
+    EvaluationPeriod,
+    Guidance,
+    GuidanceKind,
     Justification,
     Meeting,
     MeetingKind,
@@ -29,6 +34,7 @@ from tongxue.domain.model import (
     Review,
     Role,
     SchoolType,
+    SeatPlan,
     StandingConference,
     WrittenReport,
 )
@@ -60,6 +66,8 @@ class Builder:
     written_reports: list[WrittenReport] = field(default_factory=list)
     standing_conferences: list[StandingConference] = field(default_factory=list)
     elections: list[Election] = field(default_factory=list)
+    guidance: list[Guidance] = field(default_factory=list)
+    evaluations: list[EvaluationPeriod] = field(default_factory=list)
     _seq: int = 0
 
     # -- organisations
@@ -190,9 +198,23 @@ class Builder:
         work_report: bool = False,
         code: str | None = None,
         status: MeetingStatus | None = None,
+        seats: SeatPlan | None = None,
+        elected_by: str | None = None,
     ) -> Meeting:
+        """Record a meeting; ``elected_by``: every delegate was elected by that unit
+        (CON-6), a fortnight before the meeting opened."""
         if isinstance(delegates, int):
             delegates = tuple(self.person() for _ in range(delegates))
+        provenance = (
+            tuple(
+                DelegateProvenance(
+                    p, elected_by, opened - timedelta(days=14), 300, 290, 200
+                )
+                for p in sorted(set(delegates))
+            )
+            if elected_by is not None
+            else ()
+        )
         self._seq += 1
         m = Meeting(
             code=code or f"M{self._seq}",
@@ -202,14 +224,56 @@ class Builder:
             delegates=delegates,
             work_report=work_report,
             status=status,
+            seats=seats,
+            provenance=provenance,
         )
         self.meetings.append(m)
         return m
 
     def review(
-        self, reviewer: str, reviewed: str, held: date, published: bool = True
+        self,
+        reviewer: str,
+        reviewed: str,
+        held: date,
+        published: bool = True,
+        **fields: Any,
     ) -> None:
-        self.reviews.append(Review(reviewer, reviewed, held, published))
+        """Record a review; by default a complete one (TRN-3: report and opinions
+        heard, assessment published)."""
+        fields.setdefault("opinions_heard", True)
+        self.reviews.append(Review(reviewer, reviewed, held, published, **fields))
+
+    def guide(self, org: str, kind: GuidanceKind, held: date) -> None:
+        """Record a report heard by the Party committee or the League's guidance."""
+        by = "校党委" if kind == GuidanceKind.PARTY_HEARING else "校团委"
+        self.guidance.append(Guidance(org, kind, held, by, "听取汇报，提出指导要求"))
+
+    def evaluate(
+        self,
+        org: str,
+        end: date = date(2024, 1, 15),
+        *,
+        code: str | None = None,
+        days: int = 130,
+        **kw: Any,
+    ) -> EvaluationPeriod:
+        """Record an evaluation of ``org``'s cadres ending on ``end`` (CAD-3); by
+        default a complete one: the five dimensions, 12 cadres rated, 40 of the 50
+        raters on the list took part, results published."""
+        kw.setdefault("dimensions", DIMENSIONS)
+        kw.setdefault("cadres", 12)
+        kw.setdefault("participants", 40)
+        kw.setdefault("eligible", 50)
+        kw.setdefault("published", True)
+        period = EvaluationPeriod(
+            org,
+            code or f"EV-{org}-{end.isoformat()}",
+            end - timedelta(days=days),
+            end,
+            **kw,
+        )
+        self.evaluations.append(period)
+        return period
 
     def justify(self, org: str, rule: str) -> None:
         self.justifications.append(
@@ -230,6 +294,8 @@ class Builder:
             written_reports=tuple(self.written_reports),
             standing_conferences=tuple(self.standing_conferences),
             elections=tuple(self.elections),
+            guidance=tuple(self.guidance),
+            evaluations=tuple(self.evaluations),
         )
 
 
@@ -239,9 +305,10 @@ def compliant(profile: str = "gansu-2017") -> Builder:
     U: 1 president (responsible for clubs, heads the club federation "CF"), 4
     vice-presidents, a League-cadre secretary-general, a rights department "U-R" and an
     office "U-O" (head and 2 deputies each); a congress 20 months before AS_OF with 185
-    delegates (1 of them core), a standing conference with a work report each year since,
-    and a department union "D" (300 students) reviewed last year (2023, the year the
-    yearly rules judge on AS_OF) and this year, with a congress.
+    delegates (1 of them core, each elected by D: CON-6), a standing conference with a
+    work report each year since, and a department union "D" (300 students) reviewed
+    last year (2023, the year the yearly rules judge on AS_OF) and this year, with a
+    congress.
     """
     b = Builder(default_profile=profile)
     b.school("S")
@@ -267,6 +334,9 @@ def compliant(profile: str = "gansu-2017") -> Builder:
         delegates=delegates,
         work_report=True,
         code="C",
+        # CON-4: seats by department and grade (the builder records no grades)
+        seats=SeatPlan(by_grade=True, departments=("D",)),
+        elected_by="D",  # CON-6: every delegate elected by the department union
     )
     # The congress elected the presidium (ELE-1): each holder records the election.
     b.elect(u, Role.PRESIDENT, "C")
@@ -278,6 +348,13 @@ def compliant(profile: str = "gansu-2017") -> Builder:
     b.meeting("D", MeetingKind.CONGRESS, date(2024, 3, 1), delegates=3)
     b.review(u, "D", date(2023, 12, 5))  # the year TRN-3 judges on AS_OF: 2023
     b.review(u, "D", date(2024, 1, 10))
+    # GOV-1, GOV-2: the Party committee heard the union and the League guided it
+    # within the 12 months before AS_OF.
+    b.guide(u, GuidanceKind.PARTY_HEARING, date(2024, 3, 12))
+    b.guide(u, GuidanceKind.LEAGUE_GUIDANCE, date(2024, 4, 9))
+    # CAD-3: U and D evaluated their cadres in the semester that ended on 2024-01-15.
+    b.evaluate(u)
+    b.evaluate("D")
     return b
 
 
@@ -319,11 +396,18 @@ def province(schools: int) -> Registry:
     and 5 secondary schools per 20 universities; used to check that rules stay linear.
     """
     base = compliant()
+    base.meetings = [
+        replace(m, seats=SeatPlan(True, ("D", *(f"D{d}" for d in range(20)))))
+        if m.code == "C"
+        else m
+        for m in base.meetings
+    ]
     for d in range(20):
         code = f"D{d}"
         base.org(code, OrgKind.DEPARTMENT_UNION, "U", students_served=600)
         base.meeting(code, MeetingKind.CONGRESS, date(2024, 3, 1), delegates=6)
         base.review("U", code, date(2023, 12, 5))  # the year judged on AS_OF
+        base.evaluate(code)  # CAD-3
         for k in range(2):
             base.dept(f"{code}-F{k}", code)
             base.post(f"{code}-F{k}", Role.DEPARTMENT_HEAD)
@@ -365,12 +449,32 @@ def province(schools: int) -> Registry:
                 code=pre + m.code,
                 organisation=pre + m.organisation,
                 delegates=tuple(pre + d for d in m.delegates),
+                provenance=tuple(
+                    replace(
+                        e, person=pre + e.person, electing_unit=pre + e.electing_unit
+                    )
+                    for e in m.provenance
+                ),
+                seats=None
+                if m.seats is None
+                else replace(
+                    m.seats,
+                    departments=tuple(pre + d for d in m.seats.departments),
+                    clubs=tuple(pre + k for k in m.seats.clubs),
+                ),
             )
             for m in template.meetings
         ]
         b.reviews += [
             replace(r, reviewer=pre + r.reviewer, reviewed=pre + r.reviewed)
             for r in template.reviews
+        ]
+        b.guidance += [
+            replace(g, organisation=pre + g.organisation) for g in template.guidance
+        ]
+        b.evaluations += [
+            replace(e, organisation=pre + e.organisation, code=pre + e.code)
+            for e in template.evaluations
         ]
         if i % 4 == 0:
             m = b.school(
@@ -382,6 +486,8 @@ def province(schools: int) -> Registry:
             )
             b.org(f"m{i}.U", OrgKind.SCHOOL_UNION, m, students_served=900)
             b.meeting(f"m{i}.U", MeetingKind.CONGRESS, date(2023, 9, 1), delegates=9)
+            for kind in GuidanceKind:
+                b.guide(f"m{i}.U", kind, date(2024, 3, 1))
     # the federation's congress (CON-14), a president of every school as delegate (CON-12)
     delegates = [p.person for p in b.positions if p.role == Role.PRESIDENT]
     for m in (o for o in b.organisations if o.startswith("m") and o.endswith(".U")):
@@ -390,4 +496,8 @@ def province(schools: int) -> Registry:
             id=delegates[-1], name="Delegate", department=m
         )
     b.meeting("P", MeetingKind.CONGRESS, date(2021, 3, 1), delegates=tuple(delegates))
+    # the federation's presidium: a member of each school type of its area (FED-1)
+    b.post("P", Role.PRESIDENT, delegates[0])
+    if schools > 0:
+        b.post("P", Role.VICE_PRESIDENT, delegates[-1])
     return b.build()

@@ -1,7 +1,9 @@
 """A hand-made snapshot with violations planted on both sides of every threshold.
 
 ``tests/data/planted/planted-gansu.json`` and ``planted-cqtgu.json`` are the same
-province under the two plans (they differ only in the root's ``profile``). They were
+province under the two plans (they differ only in the roots' ``profile``; a second
+province, ``FED1-BAD``, holds FED-1's case, a provincial presidium being one per
+province). They were
 written case by case for this test, not with the demo generator: every organisation is
 named after what is planted in it — ``…-OK`` sits exactly at a limit and complies,
 ``…-BAD`` is one step past it (``ORG2-VP6-OK`` has 6 vice-presidents, ``ORG2-VP7-BAD``
@@ -71,6 +73,11 @@ EXPECTED: dict[str, set[str]] = {
     "CON3-BAD": {"CON-3.delegates-too-few"},
     # CON-5: 10 delegates, 4 core (60% non-core) complies, 5 core (50%) does not
     "CON5-BAD": {"CON-5.non-core-share"},
+    # CON-6: every delegate of a school-level congress records the class election
+    # that elected them (CON6-OK: all 10, with every ballot cast for each); one
+    # without a recorded election; none recorded at all (an older file: incomplete)
+    "CON6-BAD": {"CON-6.election-missing"},
+    "CON6-NONE-BAD": {"CON-6.data-missing"},
     # CON-7: no work report (so none in 2025 either: CON-13); with an agenda: no
     # leadership election at a new session, no charter, no opinions
     "CON7-REPORT-BAD": {"CON-7.work-report", "CON-13.work-report-overdue"},
@@ -83,18 +90,61 @@ EXPECTED: dict[str, set[str]] = {
     # CON-12: the city federation's congress has no delegate from a middle school
     # (the province's has one)
     "PL-C": {"CON-12.school-type-uncovered", "CON-12.county-uncovered"},
+    # FED-1: PL's presidium has a member from each school type of its area (BASE-P1 of
+    # a general university, PL-MS1 of a middle school; the four other types have no
+    # school there and are not required) and, with them, its committee the unions of
+    # both groups there (no graduate union). FED1-BAD, a second province, has a general
+    # university and a higher vocational college, and a presidium from the first only.
+    "FED1-BAD": {"FED-1.presidium-school-type-uncovered"},
     # ELE-1 / ELE-3: presidium holders without a certified election
     "ELE1-NONE-BAD": {"ELE-1.no-election"},
     "ELE1-UNCERTIFIED-BAD": {"ELE-1.election-not-certified"},
     "ELE3-BAD": {"ELE-3.no-election"},
     # CAD-2: the president without a public contact
     "CAD2-BAD": {"CAD-2.contact-missing"},
+    # CAD-3: every other union of a university evaluated its cadres in 2026-1. Due by
+    # 2025-06-30 (12 months): CAD3-OK's ended that day (1 of 50 raters took part:
+    # reported, not judged; its period ending on the audit day is under way, not
+    # judged), CAD3-LATE-BAD's the day before; CAD3-NONE-BAD's rated no cadre (not
+    # counted); CAD3-DIM-BAD left out discipline and work style; CAD3-UNPUB-BAD's
+    # ended on 2026-06-29 and was never published
+    "CAD3-LATE-BAD": {"CAD-3.evaluation-overdue"},
+    "CAD3-NONE-BAD": {"CAD-3.no-evaluation"},
+    "CAD3-DIM-BAD": {"CAD-3.dimension-missing"},
+    "CAD3-UNPUB-BAD": {"CAD-3.results-unpublished"},
     # CAD-4: a vice-president filed no report for the finished semester (CAD4-OK: all
     # did, and its semester ending on the audit day is not finished yet)
     "CAD4-BAD": {"CAD-4.report-missing"},
-    # TRN-3: one department reviewed on 2024-12-31, one without a published
-    # assessment (TRN3-OK reviewed its departments in 2025, one on 2025-01-01)
-    "TRN3-BAD": {"TRN-3.department-reviews-missing"},
+    # TRN-3: the school union TRN3-BAD reviewed TRN3-BAD-LATE on 2024-12-31 and heard
+    # TRN3-REPORT-BAD without its work report (not reviewed in 2025); TRN3-BAD-HIDDEN's
+    # assessment is unpublished and TRN3-PUB-BAD's published on 2026-07-01, a day
+    # after the audit (TRN3-NONE-OK: on 2026-06-30); TRN3-OPINIONS-BAD's opinions
+    # were not heard (TRN3-NONE-OK: heard, none raised; TRN3-WRITTEN-OK: written
+    # down, no flag); TRN3-UNRECORDED-BAD's row, from before v2, does not say
+    # (incomplete data). TRN3-OK reviewed its departments in 2025, one on 2025-01-01.
+    "TRN3-BAD": {
+        "TRN-3.department-reviews-missing",
+        "TRN-3.assessment-unpublished",
+        "TRN-3.opinions-not-heard",
+        "TRN-3.opinions-not-recorded",
+    },
+    # GOV-1: the Party committee last heard the union's report on 2025-06-29, 12 months
+    # and a day before (GOV1-OK: 2025-06-30, exactly 12 months); a recommendation
+    # under cqtgu-2017 (CQ-9: 推动……), a violation under gansu-2017
+    "GOV1-BAD": {"GOV-1.party-hearing-overdue"},
+    # GOV-2: the League committee's last guidance on 2025-06-29 (GOV2-OK: 2025-06-30);
+    # a League cadre heads a department (every union's secretary-general is one: allowed)
+    "GOV2-BAD": {"GOV-2.league-guidance-overdue"},
+    "GOV2-EXEC-BAD": {"GOV-2.league-executive"},
+    # CON-4: every school union's congress records its seat plan. CON4-OK's seats cover
+    # its two department unions, the grades 2024 and 2025 of their enrolled students and
+    # one of its two clubs (the main clubs are its choice: at least one); each -BAD case
+    # is CON4-OK with one thing taken away: a department (DEPT), the grades (BYDEPT:
+    # seats by department only), grade 2024 (GRADE), every club (CLUB)
+    "CON4-DEPT-BAD": {"CON-4.departments-uncovered"},
+    "CON4-BYDEPT-BAD": {"CON-4.grades-not-allocated"},
+    "CON4-GRADE-BAD": {"CON-4.grades-uncovered"},
+    "CON4-CLUB-BAD": {"CON-4.clubs-uncovered"},
 }
 
 #: CON-11 (secondary-school congresses) exists only in the Gansu plan: under
@@ -105,17 +155,19 @@ GANSU_ONLY: dict[str, set[str]] = {
     "CON11-NONE-BAD": {"CON-11.no-congress"},
 }
 
-#: Requirements of the Gansu plan alone (ORG-12 · GS-7, CON-12 · GS-4): not judged under
-#: cqtgu-2017 (AuditContext.plan_has; the test below).
-GANSU_PLAN_ONLY_REQUIREMENTS = ("ORG-12", "CON-12")
+#: Requirements of the Gansu plan alone (ORG-12 · GS-7, CON-12 · GS-4, FED-1 · GS-1): not
+#: judged under cqtgu-2017 (AuditContext.plan_has; the test below).
+GANSU_PLAN_ONLY_REQUIREMENTS = ("ORG-12", "CON-12", "FED-1")
 
-#: What a snapshot carries but an import does not store (docs/snapshot.md): a meeting's
-#: ``agenda`` and ``charter_in_force`` (CON-7 beyond the work report) and semesters
-#: (CAD-4). The audit of the imported database cannot report these.
-FILE_ONLY = {
-    "CON7-AGENDA-BAD": {"CON-7.leadership", "CON-7.charter", "CON-7.opinions"},
-    "CAD4-BAD": {"CAD-4.report-missing"},
-}
+#: The provinces of the files (roots): PL, and FED1-BAD for FED-1's case, one
+#: presidium per province. Each names its profile.
+ROOTS = ("PL", "FED1-BAD")
+
+#: What a snapshot carries but an import does not store (docs/snapshot.md): nothing
+#: since issue #12 (a meeting's agenda and charter in force, semesters, written reports,
+#: standing conferences and the delegates' elections are stored), so the audit of the
+#: imported database reports everything the file's audit does.
+FILE_ONLY: dict[str, set[str]] = {}
 
 
 def expected(profile: str) -> dict[str, set[str]]:
@@ -161,10 +213,12 @@ def drop_plan_only(found: dict[str, set[str]]) -> dict[str, set[str]]:
 
 def test_the_two_files_differ_only_in_the_profile() -> None:
     gansu, cqtgu = load("gansu-2017"), load("cqtgu-2017")
-    assert gansu["organisations"][0]["profile"] == "gansu-2017"
-    assert cqtgu["organisations"][0]["profile"] == "cqtgu-2017"
-    for doc in (gansu, cqtgu):
-        del doc["organisations"][0]["profile"], doc["default_profile"]
+    for profile, doc in (("gansu-2017", gansu), ("cqtgu-2017", cqtgu)):
+        roots = [o for o in doc["organisations"] if o["parent"] is None]
+        assert [o["code"] for o in roots] == list(ROOTS)
+        for root in roots:
+            assert root.pop("profile") == profile
+        del doc["default_profile"]
     assert gansu == cqtgu
 
 
@@ -183,7 +237,7 @@ def test_gansu_every_planted_violation_is_found_and_nothing_else() -> None:
 
 def test_cqtgu_every_planted_violation_is_found_and_nothing_else() -> None:
     # CON-11 has no parameters in the Chongqing plan: its cases are not judged; nor
-    # are ORG-12 and CON-12, requirements of the Gansu plan alone.
+    # are ORG-12, CON-12 and FED-1, requirements of the Gansu plan alone.
     assert audited("cqtgu-2017") == drop_plan_only(expected("cqtgu-2017"))
 
 
@@ -191,6 +245,7 @@ def test_gansu_plan_only_requirements_are_reported_under_gansu() -> None:
     found = audited("gansu-2017")
     assert found["ORG12-BAD"] == {"ORG-12.no-union"}
     assert found["PL-C"] == EXPECTED["PL-C"]
+    assert found["FED1-BAD"] == EXPECTED["FED1-BAD"]
 
 
 def test_cqtgu_does_not_judge_requirements_of_the_gansu_plan_alone() -> None:
@@ -213,3 +268,26 @@ def test_every_finding_cites_a_clause_of_its_plan_where_the_plan_has_one(
     for f in audit(snapshot, as_of=AS_OF).findings:
         assert f.clauses, f
         assert all(c.startswith(prefix) for c in f.clauses), f
+
+
+@pytest.mark.parametrize("profile", sorted(FILES))
+def test_trn3_names_each_department_union_with_what_it_lacks(profile: str) -> None:
+    """TRN-3 · GS-7, CQ-2: one finding per missing part, naming its departments."""
+    snapshot, _errors = parse_tables(load(profile))
+    found = {
+        f.rule: (f.severity.value, f.evidence["missing_codes"])
+        for f in audit(snapshot, as_of=AS_OF).findings
+        if f.requirement == "TRN-3"
+    }
+    assert found == {
+        "TRN-3.department-reviews-missing": (
+            "violation",
+            ["TRN3-BAD-LATE", "TRN3-REPORT-BAD"],
+        ),
+        "TRN-3.assessment-unpublished": (
+            "violation",
+            ["TRN3-BAD-HIDDEN", "TRN3-PUB-BAD"],
+        ),
+        "TRN-3.opinions-not-heard": ("violation", ["TRN3-OPINIONS-BAD"]),
+        "TRN-3.opinions-not-recorded": ("incomplete", ["TRN3-UNRECORDED-BAD"]),
+    }

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.domain.builders import compliant, findings, only, rules
+from tests.domain.builders import AS_OF, compliant, findings, only, rules
 from tongxue.domain.findings import Severity
 from tongxue.domain.model import OrgKind, Role
 
@@ -55,15 +55,15 @@ def test_cad2_graduate_union_too() -> None:
 @pytest.mark.parametrize(
     ("held", "published", "flagged"),
     [
-        (date(2023, 1, 1), True, False),  # the first day of the judged year (2023)
-        (date(2023, 12, 31), True, False),  # its last day
-        (date(2022, 12, 31), True, True),  # one day before it
-        (date(2024, 1, 1), True, True),  # one day after it: counts for 2024
-        (date(2023, 6, 30), False, True),  # assessment not published
+        (date(2023, 1, 1), True, None),  # the first day of the judged year (2023)
+        (date(2023, 12, 31), True, None),  # its last day
+        (date(2022, 12, 31), True, "TRN-3.department-reviews-missing"),  # a day before
+        (date(2024, 1, 1), True, "TRN-3.department-reviews-missing"),  # counts for 2024
+        (date(2023, 6, 30), False, "TRN-3.assessment-unpublished"),
     ],
 )
 def test_trn3_yearly_review_of_every_department(
-    held: date, published: bool, flagged: bool
+    held: date, published: bool, flagged: str | None
 ) -> None:
     """TRN-3 · GS-7, CQ-2: reviewed in every calendar year, assessment published.
 
@@ -73,11 +73,82 @@ def test_trn3_yearly_review_of_every_department(
     b.reviews = []
     b.review("U", "D", held, published)
     found = findings(b, "TRN-3")
-    assert bool(found) is flagged
+    assert [f.rule for f in found] == ([flagged] if flagged else [])
     if flagged:
         assert found[0].severity == Severity.VIOLATION
-        assert found[0].evidence["missing"] == "D"
+        assert found[0].evidence["missing_codes"] == ["D"]
+        assert found[0].evidence["missing"] == "Org D"
         assert found[0].evidence["year"] == 2023
+
+
+@pytest.mark.parametrize(
+    ("fields", "flagged", "severity"),
+    [
+        # every part heard and published: counts (the builder's default)
+        ({}, None, None),
+        # the department union raised no opinions, but was heard: counts
+        ({"opinions_heard": True, "opinions": ""}, None, None),
+        # opinions written down count as heard even without the flag
+        ({"opinions_heard": None, "opinions": "建议增加活动经费"}, None, None),
+        # the work report was not heard: no review
+        ({"report_heard": False}, "TRN-3.department-reviews-missing", "violation"),
+        # opinions and suggestions not heard (an empty record is not a hearing)
+        ({"opinions_heard": False}, "TRN-3.opinions-not-heard", "violation"),
+        (
+            {"opinions_heard": False, "opinions": "   "},
+            "TRN-3.opinions-not-heard",
+            "violation",
+        ),
+        # a record from before v2 cannot say: incomplete data, not a violation
+        ({"opinions_heard": None}, "TRN-3.opinions-not-recorded", "incomplete"),
+        # published on the audit day (2024-06-30): in time; a day later: not yet
+        ({"published_on": date(2024, 6, 30)}, None, None),
+        (
+            {"published_on": date(2024, 7, 1)},
+            "TRN-3.assessment-unpublished",
+            "violation",
+        ),
+    ],
+)
+def test_trn3_each_part_of_the_review(
+    fields: dict[str, object], flagged: str | None, severity: str | None
+) -> None:
+    """GS-7, CQ-2: "听取……工作报告及意见建议……考核结果进行公开" — each part missing
+    is its own finding naming the department union."""
+    b = compliant()
+    b.reviews = []
+    b.review("U", "D", date(2023, 6, 30), **fields)
+    found = findings(b, "TRN-3")
+    assert [f.rule for f in found] == ([flagged] if flagged else [])
+    if flagged:
+        assert found[0].severity == severity
+        assert found[0].evidence["missing_codes"] == ["D"]
+        assert "Org D" in found[0].message.render()
+
+
+def test_trn3_a_review_missing_two_parts_gives_two_findings() -> None:
+    b = compliant()
+    b.reviews = []
+    b.review("U", "D", date(2023, 6, 30), False, opinions_heard=False)
+    assert rules(b, "TRN-3") == [
+        "TRN-3.assessment-unpublished",
+        "TRN-3.opinions-not-heard",
+    ]
+
+
+def test_trn3_the_most_complete_review_of_the_year_is_judged() -> None:
+    """Two reviews in the year: one complete one is enough; otherwise the finding says
+    what the most complete one lacks."""
+    b = compliant()
+    b.reviews = []
+    b.review("U", "D", date(2023, 3, 1), False, opinions_heard=False)
+    b.review("U", "D", date(2023, 9, 1))
+    assert rules(b, "TRN-3") == []
+    b.reviews = []
+    b.review("U", "D", date(2023, 3, 1), False, opinions_heard=False)
+    b.review("U", "D", date(2023, 9, 1), False)
+    b.review("U", "D", date(2023, 10, 1), report_heard=False)
+    assert rules(b, "TRN-3") == ["TRN-3.assessment-unpublished"]
 
 
 def test_trn3_the_year_in_progress_is_not_judged() -> None:
@@ -100,6 +171,13 @@ def test_trn3_cqtgu_cites_its_own_clause() -> None:
     b = compliant()
     b.reviews = []
     assert only(b, "TRN-3").clauses == ("GS-7",)
+    b = compliant("cqtgu-2017")
+    b.reviews = []
+    b.review("U", "D", date(2023, 6, 30), opinions_heard=False)
+    assert (only(b, "TRN-3").rule, only(b, "TRN-3").clauses) == (
+        "TRN-3.opinions-not-heard",
+        ("CQ-2",),
+    )
 
 
 def test_trn3_one_finding_lists_every_missing_department() -> None:
@@ -110,15 +188,17 @@ def test_trn3_one_finding_lists_every_missing_department() -> None:
     b.review("U", "D4", date(2023, 2, 1))
     b.review("X", "D2", date(2023, 2, 1))  # another reviewer does not count
     f = only(b, "TRN-3")
+    assert f.rule == "TRN-3.department-reviews-missing"
     assert f.evidence == {
         "missing_count": 2,
         "departments": 4,
-        "missing": "D2, D3",
+        "missing": "Org D2, Org D3",
         "missing_codes": ["D2", "D3"],
         "year": 2023,
         "minimum": 1,
     }
     assert "2 of 4" in f.message.render()
+    assert "Org D2, Org D3" in f.message.render()
 
 
 def test_trn3_graduate_unions_and_unions_without_departments() -> None:
@@ -129,3 +209,27 @@ def test_trn3_graduate_unions_and_unions_without_departments() -> None:
     b.reviews = []
     del b.organisations["D"]
     assert rules(b, "TRN-3") == []
+
+
+def test_trn3_review_gaps_is_what_the_pages_show() -> None:
+    """The pages' "still to review" list is the rule's own reading, for any year."""
+    from tongxue.domain.reviews import ReviewGap, review_gaps, reviewed_departments
+
+    b = compliant()
+    b.org("D2", OrgKind.DEPARTMENT_UNION, "S", students_served=500)
+    b.review("U", "D2", date(2024, 3, 1), False, opinions_heard=None)
+    reg = b.build()
+    assert [d.code for d in reviewed_departments(reg, "U")] == ["D", "D2"]
+    # the year in progress (2024) on AS_OF: D was reviewed on 2024-01-10
+    assert review_gaps(reg, "U", 2024, AS_OF) == {
+        "D": (),
+        "D2": (ReviewGap.OPINIONS_NOT_RECORDED, ReviewGap.NOT_PUBLISHED),
+    }
+    # before D2's review took place, it was not reviewed yet
+    assert review_gaps(reg, "U", 2024, date(2024, 2, 29))["D2"] == (
+        ReviewGap.NOT_REVIEWED,
+    )
+    # a minimum of two reviews a year: one complete review is not enough
+    assert review_gaps(reg, "U", 2023, AS_OF, minimum=2)["D"] == (
+        ReviewGap.NOT_REVIEWED,
+    )

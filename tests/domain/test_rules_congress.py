@@ -14,6 +14,7 @@ from tests.domain.builders import AS_OF, Builder, compliant, findings, only, rul
 from tongxue.domain.dates import months_before, within_months
 from tongxue.domain.findings import Severity
 from tongxue.domain.model import (
+    GuidanceKind,
     MeetingKind,
     MeetingStatus,
     OrgKind,
@@ -491,6 +492,8 @@ def _secondary(
     b.school("M", school_type=SchoolType.SECONDARY_VOCATIONAL, students=school_students)
     b.org("MU", OrgKind.SCHOOL_UNION, "M", students_served=students)
     b.meeting("MU", MeetingKind.CONGRESS, TWO_YEARS_BEFORE, delegates=9, code="MC")
+    for kind in GuidanceKind:  # GOV-1, GOV-2 bind a secondary school's union too
+        b.guide("MU", kind, date(2024, 3, 1))
     return b
 
 

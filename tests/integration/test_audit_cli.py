@@ -20,7 +20,8 @@ def clean_snapshot(students: int = 500) -> dict:
     """A school union that every rule of the audit finds compliant on AS_OF.
 
     Its congress seats 1% of the students served (CON-3) and no core member (CON-5),
-    and elected the presidium (ELE-1): each holder records the election.
+    each delegate elected by the class committee U-K1 (CON-6), and elected the
+    presidium (ELE-1): each holder records the election.
     """
     vps = [f"VP{n}" for n in range(4)]
     delegates = [f"D{n}" for n in range(-(-students // 100))]
@@ -87,6 +88,12 @@ def clean_snapshot(students: int = 500) -> dict:
                 "parent": "U",
                 "function": "rights",
             },
+            {
+                "code": "U-K1",
+                "name": "2025级1班",
+                "kind": "class_committee",
+                "parent": "U",
+            },
         ],
         "people": people,
         "positions": positions,
@@ -100,7 +107,18 @@ def clean_snapshot(students: int = 500) -> dict:
                 "work_report": True,
             },
         ],
-        "delegates": [{"meeting": "C1", "person": d} for d in delegates],
+        "delegates": [
+            {
+                "meeting": "C1",
+                "person": d,
+                "electing_unit": "U-K1",
+                "election_date": "2025-10-15",
+                "electorate": 40,
+                "votes_cast": 38,
+                "votes": 30,
+            }
+            for d in delegates
+        ],
         "elections": [
             {
                 "code": code,
@@ -110,6 +128,37 @@ def clean_snapshot(students: int = 500) -> dict:
                 "status": "effective",
             }
             for code, post in (("E-PRES", "president"), ("E-VP", "vice_president"))
+        ],
+        # CAD-3: the cadres were evaluated by students in the autumn semester
+        "evaluations": [
+            {
+                "organisation": "U",
+                "code": "2025-09",
+                "start": "2025-09-01",
+                "end": "2026-01-15",
+                "dimensions": [
+                    "political",
+                    "moral",
+                    "learning",
+                    "duties",
+                    "discipline",
+                ],
+                "cadres": 5,
+                "participants": 40,
+                "eligible": 50,
+                "published": True,
+            }
+        ],
+        # GOV-1, GOV-2: heard by the Party committee and guided by the League
+        "guidance": [
+            {
+                "organisation": "U",
+                "kind": kind,
+                "held": "2026-02-01",
+                "by": by,
+                "summary": "听取学生会工作汇报，提出指导要求",
+            }
+            for kind, by in (("party_hearing", "校党委"), ("league_guidance", "校团委"))
         ],
     }
 
@@ -137,7 +186,7 @@ def test_a_clean_snapshot_exits_0(tmp_path, capsys):
     assert (code, err) == (0, "")
     assert data["findings"] == []
     assert data["failing"] == 0
-    assert data["organisations_audited"] == 3
+    assert data["organisations_audited"] == 4
     assert data["summary"] == {
         "violation": 0,
         "deviation": 0,

@@ -123,9 +123,12 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # positions, delegates, meetings (with their agenda and charter, CON-7), people,
     # reviews, justifications, evaluation semesters with their filed reports (CAD-4),
     # elections with their electing meeting (ELE-1, ELE-3), elections recorded by an
-    # import, written work reports (CON-13): one query each, whatever the size of the
-    # subtree.
-    with django_assert_num_queries(12):
+    # import, written work reports (CON-13), records of guidance (GOV-1, GOV-2),
+    # evaluation periods with their counts and evaluations recorded by an import
+    # (CAD-3), the seat plans of the congresses (CON-4: recorded plans, allocations,
+    # their departments and clubs, their cells) and the grades of each department's
+    # enrolled students: one query each, whatever the size of the subtree.
+    with django_assert_num_queries(20):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import OrganisationFactory, PersonFactory, SchoolFactory
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    PositionFactory,
+    SchoolFactory,
+)
 from tongxue.congresses import demo
 from tongxue.congresses.models import Delegate, Meeting, MeetingStatus
 from tongxue.demo.generator import SCHOOL_CODE
@@ -39,6 +44,15 @@ def small_demo_school() -> None:
             PersonFactory(
                 ident=f"D{i}S{k}", department=dept, class_unit=klass, grade=2023 + k % 4
             )
+    # a club federation directly under the school, one club with its leader
+    federation = OrganisationFactory(
+        code=f"{SCHOOL_CODE}-SL", kind=OrgKind.CLUB_FEDERATION, parent=school
+    )
+    club = OrganisationFactory(
+        code=f"{SCHOOL_CODE}-C01", kind=OrgKind.CLUB, parent=federation
+    )
+    leader = PersonFactory(ident="LEADER", department=None, grade=2024)
+    PositionFactory(organisation=club, person=leader, role="club_leader", title="会长")
 
 
 def test_the_demo_congress_is_seeded_once_with_provenance():
@@ -48,9 +62,17 @@ def test_the_demo_congress_is_seeded_once_with_provenance():
     assert meeting.code in summary
     assert meeting.status == MeetingStatus.DELEGATES_ELECTED
     assert meeting.opened == AS_OF + dt.timedelta(days=30)
-    seats = meeting.seat_allocation.seats
+    allocation = meeting.seat_allocation
+    seats = allocation.seats
+    # CON-4: by department and grade, with the main club; the demo's even spread ties
+    # and the lot with the published seed (the opening date) decides
+    assert allocation.mode == "grades" and allocation.tie == "lot"
+    assert allocation.seed == int(meeting.opened.strftime("%Y%m%d"))
     delegates = Delegate.objects.filter(meeting=meeting).select_related("election")
     assert delegates.count() == seats == 8
+    club_seat = delegates.get(seat_unit__code=f"{SCHOOL_CODE}-C01")
+    assert club_seat.person.ident == "LEADER"
+    assert club_seat.election.unit.code == f"{SCHOOL_CODE}-C01"
     assert all(
         d.election is not None and d.votes <= d.election.votes_cast for d in delegates
     )

@@ -184,23 +184,77 @@ def test_the_department_only_allocation_still_works():
     assert selectors.grade_table(selectors.allocation_table(m)) is None
 
 
-def test_departments_with_the_same_spread_over_the_grades_are_refused_as_a_tie():
-    # every department with the same students in every grade: the seats by grade can be
-    # placed in more than one way, and there is no lot for a matrix (CON-4)
-    u = build_union()
-    m = planned(u)
+SAME_SPREAD = {
     # 12 seats: departments 3, 3, 6 and grades 6, 6; UD0 and UD1 each split 3 seats
     # over two equal grades, and either may take the second seat of grade 1
-    same = {
-        "UD0": {1: 100, 2: 100},
-        "UD1": {1: 100, 2: 100},
-        "UD2": {1: 200, 2: 200},
-    }
+    "UD0": {1: 100, 2: 100},
+    "UD1": {1: 100, 2: 100},
+    "UD2": {1: 200, 2: 200},
+}
+
+
+def test_departments_with_the_same_spread_over_the_grades_tie_and_refuse_without_a_lot():
+    # every department with the same students in every grade: the seats by grade can be
+    # placed in more than one way; without a lot the tie is refused, naming the cells and
+    # the way out (a lot with a published seed), CON-4
+    u = build_union()
+    m = planned(u)
     with pytest.raises(Refusal) as exc:
         services.allocate_seats_by_grade(
-            actor=u.admin, meeting=m, seats=12, matrix=same
+            actor=u.admin, meeting=m, seats=12, matrix=SAME_SPREAD
         )
     assert exc.value.code == "CON-4.tie"
+    assert exc.value.field == "tie"
     text = str(exc.value)
-    assert "UD0" in text and "lot" not in text
+    assert "UD0/1" in text and "UD1/2" in text and "lot with a published seed" in text
+    assert "Allocate by department" not in text  # no longer recommends skipping grades
     assert not SeatAllocation.objects.filter(meeting=m).exists()
+
+
+def test_a_published_lot_breaks_a_biproportional_tie_reproducibly():
+    u = build_union()
+    m = planned(u)
+    a = services.allocate_seats_by_grade(
+        actor=u.admin, meeting=m, seats=12, matrix=SAME_SPREAD, tie="lot", seed=2027
+    )
+    cells = {
+        (c.unit.code, c.grade): c.seats
+        for c in AllocatedCell.objects.filter(allocation=a).select_related("unit")
+    }
+    # the margins hold: every department and every grade keeps its seats
+    assert cells[("UD0", 1)] + cells[("UD0", 2)] == 3
+    assert cells[("UD1", 1)] + cells[("UD1", 2)] == 3
+    assert cells[("UD2", 1)] == cells[("UD2", 2)] == 3
+    assert cells[("UD0", 1)] + cells[("UD1", 1)] + 3 == 6
+    assert a.tie == "lot" and a.seed == 2027
+    (lot,) = a.explanation["lot"]
+    assert lot["step"] == "cells" and lot["seed"] == 2027
+    assert set(lot["units"]) == {"UD0/1", "UD0/2", "UD1/1", "UD1/2"}
+    # the same seed draws the same seats: anyone can repeat the draw
+    again = ap.biproportional(
+        ["UD0", "UD1", "UD2"],
+        ["1", "2"],
+        [[100, 100], [100, 100], [200, 200]],
+        [3, 3, 6],
+        [6, 6],
+        tie="lot",
+        seed=2027,
+    )
+    assert again.seats == (
+        (cells[("UD0", 1)], cells[("UD0", 2)]),
+        (cells[("UD1", 1)], cells[("UD1", 2)]),
+        (3, 3),
+    )
+    # the page shows the draw
+    table = selectors.grade_table(selectors.allocation_table(m))
+    assert table is not None and table.lots[0]["seed"] == 2027
+
+
+def test_a_lot_needs_a_seed_by_grade_too():
+    u = build_union()
+    m = planned(u)
+    with pytest.raises(Refusal) as exc:
+        services.allocate_seats_by_grade(
+            actor=u.admin, meeting=m, seats=12, matrix=SAME_SPREAD, tie="lot"
+        )
+    assert exc.value.field == "seed"

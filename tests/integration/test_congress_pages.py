@@ -428,3 +428,48 @@ def test_unknown_meeting_is_404(client):
         == 404
     )
     assert OPENS
+
+
+def test_the_seat_page_offers_department_and_grade_first_and_warns_on_department_only(
+    client,
+):
+    # CON-4: the default allocation covers the grades and the main clubs
+    u = build_union()
+    m = planned(u)
+    client.force_login(u.admin)
+    page = client.get(url("seats", u, m)).content.decode()
+    primary = page.index('id="by-grade-link"')
+    folded = page.index('id="by-department"')
+    assert primary < folded  # the by-grade allocation comes first
+    assert "CON-4" in page[folded:]  # the warning before the department-only button
+    grade_page = client.get(url("seats-by-grade", u, m)).content.decode()
+    # every club of the club federation is ticked; a tie-break and its seed offered
+    assert 'value="UCL0"' in grade_page
+    box = grade_page[
+        grade_page.index('value="UCL0"') - 200 : grade_page.index('value="UCL0"') + 60
+    ]
+    assert "checked" in box
+    assert 'name="tie"' in grade_page and 'name="seed"' in grade_page
+
+
+def test_a_tie_by_grade_is_broken_by_the_lot_entered_on_the_page(client):
+    u = build_union()
+    m = planned(u)
+    client.force_login(u.admin)
+    even = "department,1,2\nUD0,100,100\nUD1,100,100\nUD2,200,200\n"
+    form = {
+        "seats": "12",
+        "method": "sainte-lague",
+        "min_seats": "1",
+        "source": "entered",
+        "matrix": even,
+    }
+    refused = client.post(url("seats-by-grade", u, m), form)
+    assert refused.status_code == 400
+    assert "seed" in refused.content.decode()
+    drawn = client.post(
+        url("seats-by-grade", u, m), form | {"tie": "lot", "seed": "42"}
+    )
+    assert drawn.status_code == 302
+    page = client.get(url("seats", u, m)).content.decode()
+    assert 'id="seat-lots"' in page and "42" in page

@@ -32,3 +32,21 @@ def test_demo_seeds_a_closed_and_an_open_semester_idempotently():
     found = list(semester_reports(AuditContext(load_registry(u.school.code), as_of)))
     assert len(found) == 1
     assert demo.seed(scale="school", as_of=as_of) == "evaluation periods already seeded"
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 11, 20), dt.date(2027, 6, 30)])
+def test_the_demo_evaluation_satisfies_cad3_on_the_day_it_is_seeded(as_of):
+    """CAD-3: the closed semester rated the cadres on the five dimensions and was
+    published 150 days before as_of; the union itself has no CAD-3 finding."""
+    from tongxue.compliance.selectors import audit_organisation
+
+    u = build_union(prefix="LY", union_code="LYDX-XSH", delegates=9, students=10)
+    demo.seed(scale="school", as_of=as_of)
+    (closed,) = [
+        e
+        for e in load_registry(u.school.code).evaluations
+        if e.code == demo.CLOSED_CODE
+    ]
+    assert closed.published and closed.cadres == 6 and closed.participants >= 5
+    report = audit_organisation(code=u.union.code, as_of=as_of)
+    assert [f.rule for f in report.findings if f.requirement == "CAD-3"] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tongxue.business import models as business_models
 from tongxue.congresses import models as congress_models
 from tongxue.domain import model as dm
 from tongxue.organisations import models as org_models
@@ -21,7 +22,9 @@ PAIRS = [
     (dm.Enrolment, org_models.Enrolment),
     (dm.Gender, org_models.Gender),
     (dm.Role, org_models.Role),
+    (dm.ReviewRating, org_models.ReviewRating),
     (dm.MeetingKind, congress_models.MeetingKind),
+    (dm.GuidanceKind, business_models.GuidanceKind),
 ]
 
 

@@ -15,7 +15,9 @@ from tests.factories import (
 )
 from tests.factories_elections import elected
 from tongxue.core.errors import Refusal, refusal_json
+from tongxue.domain.evaluation import DIMENSIONS
 from tongxue.elections.models import Election
+from tongxue.evaluations.models import RecordedEvaluation
 from tongxue.organisations import services
 from tongxue.organisations.models import (
     DepartmentFunction,
@@ -71,6 +73,19 @@ def compliant_union(
     # The presidium holds its posts by elections whose results took effect (ELE-1).
     elected(union, Role.PRESIDENT)
     elected(union, Role.VICE_PRESIDENT)
+    # CAD-3: students evaluated the cadres in the autumn semester (as a snapshot
+    # records it: in counts, on the five dimensions, results published).
+    RecordedEvaluation.objects.create(
+        organisation=union,
+        code="2025-09",
+        start=dt.date(2025, 9, 1),
+        end=dt.date(2026, 1, 15),
+        dimensions=list(DIMENSIONS),
+        cadres=vice_presidents + 1,
+        participants=40,
+        eligible=50,
+        published=True,
+    )
     return union
 
 

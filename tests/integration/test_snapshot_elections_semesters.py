@@ -1,6 +1,6 @@
 """Snapshots with elections (ELE-1, ELE-3) and semesters (CAD-4): elections stored on
-import as recorded elections, semesters checked but not stored, both exported from the
-database and audited from a file (JSON or Excel)."""
+import as recorded elections, semesters as evaluation periods with their 述职 reports
+filed, both exported from the database and audited from a file (JSON or Excel)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tongxue.cli import main
 from tongxue.compliance.selectors import audit_organisation
 from tongxue.congresses.models import Meeting
 from tongxue.core.models import AuditEvent
-from tongxue.domain.snapshot import parse_tables
+from tongxue.domain.snapshot import TABLES, parse_tables
 from tongxue.elections.models import Election, ElectionStatus, RecordedElection
 from tongxue.evaluations.models import EvaluationPeriod, Subject
 from tongxue.organisations.models import Organisation, Position
@@ -59,16 +59,7 @@ def richer() -> dict[str, Any]:
 
 def test_an_old_file_imports_as_before_with_nothing_left_unstored() -> None:
     result = import_tables(sample())
-    assert set(result.counts) == {
-        "organisations",
-        "people",
-        "positions",
-        "meetings",
-        "delegates",
-        "reviews",
-        "justifications",
-        "elections",
-    }
+    assert set(result.counts) == set(TABLES)  # every table is stored (issue #12)
     assert result.counts["elections"].as_dict() == {
         "created": 0,
         "updated": 0,
@@ -80,10 +71,15 @@ def test_an_old_file_imports_as_before_with_nothing_left_unstored() -> None:
     )
 
 
-def test_elections_are_recorded_and_semesters_checked_but_not_stored() -> None:
+def test_elections_are_recorded_and_semesters_stored_with_their_reports() -> None:
     result = import_tables(richer())
-    assert result.not_stored == {"semesters": 1}
+    assert result.not_stored == {}
     assert result.counts["elections"].created == 1
+    assert result.counts["semesters"].as_dict() == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+    }
     assert Organisation.objects.count() == 7  # the rest is imported as usual
     assert Election.objects.count() == 0  # recorded, not an election run here
     assert list(
@@ -91,10 +87,30 @@ def test_elections_are_recorded_and_semesters_checked_but_not_stored() -> None:
             "code", "organisation__code", "meeting", "post", "status"
         )
     ) == [("E-LZU-P", "LZU-SU", "LZU-SU-C7", "president", "effective")]
-    assert EvaluationPeriod.objects.count() == 0
+    # CAD-4: the semester is an evaluation period, closed as the file says, and P001
+    # filed the report of the post held then (president of LZU-SU).
+    period = EvaluationPeriod.objects.get()
+    assert (period.organisation.code, period.code, period.status) == (
+        "LZU-SU",
+        "2026-1",
+        "closed",
+    )
+    assert (period.start, period.end) == (dt.date(2026, 2, 20), dt.date(2026, 7, 10))
+    subject = Subject.objects.select_related("position__person").get(period=period)
+    assert (subject.kind, subject.position.person.ident, subject.position.role) == (
+        "report",
+        "P001",
+        "president",
+    )
+    assert subject.filed_at is not None
     event = AuditEvent.objects.get(action="snapshot.import")
-    assert event.data["not_stored"] == {"semesters": 1}
+    assert event.data["not_stored"] == {}
     assert event.data["counts"]["elections"]["created"] == 1
+    assert event.data["counts"]["semesters"]["created"] == 1
+    # Importing the file again changes nothing.
+    again = import_tables(richer())
+    assert again.created == again.updated == 0
+    assert Subject.objects.count() == 1
 
 
 def test_a_bad_election_or_semester_row_leaves_the_database_untouched() -> None:
@@ -120,11 +136,15 @@ def test_references_may_point_to_stored_meetings_people_and_organisations() -> N
         "semesters": [{**SEMESTER, "reports": "P001, P002"}],
     }
     result = import_tables(doc)
-    assert result.not_stored == {"semesters": 1}
+    assert result.not_stored == {}
     assert result.counts["elections"].created == 1
+    # P002 held the vice-presidency of LZU-SU (stored) during the semester.
+    assert sorted(
+        Subject.objects.values_list("position__person__ident", flat=True)
+    ) == ["P001", "P002"]
 
 
-def test_the_import_command_says_what_it_did_not_store(
+def test_the_import_command_counts_the_semesters_it_stored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "richer.json"
@@ -132,8 +152,8 @@ def test_the_import_command_says_what_it_did_not_store(
     assert main(["import", str(path), "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert "elections: 1 created, 0 updated, 0 unchanged" in out
-    assert "semesters: 1 checked, not stored (read by the audit of a file)" in out
-    assert "elections: 1 checked" not in out
+    assert "semesters: 1 created, 0 updated, 0 unchanged" in out
+    assert "not stored" not in out
 
 
 def _stored_elections_and_semester() -> None:

@@ -9,6 +9,7 @@ from tongxue.business.models import (
     AgendaItem,
     CharterMotion,
     CharterVersion,
+    Guidance,
     OpinionGroup,
     StandingDelegate,
     StudentOpinion,
@@ -58,3 +59,12 @@ class StudentOpinionAdmin(ReadOnly):
 class StandingDelegateAdmin(ReadOnly):
     list_display = ("union", "person", "department", "congress", "ended_on")
     list_select_related = ("union", "person", "department", "congress")
+
+
+@admin.register(Guidance)
+class GuidanceAdmin(ReadOnly):
+    """GOV-1, GOV-2: the records of guidance (written on the union's guidance page)."""
+
+    list_display = ("union", "held", "kind", "by", "public")
+    list_filter = ("kind", "public")
+    list_select_related = ("union",)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongxue.business.models import AgendaKind, MotionKind, VoteMethod
+from tongxue.business.models import AgendaKind, GuidanceKind, MotionKind, VoteMethod
 
 
 class AgendaItemForm(forms.Form):
@@ -128,6 +128,38 @@ class WrittenReportForm(forms.Form):
         label=_("Filed on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class GuidanceForm(forms.Form):
+    """A report heard by the Party committee, or the League's guidance (GOV-1, GOV-2)."""
+
+    kind = forms.ChoiceField(label=_("What is recorded"), choices=())
+    held = forms.DateField(
+        label=_("Held on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _(
+                "Enter the day it was held as a date, YYYY-MM-DD (for example 2026-03-15)."
+            ),
+        },
+    )
+    by = forms.CharField(
+        label=_("Given by"),
+        max_length=200,
+        help_text=_("The committee, and who took part, for example 校党委常委会."),
+    )
+    summary = forms.CharField(
+        label=_("What was reported and the guidance given"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    public = forms.BooleanField(
+        label=_("Show it on the union's public page"), required=False
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        labels = dict(GuidanceKind.choices)
+        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
 
 
 class HideOpinionForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tongxue.business.models import (
     AgendaItem,
     CharterVersion,
+    Guidance,
     StudentOpinion,
     WrittenReport,
 )
@@ -61,8 +62,18 @@ def business_kwargs(values: list[Any]) -> dict[str, Any]:
 def written_reports(where: Q) -> tuple[dm.WrittenReport, ...]:
     """The work reports filed in writing by the unions ``where`` selects (CON-13)."""
     return tuple(
-        dm.WrittenReport(union, filed, str(pk))
-        for pk, union, filed in WrittenReport.objects.filter(where)
-        .values_list("pk", "union__code", "filed_on")
+        dm.WrittenReport(union, filed, code or str(pk))
+        for pk, union, filed, code in WrittenReport.objects.filter(where)
+        .values_list("pk", "union__code", "filed_on", "code")
         .order_by("union__code", "filed_on", "pk")
+    )
+
+
+def guidance(where: Q) -> tuple[dm.Guidance, ...]:
+    """The records of guidance of the unions ``where`` selects (GOV-1, GOV-2; one query)."""
+    return tuple(
+        dm.Guidance(union, dm.GuidanceKind(kind), held, by, summary, public)
+        for union, kind, held, by, summary, public in Guidance.objects.filter(where)
+        .values_list("union__code", "kind", "held", "by", "summary", "public")
+        .order_by("union__code", "held", "kind")
     )

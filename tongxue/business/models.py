@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongxue.domain import business as db
+from tongxue.domain import model as dm
 
 
 class AgendaKind(models.TextChoices):
@@ -151,6 +152,9 @@ class WrittenReport(models.Model):
         on_delete=models.PROTECT,
         related_name="written_reports",
     )
+    # Its code in a snapshot (``written_reports``, keyed by union and code): the one
+    # the file gave, or the id of a report filed here (set when it is filed).
+    code = models.CharField(_("code"), max_length=64, blank=True)
     title = models.CharField(_("title of the report"), max_length=200)
     text = models.TextField(_("text"))
     filed_on = models.DateField(_("filed on"))
@@ -165,11 +169,72 @@ class WrittenReport(models.Model):
 
     class Meta:
         ordering = ["union_id", "-filed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "code"],
+                condition=~models.Q(code=""),
+                name="unique_written_report_code",
+            )
+        ]
         verbose_name = _("written work report")
         verbose_name_plural = _("written work reports")
 
     def __str__(self) -> str:
         return f"{self.union_id} · {self.filed_on} · {self.title}"
+
+
+class GuidanceKind(models.TextChoices):
+    PARTY_HEARING = (
+        dm.GuidanceKind.PARTY_HEARING.value,
+        _("The Party committee heard the union's report"),
+    )
+    LEAGUE_GUIDANCE = (
+        dm.GuidanceKind.LEAGUE_GUIDANCE.value,
+        _("Guidance by the League committee"),
+    )
+
+
+class Guidance(models.Model):
+    """The school's Party committee hearing the union's report, or the League
+    committee's guidance, on the day it was given (GOV-1, GOV-2 · GS-14, CQ-9).
+
+    "定期听取相关汇报，提出指导要求": ``by`` names the committee (or who), ``summary``
+    what was reported and the guidance given. ``public`` records are shown on the
+    union's public page; the others only to its managers, the League and the Party.
+    One record per union, kind and day (the key of the snapshot table ``guidance``).
+    """
+
+    union = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="guidance",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=GuidanceKind.choices)
+    held = models.DateField(_("held on"))
+    by = models.CharField(_("given by"), max_length=200)
+    summary = models.TextField(_("what was reported and the guidance given"))
+    public = models.BooleanField(_("shown publicly"), default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["union_id", "-held", "-pk"]
+        verbose_name = _("guidance record")
+        verbose_name_plural = _("guidance records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "kind", "held"], name="guidance_one_per_kind_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id} · {self.kind} · {self.held}"
 
 
 class CharterMotion(Vote):
@@ -304,6 +369,30 @@ class StudentOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} · {self.pk}"
+
+
+class StandingConference(models.Model):
+    """The day a union adopted the standing delegate conference (CON-8 … CON-10).
+
+    Recorded by a snapshot import (``standing_conferences``). A union that recommends
+    its first standing delegate here adopts it that day without a record; the audit
+    takes the earlier of the two (``tongxue.organisations.mappers``).
+    """
+
+    union = models.OneToOneField(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="standing_conference",
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("standing conference adoption")
+        verbose_name_plural = _("standing conference adoptions")
+
+    def __str__(self) -> str:
+        return f"{self.union_id} · {self.adopted_on}"
 
 
 class StandingDelegate(models.Model):

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from tongxue.business.models import (
     AgendaItem,
     CharterMotion,
     CharterVersion,
+    Guidance,
     OpinionGroup,
     StandingDelegate,
     StudentOpinion,
@@ -204,6 +205,21 @@ def written_reports(union: Organisation, *, limit: int = 20) -> list[WrittenRepo
         .only("pk", "title", "filed_on", "union_id")
         .order_by("-filed_on", "-pk")[:limit]
     )
+
+
+def guidance_records(union: Organisation) -> QuerySet[Guidance]:
+    """Return every record of guidance of the union, newest first (GOV-1, GOV-2), for
+    a page of them (a count and a page: two queries whatever their number)."""
+    return (
+        Guidance.objects.filter(union=union)
+        .only("pk", "union_id", "kind", "held", "by", "summary", "public")
+        .order_by("-held", "-pk")
+    )
+
+
+def public_guidance(union: Organisation, *, limit: int = 5) -> list[Guidance]:
+    """Return the union's newest records of guidance marked public (one query)."""
+    return list(guidance_records(union).filter(public=True)[:limit])
 
 
 def union_findings(

@@ -42,4 +42,5 @@ urlpatterns = [
         views.file_written_report,
         name="file-written-report",
     ),
+    path("<str:code>/guidance/", views.guidance, name="guidance"),
 ]

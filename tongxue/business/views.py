@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,9 +39,10 @@ from tongxue.congresses.models import Delegate, Meeting, MeetingKind
 from tongxue.core.errors import Refusal
 from tongxue.core.models import RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
+from tongxue.core.views import page_url, paginate
 from tongxue.organisations.forms import add_refusal
 from tongxue.organisations.models import Organisation, Person
-from tongxue.organisations.views import get_or_404
+from tongxue.organisations.views import get_or_404, perms_at
 
 
 def _meeting_or_404(code: str, meeting_code: str) -> Meeting:
@@ -730,6 +732,70 @@ def file_written_report(request: HttpRequest, code: str) -> HttpResponse:
         else None,
     }
     return render(request, "business/standing.html", context, status=400)
+
+
+# --------------------------------------------------------------------------- guidance
+
+
+@require_http_methods(["GET", "POST"])
+def guidance(request: HttpRequest, code: str) -> HttpResponse:
+    """The records of the Party committee hearing the union's reports and of the
+    League committee's guidance (GOV-1, GOV-2), with the audit of both.
+
+    Seen by the union's managers, cadres, the League's advisors and the Party's
+    approvers (:data:`services.GUIDANCE_READERS`); the public records are also on the
+    union's public page. Those who may record a kind (:data:`services.GUIDANCE_RECORDERS`)
+    get the form.
+    """
+    org = get_or_404(code)
+    if org.kind not in services.SCHOOL_LEVEL_UNION_KINDS:
+        raise Http404(code)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    perms = perms_at(request.user, org.path)
+    if not perms & set(services.GUIDANCE_READERS):
+        raise PermissionDenied
+    kinds = services.guidance_kinds_for(perms)
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not kinds:
+            raise PermissionDenied
+        form = bf.GuidanceForm(request.POST, kinds=kinds, prefix="guidance")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.record_guidance(
+                    actor=request.user,
+                    union=org,
+                    kind=d["kind"],
+                    held=d["held"],
+                    by=d["by"],
+                    summary=d["summary"],
+                    public=d["public"],
+                )
+            except Refusal as refusal:
+                add_refusal(form, refusal)
+            else:
+                messages.success(request, _("The record was saved."))
+                return redirect("business:guidance", code=code)
+        status = 400
+    elif kinds:
+        form = bf.GuidanceForm(
+            kinds=kinds,
+            prefix="guidance",
+            initial={"kind": kinds[0], "held": timezone.localdate()},
+        )
+    context = {
+        "org": org,
+        "page": paginate(request, selectors.guidance_records(org), 20),
+        "page_url": page_url(),
+        "form": form,
+        "findings": selectors.union_findings(
+            org, "GOV-1", "GOV-2", as_of=timezone.localdate()
+        ),
+    }
+    return render(request, "business/guidance.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,9 +1,12 @@
 """Demo: the demo school union's next congress, through its lifecycle.
 
-Planned a month after ``as_of``; its seats allocated by department
-(Sainte-Laguë, see below); the seats frozen; a delegate elected by a class for every seat (the
-first students of each department and grade, by identifier), each with its class
-election; the delegate list frozen when the CON-5 share holds. Deterministic and idempotent; everything goes
+Planned a month after ``as_of``; its seats allocated by department × grade with every
+main club (CON-4: the biproportional method, Sainte-Laguë; a tie broken by a lot whose
+seed, the opening date, is published with the allocation); the seats frozen; a delegate
+elected by a class for every department × grade seat (the first students of each
+department and grade, by identifier), each with its class election, and each club's
+leader elected by the club for its seat; the delegate list frozen when the CON-5 share
+holds. Deterministic and idempotent; everything goes
 through the services as a system command.
 """
 
@@ -33,6 +36,7 @@ from tongxue.organisations.models import (
     OrgKind,
     Person,
     PersonKind,
+    Position,
 )
 
 
@@ -72,11 +76,13 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
         session=(last or 0) + 1,
     )
     meeting.organisation = union
-    # The demo registry spreads each department's students evenly over the grades;
-    # such a matrix ties (cells that could trade seats), which the biproportional
-    # method refuses, so the demo congress shares its seats by department (Sainte-Laguë)
-    # — issue #12 asks for a realistic spread and the by-grade allocation here.
-    services.allocate_seats(actor=None, meeting=meeting, method="sainte-lague")
+    services.allocate_seats_by_grade(
+        actor=None,
+        meeting=meeting,
+        clubs=[c.code for c in services.main_clubs(union)],
+        tie="lot",
+        seed=int(f"{opened:%Y%m%d}"),
+    )
     services.freeze_seats(actor=None, meeting=meeting)
     entered = _elect(meeting, opened)
     live = selectors.representation(meeting)
@@ -121,6 +127,19 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
     codes = dict(
         Organisation.objects.filter(pk__in=list(sizes)).values_list("pk", "code")
     )
+    # A club's seat goes to its leader, elected by the club.
+    club_seats = list(
+        AllocatedSeats.objects.filter(
+            allocation=allocation, kind="club", seats__gt=0
+        ).values_list("unit_id", "seats")
+    )
+    leaders = dict(
+        Position.objects.filter(
+            organisation_id__in=[u for u, _ in club_seats], role="club_leader"
+        )
+        .order_by("organisation_id", "start", "pk")
+        .values_list("organisation_id", "person_id")
+    )
     taken: dict[tuple[int, int | None], int] = defaultdict(int)
     chosen = []
     for person in students.only(
@@ -133,6 +152,12 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
         if taken[key] < wanted.get(key, 0):
             taken[key] += 1
             chosen.append(person)
+    chosen_ids = {p.pk for p in chosen}
+    club_chosen = [
+        (club, leaders[club])
+        for club, _seats in club_seats
+        if club in leaders and leaders[club] not in chosen_ids
+    ]
     held = opened - timedelta(days=14)
     # Fast path for the demo: one election per class and the delegates in bulk, with
     # one audit record (the services check one delegate at a time; these rows follow
@@ -147,6 +172,22 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
         )
         for klass in sorted({p.class_unit_id or 0 for p in chosen})
     }
+    members = dict(
+        Position.objects.filter(organisation_id__in=[c for c, _ in club_chosen])
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("organisation_id", "n")
+    )
+    for club, _person in club_chosen:
+        electorate = max(30, members.get(club, 0) * 20)
+        elections[club] = DelegateElection(
+            meeting=meeting,
+            unit_id=club,
+            held=held,
+            electorate=electorate,
+            votes_cast=electorate - club % 5,
+        )
     DelegateElection.objects.bulk_create(elections.values())
     stored = {e.unit_id: e for e in DelegateElection.objects.filter(meeting=meeting)}
     now = timezone.now()
@@ -162,12 +203,28 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
         )
         for p in chosen
     )
+    Delegate.objects.bulk_create(
+        Delegate(
+            meeting=meeting,
+            person_id=person,
+            election=stored[club],
+            votes=stored[club].votes_cast - person % 4,
+            seat_unit_id=club,
+            seat_grade=None,
+            entered_at=now,
+        )
+        for club, person in club_chosen
+    )
     auditlog.record(
         actor=None,
         action="congress.delegate.import",
         organisation=meeting.organisation.code,
         target=meeting.code,
         role="system",
-        data={"delegates": len(chosen), "source": "demo", "codes": len(codes)},
+        data={
+            "delegates": len(chosen) + len(club_chosen),
+            "source": "demo",
+            "codes": len(codes),
+        },
     )
-    return len(chosen)
+    return len(chosen) + len(club_chosen)

@@ -107,14 +107,31 @@ class GradeAllocationForm(forms.Form):
         label=_("Main clubs (one seat each)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "CON-4: the seats cover the main clubs. All clubs of the union's club "
+            "federation are ticked; untick those that are not main clubs."
+        ),
+    )
+    tie = forms.ChoiceField(
+        label=_("Tie-break"), choices=TIE_CHOICES, initial="refuse", required=False
+    )
+    seed = forms.IntegerField(
+        label=_("Seed"),
+        required=False,
+        min_value=0,
+        help_text=_("Published before the lot is drawn."),
     )
 
     def __init__(self, *args: Any, clubs: list[tuple[str, str]] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.fields["clubs"].choices = list(clubs)
+        self.fields["clubs"].initial = [code for code, _name in clubs]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["tie"] = data.get("tie") or "refuse"
+        if data.get("tie") == "lot" and data.get("seed") is None:
+            self.add_error("seed", _("A lot needs a published integer seed."))
         if data.get("source") != "entered":
             data["parsed_matrix"] = None
             return data

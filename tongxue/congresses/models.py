@@ -44,6 +44,10 @@ class Meeting(models.Model):
         db_default=MeetingStatus.CLOSED,
     )
     closes = models.DateField(_("closing date"), null=True, blank=True)
+    # Who got seats, as a snapshot recorded it (CON-4): {"by_grade": bool,
+    # "departments": [codes], "grades": [years], "clubs": [codes]}. A congress whose
+    # seats Tongxue allocated reads them from its SeatAllocation instead.
+    recorded_seats = models.JSONField(_("seat plan (imported)"), null=True, blank=True)
     delegates_frozen_at = models.DateTimeField(
         _("delegate list frozen at"), null=True, blank=True
     )

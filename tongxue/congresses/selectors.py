@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -246,6 +246,9 @@ class GradeTable:
     grades: list[dict[str, Any]]
     rows: list[dict[str, Any]]
     clubs: list[SeatRow]
+    #: Ties broken by the published lot: step (departments, grades, cells), the
+    #: tied units, how many seats went to ``winners``, the seed.
+    lots: list[dict[str, Any]] = field(default_factory=list)
 
 
 def grade_table(table: SeatTable | None) -> GradeTable | None:
@@ -276,4 +279,20 @@ def grade_table(table: SeatTable | None) -> GradeTable | None:
             }
         )
     clubs = [r for r in table.rows if r.unit_code not in cells]
-    return GradeTable(grades=grades, rows=rows, clubs=clubs)
+    names = {r.unit_code: r.unit_name for r in table.rows}
+    lots = [
+        lot
+        | {
+            "units_text": ", ".join(_cell_name(u, names) for u in lot["units"]),
+            "winners_text": ", ".join(_cell_name(u, names) for u in lot["winners"]),
+        }
+        for lot in explanation.get("lot") or []
+    ]
+    return GradeTable(grades=grades, rows=rows, clubs=clubs, lots=lots)
+
+
+def _cell_name(unit: str, names: dict[str, str]) -> str:
+    """``CS/2`` → ``计算机学院 · 2``; a department or grade label as it is."""
+    code, _, grade = unit.partition("/")
+    name = names.get(code, code)
+    return f"{name} · {grade}" if grade else name

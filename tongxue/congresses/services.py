@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -409,8 +410,9 @@ def allocate_seats(
 
 #: Steps of the exact alternating scaling of a biproportional apportionment before it
 #: hands over to the complete search (tongxue.domain.apportionment): a few dozen suffice
-#: on real data; a matrix with a tie (e.g. every department with the same spread over
-#: the grades) is refused as a tie naming the cells that could trade seats (CON-4.tie).
+#: on real data. A matrix with a tie (e.g. every department with the same spread over
+#: the grades) is refused as a tie naming the cells that could trade seats (CON-4.tie),
+#: unless a lot with a published seed breaks it.
 BIPROPORTIONAL_MAX_ITERATIONS = 200
 
 #: A students matrix: department code → grade → students.
@@ -439,10 +441,20 @@ def registry_matrix(union: Organisation) -> Matrix:
 
 
 def main_clubs(union: Organisation) -> list[Organisation]:
-    """Return the clubs under the union's club federation(s) (CON-4's main clubs to pick)."""
-    federations = Organisation.objects.filter(
-        kind=OrgKind.CLUB_FEDERATION, path__startswith=union.path
-    ).values_list("pk", flat=True)
+    """Return the clubs under the union's club federation(s) (CON-4's main clubs to pick).
+
+    The club federations in the union's subtree and, for a school union, those directly
+    under its school: the same clubs as the audit's
+    :func:`tongxue.domain.rules.congress.main_clubs`.
+    """
+    where = Q(kind=OrgKind.CLUB_FEDERATION, path__startswith=union.path)
+    if union.kind == OrgKind.SCHOOL_UNION and union.parent_id is not None:
+        where |= Q(
+            kind=OrgKind.CLUB_FEDERATION,
+            parent_id=union.parent_id,
+            parent__kind=OrgKind.SCHOOL,
+        )
+    federations = Organisation.objects.filter(where).values_list("pk", flat=True)
     return list(
         Organisation.objects.filter(
             kind=OrgKind.CLUB, parent_id__in=list(federations)
@@ -460,6 +472,8 @@ def allocate_seats_by_grade(
     min_seats: int = 1,
     matrix: Matrix | None = None,
     clubs: list[str] | tuple[str, ...] = (),
+    tie: str = "refuse",
+    seed: int | None = None,
 ) -> SeatAllocation:
     """Share the seats among departments × grades biproportionally, plus main clubs.
 
@@ -470,6 +484,8 @@ def allocate_seats_by_grade(
     seats by Sainte-Laguë from the grades' students (at least one each), and the cells by
     :func:`tongxue.domain.apportionment.biproportional` (row and column divisors kept).
     ``matrix`` is the students per department and grade; None counts the registry.
+    A tie (for the departments', the grades' or the cells' seats) is refused with
+    ``tie="refuse"`` and broken by a lot with the published ``seed`` with ``tie="lot"``.
     """
     union = meeting.organisation
     role = _require(actor, union)
@@ -484,6 +500,20 @@ def allocate_seats_by_grade(
             field="method",
             value=method,
         ) from None
+    if tie not in {t.value for t in ap.TieBreak}:
+        raise refuse(
+            "invalid",
+            gettext_noop("“{value}” is not a valid choice."),
+            field="tie",
+            value=tie,
+        )
+    if tie == ap.TieBreak.LOT and seed is None:
+        raise refuse(
+            "required",
+            gettext_noop("A lot needs a published integer seed."),
+            field="seed",
+        )
+    lot = seed if tie == ap.TieBreak.LOT else None
     seats, minimum, units = _checked_house(
         union, profile, seats=seats, min_seats=min_seats, meeting=meeting
     )
@@ -532,12 +562,16 @@ def allocate_seats_by_grade(
             house,
             method=method,
             minimum=min_seats,
+            tie=tie,
+            seed=lot,
         )
         col_result = ap.apportion(
             [(str(g), sum(w[j] for w in weights)) for j, g in enumerate(grades)],
             house,
             method=ap.Method.SAINTE_LAGUE,
             minimum=1,
+            tie=tie,
+            seed=lot,
         )
         result = ap.biproportional(
             rows,
@@ -546,17 +580,19 @@ def allocate_seats_by_grade(
             [row_result.seats[r] for r in rows],
             [col_result.seats[str(g)] for g in grades],
             max_iterations=BIPROPORTIONAL_MAX_ITERATIONS,
+            tie=tie,
+            seed=lot,
         )
     except ap.ApportionmentTie as exc:
-        # a biproportional tie has no lot: the matrix itself is not unique
+        # the departments', the grades' or the cells' seats are not unique
         raise _refusal(
             "CON-4.tie",
             gettext_noop(
-                "The seats by department and grade are not unique: the cells {units} "
-                "could trade seats. Allocate by department, or check the numbers of "
-                "students per grade."
+                "The seats by department and grade are not unique: {units} tie for "
+                "{seats} seat(s). Choose a lot with a published seed."
             ),
             profile,
+            field="tie",
             seats=exc.seats,
             units=", ".join(exc.units),
         ) from None
@@ -577,11 +613,14 @@ def allocate_seats_by_grade(
         quota_minimum=minimum,
         min_seats_per_unit=min_seats,
         mode="grades",
+        tie=tie,
+        seed=lot,
         explanation={
             "source": source,
             "house": house,
             "clubs": len(club_list),
             "iterations": result.iterations,
+            "lot": _lots(row_result, col_result, result),
             "grades": [
                 {
                     "grade": g,
@@ -646,6 +685,8 @@ def allocate_seats_by_grade(
             "min_seats": min_seats,
             "source": source,
             "clubs": club_list,
+            "tie": tie,
+            "seed": lot,
             "cells": {
                 f"{r}/{g}": result.seats[i][j]
                 for i, r in enumerate(rows)
@@ -654,6 +695,24 @@ def allocate_seats_by_grade(
         },
     )
     return allocation
+
+
+def _lots(*results: Any) -> list[dict[str, Any]]:
+    """The ties a lot broke in the departments', grades' and cells' seats (CON-4)."""
+    out = []
+    for step, result in zip(("departments", "grades", "cells"), results, strict=True):
+        tie = result.tie
+        if tie is not None:
+            out.append(
+                {
+                    "step": step,
+                    "units": list(tie.units),
+                    "seats": tie.seats,
+                    "winners": list(tie.winners),
+                    "seed": tie.seed,
+                }
+            )
+    return out
 
 
 def _decimal(value: Fraction) -> str:

@@ -265,6 +265,8 @@ def seats_by_grade(request: HttpRequest, code: str, meeting_code: str) -> HttpRe
                     min_seats=data["min_seats"],
                     matrix=data["parsed_matrix"],
                     clubs=data["clubs"],
+                    tie=data["tie"],
+                    seed=data["seed"] if data["tie"] == "lot" else None,
                 )
             except Refusal as refusal:
                 add_refusal(form, refusal)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from tongxue.domain.findings import Message, Refusal
+from tongxue.domain.findings import Message, Refusal, label_param
 
 __all__ = ["Refusal", "refusal_json", "refuse", "render_message"]
 
@@ -17,10 +17,14 @@ def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> 
 
 
 def render_message(message: Message) -> str:
-    """Translate a domain message into the active language."""
+    """Translate a domain message into the active language.
+
+    A ``*_label`` parameter is a message id, translated; a ``*_labels`` one a list of
+    them, translated and joined ("、" in Chinese, ", " otherwise).
+    """
+    separator = "、" if (get_language() or "").lower().startswith("zh") else ", "
     params = {
-        k: (gettext(v) if isinstance(v, str) and k.endswith("_label") else v)
-        for k, v in message.params.items()
+        k: label_param(k, v, gettext, separator) for k, v in message.params.items()
     }
     return gettext(message.text).format(**params)
 

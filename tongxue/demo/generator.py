@@ -24,23 +24,31 @@ something to show:
   ORG-15 a group under a department (the first union built only);
 * CON-1 / CON-11 congress overdue or never held; CON-2 a department without a congress
   in the year, or a large department holding an assembly (small ones may); CON-3 too few
-  delegates; CON-5 delegates mostly cadres; CON-9 a year with neither a congress nor a
+  delegates; CON-5 delegates mostly cadres; CON-6 a delegate of a school-level union's
+  congresses without a recorded election (rarely; every other one records the class or
+  department election that elected them); CON-9 a year with neither a congress nor a
   standing-conference meeting; CON-13 no work report; CON-14 the city federations hold
-  no congress on record (the provincial federation's is recent);
+  no congress on record (the provincial federation's is recent); FED-1 no graduate
+  union on the provincial committee (its presidium has a member of each school type);
+* GOV-1, GOV-2 the newest report heard by the Party committee, or the newest guidance
+  by the League committee, more than 12 months old; a League cadre heading a department
+  of the union (the university built by :func:`build_school` has none of these);
 * CAD-2 main cadres without a public contact; TRN-3 department unions not reviewed or
   assessments not published; and some unions whose number of students served is missing;
 * ELE-1 vice-presidents elected by a standing-conference meeting, or a vice-president
   holding the post without an election on record; ELE-3 a department president without
   an election on record, or a department congress electing the heads of department
   (部长, selected openly); CAD-4 a presidium member without a work report (述职) in one
-  of the last two finished semesters. Every other presidium holder of a university's
+  of the last two finished semesters; CAD-3 a department union that evaluated its cadres
+  in neither of them, or whose newest evaluation left out discipline and work style or
+  was never published (the others evaluate in both, table ``evaluations``). Every other presidium holder of a university's
   union records the certified election that filled the post (the ``election`` of ``positions``); a
   union that never held a congress elected nobody, so its presidium has none either.
 
-The elections and semesters (optional snapshot tables: the elections are stored on import
-as recorded elections, the semesters read by the audit of a file) are drawn from a
-random stream of their own, so that adding them left every other table as it was for
-the same seed.
+The elections and semesters (optional snapshot tables, stored on import: the elections as
+recorded elections, the semesters as evaluation periods) are drawn from a random stream
+of their own, and the elections of delegates (the election columns of ``delegates``) from
+another, so that adding them left every other table as it was for the same seed.
 
 Only people who hold a position or a delegate seat are person records at province
 scale; the school scale carries the university's full student roll.
@@ -55,6 +63,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tongxue.demo import names
+from tongxue.domain.evaluation import DIMENSIONS
 
 DEFAULT_SEED = 20171030
 #: A fixed reference date, for tests and examples that need reproducible output
@@ -71,6 +80,39 @@ PROVINCE_CODE = "GSXL"
 
 #: Rate of the election and semester problems (ELE-1, ELE-3, CAD-4), per union.
 RECORD_PROBLEM_RATE = 0.03
+#: Rate of the guidance problems (GOV-1, GOV-2), per school-level union of the province.
+GUIDANCE_PROBLEM_RATE = 0.03
+#: Rate of the cadre-evaluation problems (CAD-3), per department union; each problem
+#: is also planted at one of the first department unions built (in this order).
+EVALUATION_PROBLEM_RATE = 0.01
+EVALUATION_PROBLEMS = ("evaluation_missing", "dimension_missing", "results_unpublished")
+#: The roles a period rates (the profiles' ``core_roles`` and ``main_cadre_roles``).
+_CADRE_ROLES = frozenset(
+    {
+        "president",
+        "vice_president",
+        "department_head",
+        "department_deputy",
+        "core_member",
+    }
+)
+#: Who gave the guidance and what was said (GOV-1: 党委听取汇报; GOV-2: 团委指导).
+GUIDANCE_TEXTS = {
+    "party_hearing": (
+        (
+            "校党委常委会",
+            "听取学生会年度工作汇报，要求加强思想引领、精简机构、从严管理学生干部。",
+        ),
+        ("校党委", "听取学生会改革推进情况汇报，要求落实代表大会制度，做好权益服务。"),
+    ),
+    "league_guidance": (
+        (
+            "校团委",
+            "就学生会政治方向、组织机制和骨干培养给予指导，日常工作由学生会自主开展。",
+        ),
+        ("校团委书记办公会", "指导学生会完善学生代表大会筹备和主席团成员述职评议。"),
+    ),
+}
 
 #: Number of schools of each type in the full province (scale 1.0).
 PROVINCE_SCHOOLS: dict[str, int] = {
@@ -165,6 +207,16 @@ class _Builder:
         self.rng = random.Random(seed)
         # Elections and semesters draw from their own stream (see the module docstring).
         self.records_rng = random.Random(seed * 7919 + 1)
+        # The elections of delegates (CON-6) draw from a stream of their own too.
+        self.delegates_rng = random.Random(seed * 104729 + 3)
+        # The delegate rows of each meeting, and each person's class (CON-6).
+        self.delegate_rows: dict[str, list[dict[str, Any]]] = {}
+        self.class_of: dict[str, str] = {}
+        # Records of guidance too (GOV-1, GOV-2): adding them changed no other table.
+        self.guidance_rng = random.Random(seed * 104729 + 2)
+        # And evaluations of cadres (CAD-3): adding them changed no other table.
+        self.evaluations_rng = random.Random(seed * 15485863 + 3)
+        self._evaluated_departments = 0
         self.as_of = as_of
         self.organisations: list[dict[str, Any]] = []
         self.people: list[dict[str, Any]] = []
@@ -175,6 +227,8 @@ class _Builder:
         self.justifications: list[dict[str, Any]] = []
         self.elections: list[dict[str, Any]] = []
         self.semesters: list[dict[str, Any]] = []
+        self.guidance: list[dict[str, Any]] = []
+        self.evaluations: list[dict[str, Any]] = []
         # The positions of each organisation, to record the election that filled them.
         self.positions_of: dict[str, list[dict[str, Any]]] = {}
         # School scale: the roll of each department, from which cadres are drawn.
@@ -201,6 +255,8 @@ class _Builder:
             "justifications": self.justifications,
             "elections": self.elections,
             "semesters": self.semesters,
+            "guidance": self.guidance,
+            "evaluations": self.evaluations,
         }
 
     def org(
@@ -260,6 +316,8 @@ class _Builder:
                 "enrolment": "enrolled",
             }
         )
+        if klass:
+            self.class_of[pid] = klass
         return pid
 
     def position(
@@ -311,7 +369,9 @@ class _Builder:
             }
         )
         for pid in dict.fromkeys(delegates):
-            self.delegates.append({"meeting": code, "person": pid})
+            row = {"meeting": code, "person": pid}
+            self.delegates.append(row)
+            self.delegate_rows.setdefault(code, []).append(row)
 
     def justify(self, org: str, rule: str, reason: str) -> None:
         self.justifications.append(
@@ -405,7 +465,168 @@ class _Builder:
                 }
             )
 
+    def union_evaluations(self, code: str, *, department: bool = False) -> None:
+        """The evaluations of a union's cadres by students (CAD-3), in counts.
+
+        One in each of the last two finished semesters, with the semester's code (in
+        Tongxue a period is the semester in which cadres are rated and the presidium
+        reports, CAD-4): the five dimensions, the union's and its functional
+        departments' core and main cadres, 40 to 90 raters on the
+        list of whom 60% or more took part, results published. A department union
+        may have a problem: no evaluation at all, the newest without discipline and
+        work style, or the newest unpublished — each at one of the first three
+        department unions built, then rarely. The same draws whatever happens, so the
+        stream does not depend on as_of.
+        """
+        rng = self.evaluations_rng
+        drawn = [rng.random() < EVALUATION_PROBLEM_RATE for _ in EVALUATION_PROBLEMS]
+        problem = None
+        if department:
+            index = self._evaluated_departments
+            self._evaluated_departments += 1
+            if index < len(EVALUATION_PROBLEMS):
+                problem = EVALUATION_PROBLEMS[index]
+            else:
+                problem = next(
+                    (
+                        p
+                        for p, hit in zip(EVALUATION_PROBLEMS, drawn, strict=True)
+                        if hit
+                    ),
+                    None,
+                )
+        semesters = finished_semesters(self.as_of)
+        for n, (first, last) in enumerate(semesters):
+            eligible = rng.randint(40, 90)
+            participants = rng.randint(math.ceil(eligible * 0.6), eligible)
+            if problem == "evaluation_missing":
+                continue
+            newest = n == len(semesters) - 1
+            dimensions = list(DIMENSIONS)
+            if newest and problem == "dimension_missing":
+                dimensions.remove("discipline")
+            self.evaluations.append(
+                {
+                    "organisation": code,
+                    "code": f"{first.year}-{first.month:02d}",
+                    "start": first.isoformat(),
+                    "end": last.isoformat(),
+                    "dimensions": dimensions,
+                    "cadres": self._cadres(code),
+                    "participants": participants,
+                    "eligible": eligible,
+                    "published": not (newest and problem == "results_unpublished"),
+                }
+            )
+
+    def _cadres(self, code: str) -> int:
+        """The core and main cadres of a union and its functional departments (the
+        posts a period of Tongxue rates; the holders of an earlier semester, not
+        recorded, held as many)."""
+        units = [code, *(f"{code}-{d[0]}" for d in names.UNION_DEPARTMENTS)]
+        return sum(
+            1
+            for unit in units
+            for p in self.positions_of.get(unit, ())
+            if p["role"] in _CADRE_ROLES
+        )
+
+    def delegate_elections(self, union: str, departments: Sequence[str]) -> None:
+        """Record the election that elected each delegate of a union's congresses (CON-6).
+
+        A delegate with a class is elected by it (the school's roll); the others by the
+        union's department unions in turn (``departments``: a graduate union without
+        its own takes the school union's). One election per congress and unit, a
+        fortnight before the congress opened, with an electorate of 35 to 54; rarely
+        (``RECORD_PROBLEM_RATE``, the first union always) the last delegate of each of
+        the union's congresses has no election on record.
+        """
+        if not departments:
+            return
+        missing = "delegates_unrecorded" not in self._forced
+        self._forced["delegates_unrecorded"] = 1
+        missing = missing or self.delegates_rng.random() < RECORD_PROBLEM_RATE
+        units: dict[str, int] = {}
+        for meeting in self.meetings:
+            if meeting["organisation"] != union or meeting["kind"] != "congress":
+                continue
+            held = (
+                date.fromisoformat(meeting["opened"]) - timedelta(days=14)
+            ).isoformat()
+            rows = self.delegate_rows.get(meeting["code"], [])
+            for i, row in enumerate(rows):
+                if missing and i == len(rows) - 1:
+                    continue
+                unit = (
+                    self.class_of.get(row["person"])
+                    or departments[i % len(departments)]
+                )
+                n = units.setdefault(unit, len(units))
+                electorate = 35 + (n * 7) % 20
+                cast = electorate - n % 4
+                row.update(
+                    electing_unit=unit,
+                    election_date=held,
+                    electorate=electorate,
+                    votes_cast=cast,
+                    votes=cast - i % 5,
+                )
+
     # ------------------------------------------------------------------ helpers
+
+    def union_guidance(self, code: str, *, problems: bool) -> None:
+        """The records of guidance of a school-level union (GOV-1, GOV-2).
+
+        The Party committee heard the union's report, and the League committee guided
+        it, once in each of the last three years; the newest 20 to 300 days before
+        as_of (within the 12 months of the profiles, whatever the day). With
+        ``problems`` (the province), rarely the newest of a kind is 400 to 600 days old
+        (GOV-1, GOV-2 overdue) or a League cadre heads one of the union's departments
+        (GOV-2: League roles do not run the union's daily work); the first union to ask
+        has each. The same draws whatever happens, so the stream does not depend on
+        as_of.
+        """
+        rng = self.guidance_rng
+        for kind, texts in GUIDANCE_TEXTS.items():
+            late = self._guidance_problem(kind, problems)
+            recent, old = rng.randint(20, 300), rng.randint(400, 600)
+            first = old if late else recent
+            for k in range(3):
+                by, summary = texts[rng.randrange(len(texts))]
+                held = self.as_of - timedelta(days=first + 365 * k + rng.randint(0, 30))
+                self.guidance.append(
+                    {
+                        "organisation": code,
+                        "kind": kind,
+                        "held": held.isoformat(),
+                        "by": by,
+                        "summary": summary,
+                        "public": k == 0,
+                    }
+                )
+        if not self._guidance_problem("league_head", problems):
+            return
+        for suffix, *_rest in names.UNION_DEPARTMENTS:
+            heads = [
+                r["person"]
+                for r in self.positions_of.get(f"{code}-{suffix}", ())
+                if r["role"] == "department_head"
+            ]
+            if heads:
+                person = next(p for p in reversed(self.people) if p["id"] == heads[0])
+                person.update(kind="league_cadre", student_number="", grade=None)
+                return
+
+    def _guidance_problem(self, name: str, problems: bool) -> bool:
+        """Draw a guidance problem (always one draw); the first union to ask has it."""
+        drawn = self.guidance_rng.random() < GUIDANCE_PROBLEM_RATE
+        if not problems:
+            return False
+        key = f"guidance:{name}"
+        if key not in self._forced:
+            self._forced[key] = 1
+            return True
+        return drawn
 
     def day_in(self, year: int) -> date:
         """A day between March and October of ``year``, never after as_of minus a week
@@ -620,6 +841,7 @@ class _Builder:
             self.position(club_federation, head, "president", "社团联合会主席", start)
         self.union_delegates(code, meetings, served, problems, core)
         self.union_records(code, meetings, start)
+        self.union_evaluations(code)
         return {"core": core, "vps": vps, "start": start}
 
     def union_meetings(self, code: str, problems: set[str]) -> dict[str, Any]:
@@ -795,6 +1017,7 @@ class _Builder:
         if self.record_problem("dept_heads_elected"):
             # heads of department (部长) are selected openly, not elected (ELE-3)
             self.election(code, last, "department_head")
+        self.union_evaluations(code, department=True)
         if problems == {"dept_assembly_large"} and rng.random() < 0.5:
             self.justify(
                 code,
@@ -810,7 +1033,7 @@ class _Builder:
         unpublished = (
             rng.choice(departments) if "review_unpublished" in problems else None
         )
-        for dcode in departments:
+        for n, dcode in enumerate(departments):
             if dcode == skipped:
                 continue
             # One review in each of the two calendar years before as_of: TRN-3 judges
@@ -818,24 +1041,12 @@ class _Builder:
             previous = date(self.as_of.year - 2, 1, 1) + timedelta(
                 days=rng.randint(60, 330)
             )
-            self.reviews.append(
-                {
-                    "reviewer": reviewer,
-                    "reviewed": dcode,
-                    "held": previous.isoformat(),
-                    "assessment_published": True,
-                }
-            )
+            self.reviews.append(_review(reviewer, dcode, previous, published=True, n=n))
             held = date(self.as_of.year - 1, 1, 1) + timedelta(
                 days=rng.randint(60, 330)
             )
             self.reviews.append(
-                {
-                    "reviewer": reviewer,
-                    "reviewed": dcode,
-                    "held": held.isoformat(),
-                    "assessment_published": dcode != unpublished,
-                }
+                _review(reviewer, dcode, held, published=dcode != unpublished, n=n + 1)
             )
 
     def clubs(self, school: str, count: int, pool: str | None = None) -> str:
@@ -893,7 +1104,7 @@ class _Builder:
             dcode = f"{code}-D{i:02d}"
             dept_codes.append(dcode)
             members: list[str] = []
-            per_grade = [size // 4 + (1 if g < size % 4 else 0) for g in range(4)]
+            per_grade = _grade_spread(dcode, size)
             class_rows = []
             for grade, count in zip(grades, per_grade, strict=True):
                 n_classes = max(1, math.ceil(count / 40))
@@ -940,6 +1151,7 @@ class _Builder:
             members=3,
             justify=1.0,
         )
+        self.union_guidance(union, problems=False)
         # A main cadre without a public contact (CAD-2): the newest vice-president.
         for pos in reversed(self.positions):
             if pos["organisation"] == union and pos["role"] == "vice_president":
@@ -1005,6 +1217,9 @@ class _Builder:
             problems={"sg_student", "standing_gap"},
             departments=5,
         )
+        self.union_guidance(grad, problems=False)
+        self.delegate_elections(union, dept_codes)
+        self.delegate_elections(grad, dept_codes)
         return self.snapshot()
 
     # ------------------------------------------------------------------ province scale
@@ -1083,25 +1298,31 @@ class _Builder:
         return self.snapshot()
 
     def federation(self, root: str, seats: list[str]) -> None:
-        """The provincial presidium and its latest congress (delegates from schools)."""
+        """The provincial presidium and committee and the latest congress (delegates
+        from schools).
+
+        FED-1 · GS-1: the presidium (a president and six vice-presidents) are presidents
+        of school unions, one of each school type first; the committee's members (委员)
+        the presidents of the next two school unions of each type. No graduate union
+        sits on the committee: the demo's FED-1 deviation (力争).
+        """
         start = self.as_of - timedelta(days=self.rng.randint(300, 500))
-        self.position(
-            root,
-            self.new_student(root),
-            "president",
-            "主席",
-            start,
-            contact=self.contact(root, 1),
-        )
-        for i in range(6):
+        heads = self.union_presidents()
+        types = (*UNIVERSITY_TYPES, *SECONDARY_TYPES)
+        firsts = [heads[t][0] for t in types if heads.get(t)]
+        presidium = (firsts + [p for t in types for p in heads.get(t, [])[1:]])[:7]
+        for i, person in enumerate(presidium):
             self.position(
                 root,
-                self.new_student(root),
-                "vice_president",
-                "副主席",
+                person,
+                "president" if i == 0 else "vice_president",
+                "主席" if i == 0 else "副主席",
                 start,
-                contact=self.contact(root, i + 2),
+                contact=self.contact(root, i + 1),
             )
+        for t in types:
+            for person in [p for p in heads.get(t, []) if p not in presidium][:2]:
+                self.position(root, person, "member", "委员", start)
         self.position(root, self.new_staff(root), "secretary_general", "秘书长", start)
         self.meeting(
             f"{root}-M01",
@@ -1112,6 +1333,26 @@ class _Builder:
             report=True,
             delegates=seats,
         )
+
+    def union_presidents(self) -> dict[str, list[str]]:
+        """The presidents of the schools' school unions by school type, in school order."""
+        out: dict[str, list[str]] = {}
+        for org in self.organisations:
+            if org["kind"] != "school":
+                continue
+            stype = org["school_type"]
+            union = f"{org['code']}-{'U' if stype in SECONDARY_TYPES else 'XSH'}"
+            head = next(
+                (
+                    p["person"]
+                    for p in self.positions_of.get(union, ())
+                    if p["role"] == "president"
+                ),
+                None,
+            )
+            if head is not None:
+                out.setdefault(stype, []).append(head)
+        return out
 
     def secondary_school(
         self,
@@ -1208,6 +1449,7 @@ class _Builder:
                 rng.choice(ASSISTANT_TITLES),
                 start,
             )
+        self.union_guidance(union, problems=True)
         year = self.as_of.year
         offset = rng.choice((0, 1))
         years = [year - offset - 2, year - offset]
@@ -1309,6 +1551,7 @@ class _Builder:
             branch_campuses=campuses,
             club_federation=fed,
         )
+        self.union_guidance(union, problems=True)
         n_dept = rng.randint(4, 6)
         weights = [rng.uniform(0.5, 1.5) for _ in range(n_dept)]
         sizes = [int(students * w / sum(weights)) for w in weights]
@@ -1355,8 +1598,51 @@ class _Builder:
                 departments=4,
                 deputies=(1, 1),
             )
+            self.union_guidance(grad, problems=True)
+            self.delegate_elections(grad, dept_codes)
+        self.delegate_elections(union, dept_codes)
         seats.append(led["core"][0])
         return students
+
+
+#: What department unions raise when their work is heard (TRN-3, 意见建议); "" is a
+#: union heard that raised none.
+_REVIEW_OPINIONS = (
+    "建议学校增加学生活动场地的开放时间。",
+    "",
+    "希望校学生会在跨院系活动中提前沟通日程。",
+    "建议完善学生权益诉求的反馈渠道，按月公布处理结果。",
+    "希望为新生班委提供更多培训机会。",
+)
+#: The school union's assessment (考核结果) and the rating it gives.
+_REVIEW_ASSESSMENTS = (
+    ("按期完成年度工作计划，服务同学成效明显。", "excellent"),
+    ("工作扎实，权益服务有序开展，宣传工作仍需加强。", "good"),
+    ("完成基本工作任务，活动组织的规范性有待提高。", "pass"),
+    ("工作有序推进，骨干培养较为充分。", "good"),
+)
+
+
+def _review(
+    reviewer: str, reviewed: str, held: date, *, published: bool, n: int
+) -> dict[str, Any]:
+    """A review row (TRN-3): the work report and the opinions heard, an assessment
+    with its rating, published ten days later when ``published``. Drawn from ``n``,
+    not from the random stream, so the other tables stay as they were."""
+    opinions = _REVIEW_OPINIONS[n % len(_REVIEW_OPINIONS)]
+    assessment, rating = _REVIEW_ASSESSMENTS[n % len(_REVIEW_ASSESSMENTS)]
+    return {
+        "reviewer": reviewer,
+        "reviewed": reviewed,
+        "held": held.isoformat(),
+        "assessment_published": published,
+        "report_heard": True,
+        "opinions_heard": True,
+        "opinions": opinions,
+        "assessment": assessment,
+        "rating": rating,
+        "published_on": (held + timedelta(days=10)).isoformat() if published else None,
+    }
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -1375,6 +1661,25 @@ def _numeral(n: int) -> str:
     if 10 <= rest < 20:
         tail = "一" + tail
     return _DIGITS[n // 100] + "百" + tail
+
+
+def _grade_spread(department: str, size: int) -> list[int]:
+    """Split a department's ``size`` students over four grades, oldest first.
+
+    Realistically uneven: newer cohorts a little larger (enrolment grows), each
+    department by its own draw, so that no two departments share one spread (a
+    matrix where they all do ties in the by-grade seat allocation, CON-4). The draw
+    has its own stream, named after the department: the rest of the demo is the same.
+    """
+    spread = random.Random(f"grades-{department}")
+    weights = [spread.uniform(0.85, 1.15) * (1 + 0.04 * g) for g in range(4)]
+    total = sum(weights)
+    exact = [size * w / total for w in weights]
+    counts = [int(x) for x in exact]
+    order = sorted(range(4), key=lambda g: exact[g] - counts[g], reverse=True)
+    for g in order[: size - sum(counts)]:
+        counts[g] += 1
+    return counts
 
 
 def finished_semesters(as_of: date) -> list[tuple[date, date]]:

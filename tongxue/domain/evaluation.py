@@ -28,9 +28,9 @@ from tongxue.domain.profiles import Profile
 DIMENSIONS: tuple[str, ...] = (
     "political",  # 政治素质
     "moral",  # 道德品质
-    "learning",  # 学习成绩
-    "duties",  # 履职情况
-    "discipline",  # 遵规守纪与工作作风 (CAD-7)
+    "learning",  # 知识学习
+    "duties",  # 履职能力
+    "discipline",  # 纪律作风 (CAD-7)
 )
 #: A 述职 report is rated on one dimension: the work it reports (CAD-4).
 REPORT_DIMENSIONS: tuple[str, ...] = ("report",)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tongxue.domain.evaluation import DIMENSION_LABELS
 from tongxue.domain.findings import Severity, gettext_noop
 from tongxue.domain.model import (
     MEETING_STATUS_LABELS,
@@ -26,6 +27,7 @@ from tongxue.domain.model import (
     MeetingKind,
     OrgKind,
     Role,
+    UnionGroup,
 )
 
 _ = gettext_noop
@@ -74,6 +76,12 @@ ELECTION_STATUS_LABELS: Mapping[str, str] = {
     ElectionStatus.VOID: _("Void"),
     ElectionStatus.CANCELLED: _("Cancelled"),
 }
+#: Labels of the groups of unions a provincial committee strives to cover (FED-1).
+UNION_GROUP_LABELS: Mapping[str, str] = {
+    UnionGroup.HIGHER_EDUCATION: _("School unions of higher-education schools"),
+    UnionGroup.GRADUATE: _("Graduate unions"),
+    UnionGroup.SECONDARY: _("School unions of secondary schools"),
+}
 #: Labels of the severities of findings.
 SEVERITY_LABELS: Mapping[Severity, str] = {
     Severity.VIOLATION: _("Violation"),
@@ -85,9 +93,13 @@ SEVERITY_LABELS: Mapping[Severity, str] = {
 #: The label of every evidence key a rule emits (a test runs the audit and checks).
 EVIDENCE_LABELS: Mapping[str, str] = {
     "adopted": _("Standing conference adopted on"),
+    "area_groups": _("Groups of unions in the area"),
+    "area_types": _("School types in the area"),
     "branch_campuses": _("Branch campuses"),
     "branch_vice_presidents": _("Vice-presidents for branch campuses"),
+    "cadres": _("Cadres rated"),
     "club_federation": _("Club federation"),
+    "committee_members": _("Committee members (presidium included)"),
     "congress": _("Congress"),
     "core_delegates": _("Core-member delegates"),
     "core_members": _("Core members"),
@@ -97,13 +109,21 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "delegates": _("Delegates"),
     "departments": _("Departments"),
     "deputies": _("Deputy heads"),
+    "dimension": _("Dimension"),
     "due": _("Due"),
+    "elected": _("Delegates it elected"),
+    "electing_unit": _("Electing unit"),
+    "eligible": _("Raters on the list"),
     "election": _("Election"),
     "elections": _("Elections"),
     "gaps": _("Missing school types or counties"),
+    "groups_not_required": _("Groups of unions not in the area (not required)"),
     "heads": _("Heads"),
     "kind": _("Kind"),
     "last_congress": _("Last congress"),
+    "last_evaluation": _("Last evaluation ended on"),
+    "last_guidance": _("Last guidance by the League committee"),
+    "last_hearing": _("Last report heard by the Party committee"),
     "layers": _("Management layers"),
     "last_work_report": _("Last work report"),
     "limit": _("Limit"),
@@ -119,20 +139,34 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "missing": _("Missing"),
     "missing_codes": _("Missing (codes)"),
     "missing_count": _("Number missing"),
+    "missing_grades": _("Grades without seats"),
+    "grades_text": _("Grades"),
+    "clubs": _("Clubs"),
+    "seats_from": _("Read from"),
     "missing_counties": _("Counties without a delegate"),
     "missing_types": _("School types without a delegate"),
     "name": _("Name"),
+    "names": _("Names"),
+    "next_period": _("Evaluation period under way or planned (not counted)"),
+    "next_period_end": _("Its last day"),
     "non_core_delegates": _("Other delegates"),
     "non_core_percent": _("Other delegates (%)"),
     "non_core_share": _("Share of other delegates"),
+    "not_counted": _("Periods not counted (no cadre rated or nobody rated)"),
     "opened": _("Opened on"),
+    "participants": _("Raters who took part"),
+    "participation_percent": _("Participation (%)"),
     "people": _("People"),
+    "period": _("Evaluation period"),
+    "period_end": _("Last day of the period"),
     "person": _("Person"),
     "planned": _("Planned meeting (not yet held)"),
     "planned_opens": _("Planned opening day"),
     "planned_status": _("Status of the planned meeting"),
     "post": _("Post"),
+    "post_organisation": _("Organisation of the post"),
     "present_count": _("School types of member schools"),
+    "presidium": _("Presidium members"),
     "presidents": _("Presidents"),
     "reports": _("Work reports"),
     "required": _("Required"),
@@ -140,18 +174,26 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "responsible_person": _("Responsible person"),
     "role": _("Role"),
     "school_type": _("School type"),
+    "schools": _("Schools"),
     "schools_without_type": _("Schools without a school type"),
     "secondary_without_county": _("Secondary schools without a county"),
     "secretaries_general": _("Secretaries-general"),
     "semester": _("Semester"),
     "session": _("Session"),
+    "since": _("Counted since"),
     "standing_meetings": _("Standing-conference meetings"),
     "students_served": _("Students served"),
     "sub_units": _("Units under it"),
     "threshold": _("Threshold"),
     "title": _("Title"),
+    "types_not_required": _("School types with no school in the area (not required)"),
+    "uncovered_groups": _("Groups of unions without a committee member"),
+    "uncovered_types": _("School types without a presidium member"),
+    "unelected": _("Delegates without a recorded election"),
+    "unit_name": _("Unit"),
     "units": _("Units"),
     "unknown": _("Delegates whose school is unknown"),
+    "unknown_count": _("Members whose school or union is unknown"),
     "vice_presidents": _("Vice-presidents"),
     "year": _("Year"),
 }
@@ -172,8 +214,22 @@ VALUE_LABELS: Mapping[str, Mapping[str, str]] = {
         **ORG_KIND_LABELS,
     },
     "planned_status": _by_code(MEETING_STATUS_LABELS),
+    # CON-4: what a congress's coverage was read from
+    "seats_from": {
+        "seat_plan": _("its seat allocation"),
+        "delegates": _("its delegates (no seat allocation recorded)"),
+    },
     "school_type": _by_code(SCHOOL_TYPE_LABELS),
     "missing_types": _by_code(SCHOOL_TYPE_LABELS),
+    # FED-1
+    "area_types": _by_code(SCHOOL_TYPE_LABELS),
+    "types_not_required": _by_code(SCHOOL_TYPE_LABELS),
+    "uncovered_types": _by_code(SCHOOL_TYPE_LABELS),
+    "area_groups": _by_code(UNION_GROUP_LABELS),
+    "groups_not_required": _by_code(UNION_GROUP_LABELS),
+    "uncovered_groups": _by_code(UNION_GROUP_LABELS),
+    # CAD-3
+    "dimension": DIMENSION_LABELS,
 }
 
 

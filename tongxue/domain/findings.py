@@ -59,18 +59,30 @@ class Message:
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate: Any = None) -> str:
+    def render(self, translate: Any = None, *, separator: str = ", ") -> str:
         """Return the message, translated by ``translate`` (a gettext) when given.
 
-        Parameters named ``*_label`` are message ids themselves and are translated too.
+        Parameters named ``*_label`` are message ids themselves and are translated too;
+        those named ``*_labels`` are lists of message ids, translated and joined with
+        ``separator`` (FED-1's missing school types).
         """
-        if translate is None:
-            return self.text.format(**self.params)
         params = {
-            k: translate(v) if k.endswith("_label") and isinstance(v, str) else v
-            for k, v in self.params.items()
+            k: label_param(k, v, translate, separator) for k, v in self.params.items()
         }
-        return str(translate(self.text)).format(**params)
+        text = self.text if translate is None else str(translate(self.text))
+        return text.format(**params)
+
+
+def label_param(key: str, value: Any, translate: Any, separator: str = ", ") -> Any:
+    """Return a message parameter as shown: a ``*_label`` message id translated, a
+    ``*_labels`` list of them translated and joined with ``separator``, else as is."""
+    if key.endswith("_label") and isinstance(value, str):
+        return value if translate is None else translate(value)
+    if key.endswith("_labels") and isinstance(value, list | tuple):
+        return separator.join(
+            str(v if translate is None else translate(v)) for v in value
+        )
+    return value
 
 
 #: Evidence keys that identify a person (identifiers, lists of them): shown only to

@@ -56,6 +56,18 @@ SECONDARY_SCHOOL_TYPES = frozenset(
 )
 
 
+class UnionGroup(enum.StrEnum):
+    """The groups of unions a provincial committee strives to cover (FED-1 · GS-1).
+
+    "委员会团体力争涵盖高等学校学生会、研究生会、中等学校学生会等群体"; labels in
+    ``tongxue.domain.evidence.UNION_GROUP_LABELS``.
+    """
+
+    HIGHER_EDUCATION = "higher_education"  # 高等学校学生会 (every type but secondary)
+    GRADUATE = "graduate"  # 研究生会
+    SECONDARY = "secondary"  # 中等学校学生会 (中职、中学)
+
+
 class DepartmentFunction(enum.StrEnum):
     """What a functional department is for, where a rule cares."""
 
@@ -211,6 +223,21 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class SeatPlan:
+    """Who got seats when a congress's seats were allocated (CON-4 · GS-8, CQ-3).
+
+    "名额分配要覆盖各个院系、年级及主要社团": ``by_grade`` is False for an allocation
+    by department only (no grade got seats of its own); ``grades`` are the grades
+    (years of enrolment) with at least one seat; ``clubs`` the clubs with a seat.
+    """
+
+    by_grade: bool
+    departments: tuple[str, ...] = ()  # department union codes with at least one seat
+    grades: tuple[int, ...] = ()
+    clubs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A congress, an all-student assembly or a standing-conference meeting."""
 
@@ -229,6 +256,12 @@ class Meeting:
     # Where it is in its lifecycle; None when not recorded (a snapshot written before
     # the status was exported): a record of a meeting held, like ``closed``.
     status: MeetingStatus | None = None
+    # How its seats were allocated (CON-4); None when not recorded.
+    seats: SeatPlan | None = None
+    # The election that elected each delegate (CON-6), one per delegate who has one on
+    # record; empty when none is (a snapshot without the columns, or delegates entered
+    # before Tongxue kept it). ``delegates`` stays the list the other rules read.
+    provenance: tuple[DelegateProvenance, ...] = ()
 
     @property
     def convened(self) -> bool:
@@ -246,6 +279,25 @@ class Meeting:
     def planned_after(self, day: date) -> bool:
         """Whether the meeting has not taken place by ``day`` and is still to come."""
         return not self.convened and self.opened >= day
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateProvenance:
+    """The election that elected one congress delegate (CON-6 · GS-8, CQ-3).
+
+    "大会代表经班级、院（系）学生会组织选举产生": ``electing_unit`` is the code of the
+    class committee or department union (a club, for a main club's seat, CON-4) that
+    held the election, ``held`` its day, ``electorate`` and ``votes_cast`` its voters
+    and the ballots cast (shared by every delegate it elected), ``votes`` those the
+    delegate received (None when not recorded).
+    """
+
+    person: str
+    electing_unit: str
+    held: date
+    electorate: int
+    votes_cast: int
+    votes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,14 +328,74 @@ class StandingConference:
     adopted: date
 
 
+class GuidanceKind(enum.StrEnum):
+    """What a record of the Party's leadership or the League's guidance is (GOV-1, GOV-2)."""
+
+    PARTY_HEARING = "party_hearing"  # 学校党组织听取学生会组织工作汇报
+    LEAGUE_GUIDANCE = "league_guidance"  # 学校团组织的指导和监督
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    """A school-level union's report heard by the school's Party committee, or the
+    League committee's guidance, on the day it was given (GOV-1, GOV-2 · GS-14, CQ-9).
+
+    "定期听取相关汇报，提出指导要求" (the Party committee) and "从政治方向、组织机制、骨干
+    培养等方面给予指导和监督" (the League committee): ``by`` says which committee (or
+    who), ``summary`` what was reported and the guidance given. ``public``: shown on
+    the union's public page.
+    """
+
+    organisation: str
+    kind: GuidanceKind
+    held: date
+    by: str = ""
+    summary: str = ""
+    public: bool = False
+
+
+class ReviewRating(enum.StrEnum):
+    """The school union's rating of a department union it reviewed (TRN-3, 考核)."""
+
+    EXCELLENT = "excellent"  # 优秀
+    GOOD = "good"  # 良好
+    PASS = "pass"  # 合格
+    FAIL = "fail"  # 不合格
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
-    """A school union hearing a department union's report (TRN-3)."""
+    """A school union hearing a department union's report and opinions (TRN-3).
+
+    GS-7, CQ-2: "听取全部院（系）学生会组织工作报告及意见建议……考核结果进行公开".
+    ``report_heard``: the work report was heard (a record from before v2: True, the
+    row was the record of a hearing). ``opinions_heard``: the department union's
+    opinions and suggestions were heard, even if it raised none; None when not
+    recorded (a record from before v2). ``published_on``: the day the assessment
+    was published (None: not recorded).
+    """
 
     reviewer: str  # school-level union code
     reviewed: str  # department union code
     held: date
     assessment_published: bool = False
+    report_heard: bool = True
+    opinions_heard: bool | None = None
+    opinions: str = ""  # the opinions and suggestions heard (意见建议)
+    assessment: str = ""  # the school union's assessment (考核结果)
+    rating: ReviewRating | None = None
+    published_on: date | None = None
+
+    @property
+    def opinions_state(self) -> bool | None:
+        """Whether opinions were heard: True when any are written down, else the flag."""
+        return True if self.opinions.strip() else self.opinions_heard
+
+    def published_by(self, day: date) -> bool:
+        """Return whether the assessment was published on or before ``day``."""
+        return self.assessment_published and (
+            self.published_on is None or self.published_on <= day
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +408,40 @@ class Semester:
     end: date
     closed: bool = False
     reports: tuple[str, ...] = ()  # person ids of the presidium members who reported
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationPeriod:
+    """A union's evaluation of its core and main cadres by students (CAD-3).
+
+    GS-12, CQ-7: "从政治素质、道德品质、知识学习、履职能力、纪律作风等维度设置评价考核
+    指标，广泛吸纳广大同学参与，评价考核意见作为学生干部任免的重要依据". Counts only,
+    never a rating (the ratings are secret, like a ballot): ``dimensions`` the keys of
+    the dimensions rated (``tongxue.domain.evaluation.DIMENSIONS``; empty: not
+    recorded); ``cadres`` the cadres rated; ``participants`` the raters who rated at
+    least one cadre, of ``eligible`` on the rater list; ``published``: the results were
+    published (in Tongxue: the period was closed). None: not recorded.
+    """
+
+    organisation: str
+    code: str
+    start: date
+    end: date
+    dimensions: tuple[str, ...] = ()
+    cadres: int | None = None
+    participants: int | None = None
+    eligible: int | None = None
+    published: bool = False
+
+    def finished_by(self, day: date) -> bool:
+        """Whether the period is over on ``day``: published, or its last day passed."""
+        return self.published or self.end < day
+
+    @property
+    def took_place(self) -> bool:
+        """Whether students rated cadres in it: not when it rated no cadre or nobody
+        rated (a count not recorded is not held against it)."""
+        return self.cadres != 0 and self.participants != 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,10 +490,32 @@ class Registry:
     reviews: tuple[Review, ...] = ()
     justifications: tuple[Justification, ...] = ()
     semesters: tuple[Semester, ...] = ()
+    evaluations: tuple[EvaluationPeriod, ...] = ()  # CAD-3
     elections: tuple[Election, ...] = ()
     default_profile: str = "gansu-2017"
     written_reports: tuple[WrittenReport, ...] = ()
     standing_conferences: tuple[StandingConference, ...] = ()
+    guidance: tuple[Guidance, ...] = ()
+    # (department union code, grade) of enrolled students the registry does not list
+    # one by one: the database's summary, so that CON-4 knows every department's
+    # grades without loading every student (a snapshot lists its people instead).
+    enrolled_grades: tuple[tuple[str, int], ...] = ()
+
+    @cached_property
+    def grades_of(self) -> dict[str, set[int]]:
+        """The grades of each department union's enrolled students (CON-4)."""
+        out: dict[str, set[int]] = defaultdict(set)
+        for department, grade in self.enrolled_grades:
+            out[department].add(grade)
+        for p in self.people:
+            if (
+                p.kind == PersonKind.STUDENT
+                and p.enrolment == Enrolment.ENROLLED
+                and p.department is not None
+                and p.grade is not None
+            ):
+                out[p.department].add(p.grade)
+        return out
 
     @cached_property
     def org(self) -> dict[str, Organisation]:
@@ -409,6 +577,22 @@ class Registry:
         out: dict[str, list[WrittenReport]] = defaultdict(list)
         for r in sorted(self.written_reports, key=lambda r: r.filed, reverse=True):
             out[r.organisation].append(r)
+        return out
+
+    @cached_property
+    def evaluations_of(self) -> dict[str, list[EvaluationPeriod]]:
+        """Evaluation periods of each union, the newest (by last day) first (CAD-3)."""
+        out: dict[str, list[EvaluationPeriod]] = defaultdict(list)
+        for e in sorted(self.evaluations, key=lambda e: (e.end, e.code), reverse=True):
+            out[e.organisation].append(e)
+        return out
+
+    @cached_property
+    def guidance_of(self) -> dict[str, list[Guidance]]:
+        """Records of guidance of each union, newest first (GOV-1, GOV-2)."""
+        out: dict[str, list[Guidance]] = defaultdict(list)
+        for g in sorted(self.guidance, key=lambda g: g.held, reverse=True):
+            out[g.organisation].append(g)
         return out
 
     def standing_conference_adopted(self, code: str, as_of: date) -> date | None:

@@ -428,7 +428,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Allocate the seats by department and grade with the main clubs, and publish the allocation."
             ),
-            guarded="`allocate_seats` and the department × grade allocation give every department, grade and chosen main club at least one seat by a published method (refusals `CON-4.*`), freeze the allocation with its explanation, and refuse a delegate for a full or unknown seat ([congresses.md](congresses.md), [apportionment.md](apportionment.md))",
+            guarded="the department × grade allocation (the default; every main club ticked) gives every department, grade and chosen main club at least one seat by a published method, a tie broken only by a lot with a published seed (refusals `CON-4.*`); the allocation is frozen with its explanation and a delegate for a full or unknown seat is refused. The audit reports a congress whose seats leave out a department, a grade (an allocation by department only) or every club ([congresses.md](congresses.md), [apportionment.md](apportionment.md))",
         ),
         _r(
             "CON-5",
@@ -459,7 +459,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record, for each delegate, the class or department election that elected them."
             ),
-            guarded="a delegate is entered only with the class or department election that elected them (unit, date, electorate, votes; refusals `CON-6.*`), shown one click away on the public delegate list ([congresses.md](congresses.md))",
+            guarded="a delegate is entered only with the class or department election that elected them (unit, date, electorate, votes; refusals `CON-6.*`), shown one click away on the public delegate list ([congresses.md](congresses.md)); a snapshot's delegate rows carry the same election and are checked alike on import",
+            note="Judged on the newest congress of each school-level union (校级层面, as CON-3 and CON-5) and on any whose delegates were elected and which has not convened: every delegate has a recorded election by a class or department union of the union (a main club for its own seat, CON-4; a union without department unions of its own takes its school's). A congress that records no delegate's election at all (an older snapshot) is incomplete data, not a violation ([congresses.md](congresses.md))",
         ),
         _r(
             "CON-7",
@@ -712,6 +713,8 @@ REQUIREMENTS: dict[str, Requirement] = {
                 "Open an evaluation period rating core and main cadres on the five dimensions, with students taking part."
             ),
             guarded="evaluation periods rate core and main cadres on the five dimensions by the presidium, delegates and a seeded sample of students, one rating per rater and cadre enforced by the database, anonymous, published only above `evaluation_min_raters` ([evaluations.md](evaluations.md))",
+            note="every school-level and department union of a university: at least one evaluation that rated cadres and had raters, finished within `cadre_evaluation_max_interval_months`; each one rates the five dimensions and its results are published; its participation (raters who took part of those on the list) is reported, and judged only against a profile's `cadre_evaluation_min_participation_share`",
+            differs='The catalogue names the dimensions learning (学习成绩), performance of duties (履职情况) and discipline and work style; the plans say 知识学习, 履职能力 and 纪律作风 — the same five, which Tongxue rates (`political`, `moral`, `learning`, `duties`, `discipline`). The plans name no level ("学生会组织骨干"), no interval and no share for "广泛吸纳广大同学参与": every union of a university is audited (the 述职 of CAD-4 alone names the school level), the interval is Tongxue\'s (`cadre_evaluation_max_interval_months`, with its note), and participation is reported, not judged, unless a profile sets a share. The plans do not ask that these results be made public (the 公示 of the same clause is the 述职\'s, CAD-4); Tongxue asks that they be produced — a period closed, which publishes them — since results never produced cannot be "学生干部任免的重要依据".',
         ),
         _r(
             "CAD-4",
@@ -1044,7 +1047,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Report to the school's Party committee within the profile's interval and record its guidance."
             ),
-            planned="a later issue (the interval as a profile parameter)",
+            note="Judged at every school-level union, secondary schools' included (各学校党组织), from the records of guidance (the union's guidance page, or the snapshot table `guidance`): a report heard by the Party committee within `party_hearing_interval_months` (12, Tongxue's default: the plans say 定期 without a number) before the audit day; exactly that many months before is in time.",
             differs="The catalogue marks GOV-1 M. GS-14 requires it of the schools' Party organisations (各学校党组织要……定期听取相关汇报); CQ-9 words it as something pushed for (推动学校各级党组织……定期听取相关汇报). Under a profile of the Chongqing plan (clauses CQ) the requirement is therefore O: a missing record is a recommendation.",
         ),
         _r(
@@ -1061,7 +1064,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record the League committee's guidance, and leave the union's daily executive work to the union."
             ),
-            planned="a later issue (the interval as a profile parameter)",
+            note="Judged at every school-level union, secondary schools' included (学校团组织): a record of the League committee's guidance within `league_guidance_interval_months` (12, Tongxue's default: the plans name no interval) before the audit day; and no League cadre or teacher in one of the union's executive posts (president, vice-president, head or deputy head of a department, core member). The secretary-general is a League cadre by the plans (ORG-3) and is not one of them.",
+            guarded="`appoint` refuses a League cadre or teacher in one of the union's executive posts (the guards: a new GOV-2 violation)",
         ),
         # FED: federations
         _r(
@@ -1087,7 +1091,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "At the next election, give the presidium a member from each school type it misses and the committee the unions it misses."
             ),
-            planned="a later issue (federation workflow)",
+            note="provincial federations only, on the audit day; a school type (a group of unions) with no school (no such union) in the federation's area is not required; a member's school is the school above their department (else their class, else their union post); the committee is read as the federation's posts of member (委员) and core member together with the presidium (主席单位 are among the 委员单位), a member representing the graduate union or else the school union of their school; cqtgu-2017 has no federation",
         ),
         _r(
             "FED-2",
@@ -1265,10 +1269,42 @@ RULES: dict[str, RuleText] = {
         incomplete=True,
     ),
     "CON-3.delegates-too-few": RuleText(),
+    "CON-4.departments-uncovered": RuleText(
+        _("Give every department union at least one seat at the next allocation.")
+    ),
+    "CON-4.grades-not-allocated": RuleText(
+        _(
+            "Allocate the seats by department and grade (the biproportional allocation), so that every grade has seats."
+        )
+    ),
+    "CON-4.grades-uncovered": RuleText(
+        _("Give every grade at least one seat at the next allocation.")
+    ),
+    "CON-4.clubs-uncovered": RuleText(
+        _("Give the main clubs a seat each at the next allocation.")
+    ),
+    "CON-4.data-missing": RuleText(
+        _(
+            "Record the congress's seat allocation, or the department and grade of its delegates."
+        ),
+        incomplete=True,
+    ),
     "CON-5.data-missing": RuleText(
         _("Enter the congress's delegates."), incomplete=True
     ),
     "CON-5.non-core-share": RuleText(),
+    "CON-6.election-missing": RuleText(),
+    "CON-6.electing-body": RuleText(
+        _(
+            "Have the delegates elected by their classes or department unions, and record those elections."
+        )
+    ),
+    "CON-6.data-missing": RuleText(
+        _(
+            "Record, for each delegate of the congress, the class or department election that elected them (electing unit, date, electorate, votes)."
+        ),
+        incomplete=True,
+    ),
     "CON-7.work-report": RuleText(
         _("Put the union's work report on the agenda of the next congress.")
     ),
@@ -1379,8 +1415,82 @@ RULES: dict[str, RuleText] = {
         _("Record the election of this post at this organisation that filled it.")
     ),
     "CAD-2.contact-missing": RuleText(),
+    "CAD-3.no-evaluation": RuleText(),
+    "CAD-3.evaluation-overdue": RuleText(),
+    "CAD-3.dimension-missing": RuleText(
+        _(
+            "Rate the cadres on every dimension of the plans: political quality, moral character, learning, performance of duties, discipline and work style."
+        )
+    ),
+    "CAD-3.dimensions-unknown": RuleText(
+        _("Record the dimensions the cadres were rated on."), incomplete=True
+    ),
+    "CAD-3.results-unpublished": RuleText(
+        _("Close the evaluation period so that its results are published.")
+    ),
+    "CAD-3.participation-share": RuleText(
+        _(
+            "Reach the raters on the list so that at least the profile's share of them take part."
+        )
+    ),
+    "CAD-3.participation-unknown": RuleText(
+        _("Record how many raters were on the list and how many took part."),
+        incomplete=True,
+    ),
     "CAD-4.report-missing": RuleText(),
     "TRN-3.department-reviews-missing": RuleText(),
+    "TRN-3.opinions-not-heard": RuleText(
+        _(
+            "Hear the department union's opinions and suggestions, at a meeting or in writing, and record them with its review."
+        )
+    ),
+    "TRN-3.assessment-unpublished": RuleText(
+        _("Publish the school union's assessment of the department union.")
+    ),
+    "TRN-3.opinions-not-recorded": RuleText(
+        _(
+            "Record on the review whether the department union's opinions and suggestions were heard."
+        ),
+        incomplete=True,
+    ),
+    "GOV-1.party-hearing-overdue": RuleText(),
+    "GOV-2.league-guidance-overdue": RuleText(
+        _(
+            "Have the League committee guide the union (political direction, organisation, cadres) and record its guidance."
+        )
+    ),
+    "GOV-2.league-executive": RuleText(
+        _(
+            "Give the executive post to a student: League cadres and teachers guide the union but do not run its daily work."
+        )
+    ),
+    "FED-1.presidium-school-type-uncovered": RuleText(
+        _(
+            "At the next election, give the presidium a member from each school type it misses."
+        ),
+        part="presidium",
+    ),
+    "FED-1.presidium-school-unknown": RuleText(
+        _("Enter the department (and so the school) of every presidium member."),
+        part="presidium",
+        incomplete=True,
+    ),
+    "FED-1.school-data-missing": RuleText(
+        _("Enter the type of every school in the federation's area."),
+        part="presidium",
+        incomplete=True,
+    ),
+    "FED-1.committee-union-uncovered": RuleText(
+        _(
+            "At the next election, give the committee a member from each group of unions it misses, or record why not and who approved it."
+        ),
+        part="committee",
+    ),
+    "FED-1.committee-union-unknown": RuleText(
+        _("Enter the department or the union post of every committee member."),
+        part="committee",
+        incomplete=True,
+    ),
 }
 
 

@@ -51,7 +51,15 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
     "CON-1": ("no-congress", "congress-overdue"),
     "CON-2": ("congress-overdue", "assembly-not-allowed", "data-missing"),
     "CON-3": ("delegates-too-few", "data-missing"),
+    "CON-4": (
+        "departments-uncovered",
+        "grades-not-allocated",
+        "grades-uncovered",
+        "clubs-uncovered",
+        "data-missing",
+    ),
     "CON-5": ("non-core-share", "data-missing"),
+    "CON-6": ("election-missing", "electing-body", "data-missing"),
     "CON-7": ("work-report", "leadership", "charter", "opinions"),
     "CON-9": ("standing-conference",),
     "CON-11": ("no-congress", "congress-overdue", "delegates-too-few", "data-missing"),
@@ -68,8 +76,31 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
     "ELE-1": _ELECTION_IDS,
     "ELE-3": _ELECTION_IDS,
     "CAD-2": ("contact-missing",),
+    "CAD-3": (
+        "no-evaluation",
+        "evaluation-overdue",
+        "dimension-missing",
+        "dimensions-unknown",
+        "results-unpublished",
+        "participation-share",
+        "participation-unknown",
+    ),
     "CAD-4": ("report-missing",),
-    "TRN-3": ("department-reviews-missing",),
+    "TRN-3": (
+        "department-reviews-missing",
+        "opinions-not-heard",
+        "assessment-unpublished",
+        "opinions-not-recorded",
+    ),
+    "GOV-1": ("party-hearing-overdue",),
+    "GOV-2": ("league-guidance-overdue", "league-executive"),
+    "FED-1": (
+        "presidium-school-type-uncovered",
+        "presidium-school-unknown",
+        "school-data-missing",
+        "committee-union-uncovered",
+        "committee-union-unknown",
+    ),
 }
 
 #: Every rule id, in catalogue order.
@@ -106,8 +137,8 @@ def _d(id: str, kinds: Iterable[OrgKind], *occurrence: str) -> Deviation:
 _DEPARTMENT = (OrgKind.DEPARTMENT_UNION,)
 _QUOTA = ("congress", "delegates", "students_served", "required")
 
-#: The rule ids that report a deviation (ORG-4, ORG-6, ORG-15, CON-2, CON-3, CON-5, and
-#: the delegate quota of CON-11 · D).
+#: The rule ids that report a deviation (ORG-4, ORG-6, ORG-15, CON-2, CON-3, CON-5, the
+#: delegate quota of CON-11 · D and the committee of FED-1 · D).
 DEVIATIONS: dict[str, Deviation] = {
     d.id: d
     for d in (
@@ -154,6 +185,12 @@ DEVIATIONS: dict[str, Deviation] = {
             "congress",
             "delegates",
             "core_delegates",
+        ),
+        # FED-1 · GS-1 (力争): another group of unions missing is a new occurrence
+        _d(
+            "FED-1.committee-union-uncovered",
+            (OrgKind.PROVINCIAL_FEDERATION,),
+            "uncovered_groups",
         ),
     )
 }

@@ -27,6 +27,7 @@ from typing import Any
 
 from tongxue.domain import business as dm_business
 from tongxue.domain import model as dm
+from tongxue.domain.delegates import ElectingFault, electing_fault
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.justifications import rule_problem
 from tongxue.domain.justifications import valid_until as justification_valid_until
@@ -67,6 +68,20 @@ class Column:
 
 def _c(name: str, type_: str = "str", **kw: Any) -> Column:
     return Column(name, type_, **kw)
+
+
+#: The longest opinions or assessment text of a review (TRN-3), in characters.
+REVIEW_TEXT_MAX = 10000
+
+
+class EvaluationDimension(enum.StrEnum):
+    """The dimensions of CAD-3 a snapshot may name (``evaluation.DIMENSIONS``)."""
+
+    POLITICAL = "political"  # 政治素质
+    MORAL = "moral"  # 道德品质
+    LEARNING = "learning"  # 知识学习
+    DUTIES = "duties"  # 履职能力
+    DISCIPLINE = "discipline"  # 纪律作风
 
 
 #: The tables of a snapshot, in dependency order, with their columns.
@@ -123,20 +138,46 @@ TABLES: dict[str, tuple[Column, ...]] = {
         # (convened, closed) counts for the audit. Blank (a file written before the
         # column existed): a record of a meeting held, counted once its day has come.
         _c("status", "enum", choices=dm.MeetingStatus),
-        # The meeting's business (CON-7), read for the audit of a file only: the
-        # kinds of item on its agenda, and whether a charter was in force.
+        # The meeting's business (CON-7): the kinds of item on its agenda (stored as
+        # agenda items) and whether a charter was in force (see docs/snapshot.md).
         _c("agenda", "ids", choices=dm_business.AgendaKind),
         _c("charter_in_force", "bool"),
+        # Who got seats (CON-4, a congress's seat plan): by department × grade (yes)
+        # or by department only (no); the departments, grades and clubs with at least
+        # one seat. Blank: no seat plan recorded (the audit reads the delegates).
+        _c("seats_by_grade", "bool"),
+        _c("seat_departments", "ids", max_length=64, ref="organisation"),
+        _c("seat_grades", "ids", max_length=8),
+        _c("seat_clubs", "ids", max_length=64, ref="organisation"),
     ),
     "delegates": (
         _c("meeting", required=True, max_length=64, ref="meeting"),
         _c("person", required=True, max_length=64, ref="person"),
+        # The election that elected the delegate (CON-6): the class, department union
+        # (or, for its seat, club) that held it, its day, electorate and ballots cast
+        # (the first four together), and the votes for the delegate. Optional: a file
+        # without them still reads; the audit reports the congress as incomplete.
+        _c("electing_unit", max_length=64, ref="organisation"),
+        _c("election_date", "date"),
+        _c("electorate", "int"),
+        _c("votes_cast", "int"),
+        _c("votes", "int"),
     ),
     "reviews": (
         _c("reviewer", required=True, max_length=64, ref="organisation"),
         _c("reviewed", required=True, max_length=64, ref="organisation"),
         _c("held", "date", required=True),
         _c("assessment_published", "bool"),
+        # TRN-3 · GS-7, CQ-2 (听取工作报告及意见建议, 考核结果公开). Optional: a file
+        # without them still reads — a review row is the record of a hearing of the
+        # work report (``report_heard`` blank: yes), and ``opinions_heard`` blank with
+        # no ``opinions`` is "not recorded" (the audit reports incomplete data).
+        _c("report_heard", "bool"),
+        _c("opinions_heard", "bool"),
+        _c("opinions", max_length=REVIEW_TEXT_MAX),
+        _c("assessment", max_length=REVIEW_TEXT_MAX),
+        _c("rating", "enum", choices=dm.ReviewRating),
+        _c("published_on", "date"),
     ),
     "justifications": (
         _c("organisation", required=True, max_length=64, ref="organisation"),
@@ -158,7 +199,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("post", "enum", required=True, choices=dm.Role),
         _c("status", "enum", choices=dm.ElectionStatus),
     ),
-    # Optional, read for the audit of a file only (CAD-4; not stored on import).
+    # Optional (CAD-4): stored on import as evaluation periods, each listed person's
+    # 述职 report as filed (see docs/snapshot.md).
     "semesters": (
         _c("organisation", required=True, max_length=64, ref="organisation"),
         _c("code", required=True, max_length=64),
@@ -167,8 +209,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("closed", "bool"),
         _c("reports", "ids", max_length=64, ref="person"),
     ),
-    # Optional, read for the audit of a file only (CON-13, CON-8 … CON-10): work
-    # reports filed in writing, and when a union adopted its standing conference.
+    # Optional (CAD-3): evaluations of a union's cadres by students, in counts — never
+    # a rating (ratings are secret). Stored on import as recorded evaluations.
+    "evaluations": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("code", required=True, max_length=64),
+        _c("start", "date", required=True),
+        _c("end", "date", required=True),
+        _c("dimensions", "ids", choices=EvaluationDimension),
+        _c("cadres", "int"),
+        _c("participants", "int"),
+        _c("eligible", "int"),
+        _c("published", "bool"),
+    ),
+    # Optional, stored on import (CON-13, CON-8 … CON-10): work reports filed in
+    # writing, and when a union adopted its standing conference.
     "written_reports": (
         _c("organisation", required=True, max_length=64, ref="organisation"),
         _c("code", required=True, max_length=64),
@@ -178,14 +233,24 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("organisation", required=True, max_length=64, ref="organisation"),
         _c("adopted", "date", required=True),
     ),
+    # Optional, stored on import (GOV-1, GOV-2): a school-level union's report heard
+    # by the school's Party committee, or the League committee's guidance.
+    "guidance": (
+        _c("organisation", required=True, max_length=64, ref="organisation"),
+        _c("kind", "enum", required=True, choices=dm.GuidanceKind),
+        _c("held", "date", required=True),
+        _c("by", required=True, max_length=200),
+        _c("summary", required=True),
+        _c("public", "bool"),
+    ),
 }
-#: Tables read into the audit of a file but not stored by an import.
-AUDIT_ONLY = ("semesters", "written_reports", "standing_conferences")
-#: Columns of stored tables read into the audit of a file but not stored by an import
-#: (Tongxue records a meeting's business as agenda items, motions and charter texts).
-AUDIT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "meetings": ("agenda", "charter_in_force"),
-}
+#: Tables read into the audit of a file but not stored by an import: none (semesters,
+#: written reports and standing conferences are stored since issue #12).
+AUDIT_ONLY: tuple[str, ...] = ()
+#: Columns of stored tables read into the audit of a file but not stored by an import:
+#: none (a meeting's agenda is stored as agenda items, a charter in force as a version
+#: without its text; see ``tongxue.snapshots.services``).
+AUDIT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {}
 
 #: The columns that identify a row: re-importing a row with the same key updates it.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -198,8 +263,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "justifications": ("organisation", "rule"),
     "elections": ("code",),
     "semesters": ("organisation", "code"),
+    "evaluations": ("organisation", "code"),
     "written_reports": ("organisation", "code"),
     "standing_conferences": ("organisation",),
+    "guidance": ("organisation", "kind", "held"),
 }
 
 #: Small-integer columns and their upper bound (the database's PositiveSmallIntegerField).
@@ -241,6 +308,43 @@ _MSG_END_BEFORE_START = gettext_noop(
     "The end date {end} is before the start date {start}."
 )
 _MSG_SAME_ORG = gettext_noop("An organisation cannot review itself.")
+MSG_EVALUATION_UNION = gettext_noop(
+    "Evaluations of cadres are recorded for a student union (a school, graduate or "
+    "department union), not for “{value}”."
+)
+_MSG_PARTICIPANTS_OVER = gettext_noop(
+    "{participants} raters took part, more than the {eligible} on the list."
+)
+MSG_ELECTION_PART = gettext_noop(
+    "Give the election that elected the delegate in full: electing_unit, "
+    "election_date, electorate and votes_cast."
+)
+MSG_ELECTORATE_MIN = gettext_noop("The electorate must be at least one.")
+MSG_CAST_OVER_ELECTORATE = gettext_noop(
+    "{votes_cast} votes cast exceed the electorate of {electorate}."
+)
+MSG_VOTES_OVER_CAST = gettext_noop("{votes} votes exceed the {votes_cast} votes cast.")
+MSG_ELECTION_FIGURES = gettext_noop(
+    "The election of {unit} on {held} has an electorate of {electorate} and "
+    "{votes_cast} votes cast in row {other}: one election has one set of figures."
+)
+MSG_ELECTING_KIND = gettext_noop(
+    "{unit} is not a class, a department union or a club: delegates are elected by "
+    "classes or department unions (a main club for its own seat)."
+)
+MSG_ELECTING_OUTSIDE = gettext_noop(
+    "{unit} is not a class or department union of {union}, whose congress the "
+    "delegate attends."
+)
+_MSG_OPINIONS_WRITTEN = gettext_noop(
+    "Opinions are written down, so they were heard: opinions_heard cannot be no."
+)
+_MSG_PUBLISHED_ON_UNPUBLISHED = gettext_noop(
+    "A publication day is given but assessment_published is not yes."
+)
+_MSG_PUBLISHED_BEFORE_HELD = gettext_noop(
+    "The assessment cannot be published on {published}, before the review on {held}."
+)
 _MSG_IDS = gettext_noop(
     "Expected a list of identifiers (in a cell: separated by commas), got “{value}”."
 )
@@ -250,6 +354,10 @@ _MSG_OBJECT = gettext_noop(
 )
 _MSG_UNTIL_BEFORE = gettext_noop(
     "The last day {until} is before the approval on {approved}."
+)
+MSG_GUIDANCE_UNION = gettext_noop(
+    "Guidance is recorded for a school-level union (a school or graduate union), "
+    "not for “{value}”."
 )
 #: Bounds of an "object" cell: its JSON text, its names, its lists.
 _OBJECT_TEXT_MAX = 4000
@@ -629,10 +737,14 @@ class Snapshot(dm.Registry):
 
     ``delegates`` holds (meeting code, person id) for all delegate rows, including those of
     meetings that are already stored and not in the file; ``meetings[].delegates`` holds
-    the seats of the meetings in the file.
+    the seats of the meetings in the file. ``elected_by`` holds the recorded election of
+    every delegate row that gives one (CON-6), keyed like ``delegates``.
     """
 
     delegates: tuple[tuple[str, str], ...] = ()
+    elected_by: Mapping[tuple[str, str], dm.DelegateProvenance] = field(
+        default_factory=dict
+    )
     root: str | None = None
     rows: Mapping[str, Mapping[tuple[Any, ...], int]] = field(default_factory=dict)
 
@@ -707,6 +819,144 @@ def _cycles(p: _Parser, orgs: list[tuple[int, dict[str, Any]]]) -> set[str]:
         for c in walk:
             state[c] = 2
     return bad
+
+
+def _guidance_union(
+    p: _Parser,
+    number: int,
+    v: Mapping[str, Any],
+    kinds: Mapping[str, dm.OrgKind],
+) -> bool:
+    """Return whether a guidance row names a school-level union (GOV-1, GOV-2), or
+    report it. The kind of an organisation stored and not in the file is checked on
+    import (``tongxue.snapshots.services``)."""
+    kind = kinds.get(v["organisation"])
+    if kind is None or kind in dm.SCHOOL_LEVEL_UNIONS:
+        return True
+    p.error(
+        "guidance", number, "organisation", MSG_GUIDANCE_UNION, value=v["organisation"]
+    )
+    return False
+
+
+#: The columns of a delegate row that record its election (CON-6), given together.
+ELECTION_COLUMNS = ("electing_unit", "election_date", "electorate", "votes_cast")
+
+
+def electing_error(
+    registry: dm.Registry,
+    union: str,
+    provenance: dm.DelegateProvenance,
+    row: int,
+) -> SnapshotError | None:
+    """Return the error of a delegate row whose electing unit may not have elected a
+    delegate of ``union``'s congress (CON-6), or None (see
+    :func:`tongxue.domain.delegates.electing_fault`)."""
+    unit = provenance.electing_unit
+    fault = electing_fault(registry, union, unit)
+    if fault is None:
+        return None
+    text = MSG_ELECTING_KIND if fault == ElectingFault.KIND else MSG_ELECTING_OUTSIDE
+    return SnapshotError(
+        "delegates", row, "electing_unit", Message(text, {"unit": unit, "union": union})
+    )
+
+
+def _delegate_elections(
+    p: _Parser,
+    rows: list[tuple[int, dict[str, Any]]],
+    org_rows: list[tuple[int, dict[str, Any]]],
+    meeting_org: Mapping[str, str],
+) -> tuple[
+    list[tuple[int, dict[str, Any]]], dict[tuple[str, str], dm.DelegateProvenance]
+]:
+    """Check the election recorded with each delegate row (CON-6); return the rows that
+    pass and the elections they record, keyed by (meeting, person).
+
+    The four columns of :data:`ELECTION_COLUMNS` go together (``votes`` needs them);
+    votes ≤ votes cast ≤ electorate, and the electorate is at least one; one election
+    (meeting, unit, day) has one electorate and one count of ballots cast. The electing
+    unit is checked against the meeting's union when the file holds both and their
+    ancestors; otherwise the import checks it with what is stored.
+    """
+    tree = dm.Registry(
+        organisations=tuple(
+            dm.Organisation(v["code"], v["name"], v["kind"], v["parent"])
+            for _, v in org_rows
+        )
+    )
+
+    def rooted(code: str) -> bool:
+        """Whether the file holds ``code`` and every organisation above it."""
+        org, seen = tree.org.get(code), set()
+        while org is not None and org.code not in seen:
+            if org.parent is None:
+                return True
+            seen.add(org.code)
+            org = tree.org.get(org.parent)
+        return False
+
+    out: list[tuple[int, dict[str, Any]]] = []
+    elected: dict[tuple[str, str], dm.DelegateProvenance] = {}
+    figures: dict[tuple[str, str, date], tuple[int, int, int]] = {}
+    for number, v in rows:
+        if all(v[c] is None for c in (*ELECTION_COLUMNS, "votes")):
+            out.append((number, v))
+            continue
+        missing = [c for c in ELECTION_COLUMNS if v[c] is None]
+        for column in missing:
+            p.error("delegates", number, column, MSG_ELECTION_PART)
+        if missing:
+            continue
+        unit, held = v["electing_unit"], v["election_date"]
+        electorate, cast, votes = v["electorate"], v["votes_cast"], v["votes"]
+        errors = len(p.errors)
+        if electorate < 1:
+            p.error("delegates", number, "electorate", MSG_ELECTORATE_MIN)
+        elif cast > electorate:
+            p.error(
+                "delegates",
+                number,
+                "votes_cast",
+                MSG_CAST_OVER_ELECTORATE,
+                votes_cast=cast,
+                electorate=electorate,
+            )
+        if votes is not None and votes > cast:
+            p.error(
+                "delegates",
+                number,
+                "votes",
+                MSG_VOTES_OVER_CAST,
+                votes=votes,
+                votes_cast=cast,
+            )
+        key = (v["meeting"], unit, held)
+        first = figures.setdefault(key, (number, electorate, cast))
+        if first[1:] != (electorate, cast):
+            p.error(
+                "delegates",
+                number,
+                "electorate",
+                MSG_ELECTION_FIGURES,
+                unit=unit,
+                held=held.isoformat(),
+                electorate=first[1],
+                votes_cast=first[2],
+                other=first[0],
+            )
+        provenance = dm.DelegateProvenance(
+            v["person"], unit, held, electorate, cast, votes
+        )
+        union = meeting_org.get(v["meeting"])
+        if union is not None and rooted(union) and rooted(unit):
+            problem = electing_error(tree, union, provenance, number)
+            if problem is not None:
+                p.errors.append(problem)
+        if len(p.errors) == errors:
+            out.append((number, v))
+            elected[(v["meeting"], v["person"])] = provenance
+    return out, elected
 
 
 def _justifications(
@@ -784,6 +1034,11 @@ def parse_tables(
     }
     checked = {name: p.refs(name, rows, known) for name, rows in raw.items()}
     _cycles(p, raw["organisations"])
+    seat_plans = {
+        v["code"]: plan
+        for number, v in checked["meetings"]
+        if (plan := _seat_plan(p, number, v)) is not None
+    }
     for number, v in checked["positions"]:
         if v["end"] is not None and v["end"] < v["start"]:
             p.error(
@@ -797,11 +1052,32 @@ def parse_tables(
     for number, v in checked["reviews"]:
         if v["reviewer"] == v["reviewed"]:
             p.error("reviews", number, "reviewed", _MSG_SAME_ORG)
+        if v["opinions_heard"] is False and v["opinions"]:
+            p.error("reviews", number, "opinions_heard", _MSG_OPINIONS_WRITTEN)
+        published_on = v["published_on"]
+        if published_on is not None and not v["assessment_published"]:
+            p.error("reviews", number, "published_on", _MSG_PUBLISHED_ON_UNPUBLISHED)
+        elif published_on is not None and published_on < v["held"]:
+            p.error(
+                "reviews",
+                number,
+                "published_on",
+                _MSG_PUBLISHED_BEFORE_HELD,
+                published=published_on.isoformat(),
+                held=v["held"].isoformat(),
+            )
     checked["justifications"] = _justifications(
         p,
         checked["justifications"],
         {v["code"]: v["kind"] for _, v in raw["organisations"]},
     )
+    if checked["guidance"]:
+        org_kinds = {v["code"]: v["kind"] for _, v in raw["organisations"]}
+        checked["guidance"] = [
+            (number, v)
+            for number, v in checked["guidance"]
+            if _guidance_union(p, number, v, org_kinds)
+        ]
     for number, v in checked["semesters"]:
         if v["end"] < v["start"]:
             p.error(
@@ -812,7 +1088,43 @@ def parse_tables(
                 end=v["end"].isoformat(),
                 start=v["start"].isoformat(),
             )
+    union_kinds = {v["code"]: v["kind"] for _, v in raw["organisations"]}
+    for number, v in checked["evaluations"]:
+        kind = union_kinds.get(v["organisation"])
+        if kind is not None and kind not in dm.UNION_KINDS:
+            p.error(
+                "evaluations",
+                number,
+                "organisation",
+                MSG_EVALUATION_UNION,
+                value=v["organisation"],
+            )
+        if v["end"] < v["start"]:
+            p.error(
+                "evaluations",
+                number,
+                "end",
+                _MSG_END_BEFORE_START,
+                end=v["end"].isoformat(),
+                start=v["start"].isoformat(),
+            )
+        took, listed = v["participants"], v["eligible"]
+        if took is not None and listed is not None and took > listed:
+            p.error(
+                "evaluations",
+                number,
+                "participants",
+                _MSG_PARTICIPANTS_OVER,
+                participants=took,
+                eligible=listed,
+            )
 
+    checked["delegates"], elected_by = _delegate_elections(
+        p,
+        checked["delegates"],
+        raw["organisations"],
+        {v["code"]: v["organisation"] for _, v in checked["meetings"]},
+    )
     seats: dict[str, list[str]] = defaultdict(list)
     for _, v in checked["delegates"]:
         seats[v["meeting"]].append(v["person"])
@@ -876,15 +1188,30 @@ def parse_tables(
                 session=v["session"],
                 work_report=bool(v["work_report"]),
                 delegates=tuple(sorted(seats.get(v["code"], ()))),
+                provenance=tuple(
+                    elected_by[(v["code"], person)]
+                    for person in sorted(seats.get(v["code"], ()))
+                    if (v["code"], person) in elected_by
+                ),
                 agenda=v["agenda"] or (),
                 charter_in_force=bool(v["charter_in_force"]),
                 status=v["status"],
+                seats=seat_plans.get(v["code"]),
             )
             for _, v in checked["meetings"]
         ),
         reviews=tuple(
             dm.Review(
-                v["reviewer"], v["reviewed"], v["held"], bool(v["assessment_published"])
+                v["reviewer"],
+                v["reviewed"],
+                v["held"],
+                bool(v["assessment_published"]),
+                report_heard=v["report_heard"] is not False,
+                opinions_heard=v["opinions_heard"],
+                opinions=v["opinions"] or "",
+                assessment=v["assessment"] or "",
+                rating=v["rating"],
+                published_on=v["published_on"],
             )
             for _, v in checked["reviews"]
         ),
@@ -911,6 +1238,20 @@ def parse_tables(
             )
             for _, v in checked["semesters"]
         ),
+        evaluations=tuple(
+            dm.EvaluationPeriod(
+                organisation=v["organisation"],
+                code=v["code"],
+                start=v["start"],
+                end=v["end"],
+                dimensions=tuple(str(d) for d in v["dimensions"] or ()),
+                cadres=v["cadres"],
+                participants=v["participants"],
+                eligible=v["eligible"],
+                published=bool(v["published"]),
+            )
+            for _, v in checked["evaluations"]
+        ),
         elections=tuple(
             dm.Election(
                 organisation=v["organisation"],
@@ -929,8 +1270,20 @@ def parse_tables(
             dm.StandingConference(v["organisation"], v["adopted"])
             for _, v in checked["standing_conferences"]
         ),
+        guidance=tuple(
+            dm.Guidance(
+                organisation=v["organisation"],
+                kind=v["kind"],
+                held=v["held"],
+                by=v["by"],
+                summary=v["summary"],
+                public=bool(v["public"]),
+            )
+            for _, v in checked["guidance"]
+        ),
         default_profile=default_profile or dm.Registry.default_profile,
         delegates=tuple((v["meeting"], v["person"]) for _, v in checked["delegates"]),
+        elected_by=elected_by,
         root=root,
         rows=rows_index,
     )
@@ -967,6 +1320,59 @@ def _tree_order(registry: dm.Registry, root: str | None) -> list[dm.Organisation
             sorted(registry.kids(org.code), key=lambda o: o.code, reverse=True)
         )
     return out
+
+
+_MSG_SEATS_WITHOUT_PLAN = gettext_noop(
+    "Seats are listed but seats_by_grade is blank: say yes (by department and grade) "
+    "or no (by department only)."
+)
+_MSG_SEAT_GRADE = gettext_noop("“{value}” is not a grade (a year of enrolment).")
+_MSG_SEAT_GRADES_NOT_BY_GRADE = gettext_noop(
+    "Grades with seats are listed but seats_by_grade is no (by department only)."
+)
+
+
+def _seat_plan(p: _Parser, number: int, v: Mapping[str, Any]) -> dm.SeatPlan | None:
+    """The seat plan of a meetings row (CON-4), or None; problems reported to ``p``."""
+    listed = [c for c in ("seat_departments", "seat_grades", "seat_clubs") if v[c]]
+    if v["seats_by_grade"] is None:
+        if listed:
+            p.error("meetings", number, "seats_by_grade", _MSG_SEATS_WITHOUT_PLAN)
+        return None
+    grades: list[int] = []
+    for item in v["seat_grades"] or ():
+        if not item.isdigit() or not 1 <= int(item) <= 9999:
+            p.error("meetings", number, "seat_grades", _MSG_SEAT_GRADE, value=item)
+            return None
+        grades.append(int(item))
+    if grades and not v["seats_by_grade"]:
+        p.error("meetings", number, "seat_grades", _MSG_SEAT_GRADES_NOT_BY_GRADE)
+        return None
+    return dm.SeatPlan(
+        by_grade=bool(v["seats_by_grade"]),
+        departments=tuple(v["seat_departments"] or ()),
+        grades=tuple(sorted(set(grades))),
+        clubs=tuple(v["seat_clubs"] or ()),
+    )
+
+
+def _delegate_rows(meeting: dm.Meeting) -> list[dict[str, Any]]:
+    """The delegate rows of a meeting, each with its election where one is recorded."""
+    elected = {e.person: e for e in meeting.provenance}
+    rows: list[dict[str, Any]] = []
+    for person in sorted(meeting.delegates):
+        row: dict[str, Any] = {"meeting": meeting.code, "person": person}
+        found = elected.get(person)
+        if found is not None:
+            row |= {
+                "electing_unit": found.electing_unit,
+                "election_date": found.held.isoformat(),
+                "electorate": found.electorate,
+                "votes_cast": found.votes_cast,
+                "votes": found.votes,
+            }
+        rows.append(row)
+    return rows
 
 
 def registry_to_tables(
@@ -1058,20 +1464,35 @@ def registry_to_tables(
                 if m.agenda
                 else {}
             ),
+            # the seat plan (CON-4), only where one is recorded
+            **(
+                {
+                    "seats_by_grade": m.seats.by_grade,
+                    "seat_departments": list(m.seats.departments),
+                    "seat_grades": [str(g) for g in m.seats.grades],
+                    "seat_clubs": list(m.seats.clubs),
+                }
+                if m.seats is not None
+                else {}
+            ),
         }
         for m in meetings
     ]
-    doc["delegates"] = [
-        {"meeting": m.code, "person": person}
-        for m in meetings
-        for person in sorted(m.delegates)
-    ]
+    # The election of each delegate (CON-6) only where one is recorded, so that a
+    # registry without them exports the same document as before.
+    doc["delegates"] = [row for m in meetings for row in _delegate_rows(m)]
     doc["reviews"] = [
         {
             "reviewer": r.reviewer,
             "reviewed": r.reviewed,
             "held": r.held.isoformat(),
             "assessment_published": r.assessment_published,
+            "report_heard": r.report_heard,
+            "opinions_heard": r.opinions_heard,
+            "opinions": r.opinions,
+            "assessment": r.assessment,
+            "rating": r.rating.value if r.rating is not None else None,
+            "published_on": _iso(r.published_on),
         }
         for r in sorted(
             registry.reviews, key=lambda r: (r.reviewer, r.reviewed, r.held)
@@ -1122,6 +1543,26 @@ def registry_to_tables(
     ]
     if semesters:
         doc["semesters"] = semesters
+    # CAD-3: counts only, never a rating.
+    evaluations = [
+        {
+            "organisation": e.organisation,
+            "code": e.code,
+            "start": e.start.isoformat(),
+            "end": e.end.isoformat(),
+            "dimensions": list(e.dimensions),
+            "cadres": e.cadres,
+            "participants": e.participants,
+            "eligible": e.eligible,
+            "published": e.published,
+        }
+        for e in sorted(
+            registry.evaluations, key=lambda e: (e.organisation, e.start, e.code)
+        )
+        if e.organisation in codes
+    ]
+    if evaluations:
+        doc["evaluations"] = evaluations
     written = [
         {"organisation": r.organisation, "code": r.code, "filed": r.filed.isoformat()}
         for r in sorted(
@@ -1138,4 +1579,20 @@ def registry_to_tables(
     ]
     if standing:
         doc["standing_conferences"] = standing
+    guidance = [
+        {
+            "organisation": g.organisation,
+            "kind": g.kind.value,
+            "held": g.held.isoformat(),
+            "by": g.by,
+            "summary": g.summary,
+            "public": g.public,
+        }
+        for g in sorted(
+            registry.guidance, key=lambda g: (g.organisation, g.held, g.kind.value)
+        )
+        if g.organisation in codes
+    ]
+    if guidance:
+        doc["guidance"] = guidance
     return doc

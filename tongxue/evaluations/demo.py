@@ -4,6 +4,12 @@ The closed semester of the demo school union has results for its cadres (one of 
 failed, one with too few ratings to publish), rated 述职 reports, and one vice-president
 who filed no report (the audit flags it: CAD-4). The current semester is open with a
 few ratings given. Deterministic and idempotent; ratings are seeded through the services.
+
+Dated relative to ``as_of`` like the rest of the demo: the closed semester ends 150 days
+before it, so the union's cadres were evaluated within CAD-3's 12 months whatever the
+day (on the five dimensions, results published); the open one is under way and counts
+for nothing yet. The snapshot's own evaluations of every union (``evaluations`` of the
+generator, recorded on import) say the same of the last two finished semesters.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from django.db import transaction
 from tongxue.domain.evaluation import dimensions_for
 from tongxue.evaluations import services
 from tongxue.evaluations.models import EvaluationPeriod, Kind, Rater, Subject
-from tongxue.organisations.models import Organisation, Role
+from tongxue.organisations.models import Organisation, Position, Role
 
 CLOSED_CODE = "demo-last-semester"
 OPEN_CODE = "demo-this-semester"
@@ -74,11 +80,23 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         start=as_of - datetime.timedelta(days=330),
         end=as_of - datetime.timedelta(days=150),
     )
+    # Opened once the union's presidium was in office (kept within the period), so
+    # that it rates the cadres: an evaluation that rated nobody does not count for
+    # CAD-3. It ends 150 days before as_of: within CAD-3's 12 months on any day.
+    took_office = (
+        Position.objects.filter(
+            organisation=union, role__in=(Role.PRESIDENT, Role.VICE_PRESIDENT)
+        )
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    opened = last.start + datetime.timedelta(days=14)
     services.open_period(
         actor=None,
         period=last,
         seed="demo-seed-last",
-        as_of=last.start + datetime.timedelta(days=14),
+        as_of=max(opened, took_office) if took_office else opened,
     )
     reports = list(
         Subject.objects.filter(period=last, kind=Kind.REPORT)

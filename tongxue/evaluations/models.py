@@ -203,3 +203,53 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_id}: {self.overall}"
+
+
+class RecordedEvaluation(models.Model):
+    """An evaluation of a union's cadres imported from a snapshot (CAD-3): counts only.
+
+    Not a period run in Tongxue: it has no cadres to rate, no rater list and no rating
+    (a snapshot never carries one: the ratings are secret like a ballot), only what the
+    file's ``evaluations`` row says — the period, the dimensions rated, how many cadres
+    were rated, how many raters were on the list and took part, whether the results
+    were published. The audit reads it beside the periods run here; a period run here
+    at the same union with the same code that rated cadres wins (docs/snapshot.md).
+    Stored and changed only by an import, keyed by (organisation, code).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="recorded_evaluations",
+    )
+    code = models.CharField(_("code"), max_length=64)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    #: The keys of the dimensions rated (``tongxue.domain.evaluation.DIMENSIONS``);
+    #: empty when the file does not say.
+    dimensions = models.JSONField(_("dimensions"), default=list, blank=True)
+    cadres = models.PositiveIntegerField(_("cadres rated"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        _("raters who took part"), null=True, blank=True
+    )
+    eligible = models.PositiveIntegerField(
+        _("raters on the list"), null=True, blank=True
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["organisation_id", "-end", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="unique_recorded_evaluation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="recorded_evaluation_dates",
+            ),
+        ]
+        verbose_name = _("recorded evaluation")
+        verbose_name_plural = _("recorded evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.code}"

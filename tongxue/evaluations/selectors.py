@@ -8,11 +8,14 @@ and only from ``min_raters`` raters on; while a period is open only totals are s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from tongxue.domain.evaluation import DIMENSION_LABELS
+from tongxue.domain.rules.organisation import percent
+from tongxue.evaluations.mappers import counts
 from tongxue.evaluations.models import (
     EvaluationPeriod,
     Kind,
@@ -29,12 +32,22 @@ EXIT_CASE_URL = "/cadres/exits/new/?position={position}&ground=failed-evaluation
 
 
 def periods_of(organisation: Organisation) -> list[EvaluationPeriod]:
-    """Return a union's evaluation periods, newest first (one query)."""
-    return list(
-        EvaluationPeriod.objects.filter(organisation=organisation).order_by(
-            "-start", "-pk"
-        )
+    """Return a union's evaluation periods, newest first (one query).
+
+    Each carries its participation (CAD-3, "广泛吸纳广大同学参与": reported, not judged):
+    ``n_eligible`` raters on the cadre list, ``n_participants`` of them who rated, and
+    ``participation`` as a percentage (None while nobody is listed). Totals only.
+    """
+    periods = list(
+        EvaluationPeriod.objects.filter(organisation=organisation)
+        .annotate(**counts())
+        .order_by("-start", "-pk")
     )
+    for p in periods:
+        p.participation = (
+            percent(Fraction(p.n_participants, p.n_eligible)) if p.n_eligible else None
+        )
+    return periods
 
 
 @dataclass

@@ -68,5 +68,13 @@ class PositionAdmin(ReadOnly):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnly):
-    list_display = ("reviewer", "reviewed", "held", "assessment_published")
+    list_display = (
+        "reviewer",
+        "reviewed",
+        "held",
+        "report_heard",
+        "opinions_heard",
+        "rating",
+        "assessment_published",
+    )
     list_select_related = ("reviewer", "reviewed")

@@ -18,6 +18,7 @@ from tongxue.organisations.models import (
     DepartmentFunction,
     OrgKind,
     PersonKind,
+    ReviewRating,
     Role,
     SchoolType,
 )
@@ -237,4 +238,90 @@ class EndPositionForm(forms.Form):
         label=_("Last day in office"),
         widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
         initial=timezone.localdate,
+    )
+
+
+class ReviewForm(forms.Form):
+    """The school union's review of a department union (TRN-3 · GS-7, CQ-2).
+
+    ``departments``: the department unions the union reviews (the choices); None
+    when editing a review, whose department is fixed.
+    """
+
+    reviewed = forms.ChoiceField(
+        label=_("Department union"),
+        choices=(),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not one of this union's department unions: choose one "
+                "from the list."
+            )
+        },
+    )
+    held = forms.DateField(
+        label=_("Heard on"),
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+        help_text=_(
+            "The day of the meeting, or the day the written reports were heard."
+        ),
+    )
+    report_heard = forms.BooleanField(
+        label=_("Its work report was heard"), required=False, initial=True
+    )
+    opinions_heard = forms.BooleanField(
+        label=_("Its opinions and suggestions were heard"),
+        required=False,
+        help_text=_(
+            "Tick it also when the department union was asked and raised none."
+        ),
+    )
+    opinions = forms.CharField(
+        label=_("Opinions and suggestions raised"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    assessment = forms.CharField(
+        label=_("The school union's assessment"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Published to everyone once you publish it."),
+    )
+    rating = forms.ChoiceField(
+        label=_("Rating"), required=False, choices=_blank_choice(ReviewRating)
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the assessment now"),
+        required=False,
+        help_text=_("A published assessment is public and can no longer be changed."),
+    )
+
+    def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is None:
+            del self.fields["reviewed"]
+        else:
+            self.fields["reviewed"].choices = [("", "—")] + [
+                (d.code, d.name) for d in departments
+            ]
+
+    def service_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "held": d["held"],
+            "report_heard": d["report_heard"],
+            "opinions_heard": d["opinions_heard"],
+            "opinions": d["opinions"],
+            "assessment": d["assessment"],
+            "rating": d["rating"],
+            "publish": d["publish"],
+        }
+
+
+class PublishReviewForm(forms.Form):
+    """Confirm publishing an assessment (it is public and kept on record)."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, publish it: it cannot be changed afterwards"), required=True
     )

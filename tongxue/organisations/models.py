@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -199,8 +200,23 @@ class Position(models.Model):
         return f"{self.title} · {self.person_id}"
 
 
+class ReviewRating(models.TextChoices):
+    """The school union's rating of a department union (TRN-3, 考核等次)."""
+
+    EXCELLENT = "excellent", pgettext_lazy("review rating", "Excellent")
+    GOOD = "good", pgettext_lazy("review rating", "Good")
+    PASS = "pass", pgettext_lazy("review rating", "Pass")
+    FAIL = "fail", pgettext_lazy("review rating", "Fail")
+
+
 class Review(models.Model):
-    """A school-level union hearing and assessing a department union's report (TRN-3)."""
+    """A school union hearing a department union's work report and its opinions and
+    suggestions, assessing it and publishing the assessment (TRN-3 · GS-7, CQ-2).
+
+    Recorded on the school union's review pages (``review_services``) or imported.
+    ``opinions_heard`` is None for a record from before v2, which does not say
+    (the audit reports incomplete data); the pages always record it.
+    """
 
     reviewer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="reviews_held"
@@ -210,6 +226,16 @@ class Review(models.Model):
     )
     held = models.DateField(_("held"))
     assessment_published = models.BooleanField(_("assessment published"), default=False)
+    report_heard = models.BooleanField(_("work report heard"), default=True)
+    opinions_heard = models.BooleanField(
+        _("opinions and suggestions heard"), null=True, blank=True, default=None
+    )
+    opinions = models.TextField(_("opinions and suggestions"), blank=True)
+    assessment = models.TextField(_("the school union's assessment"), blank=True)
+    rating = models.CharField(
+        _("rating"), max_length=16, choices=ReviewRating.choices, blank=True
+    )
+    published_on = models.DateField(_("assessment published on"), null=True, blank=True)
 
     class Meta:
         constraints = [

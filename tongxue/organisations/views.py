@@ -134,6 +134,15 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_import": Perm.IMPORT in perms,
         "union_kinds": UNION_WORK_KINDS,
     }
+    if org.kind in (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION):
+        # GOV-1, GOV-2: the guidance marked public; the page of all of it for readers.
+        from tongxue.business import selectors as business_selectors
+        from tongxue.business.services import GUIDANCE_READERS
+
+        context |= {
+            "public_guidance": business_selectors.public_guidance(org),
+            "can_see_guidance": bool(perms & set(GUIDANCE_READERS)),
+        }
     if can_manage:
         context |= {
             "positions": positions,

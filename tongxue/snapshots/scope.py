@@ -10,9 +10,11 @@ it points to, must lie in the scope, before and after the change:
   paths; a stored one must lie in it now and after the import, and its parent may
   change only if both the old and the new parent lie in it (the scope's root stays
   where it is);
-- a meeting lies where its organisation does, a delegate seat where its meeting does;
-  a position, a justification, a review and an election (recorded or run in Tongxue,
-  by code) where their organisations do;
+- a meeting lies where its organisation does, a delegate seat where its meeting does
+  (the unit that elected the delegate, CON-6, must lie in the scope too); a position,
+  a justification, a review, a record of guidance, a recorded evaluation, an election
+  (recorded or run in Tongxue, by code), a semester, a written report and a standing
+  conference where their organisations do;
 - a stored person is *visible* when one of their positions, delegate seats,
   department or class lies in the scope, and *within* it when all of them do (a new
   person is within it). A person row needs a visible person, and a within one if it
@@ -290,6 +292,9 @@ def scope_errors(
             error("delegates", key, "meeting", MSG_MEETING, code=code)
         elif not seat_exists(code, ident) and not within(ident):
             error("delegates", key, "person", MSG_PERSON, id=ident)
+        elif key in snap.elected_by and not org_in(snap.elected_by[key].electing_unit):
+            unit = snap.elected_by[key].electing_unit
+            error("delegates", key, "electing_unit", MSG_ORG, code=unit)
 
     for review in snap.reviews:
         key = (review.reviewer, review.reviewed, review.held)
@@ -319,7 +324,18 @@ def scope_errors(
             error("elections", key, "organisation", MSG_ORG, code=election.organisation)
         elif election.meeting and not scope.covers(meeting_path(election.meeting)):
             error("elections", key, "meeting", MSG_MEETING, code=election.meeting)
-    # Checked, not stored: still only within the scope (nothing to learn from them).
+    # Guidance (GOV-1, GOV-2) is stored where its union is.
+    for g in snap.guidance:
+        if not org_in(g.organisation):
+            key = (g.organisation, g.kind, g.held)
+            error("guidance", key, "organisation", MSG_ORG, code=g.organisation)
+    # Evaluations (CAD-3) are recorded where their union is, keyed by its code.
+    for e in snap.evaluations:
+        if not org_in(e.organisation):
+            key = (e.organisation, e.code)
+            error("evaluations", key, "organisation", MSG_ORG, code=e.organisation)
+    # Semesters (CAD-4, with the reports of the people listed), written reports
+    # (CON-13) and standing conferences (CON-8) are stored where their union is.
     for semester in snap.semesters:
         key = (semester.organisation, semester.code)
         if not org_in(semester.organisation):
@@ -328,4 +344,12 @@ def scope_errors(
             if not visible(ident):
                 error("semesters", key, "reports", MSG_PERSON, id=ident)
                 break
+    for report in snap.written_reports:
+        if not org_in(report.organisation):
+            key = (report.organisation, report.code)
+            error("written_reports", key, "organisation", MSG_ORG, code=key[0])
+    for conference in snap.standing_conferences:
+        if not org_in(conference.organisation):
+            key = (conference.organisation,)
+            error("standing_conferences", key, "organisation", MSG_ORG, code=key[0])
     return errors

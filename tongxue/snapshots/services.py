@@ -9,12 +9,19 @@ rule) and election (code). A row whose values equal the stored ones is left alon
 importing the same file twice changes nothing. The ``elections`` table is stored as
 recorded elections (:class:`tongxue.elections.models.RecordedElection`: the facts the
 file carries, no ballots); a row naming an election run in Tongxue at the same
-organisation is that election and is left alone. The optional tables of
-:data:`~tongxue.domain.snapshot.AUDIT_ONLY` (semesters, written reports, standing
-conferences) and a meeting's ``agenda`` and ``charter_in_force`` are checked like the
-others but not stored: the database records far more about them (the filed reports
-themselves, agenda items) than a snapshot carries; ``tongxue audit FILE`` reads them. Any problem — in any row — raises :class:`SnapshotInvalid`
-with every problem found, and nothing is written.
+organisation is that election and is left alone. The ``guidance`` table (GOV-1, GOV-2:
+a school-level union's report heard by the Party committee, the League committee's
+guidance) is stored as records of guidance, keyed by (organisation, kind, held). The
+``evaluations`` table (CAD-3) is stored as recorded evaluations
+(:class:`tongxue.evaluations.models.RecordedEvaluation`: counts, never a rating), keyed
+by (organisation, code). The
+election of each delegate (CON-6), semesters with their 述职 reports (CAD-4), written
+work reports (CON-13), standing conferences (CON-8 … CON-10) and a meeting's agenda and
+charter in force (CON-7) are stored by :mod:`tongxue.snapshots.records`, so that the
+audit of the database finds what ``tongxue audit FILE`` finds; only a charter in force
+that would slip under the versions Tongxue records is checked and not stored
+(``ImportResult.not_stored``). Any problem — in any row — raises
+:class:`SnapshotInvalid` with every problem found, and nothing is written.
 
 Lookups are done in bulk (one query per table and per chunk of keys), writes with
 ``bulk_create`` / ``bulk_update``: the number of queries does not grow with the rows
@@ -31,16 +38,24 @@ from typing import IO, Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from tongxue.business.models import Guidance
 from tongxue.compliance.models import Justification
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.justifications import rule_problem, valid_until
-from tongxue.domain.model import MeetingStatus, OrgKind
+from tongxue.domain.model import (
+    SCHOOL_LEVEL_UNIONS,
+    UNION_KINDS,
+    MeetingStatus,
+    OrgKind,
+)
+from tongxue.domain.model import Review as DomainReview
 from tongxue.domain.snapshot import (
     AUDIT_ONLY,
-    AUDIT_ONLY_COLUMNS,
     DOCUMENT,
+    MSG_EVALUATION_UNION,
+    MSG_GUIDANCE_UNION,
     TABLES,
     Snapshot,
     SnapshotError,
@@ -49,9 +64,10 @@ from tongxue.domain.snapshot import (
     storable,
 )
 from tongxue.elections.models import Election, RecordedElection
+from tongxue.evaluations.models import RecordedEvaluation
 from tongxue.organisations.models import Organisation, Person, Position, Review
 from tongxue.organisations.paths import path_for
-from tongxue.snapshots import limits
+from tongxue.snapshots import limits, records
 from tongxue.snapshots.errors import SnapshotInvalid
 from tongxue.snapshots.jsonio import read_json
 from tongxue.snapshots.scope import Scope, import_scope, scope_errors
@@ -99,7 +115,8 @@ class ImportResult:
     )
     dry_run: bool = False
     moved: int = 0  # stored organisations below a moved one whose path changed
-    #: Rows of the tables read for the audit of a file only, checked but not stored.
+    #: Rows checked but not stored (read by the audit of a file only): the meetings
+    #: whose charter in force would come before the versions Tongxue records.
     not_stored: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -218,10 +235,29 @@ MEETING_COLS = (
     "opened",
     "work_report",
     "status",
+    "recorded_seats",
 )
-REVIEW_COLS = ("assessment_published",)
+REVIEW_COLS = (
+    "assessment_published",
+    "report_heard",
+    "opinions_heard",
+    "opinions",
+    "assessment",
+    "rating",
+    "published_on",
+)
 JUSTIFICATION_COLS = ("reason", "approved_by", "approved_on", "valid_until", "evidence")
 RECORDED_ELECTION_COLS = ("organisation_id", "meeting", "post", "status")
+RECORDED_EVALUATION_COLS = (
+    "start",
+    "end",
+    "dimensions",
+    "cadres",
+    "participants",
+    "eligible",
+    "published",
+)
+GUIDANCE_COLS = ("by", "summary", "public")
 
 MSG_ELECTION_RUN_ELSEWHERE = gettext_noop(
     "The election {code} is run in Tongxue by {organisation}: a file cannot record it "
@@ -323,6 +359,28 @@ def _blank(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _review_values(review: DomainReview, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the stored columns of a review (TRN-3) from a file's row.
+
+    A blank cell of the columns added in v2 (whether opinions were heard, the
+    opinions, the assessment, its rating and publication day) keeps what is stored:
+    re-importing a file from before them does not erase what was recorded on the
+    review pages. An assessment the file marks unpublished has no publication day.
+    """
+    published_on = review.published_on or stored.get("published_on")
+    return {
+        "assessment_published": review.assessment_published,
+        "report_heard": review.report_heard,
+        "opinions_heard": review.opinions_heard
+        if review.opinions_heard is not None
+        else stored.get("opinions_heard"),
+        "opinions": review.opinions or stored.get("opinions", ""),
+        "assessment": review.assessment or stored.get("assessment", ""),
+        "rating": review.rating.value if review.rating else stored.get("rating", ""),
+        "published_on": published_on if review.assessment_published else None,
+    }
+
+
 def _paths(
     snap: Snapshot, stored_path: Mapping[str, str], errors: list[SnapshotError]
 ) -> dict[str, str]:
@@ -415,6 +473,56 @@ def _check_justified_kinds(
                     rows.get((just.organisation, just.rule), 0),
                     "rule",
                     problem,
+                )
+            )
+
+
+def _check_guidance_kinds(
+    snap: Snapshot,
+    orgs: Mapping[str, tuple[int, tuple[Any, ...]]],
+    errors: list[SnapshotError],
+) -> None:
+    """Refuse guidance of a stored organisation (not in the file) that is not a
+    school-level union (GOV-1, GOV-2); the parser checked those in the file."""
+    in_file = {o.code for o in snap.organisations}
+    rows = snap.rows.get("guidance", {})
+    at = ORG_COLS.index("kind")
+    for g in snap.guidance:
+        if g.organisation in in_file or g.organisation not in orgs:
+            continue
+        if OrgKind(orgs[g.organisation][1][at]) not in SCHOOL_LEVEL_UNIONS:
+            errors.append(
+                _error(
+                    "guidance",
+                    rows.get((g.organisation, g.kind, g.held), 0),
+                    "organisation",
+                    MSG_GUIDANCE_UNION,
+                    value=g.organisation,
+                )
+            )
+
+
+def _check_evaluation_kinds(
+    snap: Snapshot,
+    orgs: Mapping[str, tuple[int, tuple[Any, ...]]],
+    errors: list[SnapshotError],
+) -> None:
+    """Refuse an evaluation (CAD-3) of a stored organisation (not in the file) that is
+    not a student union; the parser checked those in the file."""
+    in_file = {o.code for o in snap.organisations}
+    rows = snap.rows.get("evaluations", {})
+    at = ORG_COLS.index("kind")
+    for e in snap.evaluations:
+        if e.organisation in in_file or e.organisation not in orgs:
+            continue
+        if OrgKind(orgs[e.organisation][1][at]) not in UNION_KINDS:
+            errors.append(
+                _error(
+                    "evaluations",
+                    rows.get((e.organisation, e.code), 0),
+                    "organisation",
+                    MSG_EVALUATION_UNION,
+                    value=e.organisation,
                 )
             )
 
@@ -526,6 +634,13 @@ def _import(
         | _strings(tables.get("justifications"), "organisation")
         | _strings(tables.get("elections"), "organisation")
         | _strings(tables.get("semesters"), "organisation")
+        | _strings(tables.get("written_reports"), "organisation")
+        | _strings(tables.get("standing_conferences"), "organisation")
+        | _strings(tables.get("delegates"), "electing_unit")
+        | _strings(tables.get("evaluations"), "organisation")
+        | _strings(tables.get("guidance"), "organisation")
+        | _id_lists(tables.get("meetings"), "seat_departments")
+        | _id_lists(tables.get("meetings"), "seat_clubs")
     )
     person_refs = (
         _strings(tables.get("people"), "id")
@@ -561,10 +676,15 @@ def _import(
     )
     _check_profiles(snap, errors)
     _check_justified_kinds(snap, orgs, errors)
+    _check_guidance_kinds(snap, orgs, errors)
+    _check_evaluation_kinds(snap, orgs, errors)
     stored_path = {
         code: stored[1][ORG_COLS.index("path")] for code, stored in orgs.items()
     }
     paths = _paths(snap, stored_path, errors) if not errors else {}
+    if not errors:
+        # CON-6: every delegate's electing unit, with what is stored.
+        errors = records.electing_unit_errors(snap, orgs, meetings, paths)
     if errors:
         raise SnapshotInvalid(errors, workbook=workbook)
 
@@ -584,12 +704,15 @@ def _import(
         )
     }
     seats = {
-        (row[0], row[1])
+        (row[0], row[1]): (row[2], row[3:])
         for row in _lookup(
             Delegate,
             "meeting_id",
             {meetings[m][0] for m, _ in snap.delegates if m in meetings},
             "person_id",
+            "pk",
+            "election_id",
+            "votes",
         )
     }
     # Elections: the recorded ones stored under the file's codes, and those run in
@@ -739,6 +862,7 @@ def _import(
     # one is a record of a meeting held: closed.
     upsert = _Upsert(Meeting, MEETING_COLS, counts["meetings"])
     status_col = MEETING_COLS.index("status")
+    seats_col = MEETING_COLS.index("recorded_seats")
     for meeting in snap.meetings:
         stored_meeting = meetings.get(meeting.code)
         if meeting.status is not None:
@@ -747,6 +871,18 @@ def _import(
             status = stored_meeting[1][status_col]
         else:
             status = MeetingStatus.CLOSED.value
+        # the seat plan (CON-4): a blank keeps the one stored
+        if meeting.seats is not None:
+            recorded_seats: Any = {
+                "by_grade": meeting.seats.by_grade,
+                "departments": list(meeting.seats.departments),
+                "grades": list(meeting.seats.grades),
+                "clubs": list(meeting.seats.clubs),
+            }
+        elif stored_meeting is not None:
+            recorded_seats = stored_meeting[1][seats_col]
+        else:
+            recorded_seats = None
         upsert.add(
             stored_meeting,
             {"code": meeting.code},
@@ -757,22 +893,36 @@ def _import(
                 "opened": meeting.opened,
                 "work_report": meeting.work_report,
                 "status": status,
+                "recorded_seats": recorded_seats,
             },
         )
     meeting_pk = {code: stored[0] for code, stored in meetings.items()}
     upsert.save()
-    meeting_pk.update(
-        _lookup(Meeting, "code", [r["code"] for r in upsert.create], "pk")
+    # The meeting rows created or changed (a meeting whose business alone changes is
+    # counted as updated too, by ``records.store_business``).
+    written = [r["code"] for r in upsert.create]
+    meeting_pk.update(_lookup(Meeting, "code", written, "pk"))
+    changed_pks = {obj.pk for obj in upsert.update}
+    written += [code for code, pk in meeting_pk.items() if pk in changed_pks]
+    # Delegates, each with the election that elected them (CON-6).
+    records.store_delegates(
+        snap,
+        meeting_pk=meeting_pk,
+        person_pk=person_pk,
+        pk_of=pk_of,
+        seats=seats,
+        counts=counts["delegates"],
     )
-    upsert = _Upsert(Delegate, (), counts["delegates"])
-    for code, ident in snap.delegates:
-        key = (meeting_pk[code], person_pk[ident])
-        upsert.add(
-            (None, ()) if key in seats else None,
-            {"meeting_id": key[0], "person_id": key[1]},
-            {},
-        )
-    upsert.save()
+    # A meeting's business (CON-7): agenda items, a charter in force.
+    charters = records.store_business(
+        snap,
+        meeting_pk=meeting_pk,
+        pk_of=pk_of,
+        counts=counts["meetings"],
+        written=written,
+    )
+    if charters:
+        result.not_stored["meetings (charter_in_force)"] = charters
 
     # Reviews and justifications.
     stored_reviews = {
@@ -790,10 +940,16 @@ def _import(
     upsert = _Upsert(Review, REVIEW_COLS, counts["reviews"])
     for review in snap.reviews:
         key = (pk_of[review.reviewer], pk_of[review.reviewed], review.held)
+        stored_review = stored_reviews.get(key)
         upsert.add(
-            stored_reviews.get(key),
+            stored_review,
             {"reviewer_id": key[0], "reviewed_id": key[1], "held": key[2]},
-            {"assessment_published": review.assessment_published},
+            _review_values(
+                review,
+                dict(zip(REVIEW_COLS, stored_review[1], strict=True))
+                if stored_review
+                else {},
+            ),
         )
     upsert.save()
     stored_justifications = {
@@ -859,18 +1015,85 @@ def _import(
         )
     upsert.save()
 
-    # Semesters, written reports, standing conferences: checked above, read by
-    # ``tongxue audit FILE``, not stored.
-    for name in AUDIT_ONLY:
-        rows = len(snap.rows.get(name, {}))
-        if rows:
-            result.not_stored[name] = rows
-    # Nor a meeting's business (CON-7): Tongxue records it as agenda items, motions
-    # and charter texts, which a file does not carry.
-    business = sum(1 for m in snap.meetings if m.agenda or m.charter_in_force)
-    if business:
-        columns = ", ".join(AUDIT_ONLY_COLUMNS["meetings"])
-        result.not_stored[f"meetings ({columns})"] = business
+    # Guidance (GOV-1, GOV-2), keyed by (organisation, kind, held).
+    if snap.guidance:
+        stored_guidance = {
+            (row[0], row[2], row[3]): (row[1], row[4:])
+            for row in _lookup(
+                Guidance,
+                "union_id",
+                {pk_of[g.organisation] for g in snap.guidance},
+                "pk",
+                "kind",
+                "held",
+                *GUIDANCE_COLS,
+            )
+        }
+        upsert = _Upsert(
+            Guidance,
+            GUIDANCE_COLS,
+            counts["guidance"],
+            created_stamps=("recorded_at",),
+        )
+        for g in snap.guidance:
+            key = (pk_of[g.organisation], g.kind.value, g.held)
+            upsert.add(
+                stored_guidance.get(key),
+                {
+                    "union_id": key[0],
+                    "kind": key[1],
+                    "held": key[2],
+                    "recorded_by_id": recorder.pk if recorder else None,
+                },
+                {"by": g.by, "summary": g.summary, "public": g.public},
+            )
+        upsert.save()
+
+    # Evaluations (CAD-3): recorded as the file gives them, keyed by (organisation,
+    # code); counts only, a snapshot never carries a rating.
+    if snap.evaluations:
+        stored_evaluations = {
+            (row[0], row[2]): (row[1], row[3:])
+            for row in _lookup(
+                RecordedEvaluation,
+                "organisation_id",
+                {pk_of[e.organisation] for e in snap.evaluations},
+                "pk",
+                "code",
+                *RECORDED_EVALUATION_COLS,
+            )
+        }
+        upsert = _Upsert(
+            RecordedEvaluation, RECORDED_EVALUATION_COLS, counts["evaluations"]
+        )
+        for e in snap.evaluations:
+            key = (pk_of[e.organisation], e.code)
+            upsert.add(
+                stored_evaluations.get(key),
+                {"organisation_id": key[0], "code": key[1]},
+                {
+                    "start": e.start,
+                    "end": e.end,
+                    "dimensions": list(e.dimensions),
+                    "cadres": e.cadres,
+                    "participants": e.participants,
+                    "eligible": e.eligible,
+                    "published": e.published,
+                },
+            )
+        upsert.save()
+
+    # Semesters with their 述职 reports (CAD-4), written reports (CON-13) and
+    # standing conferences (CON-8 … CON-10).
+    errors = records.store_semesters(
+        snap, pk_of=pk_of, person_pk=person_pk, counts=counts["semesters"]
+    )
+    if errors:
+        raise SnapshotInvalid(errors, workbook=workbook)
+    records.store_written_reports(snap, pk_of=pk_of, counts=counts["written_reports"])
+    records.store_standing_conferences(
+        snap, pk_of=pk_of, counts=counts["standing_conferences"]
+    )
 
     # Recorded where the import was made (the file's root is only what it says).
     where = scope.codes[0] if scope is not None and len(scope.codes) == 1 else ""
@@ -897,7 +1120,7 @@ def _scope_errors(
     meetings: Mapping[str, tuple[Any, tuple[Any, ...]]],
     paths: Mapping[str, str],
     stored_positions: Mapping[tuple[Any, ...], Any],
-    seats: set[tuple[Any, Any]],
+    seats: Mapping[tuple[Any, Any], Any],
     election_paths: Mapping[str, str],
 ) -> list[SnapshotError]:
     """Return the rows of ``snap`` outside ``scope`` (see :mod:`.scope`)."""

@@ -7,6 +7,8 @@ from tongxue.domain.rules import (  # noqa: F401
     elections,
     evaluation,
     federation,
+    federation_presidium,
+    governance,
     organisation,
     transparency,
 )

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from tongxue.domain.audit import AuditContext, rule
 from tongxue.domain.dates import in_year, judged_year, months_before
+from tongxue.domain.delegates import electing_fault
 from tongxue.domain.findings import Finding, Severity
 from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import (
@@ -283,6 +285,163 @@ def delegate_quota(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
+# --------------------------------------------------------------------------- CON-4
+
+
+def congress_departments(registry: Registry, union: str) -> list[Organisation]:
+    """The department unions a congress of ``union`` covers (CON-4), by code.
+
+    Its children of kind department union; when it has none, those of its school.
+    """
+    units = registry.kids(union, OrgKind.DEPARTMENT_UNION)
+    if not units:
+        school = registry.school_of(union)
+        if school is not None:
+            units = registry.kids(school.code, OrgKind.DEPARTMENT_UNION)
+    return sorted(units, key=lambda o: o.code)
+
+
+def main_clubs(registry: Registry, union: str) -> list[Organisation]:
+    """The clubs under the club federation(s) of ``union`` (CON-4's main clubs).
+
+    The club federations are those in the union's subtree and, for a school union,
+    those directly under its school (as ORG-7 reads them).
+    """
+    federations: list[Organisation] = []
+    stack = [union]
+    while stack:
+        for kid in registry.kids(stack.pop()):
+            if kid.kind == OrgKind.CLUB_FEDERATION:
+                federations.append(kid)
+            stack.append(kid.code)
+    org = registry.org.get(union)
+    school = registry.school_of(union)
+    if org is not None and org.kind == OrgKind.SCHOOL_UNION and school is not None:
+        federations += registry.kids(school.code, OrgKind.CLUB_FEDERATION)
+    clubs = {
+        c.code: c for f in federations for c in registry.kids(f.code, OrgKind.CLUB)
+    }
+    return [clubs[c] for c in sorted(clubs)]
+
+
+def _seated_congress(registry: Registry, union: str) -> Meeting | None:
+    """The congress whose seats CON-4 judges: the newest one (held or to come) whose
+    seats were allocated or whose delegates are recorded."""
+    for m in registry.meetings_of.get(union, ()):  # newest first
+        if m.kind == MeetingKind.CONGRESS and (m.seats is not None or m.delegates):
+            return m
+    return None
+
+
+@rule("CON-4")
+def seats_cover_units(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-4 · GS-8, CQ-3: the seats cover every department, every grade and the main clubs.
+
+    "名额分配要覆盖各个院系、年级及主要社团". Judged on the newest congress of each
+    school-level union whose seats were allocated (its seat plan) or, where no seat
+    plan is recorded (an imported congress), whose delegates are recorded (their
+    departments and grades). The grades are those of the enrolled students of the
+    union's department unions in the registry. A seat plan by department only covers
+    no grade of its own; a union with clubs whose seats gave no club a seat skips the
+    main clubs (which clubs are "main" is the union's choice: at least one).
+    """
+    reg = ctx.registry
+    for union in school_level_unions(reg):
+        meeting = _seated_congress(reg, union.code)
+        if meeting is None:
+            continue
+        units = congress_departments(reg, union.code)
+        unit_codes = {u.code for u in units}
+        grades = sorted({g for code in unit_codes for g in reg.grades_of.get(code, ())})
+        plan = meeting.seats
+        base: dict[str, Any] = {"congress": meeting.code}
+        if plan is None:
+            # no seat plan (an imported congress): what its delegates cover
+            seated = [reg.person[d] for d in meeting.delegates if d in reg.person]
+            covered_units = {p.department for p in seated if p.department}
+            covered_grades = {p.grade for p in seated if p.grade is not None}
+            if units and not covered_units:
+                yield ctx.finding(
+                    rule="CON-4.data-missing",
+                    org=union.code,
+                    params=(),
+                    message=_(
+                        "{org}: whether the seats of congress {congress} cover every department, grade and main club cannot be checked: neither its seat allocation nor its delegates' departments are recorded."
+                    ),
+                    evidence=base,
+                    severity=Severity.INCOMPLETE,
+                )
+                continue
+            base["seats_from"] = "delegates"
+        else:
+            covered_units = set(plan.departments)
+            covered_grades = set(plan.grades) if plan.by_grade else set()
+            base["seats_from"] = "seat_plan"
+        yield from _uncovered(ctx, union, units, covered_units, base)
+        if plan is not None and not plan.by_grade and grades:
+            yield ctx.finding(
+                rule="CON-4.grades-not-allocated",
+                org=union.code,
+                params=(),
+                message=_(
+                    "{org}: the seats of congress {congress} were allocated by department only; the grades {grades_text} have no seats of their own."
+                ),
+                evidence=base | {"grades_text": ", ".join(map(str, grades))},
+            )
+        elif grades and covered_grades:
+            missing_grades = [g for g in grades if g not in covered_grades]
+            if missing_grades:
+                yield ctx.finding(
+                    rule="CON-4.grades-uncovered",
+                    org=union.code,
+                    params=(),
+                    message=_(
+                        "{org}: the seats of congress {congress} leave out the grade(s) {grades_text}."
+                    ),
+                    evidence=base
+                    | {
+                        "grades_text": ", ".join(map(str, missing_grades)),
+                        "missing_grades": missing_grades,
+                    },
+                )
+        clubs = main_clubs(reg, union.code)
+        if plan is not None and clubs and not set(plan.clubs) & {c.code for c in clubs}:
+            yield ctx.finding(
+                rule="CON-4.clubs-uncovered",
+                org=union.code,
+                params=(),
+                message=_(
+                    "{org}: the seats of congress {congress} give none of its {clubs} clubs a seat; the main clubs must be covered."
+                ),
+                evidence=base | {"clubs": len(clubs)},
+            )
+
+
+def _uncovered(
+    ctx: AuditContext,
+    union: Organisation,
+    units: Sequence[Organisation],
+    covered: set[str],
+    base: Mapping[str, Any],
+) -> Iterator[Finding]:
+    missing = [u for u in units if u.code not in covered]
+    if missing:
+        yield ctx.finding(
+            rule="CON-4.departments-uncovered",
+            org=union.code,
+            params=(),
+            message=_(
+                "{org}: the seats of congress {congress} leave out {missing_count} department union(s): {missing}."
+            ),
+            evidence=dict(base)
+            | {
+                "missing_count": len(missing),
+                "missing": ", ".join(f"{u.name} ({u.code})" for u in missing),
+                "missing_codes": [u.code for u in missing],
+            },
+        )
+
+
 def _union_like(registry: Registry, code: str) -> bool:
     """Return whether positions at ``code`` are union core positions (CON-5)."""
     org = registry.org.get(code)
@@ -430,6 +589,128 @@ def non_core_delegates(ctx: AuditContext) -> Iterator[Finding]:
                     "required": count.required(share),
                 },
             )
+
+
+# --------------------------------------------------------------------------- CON-6
+
+#: How many delegates' names a CON-6 message shows (the evidence lists every one).
+_NAMES_SHOWN = 5
+
+
+def elected_congresses(registry: Registry, union: str, as_of: date) -> list[Meeting]:
+    """The congresses of a union whose delegates CON-6 judges, newest first.
+
+    The newest congress the union held by ``as_of`` (as CON-3 and CON-5), and every
+    congress whose delegates were elected and which has not convened yet.
+    """
+    out = [
+        m
+        for m in registry.meetings_of.get(union, ())
+        if m.kind == MeetingKind.CONGRESS
+        and m.status == MeetingStatus.DELEGATES_ELECTED
+    ]
+    last = newest(registry, union, as_of, MeetingKind.CONGRESS)
+    if last is not None:
+        out.append(last)
+    return sorted(out, key=lambda m: (m.opened, m.code), reverse=True)
+
+
+def _names_of(registry: Registry, people: Sequence[str]) -> str:
+    names = [
+        p.name if (p := registry.person.get(pid)) is not None else pid
+        for pid in people[:_NAMES_SHOWN]
+    ]
+    more = len(people) - len(names)
+    return "、".join(names) + (f" (+{more})" if more else "")
+
+
+@rule("CON-6")
+def delegates_elected(ctx: AuditContext) -> Iterator[Finding]:
+    """CON-6 · GS-8, CQ-3: delegates are elected by classes or department unions.
+
+    "大会代表经班级、院（系）学生会组织选举产生" — said of school-level congresses
+    (校级层面, as CON-3 and CON-5), so judged on the newest congress each school-level
+    union held and on any whose delegates were elected and which has not convened yet
+    (:func:`elected_congresses`). Each delegate records the election that elected them
+    (``Meeting.provenance``). Reported:
+
+    * delegates without a recorded election, when the congress records one for others
+      (``CON-6.election-missing``, listing them);
+    * an election by a body that is not a class or department union of the union (a
+      club may elect for its own seat, CON-4; a union without department unions takes
+      them from its school): ``CON-6.electing-body``, once per body
+      (:func:`tongxue.domain.delegates.electing_fault`; a body the registry does not
+      hold is not judged);
+    * a congress that records no delegate's election at all (a snapshot without the
+      columns, delegates entered before Tongxue kept them): incomplete data
+      (``CON-6.data-missing``), not a violation.
+    """
+    reg = ctx.registry
+    for union in school_level_unions(reg):
+        for congress in elected_congresses(reg, union.code, ctx.as_of):
+            delegates = sorted(set(congress.delegates))
+            if not delegates:
+                continue  # CON-3 and CON-5 report a congress without delegates
+            base = {
+                "congress": congress.code,
+                "opened": congress.opened.isoformat(),
+                "delegates": len(delegates),
+            }
+            elected = {e.person: e for e in congress.provenance}
+            if not elected:
+                yield ctx.finding(
+                    rule="CON-6.data-missing",
+                    org=union.code,
+                    params=(),
+                    message=_(
+                        "{org}: congress {congress} ({opened}) records no election for any of its {delegates} delegates, so it cannot be checked that classes or department unions elected them."
+                    ),
+                    evidence=base,
+                    severity=Severity.INCOMPLETE,
+                )
+                continue
+            missing = [p for p in delegates if p not in elected]
+            if missing:
+                yield ctx.finding(
+                    rule="CON-6.election-missing",
+                    org=union.code,
+                    params=(),
+                    message=_(
+                        "{org}: {unelected} of the {delegates} delegates of congress {congress} ({opened}) have no recorded class or department election: {names}."
+                    ),
+                    evidence={
+                        **base,
+                        "unelected": len(missing),
+                        "names": _names_of(reg, missing),
+                        "people": missing,
+                    },
+                )
+            by_unit: dict[str, list[str]] = {}
+            for person in delegates:
+                if person in elected:
+                    by_unit.setdefault(elected[person].electing_unit, []).append(person)
+            for unit, people in sorted(by_unit.items()):
+                body = reg.org.get(unit)
+                if body is None:
+                    continue  # outside the registry read: judged where it is held
+                if electing_fault(reg, union.code, unit) is None:
+                    continue
+                yield ctx.finding(
+                    rule="CON-6.electing-body",
+                    org=union.code,
+                    params=(),
+                    message=_(
+                        "{org}: {elected} delegates of congress {congress} ({opened}) were elected by {unit_name}, which is not a class or department union of {org}."
+                    ),
+                    evidence={
+                        **base,
+                        "electing_unit": unit,
+                        "unit_name": body.name,
+                        "kind": body.kind.value,
+                        "elected": len(people),
+                        "people": people,
+                    },
+                )
 
 
 # --------------------------------------------------------------------------- CON-9, CON-11, CON-13
