@@ -242,6 +242,8 @@ class _Builder:
     # ------------------------------------------------------------------ records
 
     def snapshot(self) -> dict[str, Any]:
+        self.seat_plans()
+        self.city_congresses()
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -258,6 +260,107 @@ class _Builder:
             "guidance": self.guidance,
             "evaluations": self.evaluations,
         }
+
+    def city_congresses(self) -> None:
+        """The newest congress of each city federation (CON-14, CON-12): its delegates
+        the presidents of the unions of the schools in the city (every school type and
+        every county covered). Held within the last five years, but for one city
+        whose congress is a little older (a sprinkled CON-14 problem). Drawn from
+        nothing random: the rest of the demo is unchanged."""
+        cities = [o for o in self.organisations if o["kind"] == "city_federation"]
+        if not cities:
+            return
+        heads: dict[str, str] = {}
+        for p in self.positions:
+            if p["role"] == "president" and p["organisation"] not in heads:
+                heads[p["organisation"]] = p["person"]
+        unions: dict[str, list[str]] = {}
+        for o in self.organisations:
+            if o["kind"] in ("school_union", "graduate_union"):
+                unions.setdefault(o["parent"], []).append(o["code"])
+        for i, city in enumerate(cities):
+            delegates = [
+                heads[u]
+                for school in self.organisations
+                if school["kind"] == "school" and school["parent"] == city["code"]
+                for u in unions.get(school["code"], [])
+                if u in heads
+            ]
+            if not delegates:
+                continue
+            days = 62 * 30 if i == 3 else 200 + (97 * i) % 1200
+            self.meeting(
+                f"{city['code']}-M01",
+                city["code"],
+                "congress",
+                self.as_of - timedelta(days=days),
+                session=3 + i % 5,
+                report=True,
+                delegates=delegates,
+            )
+
+    def seat_plans(self) -> None:
+        """Record how each school-level union's congresses shared their seats (CON-4):
+        by department × grade over its department unions, the grades of their enrolled
+        students and the first club of its club federation. Drawn from nothing
+        random: the rest of the demo is unchanged."""
+        kids: dict[str | None, list[dict[str, Any]]] = {}
+        for o in self.organisations:
+            kids.setdefault(o["parent"], []).append(o)
+        grades: dict[str, set[int]] = {}
+        for p in self.people:
+            if (
+                p.get("department")
+                and p.get("grade")
+                and p.get("kind", "student") == "student"
+            ):
+                grades.setdefault(p["department"], set()).add(p["grade"])
+        kind = {o["code"]: o for o in self.organisations}
+        # A sprinkled problem (CON-4): every 15th union with several department unions,
+        # from the 5th, left its last department out of its seats.
+        several = 0
+        left_out: dict[str, bool] = {}
+        for m in self.meetings:
+            union = kind.get(m["organisation"])
+            if (
+                m["kind"] != "congress"
+                or union is None
+                or union["kind"] not in ("school_union", "graduate_union")
+            ):
+                continue
+            units = [
+                o["code"]
+                for o in kids.get(union["code"], [])
+                if o["kind"] == "department_union"
+            ]
+            if not units:
+                units = [
+                    o["code"]
+                    for o in kids.get(union["parent"], [])
+                    if o["kind"] == "department_union"
+                ]
+            federations = [
+                o["code"]
+                for o in kids.get(union["code"], []) + kids.get(union["parent"], [])
+                if o["kind"] == "club_federation"
+            ]
+            clubs = [
+                o["code"]
+                for f in federations
+                for o in kids.get(f, [])
+                if o["kind"] == "club"
+            ][:1]
+            if len(units) > 1 and union["code"] not in left_out:
+                several += 1
+                left_out[union["code"]] = several % 15 == 5
+            if left_out.get(union["code"]):
+                units = units[:-1]
+            m["seats_by_grade"] = True
+            m["seat_departments"] = units
+            m["seat_grades"] = [
+                str(g) for g in sorted({g for u in units for g in grades.get(u, ())})
+            ]
+            m["seat_clubs"] = clubs
 
     def org(
         self,
