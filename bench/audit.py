@@ -66,7 +66,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tongxue.demo.generator import DEFAULT_AS_OF, DEFAULT_SEED, build_province
+    from tongxue.demo.generator import DEFAULT_SEED, PINNED_AS_OF, build_province
     from tongxue.domain.audit import all_rules, audit
     from tongxue.organisations.mappers import load_registry
     from tongxue.snapshots.services import import_tables
@@ -78,7 +78,7 @@ def main() -> int:
     for scale in (float(s) for s in args.scales.split(",")):
         call_command("flush", interactive=False, verbosity=0)
         t0 = time.perf_counter()
-        tables = build_province(seed=seed, as_of=DEFAULT_AS_OF, scale=scale)
+        tables = build_province(seed=seed, as_of=PINNED_AS_OF, scale=scale)
         t1 = time.perf_counter()
         import_tables(tables, actor=None)
         t2 = time.perf_counter()
@@ -88,7 +88,7 @@ def main() -> int:
                 a = time.perf_counter()
                 registry = load_registry()
                 b = time.perf_counter()
-                report = audit(registry, as_of=DEFAULT_AS_OF)
+                report = audit(registry, as_of=PINNED_AS_OF)
                 c = time.perf_counter()
             run = (c - a, b - a, c - b, len(queries))
             best = run if best is None or run[0] < best[0] else best

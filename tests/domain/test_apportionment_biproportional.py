@@ -21,13 +21,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tongxue.domain import apportionment as ap
 from tongxue.domain.apportionment import (
     ApportionmentError,
     ApportionmentTie,
+    Biproportional,
     apportion,
     biproportional,
+    biproportional_method,
+    certification,
+    margins,
 )
+from tongxue.domain.apportionment.common import simplest_between, simplest_pair
+from tongxue.domain.findings import Message
 
 DISTRICTS = ["1+2", "3", "4+5", "6", "7+8", "9", "10", "11", "12"]
 
@@ -71,7 +76,7 @@ ZURICH_2018_DISTRICTS = [12, 15, 13, 10, 16, 16, 12, 22, 9]
 ZURICH_2018_DIVISORS = [9870, 12100, 10000, 9000, 15850, 10950, 11080, 12400, 5000]
 
 
-def _check(r: ap.Biproportional) -> None:
+def _check(r: Biproportional) -> None:
     """Every cell is the standard rounding of its quotient, exactly; margins hold."""
     for i, row in enumerate(r.seats):
         assert sum(row) == r.row_seats[i]
@@ -139,15 +144,15 @@ def reference(rows, columns, weights, row_seats, column_seats=None, steps=1000):
     else:
         C = list(column_seats)
     if sum(R) != sum(C):
-        raise ApportionmentError(ap.Message("sums", {}))
+        raise ApportionmentError(Message("sums", {}))
     for i in range(n):
         if R[i] > 0 and not any(w[i][j] > 0 and C[j] > 0 for j in range(m)):
-            raise ApportionmentError(ap.Message("row", {}))
+            raise ApportionmentError(Message("row", {}))
     for j in range(m):
         if C[j] > 0 and not any(w[i][j] > 0 and R[i] > 0 for i in range(n)):
-            raise ApportionmentError(ap.Message("column", {}))
-    if not ap._feasible(w, R, C):  # type: ignore[arg-type]
-        raise ApportionmentError(ap.Message("infeasible", {}))
+            raise ApportionmentError(Message("column", {}))
+    if not margins.feasible(w, R, C):  # type: ignore[arg-type]
+        raise ApportionmentError(Message("infeasible", {}))
     rdiv = [Fraction(1)] * n
     cdiv = [Fraction(1)] * m
     x = [[0] * m for _ in range(n)]
@@ -158,7 +163,9 @@ def reference(rows, columns, weights, row_seats, column_seats=None, steps=1000):
             x[i] = [0] * m
             if R[i] == 0 or not cells:
                 continue
-            s, d, _t = ap._step([w[i][j] / cdiv[j] for j in cells], R[i], before)
+            s, d, _t = biproportional_method._sainte_lague_step(
+                [w[i][j] / cdiv[j] for j in cells], R[i], before
+            )
             for j, v in zip(cells, s, strict=True):
                 x[i][j] = v
             rdiv[i] = d
@@ -171,15 +178,17 @@ def reference(rows, columns, weights, row_seats, column_seats=None, steps=1000):
                 x[i][j] = 0
             if C[j] == 0 or not cells:
                 continue
-            s, d, _t = ap._step([w[i][j] / rdiv[i] for i in cells], C[j], before)
+            s, d, _t = biproportional_method._sainte_lague_step(
+                [w[i][j] / rdiv[i] for i in cells], C[j], before
+            )
             for i, v in zip(cells, s, strict=True):
                 x[i][j] = v
             cdiv[j] = d
         if all(sum(x[i]) == R[i] for i in range(n)):
             break
     else:
-        raise NoConvergence(ap.Message("no convergence", {}))
-    tied = ap._tied_cells(w, x, rdiv, cdiv)  # type: ignore[arg-type]
+        raise NoConvergence(Message("no convergence", {}))
+    tied = margins.tied_cells(w, x, rdiv, cdiv)  # type: ignore[arg-type]
     if tied:
         raise ApportionmentTie(
             [f"{rows[i]}/{columns[j]}" for i, j in tied], len(tied) // 2
@@ -315,8 +324,8 @@ def test_simplest_pair_matches_simplest_between() -> None:
         )
         if a == b:
             continue
-        p, q = ap._simplest_pair(a.numerator, a.denominator, b.numerator, b.denominator)
-        assert Fraction(p, q) == ap._simplest_between(a, b)
+        p, q = simplest_pair(a.numerator, a.denominator, b.numerator, b.denominator)
+        assert Fraction(p, q) == simplest_between(a, b)
 
 
 @st.composite
@@ -383,16 +392,16 @@ def test_float_certified_divisors_reproduce_every_cell(problem) -> None:  # type
     w, rows, cols, _ = problem
     names_r = [f"r{i}" for i in range(len(w))]
     names_c = [f"c{j}" for j in range(len(w[0]))]
-    settle, grid = ap._settle, ap._settle_grid
-    ap._settle = lambda *a: None
-    ap._settle_grid = lambda *a: None
+    settle, grid = certification.settle_lines, certification.settle_grid_rows
+    certification.settle_lines = lambda *a: None  # type: ignore[assignment]
+    certification.settle_grid_rows = lambda *a: None  # type: ignore[assignment]
     try:
         r = biproportional(names_r, names_c, w, rows, cols)
         r.row_divisors  # noqa: B018 - settled here, with the patch in force
     except ApportionmentError:
         return
     finally:
-        ap._settle, ap._settle_grid = settle, grid
+        certification.settle_lines, certification.settle_grid_rows = settle, grid
     if r.exact_fallback:  # not certified by floats (the patch also hobbles this path)
         return
     _check(r)
@@ -404,7 +413,7 @@ def test_float_certified_divisors_reproduce_every_cell(problem) -> None:  # type
 # --------------------------------------------------------------------- tie by lot
 
 
-def _fair_at_divisors(r: ap.Biproportional) -> bool:
+def _fair_at_divisors(r: Biproportional) -> bool:
     """Every cell is a standard rounding of its quotient at the result's divisors."""
     for i, row in enumerate(r.weights):
         for j, w in enumerate(row):

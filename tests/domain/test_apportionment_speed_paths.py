@@ -27,7 +27,6 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-import tongxue.domain.apportionment as ap
 from tests.domain.test_apportionment_biproportional import (
     STEPS,
     _check,
@@ -41,7 +40,16 @@ from tongxue.domain.apportionment import (
     Method,
     apportion,
     biproportional,
+    complete_search,
+    fast_divisor,
+    fast_grid,
+    fast_matrix,
+    priorities,
 )
+from tongxue.domain.apportionment import (
+    divisor as divisor_module,
+)
+from tongxue.domain.apportionment.common import simplest_pair
 
 DIVISOR = [m for m in Method if m.is_divisor]
 
@@ -99,9 +107,11 @@ def test_plain_divisor_path_matches_the_all_fraction_reference(problem, method) 
 
 def _consistent(method: Method, wf: list[float], seats: list[int], b: int):  # type: ignore[no-untyped-def]
     """Float priorities of the given seats, as ``_float_plain`` lists them."""
-    nxt = [ap._fkey(method, w, k) for w, k in zip(wf, seats, strict=True)]
+    nxt = [
+        priorities.float_priority(method, w, k) for w, k in zip(wf, seats, strict=True)
+    ]
     last = [
-        ap._fkey(method, w, k - 1) if k > b else math.inf
+        priorities.float_priority(method, w, k - 1) if k > b else math.inf
         for w, k in zip(wf, seats, strict=True)
     ]
     return nxt, last
@@ -124,7 +134,7 @@ def test_a_wrong_one_pass_proposal_never_changes_the_result(  # type: ignore[no-
     b = _first_seats(method, minimum)
     assume(house >= len(ws) * b)
     expected = _reference(ws, house, method, minimum)
-    real = ap._float_plain
+    real = fast_divisor.plain_proposal
     rng = random.Random(seed)
 
     def wrong(method: Method, x: float, wf: list[float], b: int):  # type: ignore[no-untyped-def]
@@ -133,7 +143,7 @@ def test_a_wrong_one_pass_proposal_never_changes_the_result(  # type: ignore[no-
         return (seats, *_consistent(method, wf, seats, b))
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(ap, "_float_plain", wrong)
+    mp.setattr(fast_divisor, "plain_proposal", wrong)
     try:
         assert _seats(ws, house, method, minimum) == expected
     finally:
@@ -168,16 +178,20 @@ def test_certify_plain_accepts_only_the_methods_seats(problem, method, seed) -> 
     top = max(ws)
     wf = [w / top for w in ws]
     nxt, last = _consistent(method, wf, seats, b)
-    got = ap._certify_plain(method, ws, wf, [b] * n, list(seats), house, nxt, last)
+    got = fast_divisor.certify_plain(
+        method, ws, wf, [b] * n, list(seats), house, nxt, last
+    )
     if seats != expected:
         assert got is None
         return
     assert got is not None
     t, u = got
     assert t == min(
-        ap._key(method, ws[i], seats[i] - 1) for i in range(n) if seats[i] > b
+        priorities.priority(method, ws[i], seats[i] - 1)
+        for i in range(n)
+        if seats[i] > b
     )
-    assert u == max(ap._key(method, ws[i], seats[i]) for i in range(n))
+    assert u == max(priorities.priority(method, ws[i], seats[i]) for i in range(n))
 
 
 def _signpost_weight(method: Method, d: int, k: int) -> int:
@@ -206,7 +220,7 @@ def near_signposts(draw):  # type: ignore[no-untyped-def]
         off = draw(st.sampled_from([-2, -1, 0, 0, 1, 2, 10**3]))
         ws.append(max(1, _signpost_weight(method, d, k) + off))
     # the seats whose priority is at least D (a quotient on its signpost takes it)
-    house = sum(ap._raw_count(method, w, d, 1) for w in ws)
+    house = sum(priorities.seats_at_divisor(method, w, d, 1) for w in ws)
     house += draw(st.sampled_from([0, 0, 0, -1, 1]))
     return method, ws, house
 
@@ -269,13 +283,13 @@ def test_huntington_hill_divisor_is_the_simplest_root_in_its_interval(  # type: 
     scale = Fraction(10) ** shift
     u = Fraction(a, den) * scale
     t = u + Fraction(width + 1, den * 100) * scale
-    got = ap._divisor_value(Method.HUNTINGTON_HILL, u, t)
+    got = divisor_module.divisor_value(Method.HUNTINGTON_HILL, u, t)
     assert got is not None and u < got * got < t
     if shift == 0:
         assert got == _simplest_root(u, t)
     # an interval of relative width 10⁻³⁰: no float can tell its ends apart
     narrow = u + u / 10**30
-    got = ap._divisor_value(Method.HUNTINGTON_HILL, u, narrow)
+    got = divisor_module.divisor_value(Method.HUNTINGTON_HILL, u, narrow)
     assert got is not None and u < got * got < narrow
 
 
@@ -350,14 +364,14 @@ def test_a_wrong_grid_start_never_changes_the_result(problem, seed) -> None:  # 
     w, rows, cols = problem
     names_r, names_c = _names(w)
     expected = _outcome(bounded, names_r, names_c, w, rows, cols)
-    real = ap._grid_start
+    real = fast_grid._grid_start
     rng = random.Random(seed)
 
     def wrong(wf: list[float], each: list[float]) -> list[int]:
         return [max(0, x + rng.randint(-2, 2)) for x in real(wf, each)]
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(ap, "_grid_start", wrong)
+    mp.setattr(fast_grid, "_grid_start", wrong)
     try:
         try:
             r = bounded(names_r, names_c, w, rows, cols)
@@ -368,7 +382,7 @@ def test_a_wrong_grid_start_never_changes_the_result(problem, seed) -> None:  # 
         else:
             got = [list(x) for x in r.seats]
             _check(r)
-        mp.setattr(ap, "_fast_biproportional", lambda *a: None)
+        mp.setattr(fast_matrix, "fast_biproportional", lambda *a: None)
         exact = _outcome(bounded, names_r, names_c, w, rows, cols)
     finally:
         mp.undo()
@@ -467,7 +481,7 @@ def test_the_complete_search_alone_gives_the_reference_result(problem, steps) ->
     w, rows, cols, seats = problem
     names_r, names_c = _names(w)
     mp = pytest.MonkeyPatch()
-    mp.setattr(ap, "_fast_biproportional", lambda *a: None)
+    mp.setattr(fast_matrix, "fast_biproportional", lambda *a: None)
     try:
         run = lambda *a: biproportional(*a, max_iterations=steps)  # noqa: E731
         got = _outcome(run, names_r, names_c, w, rows, cols)
@@ -517,20 +531,22 @@ def test_the_simplest_fraction_needs_no_recursion_and_refuses_an_empty_interval(
     lo, hi = (f[-2], f[-3]), (f[-1], f[-2])  # F(n-1)/F(n-2) and F(n)/F(n-1): adjacent
     if lo[0] * hi[1] > hi[0] * lo[1]:
         lo, hi = hi, lo
-    p, q = ap._simplest_pair(*lo, *hi)
+    p, q = simplest_pair(*lo, *hi)
     assert Fraction(*lo) < Fraction(p, q) < Fraction(*hi)
     with pytest.raises(ValueError):
-        ap._simplest_pair(3, 2, 3, 2)
+        simplest_pair(3, 2, 3, 2)
 
 
 def test_the_complete_search_proves_strict_divisors_or_a_tie() -> None:
     # equal weights, a seat each: the diagonal and the other diagonal both fit, so no
     # divisors lift every cell off its signpost; with unequal weights they exist
     assert (
-        ap._strict_divisors_complete([[1, 1], [1, 1]], [[1, 0], [0, 1]], [1, 1], [1, 1])
+        complete_search.strict_divisors_complete(
+            [[1, 1], [1, 1]], [[1, 0], [0, 1]], [1, 1], [1, 1]
+        )
         is None
     )
-    found = ap._strict_divisors_complete(
+    found = complete_search.strict_divisors_complete(
         [[2, 1], [1, 2]], [[1, 0], [0, 1]], [1, 1], [1, 1]
     )
     assert found is not None
@@ -558,3 +574,85 @@ def test_a_symmetric_tie_is_refused_as_a_tie_not_as_non_convergence() -> None:
     r = biproportional(["a", "b"], ["x", "y"], [[4, 1], [1, 4]], [2, 2], [2, 2])
     assert r.seats == ((2, 0), (0, 2))
     _check(r)
+
+
+# ------------------------------------------------- the fast paths are the ones taken
+
+
+def _recording(mp: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """Wrap ``module.name`` so that every value it returns is recorded."""
+    real = getattr(module, name)
+    seen: list[object] = []
+
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        value = real(*args, **kwargs)
+        seen.append(value)
+        return value
+
+    mp.setattr(module, name, wrapper)
+    return seen
+
+
+@pytest.mark.parametrize("method", DIVISOR)
+def test_the_usual_case_is_certified_by_the_fast_path(method: Method) -> None:
+    """The properties above compare results with the all-fraction references; this
+    checks that on a national-sized input (50 units, 435 seats) they compare the fast
+    path itself: ``fast_divisor.usual_case`` certifies the seats, and they are the
+    reference's: in one pass. With unequal minimums the one pass is not tried, and the
+    float estimate's seats are certified instead, again the reference's."""
+    rng = random.Random(20261123)
+    ws = [rng.randint(500_000, 40_000_000) for _ in range(50)]
+    units = [(f"u{i}", w) for i, w in enumerate(ws)]
+    mp = pytest.MonkeyPatch()
+    try:
+        seen = _recording(mp, fast_divisor, "usual_case")
+        result = apportion(units, 435, method=method)
+        assert len(seen) == 1
+        certified, estimate = seen[0]  # type: ignore[misc]
+        assert certified is not None and estimate is None  # the one pass
+        assert list(result.allocation) == _reference(ws, 435, method)
+        first = _first_seats(method, 0)
+        minimum = {"u0": first + 1}
+        other = apportion(units, 435, method=method, minimum=minimum)
+        assert len(seen) == 2
+        certified, estimate = seen[1]  # type: ignore[misc]
+        assert certified is not None and estimate is not None  # from the estimate
+    finally:
+        mp.undo()
+    lo = [first + 1] + [first] * 49
+    assert list(other.allocation) == reference_divisor(ws, 435, method, lo, [None] * 50)
+
+
+def test_the_grid_and_the_flat_fast_paths_are_taken_and_match_the_exact_method() -> (
+    None
+):
+    """The bench-sized grid is certified by ``fast_grid`` (called from
+    ``fast_matrix``); with a zero weight in it
+    (not the full grid) ``fast_matrix``'s flat loop certifies it. Both give the seats
+    of the exact method alone (every fast path switched off)."""
+    rng = random.Random(20261123)
+    w = [[rng.randint(50, 3000) for _ in range(6)] for _ in range(50)]
+    rows = [max(1, sum(r) // 400) for r in w]
+    sparse = [list(r) for r in w]
+    sparse[3][2] = 0
+    names_r, names_c = _names(w)
+    mp = pytest.MonkeyPatch()
+    try:
+        grid = _recording(mp, fast_matrix, "grid_biproportional")
+        dense_result = biproportional(names_r, names_c, w, rows)
+        assert len(grid) == 1 and grid[0] is not None
+        flat = _recording(mp, fast_matrix, "_float_scaling")
+        sparse_result = biproportional(names_r, names_c, sparse, rows)
+        assert len(grid) == 1  # not the full grid: not tried
+        assert len(flat) == 1 and flat[0] is not None
+        assert not dense_result.exact_fallback and not sparse_result.exact_fallback
+        mp.setattr(fast_matrix, "fast_biproportional", lambda *a: None)
+        dense_exact = biproportional(names_r, names_c, w, rows)
+        sparse_exact = biproportional(names_r, names_c, sparse, rows)
+    finally:
+        mp.undo()
+    assert dense_exact.exact_fallback and sparse_exact.exact_fallback
+    assert dense_result.seats == dense_exact.seats
+    assert sparse_result.seats == sparse_exact.seats
+    _check(dense_result)
+    _check(sparse_result)

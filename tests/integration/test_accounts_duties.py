@@ -20,6 +20,7 @@ from tests.factories_elections import (
 )
 from tongxue.accounts import services
 from tongxue.accounts.models import Invitation
+from tongxue.congresses import invitations as delegate_invitations
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
 from tongxue.elections import services as elections
@@ -198,7 +199,9 @@ def test_a_union_admin_cannot_invite_into_an_approvers_account(tree) -> None:
 def test_bulk_invitations_skip_an_approvers_account(tree) -> None:
     _holder_user, person = _placeholder_approver(tree)
     DelegateFactory(meeting=tree.meeting, person=person)
-    issued = services.invite_delegates(actor=tree.union_admin, meeting=tree.meeting)
+    issued = delegate_invitations.invite_delegates(
+        actor=tree.union_admin, meeting=tree.meeting
+    )
     invited = {i.invitation.person_id for i in issued}
     assert person.pk not in invited and len(invited) == len(tree.delegates)
     event = AuditEvent.objects.get(action="invitation.bulk")

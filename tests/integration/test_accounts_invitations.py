@@ -18,6 +18,7 @@ from tests.factories import PersonFactory, RoleFactory, UserFactory
 from tests.factories_accounts import build_tree
 from tongxue.accounts import services
 from tongxue.accounts.models import Invitation
+from tongxue.congresses import invitations as delegate_invitations
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent, RoleKind
 
@@ -119,7 +120,7 @@ def test_only_managers_invite(tree) -> None:
         )
     assert e.value.code == "forbidden"
     with pytest.raises(Refusal) as e:
-        services.invite_delegates(actor=cadre, meeting=tree.meeting)
+        delegate_invitations.invite_delegates(actor=cadre, meeting=tree.meeting)
     assert e.value.code == "forbidden"
     assert not Invitation.objects.exists()
 
@@ -170,14 +171,18 @@ def test_bulk_invites_only_delegates_without_an_account(tree) -> None:
     with_account = tree.delegates[2]
     with_account.user = UserFactory(username="already")
     with_account.save()
-    issued = services.invite_delegates(actor=tree.union_admin, meeting=tree.meeting)
+    issued = delegate_invitations.invite_delegates(
+        actor=tree.union_admin, meeting=tree.meeting
+    )
     invited = {i.invitation.person_id for i in issued}
     assert invited == {tree.delegates[0].pk, tree.delegates[1].pk}
     assert len({i.token for i in issued}) == 2
     event = AuditEvent.objects.get(action="invitation.bulk")
     assert sorted(event.data["persons"]) == sorted(invited)
     # Issuing again replaces every earlier link.
-    again = services.invite_delegates(actor=tree.union_admin, meeting=tree.meeting)
+    again = delegate_invitations.invite_delegates(
+        actor=tree.union_admin, meeting=tree.meeting
+    )
     for old in issued:
         with pytest.raises(Refusal):
             services.invitation_for(old.token)
@@ -192,7 +197,9 @@ def test_bulk_queries_do_not_grow_with_the_delegates() -> None:
     counts = []
     for t in (small, large):
         with CaptureQueriesContext(connection) as ctx:
-            services.invite_delegates(actor=t.union_admin, meeting=t.meeting)
+            delegate_invitations.invite_delegates(
+                actor=t.union_admin, meeting=t.meeting
+            )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 

@@ -14,8 +14,8 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
-from tongxue.cadres import demo
 from tongxue.cadres.models import Application, Assessment, ExitCase, Selection
+from tongxue.demo import cadres as demo
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import OrgKind, Role
 

@@ -119,15 +119,16 @@ def test_the_audit_runs_a_fixed_number_of_queries(
 ):
     union = compliant_union(4)
     _grow(union.parent, departments)
-    # root path, organisations (with the adoption of a standing conference, CON-9),
-    # positions, delegates, meetings (with their agenda and charter, CON-7), people,
-    # reviews, justifications, evaluation semesters with their filed reports (CAD-4),
+    # root path, organisations, positions, people, reviews and the grades of each
+    # department's enrolled students (organisations' own); the parts the apps register
+    # (#13): delegates, the seat plans Tongxue allocated (CON-4: allocations, their
+    # departments and clubs, their cells), meetings (with their agenda and charter,
+    # CON-7, and a recorded seat plan); justifications; written work reports (CON-13),
+    # records of guidance (GOV-1, GOV-2), standing conferences adopted (CON-9);
     # elections with their electing meeting (ELE-1, ELE-3), elections recorded by an
-    # import, written work reports (CON-13), records of guidance (GOV-1, GOV-2),
-    # evaluation periods with their counts and evaluations recorded by an import
-    # (CAD-3), the seat plans of the congresses (CON-4: recorded plans, allocations,
-    # their departments and clubs, their cells) and the grades of each department's
-    # enrolled students: one query each, whatever the size of the subtree.
+    # import; evaluation semesters with their filed reports (CAD-4), evaluation periods
+    # with their counts and evaluations recorded by an import (CAD-3): one query each,
+    # whatever the size of the subtree.
     with django_assert_num_queries(20):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
@@ -328,7 +329,7 @@ def test_report_to_text_has_one_block_per_finding():
 def test_evidence_is_shown_with_readable_names() -> None:
     from django.utils import translation
 
-    from tongxue.core.templatetags.tongxue import evidence_items
+    from tongxue.compliance.templatetags.compliance_tags import evidence_items
 
     with translation.override("en"):
         items = evidence_items(

@@ -12,8 +12,8 @@ from tests.factories import (
     PositionFactory,
     SchoolFactory,
 )
-from tongxue.congresses import demo
 from tongxue.congresses.models import Delegate, Meeting, MeetingStatus
+from tongxue.demo import congresses as demo
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import OrgKind
 

@@ -13,8 +13,8 @@ from tests.factories import (
     PersonFactory,
     SchoolFactory,
 )
+from tongxue.demo import elections as demo
 from tongxue.demo.generator import SCHOOL_CODE
-from tongxue.elections import demo
 from tongxue.elections.models import Election
 
 pytestmark = pytest.mark.django_db

@@ -454,14 +454,3 @@ def test_dashboard_shows_published_cadre_evaluations_as_evidence(
     assert "2025-2026学年第一学期评议 86.5" in body
     assert "未公布" not in body  # results below the raters' minimum are not shown
     assert body.count('class="small evaluations"') == 1
-
-
-def test_cadre_evaluations_without_the_app_are_empty(monkeypatch):
-    import sys
-
-    import tongxue.evaluations
-    from tongxue.elections import selectors
-
-    monkeypatch.setitem(sys.modules, "tongxue.evaluations.selectors", None)
-    monkeypatch.delattr(tongxue.evaluations, "selectors", raising=False)
-    assert selectors.cadre_evaluations([1]) == {}

@@ -92,15 +92,18 @@ def test_paper_election_is_certified_only_when_reconciled(scene, monkeypatch):
     assert election.status == ElectionStatus.CERTIFIED
 
 
-def test_reconciled_without_the_voting_module_is_false(scene, monkeypatch):
-    import sys
+def test_reconciled_asks_the_voting_app_through_its_hook(scene, monkeypatch):
+    """elections imports nothing of voting (#13): voting registers its answer (ELE-5)."""
+    from tongxue.elections import hooks
+    from tongxue.voting import selectors as voting
 
     election, _ = _clear_win(approved_election(scene))
-    import tongxue.voting
-
-    monkeypatch.setitem(sys.modules, "tongxue.voting.selectors", None)
-    monkeypatch.delattr(tongxue.voting, "selectors", raising=False)
-    assert services._reconciled(election) is False
+    assert voting.reconciled in hooks.COUNTS_SETTLED
+    assert services._reconciled(election) is voting.reconciled(election)
+    monkeypatch.setattr(hooks.COUNTS_SETTLED, "_items", [])
+    assert services._reconciled(election) is False  # nothing registered: not settled
+    monkeypatch.setattr(hooks.COUNTS_SETTLED, "_items", [lambda e: True])
+    assert services._reconciled(election) is True
 
 
 def test_result_takes_effect_after_the_notice_and_appoints_the_elected(scene):

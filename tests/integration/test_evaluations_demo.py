@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.factories_evaluations import build_union
+from tongxue.demo import evaluations as demo
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.rules.evaluation import semester_reports
-from tongxue.evaluations import demo
 from tongxue.evaluations.models import EvaluationPeriod, PeriodStatus, Result
 from tongxue.organisations.mappers import load_registry
 

@@ -184,12 +184,12 @@ def test_a_department_congress_has_no_quota():
     dept.students_served = 600
     dept.save(update_fields=["students_served"])
     profile = get_profile("gansu-2017")
-    seats, minimum, _ = congress_services._checked_house(
+    seats, minimum, _ = congress_services.seats.checked_house(
         dept, profile, seats=2, min_seats=1, meeting=meeting
     )
     assert (seats, minimum) == (2, 6)
     union = dept.parent
     with pytest.raises(Refusal):
-        congress_services._checked_house(
+        congress_services.seats.checked_house(
             union, profile, seats=9, min_seats=1, meeting=meeting
         )

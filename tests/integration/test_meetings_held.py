@@ -18,10 +18,10 @@ from tests.integration.test_congress_demo import small_demo_school
 from tongxue.business import services
 from tongxue.business.models import WrittenReport
 from tongxue.cli import main
-from tongxue.congresses import demo
 from tongxue.congresses.models import Meeting, MeetingKind, MeetingStatus
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent
+from tongxue.demo import congresses as demo
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.domain import model as dm
 from tongxue.domain.audit import audit

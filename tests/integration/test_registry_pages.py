@@ -314,6 +314,9 @@ def test_an_assistant_title_is_refused_with_its_clauses_and_writes_nothing(
         )
         # The requirement and the clauses of the organisation's profile (Gansu here).
         assert "(ORG-5 · GS-9)" in html
+        # the plan's own words and what to do instead, as a finding says them (#12)
+        assert "「不得设置主席助理、部长助理等岗位」" in html
+        assert "Abolish the assistant post" in html or "撤销该助理岗位" in html
         assert '<details id="appoint" open>' in html  # the form stays open
     assert Position.objects.count() == before
     assert not Person.objects.filter(ident="NEW001").exists()  # rolled back too

@@ -276,7 +276,7 @@ def test_snapshot_workbook_has_no_formula_and_reads_back_the_texts(client):
     Organisation.objects.filter(pk=school.department.pk).update(name="@SUM(A1)")
     Position.objects.filter(organisation=school.union).update(title="+主席")
     client.force_login(school.admin)
-    response = client.get(reverse("compliance:export-xlsx", args=["SSU"]))
+    response = client.get(reverse("snapshots:export-xlsx", args=["SSU"]))
     assert response.status_code == 200
     assert_no_formula(response.content)
     book = load_workbook(io.BytesIO(response.content))
@@ -338,7 +338,7 @@ def test_apportion_output_neutralises_units_and_reads_back(tmp_path: Path, capsy
 def test_private_exports_and_pages_are_private_no_store(client):
     school = build_school_with_deviation()
     client.force_login(school.admin)
-    for name in ("compliance:export-json", "compliance:export-xlsx"):
+    for name in ("snapshots:export-json", "snapshots:export-xlsx"):
         response = client.get(reverse(name, args=["SSU"]))
         assert response.status_code == 200
         assert {"private", "no-store"} <= directives(response), name

@@ -224,17 +224,15 @@ def test_a_cadre_may_read_but_not_justify(client, school_with_deviation):
     assert "justify-form" not in page and "export.json" not in page
     assert client.post(justify_url("SDEPT"), justification_data()).status_code == 403
     assert client.get(reverse("compliance:log", args=["SSU"])).status_code == 200
-    assert (
-        client.get(reverse("compliance:export-json", args=["SSU"])).status_code == 403
-    )
+    assert client.get(reverse("snapshots:export-json", args=["SSU"])).status_code == 403
 
 
 def test_exports_for_an_exporter(client, school_with_deviation):
     client.force_login(school_with_deviation.admin)
-    response = client.get(reverse("compliance:export-json", args=["SSU"]))
+    response = client.get(reverse("snapshots:export-json", args=["SSU"]))
     assert response.status_code == 200
     assert "SDEPT" in response.content.decode()
-    workbook = client.get(reverse("compliance:export-xlsx", args=["SSU"]))
+    workbook = client.get(reverse("snapshots:export-xlsx", args=["SSU"]))
     assert workbook.status_code == 200
     assert workbook.content[:2] == b"PK"  # a zip: the xlsx container
 

@@ -15,10 +15,11 @@ from tests.factories import (
     SchoolFactory,
 )
 from tongxue.core.models import AuditEvent
+from tongxue.demo import voting as demo
 from tongxue.demo.accounts import DEMO_PASSWORD
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.elections.models import Election, ElectionStatus
-from tongxue.voting import demo, selectors, services
+from tongxue.voting import selectors, services
 from tongxue.voting.models import RollEntry
 
 pytestmark = pytest.mark.django_db

@@ -61,12 +61,6 @@ class RevokeForm(forms.Form):
     """Nothing to enter: the confirmation page posts it."""
 
 
-class DelegatesInviteForm(forms.Form):
-    format = forms.ChoiceField(
-        choices=[("html", "HTML"), ("csv", "CSV")], widget=forms.HiddenInput
-    )
-
-
 class RedeemForm(forms.Form):
     username = forms.CharField(
         label=_("Choose a user name"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,11 +13,31 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tongxue.accounts.models import Invitation
-from tongxue.congresses.models import Delegate, Meeting, MeetingKind
+from tongxue.core.hooks import Hook
 from tongxue.core.models import RoleAssignment
 from tongxue.organisations.models import Organisation, Person, Position
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Place:
+    """A link to where the user acts (a ballot, their cadre record, evaluations)."""
+
+    label: str
+    url: str
+    kind: str
+
+
+#: Places to act that the apps above add to "my account" (voting: the open ballots,
+#: :mod:`tongxue.voting.places`), each a function of the user, registered in its
+#: ``AppConfig.ready()`` (#13: accounts imports none of them).
+PLACES: Hook[Callable[[AbstractBaseUser], list[Place]]] = Hook("accounts.places")
+#: The congresses whose delegates the roles page offers to invite, a function of the
+#: organisation (the congresses app's :func:`~tongxue.congresses.invitations.invitable_congresses`).
+#: Each item has a ``code`` (for ``accounts:invite-delegates``), ``session``,
+#: ``opened`` and ``get_kind_display()``; newest first.
+CONGRESSES: Hook[Callable[[Organisation], list[Any]]] = Hook("accounts.congresses")
 
 
 def roles_within(organisation: Organisation) -> QuerySet[RoleAssignment]:
@@ -40,14 +61,12 @@ def roles_within(organisation: Organisation) -> QuerySet[RoleAssignment]:
     )
 
 
-def congresses_of(organisation: Organisation) -> list[Meeting]:
-    """Return the congresses and assemblies of the organisation, newest first."""
-    return list(
-        Meeting.objects.filter(organisation=organisation)
-        .exclude(kind=MeetingKind.STANDING_CONFERENCE)
-        .only("code", "kind", "session", "opened", "organisation_id")
-        .order_by("-opened")[:10]
-    )
+def congresses_of(organisation: Organisation) -> list[Any]:
+    """Return the congresses whose delegates the roles page offers to invite.
+
+    They are the congresses app's (:data:`CONGRESSES`); newest first.
+    """
+    return [m for source in CONGRESSES for m in source(organisation)]
 
 
 def open_invitation_of(person: Person) -> Invitation | None:
@@ -66,19 +85,10 @@ def open_invitation_of(person: Person) -> Invitation | None:
 
 
 @dataclass
-class Place:
-    """A link to where the user acts (a ballot, their cadre record, evaluations)."""
-
-    label: str
-    url: str
-    kind: str
-
-
-@dataclass
 class MyAccount:
     person: Person | None
     positions: list[Position] = field(default_factory=list)
-    seats: list[Delegate] = field(default_factory=list)
+    seats: list[Any] = field(default_factory=list)  # congresses.Delegate
     roles: list[RoleAssignment] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
 
@@ -90,36 +100,15 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-def _ballots(user: AbstractBaseUser) -> list[Place]:
-    """Open ballots from the voting app, if it offers them (it may be absent)."""
-    try:
-        from tongxue.voting import selectors as voting
-    except ImportError:
-        return []
-    open_ballots_for = getattr(voting, "open_ballots_for", None)
-    if open_ballots_for is None:
-        return []
-    places = []
-    try:
-        ballots = list(open_ballots_for(user))
-    except Exception:
-        # Another app's bug must not take this page down; it is logged, not hidden.
-        logger.exception("voting.selectors.open_ballots_for failed")
-        return []
-    for b in ballots:
-        code = getattr(b, "code", None) or (
-            b.get("code") if isinstance(b, dict) else None
-        )
-        if not code:
-            continue
-        title = (
-            getattr(b, "title", None)
-            or (b.get("title") if isinstance(b, dict) else None)
-            or str(code)
-        )
-        url = _url("voting:ballot", code)
-        if url:
-            places.append(Place(str(title), url, "ballot"))
+def _contributed_places(user: AbstractBaseUser) -> list[Place]:
+    """Places the apps above offer the user (open ballots), in registration order."""
+    places: list[Place] = []
+    for source in PLACES:
+        try:
+            places.extend(source(user))
+        except Exception:
+            # Another app's bug must not take this page down; it is logged, not hidden.
+            logger.exception("%s.%s failed", source.__module__, source.__qualname__)
     return places
 
 
@@ -145,7 +134,7 @@ def my_account(user: AbstractBaseUser) -> MyAccount:
                 "meeting", "meeting__organisation"
             ).order_by("-meeting__opened")[:10]
         )
-    account.places = _ballots(user)
+    account.places = _contributed_places(user)
     if person is not None:
         cadre = _url("cadres:me")
         if cadre and account.positions:

@@ -42,7 +42,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tongxue.accounts.models import Invitation, InvitationState
-from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
@@ -248,8 +247,9 @@ def person_in_scope(person: Person, organisation: Organisation) -> bool:
         return True
     if person.positions.filter(organisation__path__startswith=prefix).exists():
         return True
-    return Delegate.objects.filter(
-        person=person, meeting__organisation__path__startswith=prefix
+    # A delegate seat (congresses.Delegate, through its reverse relation on Person).
+    return person.delegate_seats.filter(
+        meeting__organisation__path__startswith=prefix
     ).exists()
 
 
@@ -438,31 +438,26 @@ def create_invitation(
     return Issued(invitation, token)
 
 
-def delegates_without_account(meeting: Meeting) -> list[Person]:
-    """Return the meeting's delegates who cannot sign in yet, by name (one query)."""
-    return list(
-        Person.objects.filter(delegate_seats__meeting=meeting)
-        .filter(Q(user__isnull=True) | Q(user__password__startswith="!"))
-        .select_related("department")
-        .order_by("name", "pk")
-        .distinct()
-    )
-
-
 @transaction.atomic
-def invite_delegates(
-    *, actor: Actor, meeting: Meeting, now: dt.datetime | None = None
+def invite_persons(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    persons: list[Person],
+    target: str,
+    data: dict[str, Any],
+    now: dt.datetime | None = None,
 ) -> list[Issued]:
-    """Invite every delegate of a congress without an account; revoke older invitations.
+    """Invite several persons at once for ``organisation``; revoke their older invitations.
 
-    Skips (and records as skipped) a delegate whose account holds a role the actor
-    could not grant (:func:`roles_beyond`). A bounded number of queries whatever the
-    number of delegates.
+    Skips (and records as skipped) a person whose account holds a role the actor could
+    not grant (:func:`roles_beyond`). One audit entry (``invitation.bulk``) on ``target``
+    with ``data`` and the persons invited, revoked and skipped. A bounded number of
+    queries whatever the number of persons. The congresses app invites a congress's
+    delegates through it (:mod:`tongxue.congresses.invitations`).
     """
     now = now or timezone.now()
-    organisation = meeting.organisation
     acting = _require_manage(actor, organisation)
-    persons = delegates_without_account(meeting)
     beyond = roles_beyond(actor, [p.user_id for p in persons if p.user_id])
     skipped = [p.pk for p in persons if p.user_id in beyond]
     persons = [p for p in persons if p.user_id not in beyond]
@@ -486,10 +481,10 @@ def invite_delegates(
         actor=actor,
         action="invitation.bulk",
         organisation=organisation.code,
-        target=meeting.code,
+        target=target,
         role=acting,
         data={
-            "meeting": meeting.code,
+            **data,
             "persons": [p.pk for p in persons],
             "revoked": revoked,
             "skipped": skipped,

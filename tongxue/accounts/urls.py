@@ -1,4 +1,9 @@
-"""Account pages, mounted at /people/."""
+"""Account pages, mounted at /people/.
+
+``tongxue.config.urls`` adds to this namespace the page inviting a congress's delegates
+(``accounts:invite-delegates``), which is the congresses app's
+(``tongxue.congresses.urls.account_urlpatterns``).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,5 @@ urlpatterns = [
     path("roles/<str:code>/", views.roles, name="roles"),
     path("roles/<str:code>/revoke/<int:pk>/", views.revoke, name="revoke"),
     path("roles/<str:code>/invite/", views.invite, name="invite"),
-    path(
-        "roles/<str:code>/congress/<str:meeting_code>/invite/",
-        views.invite_delegates,
-        name="invite-delegates",
-    ),
     path("invite/<str:token>/", views.redeem, name="redeem"),
 ]

@@ -7,10 +7,8 @@ page is public and says why a link does not work, never whose it was.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -18,28 +16,25 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.accounts import selectors, services
 from tongxue.accounts.forms import (
-    DelegatesInviteForm,
     GrantForm,
     InviteForm,
     OwnPasswordChangeForm,
     RedeemForm,
     RevokeForm,
 )
-from tongxue.congresses.models import Meeting
+from tongxue.accounts.links import qr_svg, redeem_url
 from tongxue.core.errors import Refusal, refuse, render_message
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.core.permissions import GRANTS, Perm, has_perm, roles_at
-from tongxue.core.spreadsheets import safe_row
-from tongxue.core.views import page_url, paginate
-from tongxue.organisations.forms import add_refusal
+from tongxue.core.view_helpers import add_refusal, page_url, paginate
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, Person
-from tongxue.organisations.views import get_or_404
 
 #: The backend that signs a person in right after they chose their password.
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -66,14 +61,6 @@ def _roles_org(request: HttpRequest, code: str) -> tuple[Organisation, bool]:
     if services.grantable_roles(request.user, org):
         return org, False
     raise PermissionDenied
-
-
-def _qr(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111")
-
-
-def _redeem_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("accounts:redeem", args=[token]))
 
 
 def _roles_context(
@@ -210,7 +197,7 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
         except Refusal as refusal:
             add_refusal(form, refusal)
         else:
-            url = _redeem_url(request, issued.token)
+            url = redeem_url(request, issued.token)
             response = render(
                 request,
                 "accounts/invitation.html",
@@ -219,7 +206,7 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
                     "person": person,
                     "invitation": issued.invitation,
                     "url": url,
-                    "qr": _qr(url),
+                    "qr": qr_svg(url),
                 },
             )
             response["Cache-Control"] = "no-store"
@@ -230,83 +217,6 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
         _roles_context(request, org, invite_form=form),
         status=400,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invite_delegates(
-    request: HttpRequest, code: str, meeting_code: str
-) -> HttpResponse:
-    """Invite a congress's delegates without an account: a printable sheet or CSV."""
-    org = _managed_org(request, code)
-    meeting = Meeting.objects.filter(code=meeting_code, organisation=org).first()
-    if meeting is None:
-        raise Http404(meeting_code)
-    meeting.organisation = org
-    if request.method == "GET":
-        return render(
-            request,
-            "accounts/invite_delegates.html",
-            {
-                "org": org,
-                "meeting": meeting,
-                "persons": services.delegates_without_account(meeting),
-            },
-        )
-    form = DelegatesInviteForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(status=400)
-    try:
-        issued = services.invite_delegates(actor=request.user, meeting=meeting)
-    except Refusal as refusal:
-        raise PermissionDenied(render_message(refusal.message)) from None
-    rows = [
-        {
-            "name": i.invitation.person.name,
-            "department": i.invitation.person.department.name
-            if i.invitation.person.department_id
-            else "",
-            "url": _redeem_url(request, i.token),
-            "expires": i.invitation.expires_at,
-        }
-        for i in issued
-    ]
-    if form.cleaned_data["format"] == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="invitations-{meeting.code}.csv"'
-        )
-        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                gettext("Full name"),
-                gettext("Department"),
-                gettext("Link"),
-                gettext("Expires"),
-            ]
-        )
-        for r in rows:
-            writer.writerow(
-                safe_row(
-                    [
-                        r["name"],
-                        r["department"],
-                        r["url"],
-                        r["expires"].date().isoformat(),
-                    ]
-                )
-            )
-    else:
-        for r in rows:
-            r["qr"] = _qr(r["url"])
-        response = render(
-            request,
-            "accounts/sheet.html",
-            {"org": org, "meeting": meeting, "rows": rows},
-        )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])

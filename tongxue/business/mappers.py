@@ -1,25 +1,33 @@
-"""What the audit reads of a meeting's business, in the registry's meetings query.
+"""What the audit reads of business: a meeting's business, reports, guidance, adoptions.
 
-``tongxue.organisations.mappers.load_registry`` annotates its one meetings query with
-these subqueries, so recording a meeting's business adds no query to the audit
-(CON-7 · GS-8, CQ-3).
+The congresses' part of the registry annotates its one meetings query with these
+subqueries (:data:`MEETING_BUSINESS`, registered on
+:data:`tongxue.congresses.mappers.MEETING_COLUMNS`), so recording a meeting's business
+adds no query to the audit (CON-7 · GS-8, CQ-3). :func:`registry_part` adds the work
+reports filed in writing, the records of guidance and the standing conferences adopted
+(three queries), registered on :data:`tongxue.organisations.mappers.REGISTRY_PARTS`;
+both by ``BusinessConfig.ready()``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from tongxue.business.models import (
     AgendaItem,
     CharterVersion,
     Guidance,
+    StandingDelegate,
     StudentOpinion,
     WrittenReport,
 )
+from tongxue.congresses.mappers import MeetingColumns
 from tongxue.domain import model as dm
 from tongxue.domain.business import AgendaKind
+from tongxue.organisations.mappers import Part, Scope
+from tongxue.organisations.models import Organisation
 
 #: One boolean annotation per agenda kind (``agenda_<kind>``), then the charter's.
 AGENDA_FIELDS = tuple(f"agenda_{k.value}" for k in AgendaKind)
@@ -57,6 +65,44 @@ def business_kwargs(values: list[Any]) -> dict[str, Any]:
         "agenda": tuple(k.value for k in AgendaKind if flags[f"agenda_{k.value}"]),
         "charter_in_force": bool(flags["charter_in_force"]),
     }
+
+
+#: The business columns of the registry's meetings (CON-7).
+MEETING_BUSINESS = MeetingColumns(annotate_business, BUSINESS_FIELDS, business_kwargs)
+
+
+def registry_part(scope: Scope) -> Part:
+    """The business part of the registry (three queries): CON-13, GOV-1, GOV-2, CON-8."""
+    return Part(
+        fields={
+            "written_reports": written_reports(scope.under("union__")),
+            "guidance": guidance(scope.under("union__")),
+            "standing_conferences": standing_conferences(scope.organisations),
+        }
+    )
+
+
+def standing_conferences(where: Q) -> tuple[dm.StandingConference, ...]:
+    """When each organisation ``where`` selects adopted its standing conference (one query).
+
+    CON-8 … CON-10: a union adopts it with its first standing delegate (the day
+    recommended), or on the day a snapshot recorded: the earlier of the two.
+    """
+    first_standing = Subquery(
+        StandingDelegate.objects.filter(union=OuterRef("pk"))
+        .order_by("recommended_on")
+        .values("recommended_on")[:1]
+    )
+    return tuple(
+        dm.StandingConference(code, min(d for d in (first, recorded) if d is not None))
+        for code, first, recorded in Organisation.objects.filter(where)
+        .annotate(standing_adopted=first_standing)
+        .filter(
+            Q(standing_adopted__isnull=False) | Q(standing_conference__isnull=False)
+        )
+        .values_list("code", "standing_adopted", "standing_conference__adopted_on")
+        .order_by("path")
+    )
 
 
 def written_reports(where: Q) -> tuple[dm.WrittenReport, ...]:

@@ -376,7 +376,7 @@ class StandingConference(models.Model):
 
     Recorded by a snapshot import (``standing_conferences``). A union that recommends
     its first standing delegate here adopts it that day without a record; the audit
-    takes the earlier of the two (``tongxue.organisations.mappers``).
+    takes the earlier of the two (``tongxue.business.mappers.standing_conferences``).
     """
 
     union = models.OneToOneField(

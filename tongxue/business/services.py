@@ -86,7 +86,7 @@ def entitled_voters(meeting: Meeting) -> int:
 def _cited(refusal: Refusal, organisation: Organisation) -> Refusal:
     """Return ``refusal`` citing only the clauses of the plan governing
     ``organisation`` (the domain's business refusals name both plans' clauses)."""
-    from tongxue.congresses.services import governing_profile
+    from tongxue.organisations.profiles import governing_profile
 
     refusal.clauses = governing_profile(organisation).own_clauses(refusal.clauses)
     return refusal

@@ -39,10 +39,9 @@ from tongxue.congresses.models import Delegate, Meeting, MeetingKind
 from tongxue.core.errors import Refusal
 from tongxue.core.models import RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
-from tongxue.core.views import page_url, paginate
-from tongxue.organisations.forms import add_refusal
+from tongxue.core.view_helpers import add_refusal, page_url, paginate, perms_at
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, Person
-from tongxue.organisations.views import get_or_404, perms_at
 
 
 def _meeting_or_404(code: str, meeting_code: str) -> Meeting:
@@ -824,3 +823,15 @@ def end_standing(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         % {"name": standing_delegate.person.name},
         back=reverse("business:standing", args=[code]),
     )
+
+
+def organisation_context(org: Organisation, perms: set[Perm]) -> dict[str, Any]:
+    """GOV-1, GOV-2: a school-level union's page shows its guidance marked public, and
+    links readers of all of it to its page (registered on
+    :data:`tongxue.organisations.views.DETAIL_CONTEXT` by ``BusinessConfig.ready()``)."""
+    if org.kind not in services.SCHOOL_LEVEL_UNION_KINDS:
+        return {}
+    return {
+        "public_guidance": selectors.public_guidance(org),
+        "can_see_guidance": bool(perms & set(services.GUIDANCE_READERS)),
+    }

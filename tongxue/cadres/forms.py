@@ -1,11 +1,25 @@
-"""Forms of the cadre pages: they parse input; :mod:`tongxue.cadres.services` decides."""
+"""Forms of the cadre pages: they parse input; :mod:`tongxue.cadres.services` decides.
+
+The field names are the pages' own (the templates and the end-to-end tests post them).
+A form that only parses a POST for a service (the selection's actions, the exit case's
+texts, the record's contact) leaves every rule, a text's length included, to the
+service, which checks the actor's permission first and names the field it refuses.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from tongxue.cadres.models import Criterion, ExitGround, Measure, Verdict
+from tongxue.cadres.models import (
+    Application,
+    Criterion,
+    ExitGround,
+    Measure,
+    Selection,
+    Verdict,
+)
 from tongxue.organisations.models import Role
 
 _DATE = {"type": "date"}
@@ -84,9 +98,44 @@ class AssessForm(forms.Form):
         self.fields["criterion"].choices = [(c, labels.get(c, c)) for c in criteria]
 
 
+class ShortlistForm(forms.Form):
+    """The applications put on a selection's shortlist (CAD-1, ELE-4)."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("On the shortlist"),
+        queryset=Application.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, selection: Selection, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        field.queryset = Application.objects.filter(selection=selection)
+
+
+#: The refusal of a decision without a shortlisted application (the service's words).
+CHOOSE_APPLICATION = gettext_noop("Choose an application from the shortlist.")
+
+
+class DecideForm(forms.Form):
+    """The application chosen for the post (CAD-1, ELE-4)."""
+
+    application = forms.ModelChoiceField(
+        label=_("Choose for the post"), queryset=Application.objects.none()
+    )
+
+    def __init__(self, *args, selection: Selection, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = self.fields["application"]
+        field.queryset = Application.objects.filter(selection=selection)
+
+
 class TextForm(forms.Form):
+    """The text of an exit case's step: the notice to the cadre, their statement, an
+    appeal, the outcome (CAD-5). Whether it may be empty is the step's service's rule."""
+
     text = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
@@ -98,10 +147,19 @@ class RelayForm(forms.Form):
     )
 
 
+class ReadForm(forms.Form):
+    """A relayed message the cadre marks as read (CAD-2)."""
+
+    read = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class ContactForm(forms.Form):
+    """The official contact a cadre publishes for a post (CAD-2); its length and the
+    refusal of a phone number are the service's rules."""
+
+    position = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     contact = forms.CharField(
         label=_("Official contact"),
-        max_length=200,
         required=False,
         help_text=_(
             "An official e-mail address or office, shown on the public roster. Leave "
@@ -141,6 +199,13 @@ class AttendanceForm(forms.Form):
         self.fields["session"].choices = [
             (s.pk, f"{s.held:%Y-%m-%d} {s.topic}") for s in sessions
         ]
+
+
+class ExitTargetForm(forms.Form):
+    """The position an exit case is opened for (``?position=<id>`` or the form's
+    hidden field)."""
+
+    position = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class OpenExitForm(forms.Form):

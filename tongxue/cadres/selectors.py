@@ -7,10 +7,12 @@ identifiers or private contacts. Vacant posts are shown as vacant.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import DatabaseError
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -24,10 +26,49 @@ from tongxue.cadres.models import (
     Selection,
     SelectionState,
 )
-from tongxue.cadres.services import SELECTION_SUBJECT, profile_for, served_path
+from tongxue.evaluations.selectors import cadre_record_summary
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position, Role
+from tongxue.organisations.profiles import governing_profile
+
+logger = logging.getLogger(__name__)
 
 _ROLE_ORDER = {r: i for i, r in enumerate(Role.values)}
+
+#: The subject type of a selection's notices (tongxue.publicity).
+SELECTION_SUBJECT = "cadres.selection"
+UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.DEPARTMENT_UNION)
+SCHOOL_LEVEL = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
+
+
+# -- the union a post belongs to, the students it serves ------------------------------
+
+
+def _ancestors(org: Organisation) -> dict[str, Organisation]:
+    codes = [c for c in org.path.split("/") if c]
+    return {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+
+
+def union_of(org: Organisation) -> Organisation | None:
+    """Return the nearest union at or above ``org`` (the union a post belongs to)."""
+    found = _ancestors(org)
+    for code in reversed([c for c in org.path.split("/") if c]):
+        o = found.get(code)
+        if o is not None and o.kind in UNION_KINDS:
+            return o
+    return None
+
+
+def served_path(union: Organisation) -> str:
+    """Return the path prefix of the students a union serves.
+
+    A school-level union serves its whole school (department unions may sit beside it
+    under the school); a department union serves its own subtree.
+    """
+    if union.kind in SCHOOL_LEVEL and union.parent_id is not None:
+        parent = Organisation.objects.only("path", "kind").get(pk=union.parent_id)
+        if parent.kind == OrgKind.SCHOOL:
+            return parent.path
+    return union.path
 
 
 # -- training --------------------------------------------------------------------------
@@ -83,20 +124,22 @@ def has_completed(person_id: int, course: Course) -> bool:
     )
 
 
-# -- evaluations (another app, optional) ------------------------------------------------
+# -- evaluations (another app, through its selector) ----------------------------------
 
 
 def evaluation_summary(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Return published evaluation and report results per person, or {} without them."""
-    try:
-        from tongxue.evaluations.selectors import (  # type: ignore[attr-defined]
-            cadre_record_summary,
-        )
-    except ImportError:
-        return {}
+    """Return the published evaluation and report results per person (CAD-3, CAD-5).
+
+    The cadre's record and the exit case's evidence show them. If the evaluations'
+    tables cannot be read (a database error), the page is shown without them rather
+    than not at all, and the error is logged; any other error is a bug and is raised.
+    """
     try:
         return dict(cadre_record_summary(person_ids))
-    except Exception:  # the record page must not fail because of another app
+    except DatabaseError:
+        logger.exception(
+            "evaluation results of %d people could not be read", len(person_ids)
+        )
         return {}
 
 
@@ -191,7 +234,7 @@ class RosterSection:
 
 def _roster_roles(union: Organisation) -> tuple[set[str], set[str]]:
     """Return the roles shown for the union itself and for its departments."""
-    prof = profile_for(union)
+    prof = governing_profile(union)
     main = (
         set(prof.strings("main_cadre_roles")) if prof.has("main_cadre_roles") else set()
     )
@@ -317,15 +360,6 @@ def record(person: Person, *, with_messages: bool) -> CadreRecord:
     )
 
 
-def eligible_people(selection: Selection) -> Any:
-    """People served by the selection's union (for the admin's pickers)."""
-    from tongxue.cadres.services import union_of
-
-    union = union_of(selection.organisation)
-    prefix = served_path(union) if union else selection.organisation.path
-    return Person.objects.filter(department__path__startswith=prefix)
-
-
 __all__ = [
     "SelectionState",
     "evaluation_summary",
@@ -333,5 +367,7 @@ __all__ = [
     "roster",
     "selection_detail",
     "selections",
+    "served_path",
     "training_of",
+    "union_of",
 ]

@@ -1,9 +1,10 @@
 """Cadre pages: open selection, the public roster, training, exit cases, the record.
 
-Views parse input, call :mod:`tongxue.cadres.services` and map a ``Refusal`` to an error
-on the page (400; 403 when the refusal is a permission refusal). The roster and the
-advertised posts are public; applications, assessments, exit cases and the record are
-shown to the people concerned and to the union's managers only.
+Views parse input through :mod:`tongxue.cadres.forms`, call
+:mod:`tongxue.cadres.services` and map a ``Refusal`` to an error on the page (400; 403
+when the refusal is a permission refusal). The roster and the advertised posts are
+public; applications, assessments, exit cases and the record are shown to the people
+concerned and to the union's managers only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.cadres import forms as f
@@ -35,13 +35,12 @@ from tongxue.cadres.models import (
     Selection,
     SelectionState,
 )
-from tongxue.core.errors import Refusal, refuse, render_message
+from tongxue.core.errors import Refusal, form_errors_text, refuse, render_message
 from tongxue.core.models import RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
-from tongxue.core.views import page_url, paginate
-from tongxue.organisations.forms import add_refusal
+from tongxue.core.view_helpers import add_refusal, page_url, paginate
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, Person, Position
-from tongxue.organisations.views import get_or_404
 
 
 def _errors(refusal: Refusal) -> str:
@@ -55,8 +54,9 @@ def _status(refusal: Refusal) -> int:
     return 403 if refusal.code == "forbidden" else 400
 
 
-def _int(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+def _form_refusal(form: Any) -> Refusal:
+    """A refusal carrying a parse form's errors, each naming its field."""
+    return refuse("invalid", "{errors}", errors=form_errors_text(form))
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -115,8 +115,8 @@ def advertise(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _school_path(org: Organisation) -> str:
-    union = services.union_of(org)
-    return services.served_path(union) if union else org.path
+    union = selectors.union_of(org)
+    return selectors.served_path(union) if union else org.path
 
 
 def _selection_or_404(pk: int) -> Selection:
@@ -239,22 +239,25 @@ def selection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         if action == "assess":
             services.start_assessment(actor=user, selection=sel)
         elif action == "shortlist":
-            ids = [int(x) for x in request.POST.getlist("applications") if x.isdigit()]
-            apps = list(Application.objects.filter(selection=sel, pk__in=ids))
-            services.publish_shortlist(actor=user, selection=sel, applications=apps)
-        elif action == "decide":
-            raw = request.POST.get("application", "")
-            app = Application.objects.filter(
-                selection=sel, pk=int(raw) if raw.isdigit() else 0
-            ).first()
-            if app is None:
+            shortlist = f.ShortlistForm(request.POST, selection=sel)
+            if not shortlist.is_valid():
                 services.check_manage(user, sel.organisation)
-                raise refuse(
-                    "required",
-                    gettext_noop("Choose an application from the shortlist."),
-                    field="application",
-                )
-            services.decide(actor=user, selection=sel, application=app)
+                raise _form_refusal(shortlist)
+            services.publish_shortlist(
+                actor=user,
+                selection=sel,
+                applications=list(shortlist.cleaned_data["applications"]),
+            )
+        elif action == "decide":
+            decision = f.DecideForm(request.POST, selection=sel)
+            if not decision.is_valid():
+                services.check_manage(user, sel.organisation)
+                raise refuse("required", f.CHOOSE_APPLICATION, field="application")
+            services.decide(
+                actor=user,
+                selection=sel,
+                application=decision.cleaned_data["application"],
+            )
         elif action == "appoint":
             services.appoint_chosen(actor=user, selection=sel)
         elif action == "reopen":
@@ -484,22 +487,27 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "read" in request.POST:
+                read = f.ReadForm(request.POST)
                 msg = get_object_or_404(
                     RelayMessage.objects.select_related("position__person"),
-                    pk=_int(request.POST["read"]),
+                    pk=read.cleaned_data["read"] if read.is_valid() else 0,
                     position__person=person,
                 )
                 services.mark_read(actor=request.user, message=msg)
             else:
+                contact = f.ContactForm(request.POST)
+                valid = contact.is_valid()
                 pos = get_object_or_404(
                     Position.objects.select_related("organisation", "person"),
-                    pk=_int(request.POST.get("position", "")),
+                    pk=contact.cleaned_data.get("position", 0),
                     person=person,
                 )
+                if not valid:
+                    raise _form_refusal(contact)
                 services.choose_public_contact(
                     actor=request.user,
                     position=pos,
-                    contact=request.POST.get("contact", ""),
+                    contact=contact.cleaned_data["contact"],
                 )
         except Refusal as refusal:
             if refusal.code == "forbidden":
@@ -535,10 +543,12 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exit_new(request: HttpRequest) -> HttpResponse:
     """Open an exit case for ``?position=<id>`` on ``&ground=…`` (Perm.MANAGE)."""
-    raw = request.GET.get("position") or request.POST.get("position") or ""
-    if not raw.isdigit():
+    target = f.ExitTargetForm(
+        request.GET if request.GET.get("position") else request.POST
+    )
+    if not target.is_valid():
         raise Http404("position")
-    pos = _active_position_or_404(int(raw))
+    pos = _active_position_or_404(target.cleaned_data["position"])
     if not has_perm(request.user, Perm.MANAGE, pos.organisation.path):
         if not _signed_in(request):
             return redirect_to_login(request.get_full_path())
@@ -593,7 +603,6 @@ def _exit_context(request: HttpRequest, case: ExitCase, **extra: Any) -> dict[st
         "can_manage": can_manage,
         "is_cadre": is_cadre,
         "notice": notice_for(services.EXIT_SUBJECT, case.pk, "exit-decision"),
-        "text_form": f.TextForm(),
         "decision_form": f.ExitDecisionForm(),
         "evaluations": selectors.evaluation_summary([pos.person_id]).get(
             pos.person_id, []
@@ -635,7 +644,8 @@ def exit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in EXIT_ACTIONS:
         raise Http404(action)
     user = request.user
-    text = request.POST.get("text", "")
+    text_form = f.TextForm(request.POST)
+    text = text_form.cleaned_data["text"] if text_form.is_valid() else ""
     decision_form = None
     try:
         if action == "notify":

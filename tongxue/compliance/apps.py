@@ -6,3 +6,10 @@ class ComplianceConfig(AppConfig):
     name = "tongxue.compliance"
     label = "compliance"
     verbose_name = _("Compliance")
+
+    def ready(self) -> None:
+        # The justifications' part of the registry (#13).
+        from tongxue.compliance import mappers
+        from tongxue.organisations.mappers import REGISTRY_PARTS
+
+        REGISTRY_PARTS.register(mappers.registry_part)

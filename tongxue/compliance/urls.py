@@ -7,7 +7,5 @@ urlpatterns = [
     path("<str:code>/compliance/", views.report, name="report"),
     path("<str:code>/compliance/justify/", views.justify, name="justify"),
     path("<str:code>/compliance/withdraw/", views.withdraw, name="withdraw"),
-    path("<str:code>/export.json", views.export, {"fmt": "json"}, name="export-json"),
-    path("<str:code>/export.xlsx", views.export, {"fmt": "xlsx"}, name="export-xlsx"),
     path("<str:code>/log/", views.audit_log, name="log"),
 ]

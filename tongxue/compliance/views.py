@@ -1,8 +1,9 @@
-"""Compliance pages: an organisation's audit, justifications, exports and audit log.
+"""Compliance pages: an organisation's audit, justifications and audit log.
 
 The audit itself is public (TRN-1 · GS-11, CQ-6: work affairs are public); recording a
-justification needs ``Perm.JUSTIFY``, exports ``Perm.EXPORT`` and the audit log
-``Perm.VIEW_PRIVATE`` at the organisation or above. Views parse input, call the
+justification needs ``Perm.JUSTIFY`` and the audit log ``Perm.VIEW_PRIVATE`` at the
+organisation or above (the page's export links are the snapshots app's,
+:func:`tongxue.snapshots.views.export`). Views parse input, call the
 selectors and services, and map a ``Refusal`` to a form error.
 """
 
@@ -26,13 +27,12 @@ from tongxue.core import auditlog
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.models import AuditEvent, RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
-from tongxue.core.views import page_url, paginate
+from tongxue.core.view_helpers import page_url, paginate
 from tongxue.domain.findings import Finding, Severity
 from tongxue.domain.justifications import default_valid_until
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.mappers import subtree_filter
 from tongxue.organisations.models import Organisation
-from tongxue.organisations.views import get_or_404
-from tongxue.snapshots import selectors as snapshots
 
 
 class Grants:
@@ -227,25 +227,6 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     except Refusal as refusal:
         raise PermissionDenied(render_message(refusal.message)) from None
     return _finding_response(request, org, rule)
-
-
-@require_GET
-def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """Download the organisation's subtree as a snapshot (JSON) or a workbook (XLSX)."""
-    org = get_or_404(code)
-    _require(request, Perm.EXPORT, org)
-    if fmt == "json":
-        response = HttpResponse(
-            snapshots.export_json(org.code),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        response = HttpResponse(
-            snapshots.export_xlsx(org.code),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{org.code}.{fmt}"'
-    return response
 
 
 @require_GET

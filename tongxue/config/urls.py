@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tongxue.accounts import urls as accounts_urls
 from tongxue.api.api import api
+from tongxue.congresses import urls as congresses_urls
+from tongxue.organisations import views as organisations_views
 
 urlpatterns = [
+    # The front page searches the registry (#13: the view is organisations', not core's).
+    path("", organisations_views.home, name="home"),
     path("", include("tongxue.core.urls")),
     path("org/", include("tongxue.organisations.urls")),
     path("org/", include("tongxue.compliance.urls")),
@@ -15,7 +20,17 @@ urlpatterns = [
     path("vote/", include("tongxue.voting.urls")),
     path("cadres/", include("tongxue.cadres.urls")),
     path("evaluations/", include("tongxue.evaluations.urls")),
-    path("people/", include("tongxue.accounts.urls")),
+    # The accounts pages, and the congresses' page inviting delegates to make accounts
+    # (#13: accounts imports nothing of congresses; both keep their URLs).
+    path(
+        "people/",
+        include(
+            (
+                accounts_urls.urlpatterns + congresses_urls.account_urlpatterns,
+                accounts_urls.app_name,
+            )
+        ),
+    ),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),

@@ -36,6 +36,7 @@ from tongxue.domain.rules.federation import (
     congress_findings,
 )
 from tongxue.domain.rules.organisation import percent, roles
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.mappers import (
     ORG_FIELDS,
     PERSON_FIELDS,
@@ -46,7 +47,6 @@ from tongxue.organisations.mappers import (
     subtree_filter,
 )
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position
-from tongxue.organisations.views import get_or_404
 
 #: Dimensions whose group labels are message ids (the others are names).
 TRANSLATED = frozenset({"school_type", "gender"})

@@ -253,3 +253,11 @@ class FreezeDelegatesForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class DelegatesInviteForm(forms.Form):
+    """Issue the invitations of a congress's delegates as a printable sheet or CSV."""
+
+    format = forms.ChoiceField(
+        choices=[("html", "HTML"), ("csv", "CSV")], widget=forms.HiddenInput
+    )

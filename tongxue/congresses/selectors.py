@@ -24,6 +24,10 @@ from tongxue.organisations.mappers import (
     position_from_row,
 )
 from tongxue.organisations.models import Organisation, Position
+from tongxue.organisations.profiles import governing_profile
+
+#: The profile parameter behind the share of non-core delegates (CON-5).
+NON_CORE_PARAMETER = "non_core_delegates_min_share"
 
 
 @dataclass(frozen=True)
@@ -151,8 +155,6 @@ def representation(meeting: Meeting) -> Representation:
     audit's rule uses, on a registry holding the delegates' positions and their
     organisations (four queries, whatever the number of delegates).
     """
-    from tongxue.congresses.services import NON_CORE_PARAMETER, governing_profile
-
     profile = governing_profile(meeting.organisation)
     idents = list(
         Delegate.objects.filter(meeting=meeting).values_list("person__ident", flat=True)

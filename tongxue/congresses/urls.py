@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxue.congresses import views
+from tongxue.congresses import invitation_views, views
 from tongxue.congresses.balance import balance
 
 app_name = "congresses"
@@ -59,4 +59,16 @@ urlpatterns = [
         name="seats",
     ),
     path("<str:code>/congresses/<str:meeting_code>/balance/", balance, name="balance"),
+]
+
+#: The page inviting a congress's delegates to make their accounts keeps its place among
+#: the account pages: ``tongxue.config.urls`` mounts these under ``people/`` in the
+#: ``accounts`` namespace (``accounts:invite-delegates``), so accounts imports nothing of
+#: congresses (#13).
+account_urlpatterns = [
+    path(
+        "roles/<str:code>/congress/<str:meeting_code>/invite/",
+        invitation_views.invite_delegates,
+        name="invite-delegates",
+    ),
 ]

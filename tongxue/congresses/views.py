@@ -29,9 +29,9 @@ from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingSta
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
 from tongxue.core.spreadsheets import safe_row, xlsx_row
-from tongxue.core.views import page_url, paginate
-from tongxue.organisations.forms import add_refusal
-from tongxue.organisations.views import get_or_404
+from tongxue.core.view_helpers import add_refusal, page_url, paginate
+from tongxue.organisations.http import get_or_404
+from tongxue.organisations.models import Organisation
 
 
 def _meeting_or_404(code: str, meeting_code: str) -> Meeting:
@@ -520,3 +520,9 @@ def export_delegates(
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     raise Http404(fmt)
+
+
+def organisation_context(org: Organisation, perms: set[Perm]) -> dict[str, Any]:
+    """The organisation page's newest meetings (registered on
+    :data:`tongxue.organisations.views.DETAIL_CONTEXT` by ``CongressesConfig.ready()``)."""
+    return {"meetings": selectors.recent_meetings(organisation=org)}

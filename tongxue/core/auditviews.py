@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tongxue.core.models import AuditCheckpoint
-from tongxue.core.views import page_url, paginate
+from tongxue.core.view_helpers import page_url, paginate
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.utils.translation import get_language, gettext
 
 from tongxue.domain.findings import Message, Refusal, label_param
 
-__all__ = ["Refusal", "refusal_json", "refuse", "render_message"]
+__all__ = ["Refusal", "form_errors_text", "refusal_json", "refuse", "render_message"]
 
 
 def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> Refusal:
@@ -41,3 +41,21 @@ def refusal_json(refusal: Refusal) -> dict[str, Any]:
         "clauses": list(refusal.clauses),
         "field": refusal.field,
     }
+
+
+def form_errors_text(form: Any) -> str:
+    """Return a form's errors as one line, each naming its field.
+
+    For the pages that show one message above their form rather than each error at its
+    field: "Ballots issued: Enter a whole number.; …".
+    """
+    parts = []
+    for name, errors in form.errors.items():
+        label = str(form[name].label) if name in form.fields else ""
+        for error in errors:
+            parts.append(
+                gettext("%(field)s: %(error)s") % {"field": label, "error": error}
+                if label
+                else str(error)
+            )
+    return "; ".join(parts)

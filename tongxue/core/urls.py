@@ -3,7 +3,6 @@ from django.urls import path
 from tongxue.core import auditviews, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("audit/checkpoints/", auditviews.checkpoints, name="audit-checkpoints"),

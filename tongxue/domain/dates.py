@@ -46,11 +46,6 @@ def judged_year(as_of: date) -> int:
     return as_of.year - 1
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    """Return the first and last day of a calendar year."""
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def in_year(day: date, year: int) -> bool:
     """Return whether ``day`` falls in the calendar year ``year``."""
     return day.year == year

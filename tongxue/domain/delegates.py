@@ -14,7 +14,7 @@ import enum
 from tongxue.domain.model import SCHOOL_LEVEL_UNIONS, OrgKind, Registry
 
 #: Kinds of unit that elect delegates: classes and department unions, and a club for
-#: its own seat (as ``tongxue.congresses.services.ELECTING_KINDS`` with the club).
+#: its own seat (as ``tongxue.domain.seats.ELECTING_KINDS`` with the club).
 ELECTING_KINDS = frozenset(
     {OrgKind.CLASS_COMMITTEE, OrgKind.DEPARTMENT_UNION, OrgKind.CLUB}
 )

@@ -149,6 +149,7 @@ class Refusal(Exception):
         requirement: str = "",
         clauses: tuple[str, ...] = (),
         field: str | None = None,
+        remedy: str = "",
     ) -> None:
         super().__init__(message.render())
         self.code = code
@@ -156,6 +157,8 @@ class Refusal(Exception):
         self.requirement = requirement
         self.clauses = clauses
         self.field = field
+        #: What to do instead (a message id of the catalogue), when a rule refused.
+        self.remedy = remedy
 
     @property
     def citation(self) -> str:
@@ -171,4 +174,5 @@ class Refusal(Exception):
             finding.message,
             requirement=finding.requirement,
             clauses=finding.clauses,
+            remedy=finding.remedy,
         )

@@ -37,7 +37,7 @@ def body_refusal(
     """Return why ``meeting`` may not elect ``post`` at ``organisation``, or None.
 
     The refusal cites only the clauses of the plan governing ``organisation``."""
-    from tongxue.congresses.services import governing_profile
+    from tongxue.organisations.profiles import governing_profile
 
     refusal = rules.body_refusal(organisation.kind, meeting.kind, post)
     if refusal is not None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from tongxue.core.errors import Refusal
 from tongxue.domain import counting
 from tongxue.domain.findings import Message
+from tongxue.domain.guards import cite
 from tongxue.elections.models import (
     Assessment,
     Candidate,
@@ -26,18 +27,26 @@ from tongxue.elections.models import (
     RoundKind,
     Step,
 )
-from tongxue.elections.services import (
-    CANDIDATES_NOTICE,
-    CRITERION_LABELS,
-    RESULT_NOTICE,
-    SUBJECT_TYPE,
-    criteria_of,
-    method_of,
-    vetting_refusal,
-)
-from tongxue.elections.services import _cite as _cite
-from tongxue.elections.services import cited as _cited
+from tongxue.evaluations.selectors import cadre_record_summary
 from tongxue.organisations.models import Organisation
+from tongxue.organisations.profiles import governing_profile
+
+#: The profile parameter that lists the criteria of CAD-1.
+CRITERIA_PARAMETER = "cadre_criteria"
+#: The subject type of election notices (tongxue.publicity).
+SUBJECT_TYPE = "elections.election"
+#: Notice kinds: the approved candidate list and the certified result (ELE-4).
+CANDIDATES_NOTICE = "candidates"
+RESULT_NOTICE = "result"
+#: Criterion labels (message ids) for pages and notices.
+CRITERION_LABELS = {
+    "political": gettext_noop("Political standing"),
+    "academic": gettext_noop("Academic record"),
+    "character": gettext_noop("Character and conduct"),
+    "work_style": gettext_noop("Work style"),
+    "standing": gettext_noop("Standing among students"),
+    "dedication": gettext_noop("Dedication to serving students"),
+}
 
 #: Statuses in which the result is public.
 PUBLIC_RESULT = (ElectionStatus.CERTIFIED, ElectionStatus.EFFECTIVE)
@@ -53,6 +62,84 @@ WORKFLOW = (
     ("certified", gettext_noop("Public notice of the result")),
     ("effective", gettext_noop("Result in effect")),
 )
+
+
+# -- the election's method, criteria and plan (read by the services too) -----------------
+
+
+def method_of(election: Election) -> counting.ElectionMethod:
+    """Return the election method in force (its stored data, with the seats)."""
+    data = dict(election.method or {})
+    data["seats"] = election.seats
+    return counting.ElectionMethod.from_dict(data)
+
+
+def criteria_of(election: Election) -> tuple[str, ...]:
+    """Return the CAD-1 criteria of the governing profile (``cadre_criteria``)."""
+    return governing_profile(election.organisation).strings(CRITERIA_PARAMETER)
+
+
+def _criteria_clauses(election: Election) -> tuple[str, ...]:
+    return governing_profile(election.organisation).clauses(CRITERIA_PARAMETER)
+
+
+def _cite(election: Election, requirement: str) -> tuple[str, ...]:
+    """The clauses of ``requirement`` in the plan governing the election's union only."""
+    return cite(governing_profile(election.organisation), requirement)
+
+
+def cited(refusal: Refusal | None, election: Election) -> Refusal | None:
+    """Return ``refusal`` citing only the clauses of the plan governing the election
+    (the counting module's refusals name both plans' clauses)."""
+    if refusal is not None:
+        profile = governing_profile(election.organisation)
+        refusal.clauses = profile.own_clauses(refusal.clauses)
+    return refusal
+
+
+def vetting_refusal(election: Election) -> Refusal | None:
+    """Return why the list cannot go for approval: conditions, assessments, margin."""
+    criteria = criteria_of(election)
+    have = set(
+        Condition.objects.filter(election=election).values_list("criterion", flat=True)
+    )
+    missing = [c for c in criteria if c not in have]
+    if missing:
+        return Refusal(
+            "ELE-2.conditions-missing",
+            Message(
+                gettext_noop(
+                    "The Youth League committee has not set the conditions for: "
+                    "{criteria}."
+                ),
+                {"criteria": ", ".join(missing)},
+            ),
+            requirement="ELE-2",
+            clauses=_cite(election, "ELE-2"),
+        )
+    pending = list(
+        Candidate.objects.filter(
+            election=election, status=CandidateStatus.NOMINATED
+        ).values_list("person__name", flat=True)
+    )
+    if pending:
+        return Refusal(
+            "CAD-1.not-assessed",
+            Message(
+                gettext_noop(
+                    "Assess every candidate against every criterion first: {names}."
+                ),
+                {"names": ", ".join(pending)},
+            ),
+            requirement="CAD-1",
+            clauses=_criteria_clauses(election),
+        )
+    if election.round_kind != RoundKind.TIE_REVOTE:
+        eligible = Candidate.objects.filter(
+            election=election, status=CandidateStatus.ELIGIBLE
+        ).count()
+        return cited(counting.margin_refusal(method_of(election), eligible), election)
+    return None
 
 
 def ready_to_open(election: Election) -> Refusal | None:
@@ -82,13 +169,13 @@ def ready_to_open(election: Election) -> Refusal | None:
         election=election, status=CandidateStatus.APPROVED
     ).count()
     if election.round_kind != RoundKind.TIE_REVOTE:
-        refusal = _cited(
+        refusal = cited(
             counting.margin_refusal(method_of(election), approved), election
         )
         if refusal is not None:
             return refusal
     elif approved < 1:
-        return _cited(counting.margin_refusal(method_of(election), approved), election)
+        return cited(counting.margin_refusal(method_of(election), approved), election)
     notice = notice_for(SUBJECT_TYPE, election.pk, CANDIDATES_NOTICE)
     if notice is None or notice.withdrawn_at is not None:
         return Refusal(
@@ -178,10 +265,6 @@ class CandidateRow:
 
 def cadre_evaluations(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Return each person's published cadre evaluations when they exist (one query)."""
-    try:
-        from tongxue.evaluations.selectors import cadre_record_summary
-    except ImportError:
-        return {}
     return cadre_record_summary(person_ids)
 
 

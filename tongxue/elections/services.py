@@ -32,16 +32,16 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, override
 
 from tongxue.congresses.models import Meeting
-from tongxue.congresses.services import governing_profile
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, acting_role, has_perm, require
 from tongxue.domain import counting
 from tongxue.domain.findings import Message
-from tongxue.domain.guards import cite
 from tongxue.domain.lifecycle import ELECTION
+from tongxue.elections import hooks
 from tongxue.elections.bodies import POST_LABELS, body_refusal
+from tongxue.elections.mappers import to_domain
 from tongxue.elections.models import (
     Assessment,
     Candidate,
@@ -55,25 +55,19 @@ from tongxue.elections.models import (
     Step,
     VotingMode,
 )
+from tongxue.elections.selectors import (
+    CANDIDATES_NOTICE,
+    RESULT_NOTICE,
+    SUBJECT_TYPE,
+    _cite,
+    _criteria_clauses,
+    criteria_of,
+    method_of,
+    vetting_refusal,
+)
 from tongxue.organisations.models import Enrolment, Person, PersonKind
 from tongxue.publicity.text import phrase
 
-#: The profile parameter that lists the criteria of CAD-1.
-CRITERIA_PARAMETER = "cadre_criteria"
-#: The subject type of election notices (tongxue.publicity).
-SUBJECT_TYPE = "elections.election"
-#: Notice kinds: the approved candidate list and the certified result (ELE-4).
-CANDIDATES_NOTICE = "candidates"
-RESULT_NOTICE = "result"
-#: Criterion labels (message ids) for pages and notices.
-CRITERION_LABELS = {
-    "political": gettext_noop("Political standing"),
-    "academic": gettext_noop("Academic record"),
-    "character": gettext_noop("Character and conduct"),
-    "work_style": gettext_noop("Work style"),
-    "standing": gettext_noop("Standing among students"),
-    "dedication": gettext_noop("Dedication to serving students"),
-}
 MAX_TEXT = 5000
 
 
@@ -221,36 +215,6 @@ def _move(
         data=data,
     )
     return election
-
-
-def method_of(election: Election) -> counting.ElectionMethod:
-    """Return the election method in force (its stored data, with the seats)."""
-    data = dict(election.method or {})
-    data["seats"] = election.seats
-    return counting.ElectionMethod.from_dict(data)
-
-
-def criteria_of(election: Election) -> tuple[str, ...]:
-    """Return the CAD-1 criteria of the governing profile (``cadre_criteria``)."""
-    return governing_profile(election.organisation).strings(CRITERIA_PARAMETER)
-
-
-def _criteria_clauses(election: Election) -> tuple[str, ...]:
-    return governing_profile(election.organisation).clauses(CRITERIA_PARAMETER)
-
-
-def _cite(election: Election, requirement: str) -> tuple[str, ...]:
-    """The clauses of ``requirement`` in the plan governing the election's union only."""
-    return cite(governing_profile(election.organisation), requirement)
-
-
-def cited(refusal: Refusal | None, election: Election) -> Refusal | None:
-    """Return ``refusal`` citing only the clauses of the plan governing the election
-    (the counting module's refusals name both plans' clauses)."""
-    if refusal is not None:
-        profile = governing_profile(election.organisation)
-        refusal.clauses = profile.own_clauses(refusal.clauses)
-    return refusal
 
 
 def _method_from(seats: int, method: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -768,51 +732,6 @@ def assess(
     return row
 
 
-def vetting_refusal(election: Election) -> Refusal | None:
-    """Return why the list cannot go for approval: conditions, assessments, margin."""
-    criteria = criteria_of(election)
-    have = set(
-        Condition.objects.filter(election=election).values_list("criterion", flat=True)
-    )
-    missing = [c for c in criteria if c not in have]
-    if missing:
-        return Refusal(
-            "ELE-2.conditions-missing",
-            Message(
-                gettext_noop(
-                    "The Youth League committee has not set the conditions for: "
-                    "{criteria}."
-                ),
-                {"criteria": ", ".join(missing)},
-            ),
-            requirement="ELE-2",
-            clauses=_cite(election, "ELE-2"),
-        )
-    pending = list(
-        Candidate.objects.filter(
-            election=election, status=CandidateStatus.NOMINATED
-        ).values_list("person__name", flat=True)
-    )
-    if pending:
-        return Refusal(
-            "CAD-1.not-assessed",
-            Message(
-                gettext_noop(
-                    "Assess every candidate against every criterion first: {names}."
-                ),
-                {"names": ", ".join(pending)},
-            ),
-            requirement="CAD-1",
-            clauses=_criteria_clauses(election),
-        )
-    if election.round_kind != RoundKind.TIE_REVOTE:
-        eligible = Candidate.objects.filter(
-            election=election, status=CandidateStatus.ELIGIBLE
-        ).count()
-        return cited(counting.margin_refusal(method_of(election), eligible), election)
-    return None
-
-
 @transaction.atomic
 def submit_for_approval(
     *, actor: Actor, election: Election, comment: str = ""
@@ -1016,13 +935,8 @@ def reopen_nomination(*, actor: Actor, election: Election, comment: str) -> Elec
 
 
 def _reconciled(election: Election) -> bool:
-    """Ask the voting side whether two paper entries agree (no module: not reconciled)."""
-    try:
-        from tongxue.voting import selectors as voting_selectors
-    except ImportError:
-        return False
-    check = getattr(voting_selectors, "reconciled", None)
-    return bool(check(election)) if check is not None else False
+    """Ask the voting side whether two paper entries agree (ELE-5; through a hook)."""
+    return hooks.counts_settled(election)
 
 
 def _result_text(election: Election) -> dict[str, Any]:
@@ -1164,14 +1078,7 @@ def _ballot_ids(election: Election) -> dict[str, int]:
     Two candidates with the same name are printed with their ballot order, so the
     names of the result are matched through the frozen ballot where there is one.
     """
-    try:
-        from tongxue.voting.models import BallotDefinition
-    except ImportError:
-        return {}
-    row = BallotDefinition.objects.filter(election=election).first()
-    if row is None:
-        return {}
-    return {str(c["name"]): int(c["id"]) for c in row.candidates or []}
+    return hooks.ballot_ids(election)
 
 
 def elected_candidates(election: Election) -> list[Candidate]:
@@ -1250,6 +1157,7 @@ def make_effective(
     with override("zh-hans"):
         title = gettext(POST_LABELS.get(election.post, election.post))
     appointed = []
+    registered = to_domain(election)  # what organisations' guard reads (ELE-1, ELE-3)
     for candidate in elected_candidates(election):
         org_services.appoint(
             actor=actor,
@@ -1259,7 +1167,7 @@ def make_effective(
             title=title,
             start=day,
             public_contact=_text("public_contact", public_contact)[:200],
-            election=election,
+            election=registered,
         )
         appointed.append(candidate.person.name)
     return _move(

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.permissions import Perm
-from tongxue.core.views import page_url, paginate
+from tongxue.core.view_helpers import add_refusal, page_url, paginate, perms_at
 from tongxue.elections import selectors, services
 from tongxue.elections.forms import (
     AssessForm,
@@ -34,9 +34,8 @@ from tongxue.elections.forms import (
     SelfNominationForm,
 )
 from tongxue.elections.models import Candidate, Election, ElectionStatus
-from tongxue.organisations.forms import add_refusal
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Person
-from tongxue.organisations.views import get_or_404, perms_at
 
 MANAGER_PERMS = {Perm.RUN_ELECTION, Perm.GUIDE, Perm.APPROVE}
 

@@ -5,11 +5,23 @@ the dimensions rated, how many cadres were rated, how many raters were on the li
 took part, and whether its results were published — counts, never a rating. Two queries
 whatever the number of periods: the periods run in Tongxue with their counts (correlated
 sub-queries), and the evaluations recorded by an import.
+
+:func:`registry_part` adds them and the semesters (CAD-4) to the registry, registered on
+:data:`tongxue.organisations.mappers.REGISTRY_PARTS` by ``EvaluationsConfig.ready()``.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from datetime import date
+
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from tongxue.domain import model as dm
@@ -23,6 +35,7 @@ from tongxue.evaluations.models import (
     RecordedEvaluation,
     Subject,
 )
+from tongxue.organisations.mappers import Part, Scope
 
 
 def _count(queryset: object) -> Coalesce:
@@ -140,3 +153,46 @@ def evaluation_periods(where: Q) -> tuple[dm.EvaluationPeriod, ...]:
             published=pub,
         )
     return tuple(sorted(out.values(), key=lambda e: (e.organisation, e.end, e.code)))
+
+
+def registry_part(scope: Scope) -> Part:
+    """The semesters and the evaluations of the subtree (three queries)."""
+    where = scope.under("organisation__")
+    return Part(
+        fields={"semesters": semesters(where), "evaluations": evaluation_periods(where)}
+    )
+
+
+def semesters(where: Q) -> tuple[dm.Semester, ...]:
+    """The evaluation periods (semesters) ``where`` selects and who filed a 述职 report.
+
+    CAD-4: one query, a left join on the filed reports (a period without any still
+    comes back).
+    """
+    rows: dict[int, tuple[str, str, date, date, str, list[str]]] = {}
+    for pk, org, code, start, end, status, ident in (
+        EvaluationPeriod.objects.filter(where)
+        .annotate(
+            filed=FilteredRelation(
+                "subjects",
+                condition=Q(subjects__kind="report", subjects__filed_at__isnull=False),
+            )
+        )
+        .values_list(
+            "pk",
+            "organisation__code",
+            "code",
+            "start",
+            "end",
+            "status",
+            "filed__position__person__ident",
+        )
+        .order_by("pk", "filed__position__person__ident")
+    ):
+        row = rows.setdefault(pk, (org, code, start, end, status, []))
+        if ident is not None:
+            row[5].append(ident)
+    return tuple(
+        dm.Semester(org, code, start, end, status == "closed", tuple(idents))
+        for org, code, start, end, status, idents in rows.values()
+    )

@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind
-from tongxue.congresses.services import governing_profile
 from tongxue.core import auditlog, erasure
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
@@ -55,6 +54,7 @@ from tongxue.organisations.models import (
     PersonKind,
     Position,
 )
+from tongxue.organisations.profiles import governing_profile
 
 UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.DEPARTMENT_UNION)
 REPORT_MAX_CHARS = 20_000

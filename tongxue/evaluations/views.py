@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
+from tongxue.core.view_helpers import add_refusal
 from tongxue.domain.evaluation import DIMENSION_LABELS, dimensions_for
 from tongxue.evaluations import selectors, services
 from tongxue.evaluations.forms import OpenPeriodForm, PeriodForm, RatingForm, ReportForm
 from tongxue.evaluations.models import EvaluationPeriod, Kind, PeriodStatus, Subject
-from tongxue.organisations.forms import add_refusal
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Person
-from tongxue.organisations.views import get_or_404
 
 
 def _person(request: HttpRequest) -> Person | None:

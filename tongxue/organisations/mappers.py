@@ -3,17 +3,25 @@
 :func:`load_registry` reads a subtree (or everything) with a fixed number of queries,
 whatever the number of organisations: one per table, using ``values_list`` so that no
 model instances are built. The audit, the guards and the snapshot export all start here.
+
+The registry is organisations' (the organisations, people, positions and reviews); the
+rest of it (meetings, elections, evaluations, justifications…) belongs to the apps above
+organisations, which add their part through :data:`REGISTRY_PARTS` (each app's
+``mappers.registry_part``, registered in its ``AppConfig.ready()``), so that this module
+imports none of them (#13).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
 
+from tongxue.core.hooks import Hook
 from tongxue.domain import model as dm
 from tongxue.organisations.models import (
     Enrolment,
@@ -167,13 +175,65 @@ def subtree_filter(root_code: str | None, field: str = "") -> Q:
     return Q(**{f"{field}path__contains": f"/{root_code}/"})
 
 
-def load_registry(root_code: str | None = None) -> dm.Registry:
-    """Load the subtree under ``root_code`` (everything when None) and its ancestors."""
-    from tongxue.compliance.models import Justification
-    from tongxue.congresses.models import Delegate, Meeting
+#: The registry's own fields: filled by :func:`load_registry` itself, never by a part.
+CORE_FIELDS = frozenset(
+    {
+        "organisations",
+        "people",
+        "positions",
+        "reviews",
+        "default_profile",
+        "enrolled_grades",
+    }
+)
 
-    in_tree = subtree_filter(root_code)
-    org_q = in_tree
+
+@dataclass(frozen=True)
+class Scope:
+    """What a registry is loaded for, as each part filters its rows.
+
+    ``root`` is the code of the subtree's root (None: everything); ``organisations``
+    selects the organisations the registry holds (the subtree and the root's
+    ancestors), so that a part need not read the root's path again.
+    """
+
+    root: str | None
+    organisations: Q
+
+    def under(self, field: str = "") -> Q:
+        """Rows whose organisation (reached through ``field``) is in the subtree."""
+        return subtree_filter(self.root, field)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What an app adds to the registry: some of its fields, and people it names.
+
+    ``fields`` maps :class:`~tongxue.domain.model.Registry` field names to their
+    tuples; ``people`` is a query of the primary keys of people the part refers to
+    (e.g. the delegates of its congresses), read with the registry's people in its
+    one people query (``pk__in``: no query of its own).
+    """
+
+    fields: Mapping[str, Any]
+    people: QuerySet[Any] | None = None
+
+
+#: The parts of the registry the apps above organisations fill (#13): each such app
+#: registers a function ``(Scope) -> Part`` in its ``AppConfig.ready()`` (congresses:
+#: meetings, seat plans, delegates' provenance; business: written reports, guidance,
+#: standing conferences; elections; evaluations: semesters, evaluations; compliance:
+#: justifications). Each part runs a fixed number of queries, so the loader does too.
+REGISTRY_PARTS: Hook[Callable[[Scope], Part]] = Hook("organisations.registry_parts")
+
+
+def load_registry(root_code: str | None = None) -> dm.Registry:
+    """Load the subtree under ``root_code`` (everything when None) and its ancestors.
+
+    The organisations, positions, people and reviews are read here; every other field
+    comes from the parts the apps registered (:data:`REGISTRY_PARTS`).
+    """
+    org_q = subtree_filter(root_code)
     if root_code is not None:
         root_path = (
             Organisation.objects.filter(code=root_code)
@@ -181,102 +241,31 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
             .first()
         )
         ancestors = [c for c in (root_path or "").split("/") if c]
-        org_q = in_tree | Q(code__in=ancestors)
-    # CON-8 … CON-10: a union adopts its standing conference with its first standing
-    # delegate (the day recommended), or on the day a snapshot recorded: the earlier
-    # of the two, read in the organisations query.
-    from tongxue.business.models import StandingDelegate
-
-    first_standing = Subquery(
-        StandingDelegate.objects.filter(union=OuterRef("pk"))
-        .order_by("recommended_on")
-        .values("recommended_on")[:1]
-    )
-    orgs = []
-    adoptions = []
-    for *row, first, recorded in (
-        Organisation.objects.filter(org_q)
-        .annotate(standing_adopted=first_standing)
-        .values_list(*ORG_FIELDS, "standing_adopted", "standing_conference__adopted_on")
+        org_q = org_q | Q(code__in=ancestors)
+    orgs = [
+        organisation_from_row(row)
+        for row in Organisation.objects.filter(org_q)
+        .values_list(*ORG_FIELDS)
         .order_by("path")
-    ):
-        orgs.append(organisation_from_row(tuple(row)))
-        days = [d for d in (first, recorded) if d is not None]
-        if days:
-            adoptions.append(dm.StandingConference(row[0], min(days)))
-
+    ]
     positions_qs = Position.objects.filter(subtree_filter(root_code, "organisation__"))
-    meetings_qs = Meeting.objects.filter(subtree_filter(root_code, "organisation__"))
-    delegates_qs = Delegate.objects.filter(
-        subtree_filter(root_code, "meeting__organisation__")
-    )
     positions = [
         position_from_row(r) for r in positions_qs.values_list(*POSITION_FIELDS)
     ]
-
-    # The delegates and the election that elected each (CON-6), in one query.
-    seats: dict[int, list[str]] = defaultdict(list)
-    elected: dict[int, list[dm.DelegateProvenance]] = defaultdict(list)
-    for (
-        meeting_id,
-        ident,
-        unit,
-        held,
-        electorate,
-        cast,
-        votes,
-    ) in delegates_qs.values_list(
-        "meeting_id",
-        "person__ident",
-        "election__unit__code",
-        "election__held",
-        "election__electorate",
-        "election__votes_cast",
-        "votes",
-    ).order_by("meeting_id", "person__ident"):
-        seats[meeting_id].append(ident)
-        if unit is not None:
-            elected[meeting_id].append(
-                dm.DelegateProvenance(ident, unit, held, electorate, cast, votes)
+    scope = Scope(root_code, org_q)
+    fields: dict[str, Any] = {}
+    people_q = Q(pk__in=positions_qs.values("person_id"))
+    for contribute in REGISTRY_PARTS:
+        part = contribute(scope)
+        clash = (fields.keys() | CORE_FIELDS) & part.fields.keys()
+        if clash:
+            raise ImproperlyConfigured(
+                f"{contribute.__module__}.{contribute.__qualname__} fills "
+                f"{sorted(clash)}, which another part or the registry fills."
             )
-    from tongxue.business.mappers import (
-        BUSINESS_FIELDS,
-        annotate_business,
-        business_kwargs,
-    )
-
-    seat_plans = _seat_plans(root_code)
-    meetings = [
-        dm.Meeting(
-            code,
-            org,
-            dm.MeetingKind(kind),
-            opened,
-            session,
-            report,
-            tuple(seats[pk]),
-            **business_kwargs(business),
-            status=dm.MeetingStatus(status),
-            seats=seat_plans.get(pk),
-            provenance=tuple(elected[pk]),
-        )
-        for pk, code, org, kind, opened, session, report, status, *business in (
-            annotate_business(meetings_qs).values_list(
-                "pk",
-                "code",
-                "organisation__code",
-                "kind",
-                "opened",
-                "session",
-                "work_report",
-                "status",
-                *BUSINESS_FIELDS,
-            )
-        )
-    ]
-    people_q = Q(pk__in=positions_qs.values("person_id")) | Q(
-        pk__in=delegates_qs.values("person_id")
-    )
+        fields.update(part.fields)
+        if part.people is not None:
+            people_q |= Q(pk__in=part.people)
     people = [
         person_from_row(r)
         for r in Person.objects.filter(people_q).values_list(*PERSON_FIELDS)
@@ -287,98 +276,14 @@ def load_registry(root_code: str | None = None) -> dm.Registry:
             subtree_filter(root_code, "reviewer__")
         ).values_list(*REVIEW_FIELDS)
     ]
-    justifications = [
-        dm.Justification(org, rule, reason, by, on, until, evidence)
-        for org, rule, reason, by, on, until, evidence in Justification.objects.filter(
-            subtree_filter(root_code, "organisation__")
-        ).values_list(
-            "organisation__code",
-            "rule",
-            "reason",
-            "approved_by",
-            "approved_on",
-            "valid_until",
-            "evidence",
-        )
-    ]
-    # CAD-4: the evaluation periods (semesters) and who filed a 述职 report, in one
-    # query (a left join on the filed reports: a period without any still comes back).
-    from tongxue.evaluations.models import EvaluationPeriod
-
-    semester_rows: dict[int, tuple[str, str, date, date, str, list[str]]] = {}
-    for pk, org, code, start, end, status, ident in (
-        EvaluationPeriod.objects.filter(subtree_filter(root_code, "organisation__"))
-        .annotate(
-            filed=FilteredRelation(
-                "subjects",
-                condition=Q(subjects__kind="report", subjects__filed_at__isnull=False),
-            )
-        )
-        .values_list(
-            "pk",
-            "organisation__code",
-            "code",
-            "start",
-            "end",
-            "status",
-            "filed__position__person__ident",
-        )
-        .order_by("pk", "filed__position__person__ident")
-    ):
-        row = semester_rows.setdefault(pk, (org, code, start, end, status, []))
-        if ident is not None:
-            row[5].append(ident)
-    semesters = [
-        dm.Semester(org, code, start, end, status == "closed", tuple(idents))
-        for org, code, start, end, status, idents in semester_rows.values()
-    ]
-    # CAD-3: the evaluations of the cadres, run here or recorded by an import, with
-    # their counts (two queries; never a rating).
-    from tongxue.evaluations.mappers import evaluation_periods
-
-    evaluations = evaluation_periods(subtree_filter(root_code, "organisation__"))
-    # ELE-1, ELE-3: the elections and the meeting that elects (one query), then the
-    # elections recorded by an import (one query; one run here wins on the same code).
-    from tongxue.elections.models import Election, RecordedElection
-
-    elections = [
-        dm.Election(org, code, meeting, post, status)
-        for org, code, meeting, post, status in Election.objects.filter(
-            subtree_filter(root_code, "organisation__")
-        )
-        .values_list("organisation__code", "code", "meeting__code", "post", "status")
-        .order_by("organisation__code", "code")
-    ]
-    run = {e.code for e in elections}
-    elections.extend(
-        dm.Election(org, code, _opt(meeting), post, status)
-        for org, code, meeting, post, status in RecordedElection.objects.filter(
-            subtree_filter(root_code, "organisation__")
-        )
-        .values_list("organisation__code", "code", "meeting", "post", "status")
-        .order_by("organisation__code", "code")
-        if code not in run
-    )
-    elections.sort(key=lambda e: (e.organisation, e.code))
-    # CON-13: the work reports filed in writing (one query); GOV-1, GOV-2: the
-    # records of guidance (one query).
-    from tongxue.business.mappers import guidance, written_reports
-
     return dm.Registry(
-        written_reports=written_reports(subtree_filter(root_code, "union__")),
-        guidance=guidance(subtree_filter(root_code, "union__")),
-        standing_conferences=tuple(adoptions),
         organisations=tuple(orgs),
         people=tuple(people),
         positions=tuple(positions),
-        meetings=tuple(meetings),
         reviews=tuple(reviews),
-        justifications=tuple(justifications),
-        semesters=tuple(semesters),
-        evaluations=evaluations,
-        elections=tuple(elections),
         default_profile=settings.TONGXUE_DEFAULT_PROFILE,
         enrolled_grades=_enrolled_grades(root_code),
+        **fields,
     )
 
 
@@ -396,55 +301,6 @@ def _enrolled_grades(root_code: str | None) -> tuple[tuple[str, int], ...]:
         .distinct()
         .order_by()
     )
-
-
-def _seat_plans(root_code: str | None) -> dict[int, dm.SeatPlan]:
-    """The seat plan of each congress (CON-4), in four queries: from its allocation,
-    or, for a congress Tongxue did not allocate, as a snapshot recorded it."""
-    from tongxue.congresses.models import (
-        AllocatedCell,
-        AllocatedSeats,
-        Meeting,
-        SeatAllocation,
-    )
-
-    recorded = {
-        pk: dm.SeatPlan(
-            by_grade=bool(plan.get("by_grade")),
-            departments=tuple(plan.get("departments") or ()),
-            grades=tuple(int(g) for g in plan.get("grades") or ()),
-            clubs=tuple(plan.get("clubs") or ()),
-        )
-        for pk, plan in Meeting.objects.filter(
-            subtree_filter(root_code, "organisation__"), recorded_seats__isnull=False
-        ).values_list("pk", "recorded_seats")
-        if isinstance(plan, dict)
-    }
-
-    where = subtree_filter(root_code, "allocation__meeting__organisation__")
-    units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for meeting_id, kind, code in (
-        AllocatedSeats.objects.filter(where, seats__gt=0)
-        .values_list("allocation__meeting_id", "kind", "unit__code")
-        .order_by("allocation__meeting_id", "position")
-    ):
-        units[meeting_id][kind].append(code)
-    grades: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, grade in AllocatedCell.objects.filter(
-        where, seats__gt=0
-    ).values_list("allocation__meeting_id", "grade"):
-        grades[meeting_id].add(grade)
-    return recorded | {
-        meeting_id: dm.SeatPlan(
-            by_grade=mode == "grades",
-            departments=tuple(units[meeting_id]["department"]),
-            grades=tuple(sorted(grades[meeting_id])),
-            clubs=tuple(units[meeting_id]["club"]),
-        )
-        for meeting_id, mode in SeatAllocation.objects.filter(
-            subtree_filter(root_code, "meeting__organisation__")
-        ).values_list("meeting_id", "mode")
-    }
 
 
 def subtree_codes(registry: dm.Registry, root_code: str) -> Iterable[str]:

@@ -29,11 +29,11 @@ from django.views.decorators.http import require_http_methods
 
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm
-from tongxue.core.views import page_url, paginate
+from tongxue.core.view_helpers import add_refusal, page_url, paginate, perms_at
 from tongxue.organisations import review_services, selectors
-from tongxue.organisations.forms import PublishReviewForm, ReviewForm, add_refusal
+from tongxue.organisations.forms import PublishReviewForm, ReviewForm
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, OrgKind, Review
-from tongxue.organisations.views import get_or_404, perms_at
 
 #: The earliest year the pages offer (older years are still reachable by ?year=).
 FIRST_YEAR = 2000

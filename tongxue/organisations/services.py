@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -46,9 +46,6 @@ from tongxue.organisations.models import (
     SchoolType,
 )
 from tongxue.organisations.paths import path_for
-
-if TYPE_CHECKING:
-    from tongxue.elections.models import Election
 
 #: Organisation fields a service may set besides code, name, kind and parent.
 ORGANISATION_FIELDS = frozenset(
@@ -447,7 +444,7 @@ def appoint(
     branch_campus: bool = False,
     responsible_for_clubs: bool = False,
     public_contact: str = "",
-    election: Election | None = None,
+    election: dm.Election | None = None,
 ) -> Position:
     """Appoint a person to a position, refusing any new violation of the plan.
 
@@ -455,8 +452,9 @@ def appoint(
     is filled only by ``election``, a certified election of that post at that union
     (ELE-1, ELE-3 · GS-8, CQ-3): without one the appointment is refused with a message
     saying to run an election. Only the elections service passes ``election`` (when a
-    certified result takes effect, for the candidates it elects); no page or API does.
-    The position records the election's code.
+    certified result takes effect, for the candidates it elects; as the registry holds
+    it, so that organisations imports no app above it); no page or API does. The
+    position records the election's code.
 
     Guards every rule of the audit over the school (or union) before and after the
     appointment: e.g. ORG-2 (a 7th vice-president needs a branch campus and
@@ -509,19 +507,7 @@ def appoint(
     guarded = before
     if election is not None and election.code not in {e.code for e in before.elections}:
         # An election of an organisation outside the subtree loaded: judged all the same.
-        guarded = dataclasses.replace(
-            before,
-            elections=(
-                *before.elections,
-                dm.Election(
-                    election.organisation.code,
-                    election.code,
-                    election.meeting.code if election.meeting_id else None,
-                    election.post,
-                    election.status,
-                ),
-            ),
-        )
+        guarded = dataclasses.replace(before, elections=(*before.elections, election))
     refusal = appointment_refusal(AuditContext(guarded, as_of), new)
     if refusal is not None:
         raise refusal

@@ -10,40 +10,53 @@ Those views only parse input, call :mod:`tongxue.organisations.services` and map
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongxue.congresses.selectors import recent_meetings
 from tongxue.core.errors import Refusal
-from tongxue.core.permissions import GRANTS, Perm, roles_at
-from tongxue.core.views import page_url, paginate
+from tongxue.core.hooks import Hook
+from tongxue.core.permissions import Perm
+from tongxue.core.view_helpers import add_refusal, page_url, paginate, perms_at
 from tongxue.organisations import selectors, services
 from tongxue.organisations.forms import (
     AppointForm,
     ChildOrganisationForm,
     EndPositionForm,
     OrganisationForm,
-    add_refusal,
 )
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position, Role
 
 #: Positions whose holders' names and public contacts are published (CAD-2).
 MAIN_CADRE_ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT, Role.SECRETARY_GENERAL)
 
 
-def get_or_404(code: str) -> Organisation:
-    """Return the organisation ``code`` with its parent, or raise Http404."""
-    try:
-        return selectors.get_organisation(code=code)
-    except Organisation.DoesNotExist:
-        raise Http404(code) from None
+def home(request: HttpRequest) -> HttpResponse:
+    """Say what Tongxue is; search organisations by name or code, or list the roots.
+
+    The site's front page (``/``, URL name ``home``): it lists the registry, so it
+    lives here rather than in core (#13).
+    """
+    q = request.GET.get("q", "").strip()[:100]
+    orgs = Organisation.objects.only("code", "name", "kind")
+    if q:
+        orgs = orgs.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)
+        )
+    else:
+        orgs = orgs.filter(parent__isnull=True)
+    context = {"q": q, "page": paginate(request, orgs), "page_url": page_url(q=q)}
+    template = "partials/_org_results.html" if request.htmx else "home.html"
+    return render(request, template, context)
 
 
 def children_page(request: HttpRequest, parent: Organisation | None):  # type: ignore[no-untyped-def]
@@ -58,13 +71,6 @@ def browse(request: HttpRequest) -> HttpResponse:
         "partials/_org_list.html" if request.htmx else "organisations/browse.html"
     )
     return render(request, template, context)
-
-
-def perms_at(user: Any, path: str) -> set[Perm]:
-    """Return every permission the user holds at the organisation with ``path`` (one query)."""
-    if getattr(user, "is_superuser", False):
-        return set(Perm)
-    return {p for r in roles_at(user, path) for p in GRANTS.get(r, frozenset())}
 
 
 _ROLE_ORDER = {r: i for i, r in enumerate(Role.values)}
@@ -105,6 +111,14 @@ UNION_WORK_KINDS = (
 )
 
 
+#: What the apps above organisations add to an organisation's page (#13): each
+#: registers ``(organisation, perms at it) -> context`` in its ``AppConfig.ready()``
+#: (congresses: its recent meetings; business: the guidance marked public, GOV-1, GOV-2).
+DETAIL_CONTEXT: Hook[Callable[[Organisation, set[Perm]], dict[str, Any]]] = Hook(
+    "organisations.detail_context"
+)
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show an organisation: kind, place in the tree, main cadres and its children.
 
@@ -127,22 +141,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "org": org,
         "ancestors": selectors.ancestors(organisation=org),
         "cadres": cadres,
-        "meetings": recent_meetings(organisation=org),
         "page": page,
         "page_url": page_url(),
         "can_manage": can_manage,
         "can_import": Perm.IMPORT in perms,
         "union_kinds": UNION_WORK_KINDS,
     }
-    if org.kind in (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION):
-        # GOV-1, GOV-2: the guidance marked public; the page of all of it for readers.
-        from tongxue.business import selectors as business_selectors
-        from tongxue.business.services import GUIDANCE_READERS
-
-        context |= {
-            "public_guidance": business_selectors.public_guidance(org),
-            "can_see_guidance": bool(perms & set(GUIDANCE_READERS)),
-        }
+    for section in DETAIL_CONTEXT:
+        context |= section(org, perms)
     if can_manage:
         context |= {
             "positions": positions,

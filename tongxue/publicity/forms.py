@@ -32,3 +32,9 @@ class AnswerForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
+
+
+class WithdrawForm(forms.Form):
+    """The confirmation that a notice published in error is withdrawn (ELE-4)."""
+
+    withdraw = forms.ChoiceField(choices=[("yes", _("Yes, withdraw the notice"))])

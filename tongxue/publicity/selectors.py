@@ -79,6 +79,12 @@ def takes_effect(notice: Notice | None, today: date | None = None) -> bool:
     return notice_status(notice, today).effective
 
 
+def may_withdraw(notice: Notice, today: date | None = None) -> bool:
+    """Whether ``notice`` can still be withdrawn: not withdrawn, not ended (ELE-4)."""
+    day = today or timezone.localdate()
+    return notice.withdrawn_at is None and day <= notice.ends
+
+
 def with_counts(qs: QuerySet[Notice]) -> QuerySet[Notice]:
     return qs.annotate(
         n_objections=Count("objections"),
@@ -100,7 +106,3 @@ def notices(
     if organisation_path:
         qs = qs.filter(organisation__path__startswith=organisation_path)
     return with_counts(qs).order_by("-starts", "-id")
-
-
-def objections_of(notice: Notice) -> list[Objection]:
-    return list(notice.objections.order_by("lodged_at", "id"))

@@ -1,9 +1,10 @@
 """Write public notices (公示) and objections (ELE-4 · GS-12, CQ-7).
 
 ``publish_notice`` is called by the services of other apps (elections, cadres) inside
-their own transaction, after they checked their own permission; it writes the notice
-and its audit record. Anyone signed in may lodge an objection while the notice runs;
-those holding ``Perm.ANSWER`` at the notice's organisation answer it.
+their own transaction, after they checked their own permission; it checks that the
+actor may publish at the notice's organisation (:data:`PUBLISHERS`) and writes the
+notice and its audit record. Anyone signed in may lodge an objection while the notice
+runs; those holding ``Perm.ANSWER`` at the notice's organisation answer it.
 """
 
 from __future__ import annotations
@@ -19,15 +20,34 @@ from django.utils.translation import gettext_noop
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
-from tongxue.core.permissions import Perm, require
+from tongxue.core.permissions import GRANTS, Perm, require, roles_at
 from tongxue.domain.publicity import notice_end
 from tongxue.organisations.models import Organisation
+from tongxue.organisations.profiles import governing_profile
 from tongxue.publicity.models import Notice, Objection
+from tongxue.publicity.selectors import may_withdraw
 from tongxue.publicity.text import official
 
 #: The profile parameter behind the length of a notice (ELE-4).
 NOTICE_PARAMETER = "notice_period_working_days"
 MAX_TEXT = 5000
+#: Who publishes notices at an organisation: its managers (a cadre selection's
+#: shortlist and appointment, an exit decision: CAD-1, CAD-5), the presidium (an
+#: election's result) and the Party committee (the candidate list it approved, ELE-2).
+PUBLISHERS = frozenset({Perm.MANAGE, Perm.RUN_ELECTION, Perm.APPROVE})
+
+
+def _check_publisher(actor: Actor, organisation: Organisation) -> None:
+    """Refuse unless the actor may publish a notice at ``organisation`` (one query)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return  # a system command (import, demo) or the operator
+    roles = roles_at(actor, organisation.path)
+    if not any(GRANTS.get(r, frozenset()) & PUBLISHERS for r in roles):
+        raise refuse(
+            "forbidden",
+            gettext_noop("You are not allowed to publish a notice of {target}."),
+            target=organisation.name,
+        )
 
 
 def _dates(values: list[str] | tuple[str, ...]) -> frozenset[date]:
@@ -44,8 +64,6 @@ def extra_working_days() -> frozenset[date]:
 
 def default_working_days(organisation: Organisation) -> int:
     """Return the governing profile's notice period in working days."""
-    from tongxue.congresses.services import governing_profile
-
     return governing_profile(organisation).int(NOTICE_PARAMETER)
 
 
@@ -70,6 +88,7 @@ def publish_notice(
     each reader's language; the Chinese rendering is stored as ``title`` and ``body``
     unless they are given.
     """
+    _check_publisher(actor, organisation)
     if text:
         official_title, official_body = official(text)
         title = title or official_title
@@ -196,11 +215,35 @@ def answer_objection(
 
 
 @transaction.atomic
-def withdraw_notice(*, actor: Actor, notice: Notice) -> Notice:
-    """Withdraw a notice published in error (``Perm.MANAGE``); it stays visible."""
+def withdraw_notice(
+    *, actor: Actor, notice: Notice, today: date | None = None
+) -> Notice:
+    """Withdraw a notice published in error, before its end (``Perm.MANAGE``, ELE-4).
+
+    The notice stays visible, marked withdrawn, and takes no more objections; a
+    subject that waits for its notice (an election's ballot and its result taking
+    effect, a cadre selection's decision and appointment) does not go ahead on it: a
+    new notice is needed. A notice that has ended is not withdrawn (its subject may
+    have taken effect). Withdrawing a withdrawn notice changes nothing.
+    """
     role = require(actor, Perm.MANAGE, notice.organisation.path, target=notice.title)
+    locked = (
+        Notice.objects.select_for_update()
+        .only("withdrawn_at", "ends")
+        .get(pk=notice.pk)
+    )
+    notice.withdrawn_at, notice.ends = locked.withdrawn_at, locked.ends
     if notice.withdrawn_at is not None:
         return notice
+    if not may_withdraw(notice, today):
+        raise refuse(
+            "notice-ended",
+            gettext_noop(
+                "This notice ended on {ends}: a notice is withdrawn only before its "
+                "end."
+            ),
+            ends=notice.ends.isoformat(),
+        )
     notice.withdrawn_at = timezone.now()
     notice.save(update_fields=["withdrawn_at"])
     auditlog.record(

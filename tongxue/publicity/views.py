@@ -2,7 +2,8 @@
 
 Both are public. Signed-in users lodge objections while a notice runs; those holding
 ``Perm.ANSWER`` at the notice's organisation answer them. The objector's identity is
-shown only to those who may answer.
+shown only to those who may answer. The organisation's managers (``Perm.MANAGE``)
+withdraw a notice published in error before its end; it stays visible as withdrawn.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tongxue.core.errors import Refusal
+from tongxue.core.errors import Refusal, render_message
 from tongxue.core.permissions import Perm, has_perm
-from tongxue.core.views import page_url, paginate
-from tongxue.organisations.forms import add_refusal
+from tongxue.core.view_helpers import add_refusal, page_url, paginate
 from tongxue.publicity import selectors, services
-from tongxue.publicity.forms import AnswerForm, ObjectionForm
+from tongxue.publicity.forms import AnswerForm, ObjectionForm, WithdrawForm
 from tongxue.publicity.models import Notice, Objection
 
 
@@ -50,11 +50,27 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Notice.DoesNotExist:
         raise Http404(str(pk)) from None
     can_answer = has_perm(request.user, Perm.ANSWER, notice.organisation.path)
+    can_withdraw = selectors.may_withdraw(notice) and has_perm(
+        request.user, Perm.MANAGE, notice.organisation.path
+    )
     objection_form = ObjectionForm(prefix="objection")
     answer_form: AnswerForm | None = None
+    withdraw_error = ""
     status = 200
     if request.method == "POST":
-        if "objection-text" in request.POST:
+        if "withdraw" in request.POST:
+            if not has_perm(request.user, Perm.MANAGE, notice.organisation.path):
+                raise PermissionDenied
+            if WithdrawForm(request.POST).is_valid():
+                try:
+                    services.withdraw_notice(actor=request.user, notice=notice)
+                except Refusal as refusal:
+                    withdraw_error = render_message(refusal.message)
+                else:
+                    messages.success(request, _("The notice was withdrawn."))
+                    return redirect("publicity:detail", pk=notice.pk)
+            status = 400
+        elif "objection-text" in request.POST:
             if not request.user.is_authenticated:
                 raise PermissionDenied
             objection_form = ObjectionForm(request.POST, prefix="objection")
@@ -108,6 +124,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objection_form": objection_form,
             "answer_form": answer_form,
             "can_answer": can_answer,
+            "can_withdraw": can_withdraw,
+            "withdraw_error": withdraw_error,
         },
         status=status,
     )

@@ -17,8 +17,9 @@ database sees what ``tongxue audit FILE`` sees:
   without texts, and a charter in force as a version whose text is not on record
   (:func:`store_business`).
 
-Lookups are chunked like the services' own (one query per table and chunk of keys);
-nothing is ever deleted: a file adds to, or corrects, what is stored.
+Lookups are chunked like the services' own (:mod:`tongxue.snapshots.bulk`: one query per
+table and chunk of keys); nothing is ever deleted: a file adds to, or corrects, what is
+stored.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.snapshot import Snapshot, SnapshotError, electing_error
 from tongxue.evaluations.models import EvaluationPeriod, Kind, PeriodStatus, Subject
 from tongxue.organisations.models import Organisation, Position
+from tongxue.snapshots.bulk import MEETING_COLS, ORG_COLS, Upsert, chunks, lookup
 
 MSG_REPORT_NO_POST = gettext_noop(
     "{id} holds no post at {organisation} during the semester {semester}: a work "
@@ -61,8 +63,6 @@ CHARTER_NOTE = gettext_noop(
 
 
 def _lookup(*args: Any) -> list[tuple[Any, ...]]:
-    from tongxue.snapshots.services import _lookup as lookup
-
     return lookup(*args)
 
 
@@ -89,8 +89,6 @@ def electing_unit_errors(
     """
     if not snap.elected_by:
         return []
-    from tongxue.snapshots.services import MEETING_COLS, ORG_COLS
-
     at_org, at_kind = MEETING_COLS.index("organisation_id"), ORG_COLS.index("kind")
     in_file = {m.code: m.organisation for m in snap.meetings}
     stored_union = {
@@ -179,8 +177,6 @@ def store_delegates(
     win. A delegate row without an election keeps the one stored (a file from before
     the columns does not erase it), as does a blank ``votes``.
     """
-    from tongxue.snapshots.services import _Upsert
-
     wanted: dict[tuple[Any, Any, date], tuple[int, int]] = {}
     for (code, _person), e in snap.elected_by.items():
         key = (meeting_pk[code], pk_of[e.electing_unit], e.held)
@@ -230,7 +226,7 @@ def store_delegates(
             )
         )
 
-    upsert = _Upsert(Delegate, ("election_id", "votes"), counts)
+    upsert = Upsert(Delegate, ("election_id", "votes"), counts)
     for code, ident in snap.delegates:
         seat = (meeting_pk[code], person_pk[ident])
         stored_seat = seats.get(seat)
@@ -540,9 +536,7 @@ def store_business(
         return 0
     shown: dict[Any, dict[str, bool]] = {}
     pks = sorted({meeting_pk[m.code] for m in wanted})
-    from tongxue.snapshots.services import _chunks
-
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         for pk, *flags in annotate_business(
             Meeting.objects.filter(pk__in=chunk)
         ).values_list("pk", *BUSINESS_FIELDS):

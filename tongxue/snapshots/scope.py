@@ -44,6 +44,7 @@ from tongxue.core.permissions import GRANTS, Perm, require
 from tongxue.domain.findings import Message
 from tongxue.domain.snapshot import Snapshot, SnapshotError
 from tongxue.organisations.models import Organisation, Position
+from tongxue.snapshots.bulk import MEETING_COLS, ORG_COLS, PERSON_COLS
 
 _FORBIDDEN = gettext_noop("You are not allowed to import snapshots into {target}.")
 MSG_ORG = gettext_noop(
@@ -157,8 +158,6 @@ def scope_errors(
     path of the organisation of every stored election (recorded or run in Tongxue)
     the file names by code.
     """
-    from tongxue.snapshots.services import MEETING_COLS, ORG_COLS, PERSON_COLS
-
     at_path = ORG_COLS.index("path")
     at_dept = PERSON_COLS.index("department_id")
     at_class = PERSON_COLS.index("class_unit_id")

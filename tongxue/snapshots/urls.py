@@ -6,4 +6,6 @@ app_name = "snapshots"
 urlpatterns = [
     path("<str:code>/import/", views.import_page, name="import"),
     path("<str:code>/import/template.xlsx", views.template, name="template"),
+    path("<str:code>/export.json", views.export, {"fmt": "json"}, name="export-json"),
+    path("<str:code>/export.xlsx", views.export, {"fmt": "xlsx"}, name="export-xlsx"),
 ]

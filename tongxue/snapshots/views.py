@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.permissions import Perm, has_perm
 from tongxue.domain.snapshot import DOCUMENT, SnapshotError
+from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation
-from tongxue.organisations.views import get_or_404
 from tongxue.snapshots import limits, selectors
 from tongxue.snapshots.errors import SnapshotInvalid, listed, more_text
 from tongxue.snapshots.services import ImportResult, import_file
@@ -181,4 +181,28 @@ def template(request: HttpRequest, code: str) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="tongxue-template.xlsx"'
+    return response
+
+
+@require_GET
+def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Download the organisation's subtree as a snapshot (JSON) or a workbook (XLSX).
+
+    Needs ``Perm.EXPORT`` at the organisation or above (ORG-1). Linked from the
+    organisation's compliance page.
+    """
+    org = get_or_404(code)
+    if not has_perm(request.user, Perm.EXPORT, org.path):
+        raise PermissionDenied
+    if fmt == "json":
+        response = HttpResponse(
+            selectors.export_json(org.code),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            selectors.export_xlsx(org.code),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{org.code}.{fmt}"'
     return response

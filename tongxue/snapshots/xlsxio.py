@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from datetime import date, datetime
 from typing import IO, Any
@@ -29,6 +30,10 @@ from tongxue.domain.snapshot import (
 )
 from tongxue.snapshots import limits
 from tongxue.snapshots.errors import SnapshotInvalid
+
+#: A workbook that cannot be read is the uploader's to fix (the refusal says so); the
+#: log keeps why, with the library's traceback, for a workbook refused in error.
+logger = logging.getLogger(__name__)
 
 ABOUT = "about"
 #: Rows of the "about" sheet read (it has two to four).
@@ -127,6 +132,7 @@ def _check_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # BadZipFile, a damaged directory, …
+        logger.warning("not a workbook: the archive cannot be opened", exc_info=True)
         raise _not_a_workbook() from None
     with archive:
         infos = archive.infolist()
@@ -180,6 +186,7 @@ def _check_archive(data: bytes) -> None:
         except SnapshotInvalid:
             raise
         except Exception:  # bad CRC, a damaged stream, an encrypted part, bad XML …
+            logger.warning("not a workbook: a part cannot be read", exc_info=True)
             raise _not_a_workbook() from None
     if sheets > limits.max_sheets():
         raise _refuse(
@@ -323,6 +330,7 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
     except SnapshotInvalid:
         raise
     except Exception:  # a damaged sheet part
+        logger.warning("not a workbook: a sheet cannot be read", exc_info=True)
         raise _not_a_workbook() from None
     finally:
         book.close()

@@ -178,6 +178,18 @@ def candidate_names(election: Election) -> list[str]:
     return [c["name"] for c in row.candidates] if row is not None else []
 
 
+def ballot_ids(election: Election) -> dict[str, int]:
+    """Return the frozen ballot's names → candidate ids ({} before the opening).
+
+    Registered on :data:`tongxue.elections.hooks.BALLOT_IDS`: the elections service
+    matches a result's names through it.
+    """
+    row = BallotDefinition.objects.filter(election=election).first()
+    if row is None:
+        return {}
+    return {str(c["name"]): int(c["id"]) for c in row.candidates or []}
+
+
 # --- the tally ------------------------------------------------------------------
 
 
@@ -392,8 +404,9 @@ def reconciled(election: Election) -> bool:
     """Return whether the vote's counts are settled and may be certified.
 
     Paper: two designated scrutineers entered counts independently and every figure
-    agrees. Electronic: always True (the database counted). Used by the elections
-    app's certify service.
+    agrees. Electronic: always True (the database counted). Registered on
+    :data:`tongxue.elections.hooks.COUNTS_SETTLED` for the elections app's certify
+    service.
     """
     if election.mode != VotingMode.PAPER:
         return True

@@ -55,6 +55,7 @@ from tongxue.elections.models import (
     ElectionStatus,
     VotingMode,
 )
+from tongxue.elections.selectors import ready_to_open
 from tongxue.voting import codec, selectors, tokens
 from tongxue.voting.models import (
     MAX_CANDIDATES,
@@ -99,15 +100,7 @@ def _step(
 
 def _ready_to_open(election: Election) -> Refusal | None:
     """Ask the elections app whether the election may open (ELE-2 approval, 差额)."""
-    try:
-        from tongxue.elections.selectors import ready_to_open
-    except ImportError:
-        ready_to_open = None
-    if ready_to_open is not None:
-        return ready_to_open(election)  # type: ignore[no-any-return]
-    if election.status != ElectionStatus.APPROVED:
-        return ELECTION.refusal(election.status, ElectionStatus.OPEN)
-    return None
+    return ready_to_open(election)
 
 
 def method_data(election: Election) -> dict[str, Any]:

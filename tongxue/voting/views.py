@@ -1,11 +1,11 @@
 """Voting pages (ELE-5 · GS-8): the ballot, its confirmation and receipt; the presidium's
 page (QR code, live turnout, open, close, count); paper counts; the bulletin board.
 
-Views parse input, call :mod:`tongxue.voting.services` and map a ``Refusal`` to a
-message on the page (or ``{code, message, params}`` JSON for the cast endpoint). Nothing
-about a ballot is put in the session, in a URL or in a log: the receipt is rendered in
-the response to the cast, and the board is searched by POST so a tracker never appears
-in an access log.
+Views parse input through :mod:`tongxue.voting.forms`, call
+:mod:`tongxue.voting.services` and map a ``Refusal`` to a message on the page (or
+``{code, message, params}`` JSON for the cast endpoint). Nothing about a ballot is put
+in the session, in a URL or in a log: the receipt is rendered in the response to the
+cast, and the board is searched by POST so a tracker never appears in an access log.
 """
 
 from __future__ import annotations
@@ -31,12 +31,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongxue.core.errors import Refusal, refusal_json, render_message
+from tongxue.core.errors import (
+    Refusal,
+    form_errors_text,
+    refusal_json,
+    render_message,
+)
 from tongxue.core.permissions import Perm, has_perm
 from tongxue.core.spreadsheets import safe_row
 from tongxue.domain.counting import VOID_REASONS
 from tongxue.elections.models import Election, ElectionStatus, VotingMode
-from tongxue.voting import codec, selectors, services, tokens
+from tongxue.voting import codec, forms, selectors, services, tokens
 from tongxue.voting.models import BallotDefinition
 
 #: Statuses in which the count is shown on the board (as on the election's page).
@@ -74,11 +79,6 @@ def _definition_or_404(election: Election) -> BallotDefinition:
 
 def _can_run(request: HttpRequest, election: Election) -> bool:
     return has_perm(request.user, Perm.RUN_ELECTION, election.organisation.path)
-
-
-def _cells_from(request: HttpRequest, n: int) -> list[str]:
-    """Read one cell per candidate from ``c0`` … ``c{n-1}`` (missing = blank)."""
-    return [request.POST.get(f"c{k}", "").strip().upper() for k in range(n)]
 
 
 def _rows(names: list[str] | tuple[str, ...], cells: list[str]) -> list[dict[str, Any]]:
@@ -127,9 +127,10 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     cells = [""] * len(names)
     template = "voting/ballot.html"
     if request.method == "POST":
-        cells = _cells_from(request, len(names))
-        if request.POST.get("step") == "review":
+        form = forms.BallotForm(request.POST, candidates=len(names))
+        if form.review:
             template = "voting/confirm.html"
+        cells = form.cells()
     marked = sum(1 for c in cells if c in ("1", "Y"))
     void = ""
     if template == "voting/confirm.html":
@@ -189,9 +190,12 @@ def cast(request: HttpRequest, code: str) -> HttpResponse:
     """
     wants_json = "application/json" in request.headers.get("Accept", "")
     cached = selectors.definition_for(code)
-    n = len(cached[0].candidates) if cached is not None else 0
-    cells = _cells_from(request, n)
-    token = request.POST.get(tokens.FIELD) or request.headers.get(tokens.HEADER, "")
+    form = forms.BallotForm(
+        request.POST, candidates=len(cached[0].candidates) if cached is not None else 0
+    )
+    form.is_valid()  # an unparsable cell is refused by the service, after the token
+    cells = form.cells()
+    token = form.token or request.headers.get(tokens.HEADER, "")
     try:
         voter = tokens.voter(
             token, election_id=cached[0].election_id if cached is not None else None
@@ -319,7 +323,7 @@ def close_view(request: HttpRequest, code: str) -> HttpResponse:
     election = _election_or_404(code)
     if not _can_run(request, election):
         raise PermissionDenied
-    if request.method == "GET" or request.POST.get("confirm") != "yes":
+    if request.method == "GET" or not forms.CloseForm(request.POST).is_valid():
         return render(
             request,
             "voting/close_confirm.html",
@@ -351,22 +355,21 @@ def scrutineers_view(request: HttpRequest, code: str) -> HttpResponse:
     election = _election_or_404(code)
     if not _can_run(request, election):
         raise PermissionDenied
-    names = [request.POST.get("first", ""), request.POST.get("second", "")]
+    form = forms.ScrutineersForm(request.POST)
+    if not form.is_valid():
+        context = _manage_context(request, election)
+        context["error"] = form_errors_text(form)
+        return render(request, "voting/manage.html", context, status=400)
     return _act(
         request,
         election,
         lambda: services.designate_scrutineers(
-            actor=request.user, election=election, usernames=names
+            actor=request.user, election=election, usernames=form.usernames()
         ),
     )
 
 
 # --- paper counts ------------------------------------------------------------------
-
-
-def _int(value: str) -> Any:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else value or 0
 
 
 @login_required
@@ -391,30 +394,21 @@ def paper(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not is_scrutineer:
             raise PermissionDenied
-        try:
-            services.enter_paper_count(
-                actor=request.user,
-                election=election,
-                present=_int(request.POST.get("present", "")),
-                issued=_int(request.POST.get("issued", "")),
-                returned=_int(request.POST.get("returned", "")),
-                void_reasons={
-                    r: _int(request.POST.get(f"void-{r}", "")) for r in VOID_REASONS
-                },
-                candidates={
-                    name: [
-                        _int(request.POST.get(f"c{k}-yes", "")),
-                        _int(request.POST.get(f"c{k}-no", "")),
-                        _int(request.POST.get(f"c{k}-abstain", "")),
-                    ]
-                    for k, name in enumerate(names)
-                },
-            )
-        except Refusal as refusal:
-            error = render_message(refusal.message)
-            status = 400
+        form = forms.PaperCountForm(
+            request.POST, names=names, marks_form=definition.form == codec.MARKS
+        )
+        if not form.is_valid():
+            error = form_errors_text(form)
         else:
-            return redirect("voting:paper", code=election.code)
+            try:
+                services.enter_paper_count(
+                    actor=request.user, election=election, **form.figures()
+                )
+            except Refusal as refusal:
+                error = render_message(refusal.message)
+            else:
+                return redirect("voting:paper", code=election.code)
+        status = 400
     entries = selectors.paper_entries(election)
     mine = next((e for e in entries if e.scrutineer_id == request.user.pk), None)
     both = len(entries) >= 2
@@ -479,7 +473,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             {"election": election, "state": "board-closed"},
         )
     definition = _definition_or_404(election)
-    tracker = request.POST.get("tracker", "") if request.method == "POST" else ""
+    search = forms.TrackerForm(request.POST if request.method == "POST" else None)
+    tracker = search.cleaned_data["tracker"] if search.is_valid() else ""
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:

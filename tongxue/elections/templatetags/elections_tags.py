@@ -8,7 +8,8 @@ from django import template
 from django.utils.translation import gettext, gettext_noop
 
 from tongxue.core.models import RoleKind
-from tongxue.elections.services import CRITERION_LABELS, STATUS_LABELS
+from tongxue.elections.selectors import CRITERION_LABELS
+from tongxue.elections.services import STATUS_LABELS
 
 register = template.Library()
 

@@ -25,6 +25,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tongxue.demo import business as business_demo
+from tongxue.demo import cadres as cadres_demo
+from tongxue.demo import congresses as congresses_demo
+from tongxue.demo import elections as elections_demo
+from tongxue.demo import evaluations as evaluations_demo
+from tongxue.demo import voting as voting_demo
 from tongxue.demo.generator import (
     DEFAULT_SEED,
     build_province,
@@ -162,29 +168,24 @@ def load_demo(
     return accounts
 
 
-#: Apps that add demo data of their own after the registry is imported: each has a
-#: module ``tongxue.<app>.demo`` with ``seed(*, scale: str, as_of: date) -> str``
-#: (idempotent; returns a one-line summary for the console).
+#: Apps that add demo data of their own after the registry is imported, in this order:
+#: each has a module here, ``tongxue.demo.<app>``, with
+#: ``seed(*, scale: str, as_of: date) -> str`` (idempotent; returns a one-line summary
+#: for the console). The demo sits above the feature apps (#13): they never import it.
 FEATURE_SEEDERS = (
-    "congresses",
-    "business",
-    "elections",
-    "voting",
-    "cadres",
-    "evaluations",
+    ("congresses", congresses_demo),
+    ("business", business_demo),
+    ("elections", elections_demo),
+    ("voting", voting_demo),
+    ("cadres", cadres_demo),
+    ("evaluations", evaluations_demo),
 )
 
 
 def seed_features(command: BaseCommand, *, scale: str, as_of: date) -> None:
     """Add each feature's demo data (congress delegates, elections, cadre records)."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    for app in FEATURE_SEEDERS:
-        name = f"tongxue.{app}.demo"
-        if find_spec(name) is None:
-            continue
-        summary = import_module(name).seed(scale=scale, as_of=as_of)
+    for app, module in FEATURE_SEEDERS:
+        summary = module.seed(scale=scale, as_of=as_of)
         if summary:
             command.stdout.write(f"  {app}: {summary}")
 

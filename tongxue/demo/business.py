@@ -25,6 +25,7 @@ from tongxue.business.models import (
     WorkReport,
 )
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind
+from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import Organisation, OrgKind
 
 CHARTER = """第一章 总则
@@ -50,8 +51,6 @@ STANDING_DEPARTMENTS = 5
 
 
 def _union() -> Organisation | None:
-    from tongxue.demo.generator import SCHOOL_CODE
-
     return (
         Organisation.objects.filter(parent__code=SCHOOL_CODE, kind=OrgKind.SCHOOL_UNION)
         .order_by("code")

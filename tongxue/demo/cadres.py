@@ -19,6 +19,7 @@ from django.db import transaction
 
 from tongxue.cadres import services
 from tongxue.cadres.models import Application, Course, ExitCase, Selection, Verdict
+from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import (
     Enrolment,
     Organisation,
@@ -41,8 +42,6 @@ STATEMENTS = (
 
 
 def _union() -> Organisation | None:
-    from tongxue.demo.generator import SCHOOL_CODE
-
     return Organisation.objects.filter(code=f"{SCHOOL_CODE}-XSH").first()
 
 

@@ -30,6 +30,7 @@ from tongxue.congresses.models import (
     MeetingKind,
 )
 from tongxue.core import auditlog
+from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import (
     Enrolment,
     Organisation,
@@ -41,8 +42,6 @@ from tongxue.organisations.models import (
 
 
 def _union() -> Organisation | None:
-    from tongxue.demo.generator import SCHOOL_CODE
-
     return (
         Organisation.objects.filter(parent__code=SCHOOL_CODE, kind=OrgKind.SCHOOL_UNION)
         .order_by("code")

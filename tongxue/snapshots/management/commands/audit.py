@@ -3,6 +3,11 @@
 Exit status: 0 when there is no violation (deviations are reported, not failed),
 1 when there is at least one, 2 on bad input (unknown code, unreadable file, invalid snapshot,
 unknown profile). The output formats are documented in docs/audit.md.
+
+The command is the snapshots app's (beside ``import_snapshot`` and ``export_snapshot``):
+it reads a file with the readers ``tongxue import`` uses, and audits it, or a stored
+organisation, with the compliance app's selectors (snapshots sits above compliance,
+#13).
 """
 
 from __future__ import annotations
@@ -23,8 +28,13 @@ from tongxue.compliance.report import report_to_json, report_to_text
 from tongxue.compliance.selectors import audit_organisation, resolve_profile
 from tongxue.domain.audit import AuditReport, audit
 from tongxue.domain.profiles import ProfileError
+from tongxue.domain.snapshot import parse_tables
 from tongxue.organisations.mappers import subtree_codes
 from tongxue.organisations.models import Organisation
+from tongxue.snapshots.errors import SnapshotInvalid, describe, listed, more_text
+from tongxue.snapshots.jsonio import read_json
+from tongxue.snapshots.services import read_bytes
+from tongxue.snapshots.xlsxio import read_xlsx
 
 SNAPSHOT_SUFFIXES = (".json", ".xlsx")
 
@@ -39,20 +49,14 @@ class BadInput(CommandError):
 def read_snapshot(path: Path) -> tuple[dict[str, Any], list[Any], bool]:
     """Return a snapshot file's document, the problems of its layout, and if a workbook.
 
-    Uses the snapshot app's readers (``tongxue.snapshots``), so that ``tongxue audit``
-    accepts exactly the files ``tongxue import`` does. Raises ``OSError`` when the file
-    cannot be read and ``SnapshotInvalid`` when it is not a snapshot at all.
+    Uses the snapshot app's readers, so that ``tongxue audit`` accepts exactly the files
+    ``tongxue import`` does. Raises ``OSError`` when the file cannot be read and
+    ``SnapshotInvalid`` when it is not a snapshot at all.
     """
-    from tongxue.snapshots.services import read_bytes
-
     data = read_bytes(path, path.suffix.lower())  # refused unread when too large
     if path.suffix.lower() == ".xlsx":
-        from tongxue.snapshots.xlsxio import read_xlsx
-
         doc, errors = read_xlsx(data)
         return doc, list(errors), True
-    from tongxue.snapshots.jsonio import read_json
-
     return read_json(data), [], False
 
 
@@ -124,14 +128,6 @@ class Command(BaseCommand):
             ) from None
 
     def _audit_file(self, path: Path, as_of: date, profile: str | None) -> AuditReport:
-        from tongxue.domain.snapshot import parse_tables
-        from tongxue.snapshots.errors import (
-            SnapshotInvalid,
-            describe,
-            listed,
-            more_text,
-        )
-
         workbook = path.suffix.lower() == ".xlsx"
         try:
             tables, errors, workbook = read_snapshot(path)

@@ -19,6 +19,7 @@ import random
 
 from django.db import transaction
 
+from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.domain.evaluation import dimensions_for
 from tongxue.evaluations import services
 from tongxue.evaluations.models import EvaluationPeriod, Kind, Rater, Subject
@@ -29,8 +30,6 @@ OPEN_CODE = "demo-this-semester"
 
 
 def _union() -> Organisation | None:
-    from tongxue.demo.generator import SCHOOL_CODE
-
     return Organisation.objects.filter(code=f"{SCHOOL_CODE}-XSH").first()
 
 

@@ -1,0 +1,404 @@
+"""Exit cases of cadres (CAD-5 · GS-12, CQ-7).
+
+A case on a ground, notice to the cadre, the cadre's statement, a decision (劝退,
+免职, or 罢免 by a counted vote of the electing body), its publication and the
+profile's appeal window; the post is ended through
+:func:`tongxue.organisations.services.end_position`. Each service is one transition of
+:data:`tongxue.domain.lifecycle.EXIT_CASE`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from tongxue.cadres.models import (
+    ExitCase,
+    ExitGround,
+    ExitState,
+    Measure,
+)
+from tongxue.cadres.services.shared import (
+    APPEAL_PARAMETER,
+    EXIT_SUBJECT,
+    MEASURE_PHRASES,
+    RECALL_PARAMETER,
+    check_manage,
+    clean_text,
+    now,
+    position_active,
+    profile_for,
+    publish,
+    today_or,
+    transition,
+)
+from tongxue.core import auditlog
+from tongxue.core.auditlog import Actor
+from tongxue.core.errors import refuse
+from tongxue.domain.lifecycle import EXIT_CASE
+from tongxue.domain.profiles import Profile
+from tongxue.organisations import services as registry
+from tongxue.organisations.models import (
+    Enrolment,
+    Position,
+)
+from tongxue.publicity.text import phrase
+
+
+def _exit_log(actor: Actor, acting: str, case: ExitCase, old: str, **data: Any) -> None:
+    auditlog.record(
+        actor=actor,
+        action=f"cadres.exit.{case.state}",
+        organisation=case.position.organisation.code,
+        target=case.position.person.ident,
+        role=acting,
+        data={"case": case.pk, "from": old, "to": case.state, **data},
+    )
+
+
+def _is_cadre(actor: Actor, case: ExitCase) -> bool:
+    user_id = case.position.person.user_id
+    return (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and user_id is not None
+        and user_id == actor.pk
+    )
+
+
+def has_failed_evaluation(person_id: int) -> bool:
+    """Return whether a published evaluation of the person failed (evaluations app)."""
+    from tongxue.cadres.selectors import evaluation_summary
+
+    results = evaluation_summary([person_id]).get(person_id, [])
+    return any(r.get("failed") and r.get("kind") == "evaluation" for r in results)
+
+
+@transaction.atomic
+def open_exit_case(
+    *,
+    actor: Actor,
+    position: Position,
+    ground: str,
+    evidence: str,
+    today: date | None = None,
+) -> ExitCase:
+    """Open an exit case on a ground with evidence (CAD-5 · GS-12, CQ-7).
+
+    The ground "cannot complete studies" needs the cadre's enrolment to say so
+    (suspended, withdrawn or graduated); "failed evaluation" needs a failed published
+    evaluation on record (below the profile's ``evaluation_fail_below``, computed by
+    the evaluations app). One open case per post at a time.
+    """
+    acting = check_manage(actor, position.organisation)
+    if ground not in ExitGround.values:
+        raise refuse(
+            "invalid",
+            gettext_noop("“{value}” is not a valid choice."),
+            field="ground",
+            value=ground,
+        )
+    if not position_active(position, today_or(today)):
+        raise refuse(
+            "not-serving",
+            gettext_noop("{name} does not hold this post now."),
+            name=position.person.name,
+        )
+    if ground == ExitGround.STUDIES and position.person.enrolment == Enrolment.ENROLLED:
+        raise refuse(
+            "enrolled",
+            gettext_noop(
+                "{name} is enrolled: record the change of enrolment before opening a "
+                "case on this ground."
+            ),
+            field="ground",
+            name=position.person.name,
+        )
+    if ground == ExitGround.FAILED_EVALUATION and not has_failed_evaluation(
+        position.person_id
+    ):
+        raise refuse(
+            "no-failed-evaluation",
+            gettext_noop(
+                "{name} has no failed published evaluation on record: choose another "
+                "ground or wait for the evaluation's results."
+            ),
+            field="ground",
+            name=position.person.name,
+        )
+    open_states = [s for s in EXIT_CASE.states if not EXIT_CASE.is_final(s)]
+    if ExitCase.objects.filter(position=position, state__in=open_states).exists():
+        raise refuse(
+            "duplicate",
+            gettext_noop("An exit case for this post is already open."),
+        )
+    case = ExitCase.objects.create(
+        position=position,
+        ground=ground,
+        evidence=clean_text("evidence", evidence),
+        opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    auditlog.record(
+        actor=actor,
+        action="cadres.exit.opened",
+        organisation=position.organisation.code,
+        target=position.person.ident,
+        role=acting,
+        data={"case": case.pk, "position": position.pk, "ground": ground},
+    )
+    return case
+
+
+@transaction.atomic
+def notify_cadre(*, actor: Actor, case: ExitCase, text: str) -> ExitCase:
+    """Tell the cadre of the case and invite a statement (opened → notified)."""
+    acting = check_manage(actor, case.position.organisation)
+    text = clean_text("text", text)
+    old = transition(EXIT_CASE, case, ExitState.NOTIFIED)
+    case.notice_text = text
+    case.notified_at = now()
+    case.save(update_fields=["state", "notice_text", "notified_at"])
+    _exit_log(actor, acting, case, old)
+    return case
+
+
+@transaction.atomic
+def submit_statement(*, actor: Actor, case: ExitCase, text: str) -> ExitCase:
+    """The cadre's written statement, while the case waits for its decision."""
+    if not _is_cadre(actor, case):
+        raise refuse(
+            "forbidden",
+            gettext_noop("Only the cadre concerned can write the statement."),
+        )
+    if case.state != ExitState.NOTIFIED:
+        raise refuse(
+            "closed",
+            gettext_noop(
+                "A statement can be written after the notice and before the decision."
+            ),
+        )
+    case.statement = clean_text("statement", text)
+    case.statement_at = now()
+    case.save(update_fields=["statement", "statement_at"])
+    auditlog.record(
+        actor=actor,
+        action="cadres.exit.statement",
+        organisation=case.position.organisation.code,
+        target=case.position.person.ident,
+        role="cadre",
+        data={"case": case.pk},
+    )
+    return case
+
+
+def recall_passes(case_profile: Profile, *, yes: int, members: int) -> bool:
+    """CAD-5 · GS-12, CQ-7: a recall needs more than ``recall_threshold`` of the members."""
+    from tongxue.domain.counting import passes
+
+    threshold = Fraction(case_profile.fraction(RECALL_PARAMETER))
+    return bool(passes(yes, threshold=threshold, strict=True, base=members))
+
+
+@transaction.atomic
+def decide_exit(
+    *,
+    actor: Actor,
+    case: ExitCase,
+    measure: str,
+    body: str,
+    reasons: str,
+    votes_yes: int | None = None,
+    votes_no: int | None = None,
+    votes_abstain: int | None = None,
+    members: int | None = None,
+    today: date | None = None,
+) -> ExitCase:
+    """Record the competent body's decision and end the post (notified → decided).
+
+    劝退 and 免职 are decided by the body that appointed the cadre; 罢免 by the body that
+    elected them with a recorded vote, which must pass the profile's
+    ``recall_threshold`` of its members, counted by :mod:`tongxue.domain.counting`.
+    The post is ended through the registry: the cadre's last day is the day before
+    the decision, so the roster shows the post vacant from the decision on.
+    """
+    position = case.position
+    acting = check_manage(actor, position.organisation)
+    if measure not in Measure.values:
+        raise refuse(
+            "invalid",
+            gettext_noop("“{value}” is not a valid choice."),
+            field="measure",
+            value=measure,
+        )
+    body = clean_text("body", body, limit=200)
+    reasons = clean_text("reasons", reasons)
+    refusal = EXIT_CASE.refusal(case.state, ExitState.DECIDED)
+    if refusal is not None:
+        raise refusal
+    if measure == Measure.RECALL:
+        if votes_yes is None or votes_no is None or members is None:
+            raise refuse(
+                "vote-required",
+                gettext_noop("A recall needs the recorded vote of the electing body."),
+                field="votes_yes",
+            )
+        abstain = votes_abstain or 0
+        if votes_yes + votes_no + abstain > members:
+            raise refuse(
+                "invalid",
+                gettext_noop("More votes than members of the electing body."),
+                field="members",
+            )
+        prof = profile_for(position.organisation)
+        if not recall_passes(prof, yes=votes_yes, members=members):
+            raise refuse(
+                "recall-failed",
+                gettext_noop(
+                    "The recall did not pass: {yes} of {members} members voted for it, "
+                    "more than {threshold} are needed. Dismiss the case with this "
+                    "vote as the reason."
+                ),
+                field="votes_yes",
+                yes=votes_yes,
+                members=members,
+                threshold=str(prof.fraction(RECALL_PARAMETER)),
+            )
+        case.votes_yes, case.votes_no = votes_yes, votes_no
+        case.votes_abstain, case.members = abstain, members
+    day = today_or(today)
+    old = transition(EXIT_CASE, case, ExitState.DECIDED)
+    case.measure = measure
+    case.body = body
+    case.reasons = reasons
+    case.decided_on = day
+    case.decided_at = now()
+    case.save()
+    # The decision takes effect on its day: the last day in office is the day before
+    # (the registry counts a term as held through its end date).
+    last_day = max(day - timedelta(days=1), position.start)
+    if position.end is None or position.end > last_day:
+        registry.end_position(actor=actor, position=position, end=last_day)
+    _exit_log(actor, acting, case, old, measure=measure, body=body)
+    return case
+
+
+@transaction.atomic
+def publish_exit_decision(
+    *,
+    actor: Actor,
+    case: ExitCase,
+    starts: date | None = None,
+    today: date | None = None,
+) -> ExitCase:
+    """Publish the decision (notice "exit-decision"); the appeal window opens.
+
+    The window is the profile's ``exit_appeal_days`` calendar days from publication
+    (CAD-5 · GS-12, CQ-7).
+    """
+    position = case.position
+    acting = check_manage(actor, position.organisation)
+    old = transition(EXIT_CASE, case, ExitState.PUBLISHED)
+    day = starts or today_or(today)
+    prof = profile_for(position.organisation)
+    case.appeal_until = day + timedelta(days=prof.int(APPEAL_PARAMETER))
+    case.published_at = now()
+    case.save(update_fields=["state", "appeal_until", "published_at"])
+    measure = phrase(MEASURE_PHRASES[Measure(case.measure)])
+    publish(
+        actor=actor,
+        organisation=position.organisation,
+        subject_type=EXIT_SUBJECT,
+        subject_id=case.pk,
+        kind="exit-decision",
+        text={
+            "title": phrase(
+                gettext_noop("{organisation} {title}: {measure}"),
+                organisation=position.organisation.name,
+                title=position.title,
+                measure=measure,
+            ),
+            "body": [
+                phrase(
+                    gettext_noop("{name}, {title}: {measure}. {text}"),
+                    name=position.person.name,
+                    title=position.title,
+                    measure=measure,
+                    text=case.body,
+                ),
+            ],
+        },
+        starts=day,
+    )
+    _exit_log(actor, acting, case, old, appeal_until=case.appeal_until.isoformat())
+    return case
+
+
+@transaction.atomic
+def lodge_appeal(
+    *, actor: Actor, case: ExitCase, text: str, today: date | None = None
+) -> ExitCase:
+    """The cadre appeals within the window (published → appealed)."""
+    if not _is_cadre(actor, case):
+        raise refuse("forbidden", gettext_noop("Only the cadre concerned can appeal."))
+    day = today_or(today)
+    if case.state == ExitState.PUBLISHED and (
+        case.appeal_until is None or day > case.appeal_until
+    ):
+        raise refuse(
+            "appeal-closed",
+            gettext_noop("The appeal window closed on {until}."),
+            until=case.appeal_until.isoformat() if case.appeal_until else "",
+        )
+    text = clean_text("appeal", text)
+    old = transition(EXIT_CASE, case, ExitState.APPEALED)
+    case.appeal = text
+    case.appealed_at = now()
+    case.save(update_fields=["state", "appeal", "appealed_at"])
+    _exit_log(actor, "cadre", case, old)
+    return case
+
+
+@transaction.atomic
+def close_exit_case(
+    *, actor: Actor, case: ExitCase, outcome: str = "", today: date | None = None
+) -> ExitCase:
+    """Close the case: after the appeal window, or rejecting an appeal with reasons."""
+    acting = check_manage(actor, case.position.organisation)
+    day = today_or(today)
+    if case.state == ExitState.PUBLISHED and (
+        case.appeal_until is not None and day <= case.appeal_until
+    ):
+        raise refuse(
+            "appeal-open",
+            gettext_noop("The appeal window runs until {until}."),
+            until=case.appeal_until.isoformat(),
+        )
+    if case.state == ExitState.APPEALED:
+        outcome = clean_text("outcome", outcome)
+    old = transition(EXIT_CASE, case, ExitState.CLOSED)
+    case.outcome = (outcome or "").strip()
+    case.closed_at = now()
+    case.save(update_fields=["state", "outcome", "closed_at"])
+    _exit_log(actor, acting, case, old)
+    return case
+
+
+@transaction.atomic
+def dismiss_exit_case(*, actor: Actor, case: ExitCase, outcome: str) -> ExitCase:
+    """Dismiss the case without a measure, or grant an appeal (→ dismissed).
+
+    Granting an appeal does not reinstate the cadre by itself: the union appoints them
+    again through the registry, which runs its guards.
+    """
+    acting = check_manage(actor, case.position.organisation)
+    outcome = clean_text("outcome", outcome)
+    old = transition(EXIT_CASE, case, ExitState.DISMISSED)
+    case.outcome = outcome
+    case.closed_at = now()
+    case.save(update_fields=["state", "outcome", "closed_at"])
+    _exit_log(actor, acting, case, old)
+    return case

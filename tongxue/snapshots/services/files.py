@@ -1,0 +1,102 @@
+"""Read a snapshot file and import it (ORG-1): a ``.json`` or ``.xlsx`` document,
+refused unread over its size limit (:mod:`tongxue.snapshots.limits`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+from tongxue.core import auditlog
+from tongxue.domain.findings import gettext_noop
+from tongxue.domain.snapshot import DOCUMENT
+from tongxue.snapshots import limits
+from tongxue.snapshots.errors import SnapshotInvalid
+from tongxue.snapshots.jsonio import read_json
+from tongxue.snapshots.services.checks import snapshot_error
+from tongxue.snapshots.services.importing import ImportResult, import_tables
+from tongxue.snapshots.xlsxio import read_xlsx
+
+
+def read_bytes(source: str | Path | IO[bytes] | bytes, suffix: str) -> bytes:
+    """Return the bytes of a snapshot file, refusing one over its size limit unread.
+
+    The limit is ``SNAPSHOT_MAX_JSON_BYTES`` for JSON and
+    ``SNAPSHOT_MAX_UNCOMPRESSED_BYTES`` for a workbook (which cannot be larger than
+    its contents unpacked).
+    """
+    is_json = suffix == ".json"
+    limit = limits.max_json_bytes() if is_json else limits.max_uncompressed_bytes()
+    if isinstance(source, (str, Path)):
+        size = Path(source).stat().st_size
+        data = b"" if size > limit else Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        size, data = len(source), source
+    else:
+        data = source.read(limit + 1)
+        size = len(data)
+    if size > limit:
+        raise SnapshotInvalid(
+            [
+                snapshot_error(
+                    DOCUMENT,
+                    0,
+                    None,
+                    gettext_noop(
+                        "The file is too large: {size} MB; a snapshot file may have "
+                        "at most {limit} MB."
+                    ),
+                    size=limits.megabytes(size),
+                    limit=limits.megabytes(limit),
+                )
+            ],
+            workbook=not is_json,
+        )
+    return data
+
+
+def import_file(
+    source: str | Path | IO[bytes] | bytes,
+    *,
+    filename: str | None = None,
+    actor: auditlog.Actor = None,
+    within: str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import a ``.json`` or ``.xlsx`` snapshot from a path or an open binary file.
+
+    ``actor`` and ``within`` as for :func:`import_tables`; the file is refused unread
+    when it is over a size limit and unparsed when its layout is over another
+    (:mod:`tongxue.snapshots.limits`).
+    """
+    name = filename or (str(source) if isinstance(source, (str, Path)) else "")
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        raise SnapshotInvalid(
+            [
+                snapshot_error(
+                    DOCUMENT,
+                    0,
+                    None,
+                    gettext_noop(
+                        "Unsupported file type “{value}”: use .json or .xlsx."
+                    ),
+                    value=suffix or name,
+                )
+            ]
+        )
+    data = read_bytes(source, suffix)
+    if suffix == ".json":
+        return import_tables(
+            read_json(data), actor=actor, within=within, dry_run=dry_run
+        )
+    doc, errors = read_xlsx(data)
+    if errors:
+        # Report the layout problems together with those of the cells.
+        try:
+            import_tables(doc, actor=actor, within=within, dry_run=True, workbook=True)
+        except SnapshotInvalid as exc:
+            errors = errors + exc.errors
+        raise SnapshotInvalid(errors, workbook=True)
+    return import_tables(
+        doc, actor=actor, within=within, dry_run=dry_run, workbook=True
+    )
