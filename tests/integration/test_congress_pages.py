@@ -206,6 +206,8 @@ def test_the_grade_allocation_page_with_an_entered_matrix(client):
     page = client.get(url("seats", u, m)).content.decode()
     assert 'id="grade-table"' in page and 'data-unit="UD2"' in page
     assert 'id="club-seats"' in page
+    # the club's line says why in the reader's language (Chinese by default)
+    assert "主要社团：一个名额（CON-4）" in page and "main club" not in page
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,8 @@ def _why(explanation: dict[str, Any]) -> str:
     message = explanation.get("why_message")
     if message:
         return Message(message["text"], message.get("params") or {}).render(gettext)
+    if explanation.get("why") == "main club":  # stored before the message was kept
+        return gettext("a main club: one seat (CON-4)")
     return str(explanation.get("why") or "")
 
 

@@ -300,7 +300,13 @@ def _store_grade_rows(
                 students=0,
                 seats=1,
                 quota="1",
-                explanation={"why": "main club"},
+                explanation={
+                    "why": "main club",
+                    "why_message": {
+                        "text": gettext_noop("a main club: one seat (CON-4)"),
+                        "params": {},
+                    },
+                },
             )
         )
     AllocatedSeats.objects.bulk_create(lines)
