@@ -423,7 +423,7 @@ def test_org8_rights_department_required(
         Severity.VIOLATION,
         clauses,
     )
-    assert f.evidence == {"departments": 2}
+    assert f.evidence == {"functional_departments": 2}
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,11 @@ from typing import Any
 
 from tongxue.domain.evaluation import DIMENSION_LABELS
 from tongxue.domain.findings import Severity, gettext_noop
+from tongxue.domain.lifecycle import ELECTION
 from tongxue.domain.model import (
     MEETING_STATUS_LABELS,
     PERSON_KIND_LABELS,
     SCHOOL_TYPE_LABELS,
-    ElectionStatus,
     MeetingKind,
     OrgKind,
     Role,
@@ -62,20 +62,9 @@ MEETING_KIND_LABELS: Mapping[str, str] = {
     MeetingKind.ASSEMBLY: _("All-student assembly"),
     MeetingKind.STANDING_CONFERENCE: _("Standing delegate conference"),
 }
-#: Labels of the election states (the Django ``ElectionStatus`` choices' labels).
-ELECTION_STATUS_LABELS: Mapping[str, str] = {
-    ElectionStatus.DRAFT: _("Draft"),
-    ElectionStatus.NOMINATION: _("Nomination"),
-    ElectionStatus.VETTING: _("Awaiting approval"),
-    ElectionStatus.APPROVED: _("Candidates approved"),
-    ElectionStatus.OPEN: _("Voting open"),
-    ElectionStatus.CLOSED: _("Voting closed"),
-    ElectionStatus.COUNTED: _("Counted"),
-    ElectionStatus.CERTIFIED: _("Certified, under public notice"),
-    ElectionStatus.EFFECTIVE: _("Effective"),
-    ElectionStatus.VOID: _("Void"),
-    ElectionStatus.CANCELLED: _("Cancelled"),
-}
+#: Labels of the election states (the Django ``ElectionStatus`` choices' labels): the
+#: lifecycle's.
+ELECTION_STATUS_LABELS: Mapping[str, str] = ELECTION.labels
 #: Labels of the groups of unions a provincial committee strives to cover (FED-1).
 UNION_GROUP_LABELS: Mapping[str, str] = {
     UnionGroup.HIGHER_EDUCATION: _("School unions of higher-education schools"),
@@ -107,7 +96,8 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "counties": _("Counties"),
     "county_count": _("Counties with a middle or secondary vocational school"),
     "delegates": _("Delegates"),
-    "departments": _("Departments"),
+    "departments": _("Department unions"),
+    "functional_departments": _("Functional departments"),
     "deputies": _("Deputy heads"),
     "dimension": _("Dimension"),
     "due": _("Due"),

@@ -486,9 +486,11 @@ def rights_body(ctx: AuditContext) -> Iterator[Finding]:
                 org=union.code,
                 params=(),
                 message=_(
-                    "{org} has no rights department among its {departments} functional departments."
+                    "{org} has no rights department among its {functional_departments} functional departments."
                 ),
-                evidence={"departments": len(departments_of(reg, union.code))},
+                evidence={
+                    "functional_departments": len(departments_of(reg, union.code))
+                },
             )
 
 
