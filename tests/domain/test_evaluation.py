@@ -15,6 +15,7 @@ from tests.domain.builders import AS_OF, compliant
 from tongxue.domain import evaluation as ev
 from tongxue.domain.audit import AuditContext, audit
 from tongxue.domain.findings import Severity
+from tongxue.domain.lifecycle import EVALUATION_PERIOD
 from tongxue.domain.model import Role, Semester
 from tongxue.domain.profiles import BUILTIN, get_profile
 from tongxue.domain.rules.evaluation import semester_reports
@@ -190,7 +191,7 @@ def test_report_sample_is_the_share_rounded_up(candidates: int, expected: int) -
 
 
 def test_the_period_lifecycle_opens_then_closes_only() -> None:
-    lc = ev.EVALUATION_PERIOD
+    lc = EVALUATION_PERIOD
     assert lc.can("planned", "open") and lc.can("open", "closed")
     assert lc.refusal("closed", "open") is not None
     assert lc.refusal("planned", "closed") is not None

@@ -13,6 +13,7 @@ from tongxue.accounts.services import (
     UNION_GRANTABLE,
     grantable_roles,
 )
+from tongxue.core import auditlog
 from tongxue.core.errors import Refusal
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
 
@@ -332,7 +333,7 @@ def test_grant_and_its_audit_record_share_one_transaction(tree, monkeypatch) -> 
     def failing_record(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("audit store down")
 
-    monkeypatch.setattr(services.auditlog, "record", failing_record)
+    monkeypatch.setattr(auditlog, "record", failing_record)
     with pytest.raises(RuntimeError):
         services.grant_role(
             actor=tree.union_admin,

@@ -71,7 +71,7 @@ def test_a_write_failing_after_the_record_rolls_both_back(monkeypatch):
         auditlog.AuditEvent.objects.create(action=kwargs["action"])
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.auditlog, "record", record_then_fail)
+    monkeypatch.setattr(auditlog, "record", record_then_fail)
     with pytest.raises(RuntimeError):
         services.create_organisation(
             actor=None, code="GONE", name="消失", kind="school"

@@ -131,7 +131,7 @@ def test_an_opinions_author_cannot_be_matched_by_order_time_or_target(
     client, monkeypatch
 ):
     u = union_with_congress()
-    monkeypatch.setattr(business, "_today", lambda: u.congress.opened)
+    monkeypatch.setattr(business.opinions, "_today", lambda: u.congress.opened)
     authors = [UserFactory(username=f"author{i}") for i in range(3)]
     for i, author in enumerate(authors):
         business.submit_opinion(actor=author, meeting=u.congress, text=f"意见{i}")

@@ -365,13 +365,13 @@ def test_only_managers_propose_and_vote_on_motions(u):
 
 
 def test_students_submit_opinions_until_the_congress_opens(u, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: u.congress.opened)
+    monkeypatch.setattr(services.opinions, "_today", lambda: u.congress.opened)
     opinion = services.submit_opinion(
         actor=u.outsider, meeting=u.congress, text="食堂营业时间太短"
     )
     assert opinion.author == u.outsider
     monkeypatch.setattr(
-        services, "_today", lambda: u.congress.opened + dt.timedelta(days=1)
+        services.opinions, "_today", lambda: u.congress.opened + dt.timedelta(days=1)
     )
     _refused(
         "closed",
@@ -395,7 +395,7 @@ def test_an_anonymous_visitor_cannot_submit_an_opinion(u):
 
 
 def test_managers_group_opinions_and_mark_them_carried(u, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: u.congress.opened)
+    monkeypatch.setattr(services.opinions, "_today", lambda: u.congress.opened)
     opinion = services.submit_opinion(actor=u.outsider, meeting=u.congress, text="x")
     _refused(
         "forbidden",
@@ -515,7 +515,7 @@ def test_ending_a_term_needs_the_departments_manager(u):
 
 
 def test_only_managers_hide_opinions_and_a_reason_is_required(u, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: u.congress.opened)
+    monkeypatch.setattr(services.opinions, "_today", lambda: u.congress.opened)
     opinion = services.submit_opinion(actor=u.outsider, meeting=u.congress, text="x")
     _refused(
         "forbidden",

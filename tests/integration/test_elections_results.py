@@ -83,11 +83,11 @@ def test_paper_election_is_certified_only_when_reconciled(scene, monkeypatch):
     election, _ = _clear_win(approved_election(scene))
     Election.objects.filter(pk=election.pk).update(mode="paper")
     election.refresh_from_db()
-    monkeypatch.setattr(services, "_reconciled", lambda e: False)
+    monkeypatch.setattr(services.results, "_reconciled", lambda e: False)
     with pytest.raises(Refusal) as exc:
         services.certify_result(actor=scene.presidium, election=election)
     assert exc.value.code == "ELE-5.not-reconciled"
-    monkeypatch.setattr(services, "_reconciled", lambda e: True)
+    monkeypatch.setattr(services.results, "_reconciled", lambda e: True)
     services.certify_result(actor=scene.presidium, election=election)
     assert election.status == ElectionStatus.CERTIFIED
 

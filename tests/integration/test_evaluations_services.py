@@ -383,12 +383,6 @@ def test_the_audit_flags_a_presidium_member_without_a_report():
     assert list(semester_reports(AuditContext(reg, after))) == []
 
 
-def test_period_states_are_the_domain_lifecycle():
-    from tongxue.domain.evaluation import EVALUATION_PERIOD
-
-    assert list(PeriodStatus.values) == list(EVALUATION_PERIOD.states)
-
-
 def test_the_delegates_are_those_of_the_latest_congress_of_the_semester():
     from tests.factories import DelegateFactory, MeetingFactory
 

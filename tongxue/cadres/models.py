@@ -249,7 +249,7 @@ class ExitState(models.TextChoices):
     DECIDED = "decided", _("Decided")
     PUBLISHED = "published", _("Published")
     APPEALED = "appealed", _("Appealed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Case closed")
     DISMISSED = "dismissed", _("Dismissed")
 
 

@@ -87,31 +87,11 @@ def current_evidence(organisation: Organisation, rule: str) -> dict[str, Any]:
     )
 
 
-@transaction.atomic
-def record_justification(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    rule: str,
-    reason: str,
-    approved_by: str,
-    approved_on: date,
-    valid_until: date | None = None,
-    evidence: Mapping[str, Any] | None = None,
-) -> Justification:
-    """Record (or replace) the justification of ``organisation`` for departing from ``rule``.
-
-    Needs ``Perm.JUSTIFY`` at the organisation; ``rule`` must be a rule id that reports
-    a deviation of a D requirement at the organisation's kind (e.g.
-    ``ORG-6.core-members`` · GS-9, CQ-4: core members at most a share of the students
-    served). The justification covers the occurrence the audit reports today (its
-    evidence), or the one described by ``evidence`` (a write that checks a deviation
-    before the audit can see it: the freeze of a delegate list), up to and including
-    ``valid_until`` (default: a year after ``approved_on``; not before it).
-    """
-    role = _require(actor, organisation)
-    rule = (rule or "").strip()
-    requirement = check_rule(rule, organisation)
+def _check_approval(
+    reason: str, approved_by: str, approved_on: date, valid_until: date | None
+) -> tuple[str, str, date]:
+    """Return the reason and approver (stripped, required) and the last day it applies
+    (default a year after approval; not before it)."""
     reason = (reason or "").strip()
     approved_by = (approved_by or "").strip()
     if not reason:
@@ -137,6 +117,37 @@ def record_justification(
             field="valid_until",
             until=until.isoformat(),
         )
+    return reason, approved_by, until
+
+
+@transaction.atomic
+def record_justification(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    rule: str,
+    reason: str,
+    approved_by: str,
+    approved_on: date,
+    valid_until: date | None = None,
+    evidence: Mapping[str, Any] | None = None,
+) -> Justification:
+    """Record (or replace) the justification of ``organisation`` for departing from ``rule``.
+
+    Needs ``Perm.JUSTIFY`` at the organisation; ``rule`` must be a rule id that reports
+    a deviation of a D requirement at the organisation's kind (e.g.
+    ``ORG-6.core-members`` · GS-9, CQ-4: core members at most a share of the students
+    served). The justification covers the occurrence the audit reports today (its
+    evidence), or the one described by ``evidence`` (a write that checks a deviation
+    before the audit can see it: the freeze of a delegate list), up to and including
+    ``valid_until`` (default: a year after ``approved_on``; not before it).
+    """
+    role = _require(actor, organisation)
+    rule = (rule or "").strip()
+    requirement = check_rule(rule, organisation)
+    reason, approved_by, until = _check_approval(
+        reason, approved_by, approved_on, valid_until
+    )
     occurrence = (
         dict(domain.plain(evidence))
         if evidence is not None

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -223,20 +223,7 @@ def verify(*, published: Iterable[Checkpoint] = (), chunk: int = 2000) -> Report
     report = Report()
     stored = stored_checkpoints()
     outside = list(published)
-    by_day = {c.day: c for c in stored}
-    for c in outside:
-        mine = by_day.get(c.day)
-        if mine is not None and (mine.seq, mine.hash) != (c.seq, c.hash):
-            report.problems.append(
-                Problem(
-                    "checkpoint",
-                    c.seq,
-                    None,
-                    f"the checkpoint of {c.day} in the database (seq {mine.seq}, "
-                    f"{mine.hash}) differs from the one in {c.source} "
-                    f"(seq {c.seq}, {c.hash})",
-                )
-            )
+    report.problems += _disagreeing_checkpoints(stored, outside)
     checkpoints = sorted([*stored, *outside], key=lambda c: c.seq)
     report.checkpoints = len(checkpoints)
     due: dict[int, list[Checkpoint]] = {}
@@ -259,84 +246,7 @@ def verify(*, published: Iterable[Checkpoint] = (), chunk: int = 2000) -> Report
             day = checkpoints[cp_index].day
             latest_day = day if latest_day is None else max(latest_day, day)
             cp_index += 1
-        expected = prev["seq"] + 1 if prev else 1
-        gap = seq > expected
-        if gap:
-            after = f"id {prev['id']}" if prev else "the start"
-            report.problems.append(
-                Problem(
-                    "deleted",
-                    expected,
-                    pk,
-                    f"seq {expected}"
-                    + (f"–{seq - 1}" if seq - 1 > expected else "")
-                    + f" missing: deleted between {after} and id {pk}",
-                )
-            )
-        if digest(row, row["prev_hash"]) != row["hash"]:
-            report.problems.append(
-                Problem(
-                    "changed",
-                    seq,
-                    pk,
-                    "its fields no longer give its hash: edited after it was written",
-                )
-            )
-        want = prev["hash"] if prev else GENESIS
-        if row["prev_hash"] != want and not gap:
-            earlier = seen.get(row["prev_hash"])
-            if earlier is not None and prev is not None:
-                first = earlier[0] + 1
-                span = f"seq {first}" + (
-                    f"–{prev['seq']}" if prev["seq"] > first else ""
-                )
-                report.problems.append(
-                    Problem(
-                        "inserted",
-                        first,
-                        prev["id"] if first == prev["seq"] else None,
-                        f"{span} inserted: seq {seq} was chained to seq {earlier[0]}",
-                    )
-                )
-            elif prev is not None:
-                report.problems.append(
-                    Problem(
-                        "changed",
-                        prev["seq"],
-                        prev["id"],
-                        f"rewritten with a new hash: seq {seq} was chained to "
-                        f"another one ({row['prev_hash'][:16]}…)",
-                    )
-                )
-            else:
-                report.problems.append(
-                    Problem(
-                        "inserted",
-                        seq,
-                        pk,
-                        "the first entry is not chained to the start",
-                    )
-                )
-        if prev is not None and seq > legacy_end and row["at"] < prev["at"]:
-            report.problems.append(
-                Problem(
-                    "back-dated",
-                    seq,
-                    pk,
-                    f"dated {at_text(row['at'])}, before seq {prev['seq']} "
-                    f"({at_text(prev['at'])})",
-                )
-            )
-        elif latest_day is not None and local_day(row["at"]) <= latest_day:
-            report.problems.append(
-                Problem(
-                    "back-dated",
-                    seq,
-                    pk,
-                    f"dated {local_day(row['at'])}, a day whose checkpoint "
-                    f"({latest_day}) was published before it",
-                )
-            )
+        report.problems += _row_problems(row, prev, seen, legacy_end, latest_day)
         for c in due.pop(seq, ()):
             if c.hash != row["hash"]:
                 report.problems.append(
@@ -364,6 +274,131 @@ def verify(*, published: Iterable[Checkpoint] = (), chunk: int = 2000) -> Report
     if prev is not None:
         report.head_seq, report.head_hash = prev["seq"], prev["hash"]
     return report
+
+
+def _disagreeing_checkpoints(
+    stored: Iterable[Checkpoint], outside: Iterable[Checkpoint]
+) -> list[Problem]:
+    """The checkpoints kept outside that differ from the database's of the same day."""
+    problems = []
+    by_day = {c.day: c for c in stored}
+    for c in outside:
+        mine = by_day.get(c.day)
+        if mine is not None and (mine.seq, mine.hash) != (c.seq, c.hash):
+            problems.append(
+                Problem(
+                    "checkpoint",
+                    c.seq,
+                    None,
+                    f"the checkpoint of {c.day} in the database (seq {mine.seq}, "
+                    f"{mine.hash}) differs from the one in {c.source} "
+                    f"(seq {c.seq}, {c.hash})",
+                )
+            )
+    return problems
+
+
+def _row_problems(
+    row: dict[str, Any],
+    prev: dict[str, Any] | None,
+    seen: Mapping[str, tuple[int, int]],
+    legacy_end: int,
+    latest_day: dt.date | None,
+) -> list[Problem]:
+    """What is wrong with one entry, given the one before it (``prev``).
+
+    Entries missing before it, its fields no longer giving its hash, its link to the
+    entry before, and its date (``seen``: the hashes of the entries so far).
+    """
+    problems: list[Problem] = []
+    seq, pk = row["seq"], row["id"]
+    expected = prev["seq"] + 1 if prev else 1
+    gap = seq > expected
+    if gap:
+        after = f"id {prev['id']}" if prev else "the start"
+        problems.append(
+            Problem(
+                "deleted",
+                expected,
+                pk,
+                f"seq {expected}"
+                + (f"–{seq - 1}" if seq - 1 > expected else "")
+                + f" missing: deleted between {after} and id {pk}",
+            )
+        )
+    if digest(row, row["prev_hash"]) != row["hash"]:
+        problems.append(
+            Problem(
+                "changed",
+                seq,
+                pk,
+                "its fields no longer give its hash: edited after it was written",
+            )
+        )
+    want = prev["hash"] if prev else GENESIS
+    if row["prev_hash"] != want and not gap:
+        problems.append(_broken_link(row, prev, seen))
+    dated = _date_problem(row, prev, legacy_end, latest_day)
+    if dated is not None:
+        problems.append(dated)
+    return problems
+
+
+def _broken_link(
+    row: dict[str, Any],
+    prev: dict[str, Any] | None,
+    seen: Mapping[str, tuple[int, int]],
+) -> Problem:
+    """Why an entry is not chained to the one before it: entries inserted between,
+    the one before rewritten, or the first entry not chained to the start."""
+    seq, pk = row["seq"], row["id"]
+    earlier = seen.get(row["prev_hash"])
+    if earlier is not None and prev is not None:
+        first = earlier[0] + 1
+        span = f"seq {first}" + (f"–{prev['seq']}" if prev["seq"] > first else "")
+        return Problem(
+            "inserted",
+            first,
+            prev["id"] if first == prev["seq"] else None,
+            f"{span} inserted: seq {seq} was chained to seq {earlier[0]}",
+        )
+    if prev is not None:
+        return Problem(
+            "changed",
+            prev["seq"],
+            prev["id"],
+            f"rewritten with a new hash: seq {seq} was chained to "
+            f"another one ({row['prev_hash'][:16]}…)",
+        )
+    return Problem("inserted", seq, pk, "the first entry is not chained to the start")
+
+
+def _date_problem(
+    row: dict[str, Any],
+    prev: dict[str, Any] | None,
+    legacy_end: int,
+    latest_day: dt.date | None,
+) -> Problem | None:
+    """An entry dated before the one before it (once chained entries began), or on
+    a day whose checkpoint was published before it."""
+    seq, pk = row["seq"], row["id"]
+    if prev is not None and seq > legacy_end and row["at"] < prev["at"]:
+        return Problem(
+            "back-dated",
+            seq,
+            pk,
+            f"dated {at_text(row['at'])}, before seq {prev['seq']} "
+            f"({at_text(prev['at'])})",
+        )
+    if latest_day is not None and local_day(row["at"]) <= latest_day:
+        return Problem(
+            "back-dated",
+            seq,
+            pk,
+            f"dated {local_day(row['at'])}, a day whose checkpoint "
+            f"({latest_day}) was published before it",
+        )
+    return None
 
 
 # --- checkpoints ----------------------------------------------------------------------

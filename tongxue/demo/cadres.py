@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from tongxue.cadres import services
-from tongxue.cadres.models import Application, Course, ExitCase, Selection, Verdict
+from tongxue.cadres.models import (
+    Application,
+    Course,
+    ExitCase,
+    Selection,
+    TrainingSession,
+    Verdict,
+)
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.organisations.models import (
     Enrolment,
@@ -74,7 +82,23 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         return ""
     rights, second = functional[0], functional[-1]
 
-    # Training (CAD-6): a school-level course the main cadres attended.
+    course, sessions = _training(union, as_of)
+    open_sel, applicants = _open_selection(rights, union, as_of)
+    assessing = _assessing_selection(
+        second, course, sessions, applicants, assessor, as_of
+    )
+    cases = _exit_case(union, as_of)
+    n_courses = Course.objects.filter(organisation=union).count()
+    return (
+        f"2 selections ({Application.objects.filter(selection__in=[open_sel, assessing]).count()} "
+        f"applications), {n_courses} training course, {cases} exit case"
+    )
+
+
+def _training(
+    union: Organisation, as_of: datetime.date
+) -> tuple[Course, list[TrainingSession]]:
+    """Training (CAD-6): a school-level course the main cadres attended."""
     course = services.create_course(
         actor=None,
         organisation=union,
@@ -104,8 +128,14 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     for i, pos in enumerate(main):
         for s in sessions[: 1 if i % 3 == 2 else 2]:
             services.record_attendance(actor=None, session=s, person=pos.person)
+    return course, sessions
 
-    # An open post with applications (CAD-1, ELE-3).
+
+def _open_selection(
+    rights: Organisation, union: Organisation, as_of: datetime.date
+) -> tuple[Selection, list[Person]]:
+    """An open post with applications (CAD-1, ELE-3); the post and seven students
+    (the first three applied)."""
     open_sel = services.advertise(
         actor=None,
         organisation=rights,
@@ -119,8 +149,18 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     applicants = _students(union, set(), 7)
     for person, text in zip(applicants[:3], STATEMENTS, strict=False):
         Application.objects.create(selection=open_sel, person=person, statement=text)
+    return open_sel, applicants
 
-    # A closed post being assessed against each criterion, with evidence.
+
+def _assessing_selection(
+    second: Organisation,
+    course: Course,
+    sessions: list[TrainingSession],
+    applicants: list[Person],
+    assessor: Any,
+    as_of: datetime.date,
+) -> Selection:
+    """A closed post being assessed against each criterion, with evidence."""
     assessing = services.advertise(
         actor=None,
         organisation=second,
@@ -168,8 +208,12 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
             verdict=Verdict.UNCLEAR,
             evidence="有同学反映其在活动组织中作风较为强硬，待面谈核实。",
         )
+    return assessing
 
-    # An exit case (CAD-5), notified, waiting for the cadre's statement.
+
+def _exit_case(union: Organisation, as_of: datetime.date) -> int:
+    """An exit case (CAD-5), notified, waiting for the cadre's statement; how many
+    were opened (0 or 1)."""
     head = (
         Position.objects.filter(
             organisation__parent=union,
@@ -196,8 +240,4 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
             text="经主席团会议研究，拟对你启动退出程序。请于五个工作日内提交书面陈述。",
         )
         cases = 1
-    n_courses = Course.objects.filter(organisation=union).count()
-    return (
-        f"2 selections ({Application.objects.filter(selection__in=[open_sel, assessing]).count()} "
-        f"applications), {n_courses} training course, {cases} exit case"
-    )
+    return cases

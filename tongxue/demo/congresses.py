@@ -28,6 +28,7 @@ from tongxue.congresses.models import (
     DelegateElection,
     Meeting,
     MeetingKind,
+    SeatAllocation,
 )
 from tongxue.core import auditlog
 from tongxue.demo.generator import SCHOOL_CODE
@@ -98,17 +99,8 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
 def _elect(meeting: Meeting, opened: datetime.date) -> int:
     """Fill every seat with a delegate elected by their class."""
     allocation = meeting.seat_allocation
-    wanted: dict[tuple[int, int | None], int] = {}
-    if allocation.mode == "grades":
-        for unit_id, grade, seats in AllocatedCell.objects.filter(
-            allocation=allocation
-        ).values_list("unit_id", "grade", "seats"):
-            wanted[(unit_id, grade)] = seats
-    else:
-        for unit_id, seats in AllocatedSeats.objects.filter(
-            allocation=allocation, kind="department"
-        ).values_list("unit_id", "seats"):
-            wanted[(unit_id, None)] = seats
+    by_grade = allocation.mode == "grades"
+    wanted = _wanted_seats(allocation)
     departments = {k[0] for k in wanted}
     students = Person.objects.filter(
         department_id__in=departments,
@@ -144,10 +136,7 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
     for person in students.only(
         "ident", "department_id", "grade", "class_unit_id"
     ).iterator():
-        key = (
-            person.department_id or 0,
-            person.grade if allocation.mode == "grades" else None,
-        )
+        key = (person.department_id or 0, person.grade if by_grade else None)
         if taken[key] < wanted.get(key, 0):
             taken[key] += 1
             chosen.append(person)
@@ -157,10 +146,51 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
         for club, _seats in club_seats
         if club in leaders and leaders[club] not in chosen_ids
     ]
-    held = opened - timedelta(days=14)
     # Fast path for the demo: one election per class and the delegates in bulk, with
     # one audit record (the services check one delegate at a time; these rows follow
     # the frozen allocation by construction).
+    held = opened - timedelta(days=14)
+    _store_elections(meeting, chosen, club_chosen, sizes, held)
+    _store_delegates(meeting, chosen, club_chosen, by_grade)
+    auditlog.record(
+        actor=None,
+        action="congress.delegate.import",
+        organisation=meeting.organisation.code,
+        target=meeting.code,
+        role="system",
+        data={
+            "delegates": len(chosen) + len(club_chosen),
+            "source": "demo",
+            "codes": len(codes),
+        },
+    )
+    return len(chosen) + len(club_chosen)
+
+
+def _wanted_seats(allocation: SeatAllocation) -> dict[tuple[int, int | None], int]:
+    """The seats of each department (and grade, when the seats are by grade)."""
+    wanted: dict[tuple[int, int | None], int] = {}
+    if allocation.mode == "grades":
+        for unit_id, grade, seats in AllocatedCell.objects.filter(
+            allocation=allocation
+        ).values_list("unit_id", "grade", "seats"):
+            wanted[(unit_id, grade)] = seats
+    else:
+        for unit_id, seats in AllocatedSeats.objects.filter(
+            allocation=allocation, kind="department"
+        ).values_list("unit_id", "seats"):
+            wanted[(unit_id, None)] = seats
+    return wanted
+
+
+def _store_elections(
+    meeting: Meeting,
+    chosen: list[Person],
+    club_chosen: list[tuple[int, int]],
+    sizes: dict[int, int],
+    held: datetime.date,
+) -> None:
+    """One election per class of the chosen students, and one per club."""
     elections = {
         klass: DelegateElection(
             meeting=meeting,
@@ -188,6 +218,15 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
             votes_cast=electorate - club % 5,
         )
     DelegateElection.objects.bulk_create(elections.values())
+
+
+def _store_delegates(
+    meeting: Meeting,
+    chosen: list[Person],
+    club_chosen: list[tuple[int, int]],
+    by_grade: bool,
+) -> None:
+    """The delegates, each linked to the election of their class (or club)."""
     stored = {e.unit_id: e for e in DelegateElection.objects.filter(meeting=meeting)}
     now = timezone.now()
     Delegate.objects.bulk_create(
@@ -197,7 +236,7 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
             election=stored[p.class_unit_id or 0],
             votes=stored[p.class_unit_id or 0].votes_cast - p.pk % 4,
             seat_unit_id=p.department_id,
-            seat_grade=p.grade if allocation.mode == "grades" else None,
+            seat_grade=p.grade if by_grade else None,
             entered_at=now,
         )
         for p in chosen
@@ -214,16 +253,3 @@ def _elect(meeting: Meeting, opened: datetime.date) -> int:
         )
         for club, person in club_chosen
     )
-    auditlog.record(
-        actor=None,
-        action="congress.delegate.import",
-        organisation=meeting.organisation.code,
-        target=meeting.code,
-        role="system",
-        data={
-            "delegates": len(chosen) + len(club_chosen),
-            "source": "demo",
-            "codes": len(codes),
-        },
-    )
-    return len(chosen) + len(club_chosen)

@@ -70,6 +70,17 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         return ""
     if EvaluationPeriod.objects.filter(organisation=union, code=CLOSED_CODE).exists():
         return "evaluation periods already seeded"
+    last_cadres, given = _last_semester(union, as_of)
+    current = _current_semester(union, as_of)
+    return (
+        f"{union.code}: closed semester with {last_cadres} cadres rated "
+        f"({given} ratings, one failed), open semester {current.code}"
+    )
+
+
+def _last_semester(union: Organisation, as_of: datetime.date) -> tuple[int, int]:
+    """The last semester, closed: reports filed but one (CAD-4), cadres rated, one
+    failing (CAD-3). Returns how many cadres were rated and the ratings given."""
     rng = random.Random(20260301)
     last = services.create_period(
         actor=None,
@@ -126,7 +137,11 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     )
     given = _rate_subjects(last, rng, how_many=5, low=low)
     services.close_period(actor=None, period=last)
+    return len(cadres), given
 
+
+def _current_semester(union: Organisation, as_of: datetime.date) -> EvaluationPeriod:
+    """The semester in progress, open, with its first report filed."""
     current = services.create_period(
         actor=None,
         organisation=union,
@@ -149,7 +164,4 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
             subject=first,
             text="本学期述职（进行中）：筹备学生代表大会，推进社团管理改革。",
         )
-    return (
-        f"{union.code}: closed semester with {len(cadres)} cadres rated "
-        f"({given} ratings, one failed), open semester {current.code}"
-    )
+    return current

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -808,6 +808,45 @@ class _Builder:
         def student() -> str:
             return self.new_student(code, department=pool)
 
+        vps, responsible = self._union_presidium(
+            code, start, problems, core, student, branch_campuses
+        )
+        dept_codes = self._union_departments(
+            code,
+            start,
+            problems,
+            core,
+            student,
+            departments,
+            deputies,
+            members,
+            justify,
+        )
+        self._union_core_members(
+            code, start, problems, core, student, served, dept_codes
+        )
+        if club_federation is not None:
+            head = responsible or vps[0]
+            if "club_head_differs" in problems:
+                head = student()
+            self.position(club_federation, head, "president", "社团联合会主席", start)
+        self.union_delegates(code, meetings, served, problems, core)
+        self.union_records(code, meetings, start)
+        self.union_evaluations(code)
+        return {"core": core, "vps": vps, "start": start}
+
+    def _union_presidium(
+        self,
+        code: str,
+        start: date,
+        problems: set[str],
+        core: list[str],
+        student: Callable[[], str],
+        branch_campuses: int,
+    ) -> tuple[list[str], str | None]:
+        """The presidium and secretary-general of a university's union; ``core`` gains
+        its members. Returns the vice-presidents and the one responsible for clubs."""
+        rng = self.rng
         president = student()
         core.append(president)
         self.position(
@@ -867,6 +906,23 @@ class _Builder:
             self.position(
                 code, self.new_staff(code), "secretary_general", "秘书长（团委）", start
             )
+        return vps, responsible
+
+    def _union_departments(
+        self,
+        code: str,
+        start: date,
+        problems: set[str],
+        core: list[str],
+        student: Callable[[], str],
+        departments: int,
+        deputies: tuple[int, int],
+        members: int,
+        justify: float,
+    ) -> list[str]:
+        """The functional departments of a university's union, with their heads,
+        deputies and members (``core`` gains the heads and deputies); their codes."""
+        rng = self.rng
         depts = [
             d
             for d in names.UNION_DEPARTMENTS[:departments]
@@ -915,6 +971,21 @@ class _Builder:
                 name_en=f"{dname_en} new media group",
                 function="other",
             )
+        return dept_codes
+
+    def _union_core_members(
+        self,
+        code: str,
+        start: date,
+        problems: set[str],
+        core: list[str],
+        student: Callable[[], str],
+        served: int,
+        dept_codes: list[str],
+    ) -> None:
+        """An assistant title (ORG-5), and core members beyond the cadres where the
+        union's problems ask for them (CON-5, ORG-6); ``core`` gains them."""
+        rng = self.rng
         if "assistant" in problems:
             where = rng.choice([code, *dept_codes])
             self.position(
@@ -937,15 +1008,6 @@ class _Builder:
                 self.position(
                     rng.choice(dept_codes), m, "core_member", "骨干成员", start
                 )
-        if club_federation is not None:
-            head = responsible or vps[0]
-            if "club_head_differs" in problems:
-                head = student()
-            self.position(club_federation, head, "president", "社团联合会主席", start)
-        self.union_delegates(code, meetings, served, problems, core)
-        self.union_records(code, meetings, start)
-        self.union_evaluations(code)
-        return {"core": core, "vps": vps, "start": start}
 
     def union_meetings(self, code: str, problems: set[str]) -> dict[str, Any]:
         """Plan the congresses and standing-conference meetings of a school-level union."""
@@ -1059,35 +1121,7 @@ class _Builder:
             cadres.append(vp)
             self.position(code, vp, "vice_president", "副主席", start)
         if functional:
-            for suffix, dname, dname_en, function in (
-                names.UNION_DEPARTMENTS[1],
-                names.UNION_DEPARTMENTS[2],
-            ):
-                dcode = self.org(
-                    f"{code}-{suffix}",
-                    dname,
-                    "functional_department",
-                    code,
-                    name_en=dname_en,
-                    function=function,
-                )
-                head = self.new_student(code, department=code)
-                self.position(dcode, head, "department_head", "部长", start)
-                self.position(
-                    dcode,
-                    self.new_student(code, department=code),
-                    "department_deputy",
-                    "副部长",
-                    start,
-                )
-                for _ in range(rng.randint(2, 4)):
-                    self.position(
-                        dcode,
-                        self.new_student(code, department=code),
-                        "member",
-                        "干事",
-                        start,
-                    )
+            self._department_union_departments(code, start)
         small = served < 400
         kind = "assembly" if small or "dept_assembly_large" in problems else "congress"
         years = [year - 2, year - 1, year]
@@ -1127,6 +1161,39 @@ class _Builder:
                 "CON-2.assembly-not-allowed",
                 "该院系学生分散在两个校区实习，改开全体学生大会，经校团委批准。",
             )
+
+    def _department_union_departments(self, code: str, start: date) -> None:
+        """Two functional departments of a department union, each with its head, a
+        deputy and a few members."""
+        for suffix, dname, dname_en, function in (
+            names.UNION_DEPARTMENTS[1],
+            names.UNION_DEPARTMENTS[2],
+        ):
+            dcode = self.org(
+                f"{code}-{suffix}",
+                dname,
+                "functional_department",
+                code,
+                name_en=dname_en,
+                function=function,
+            )
+            head = self.new_student(code, department=code)
+            self.position(dcode, head, "department_head", "部长", start)
+            self.position(
+                dcode,
+                self.new_student(code, department=code),
+                "department_deputy",
+                "副部长",
+                start,
+            )
+            for _ in range(self.rng.randint(2, 4)):
+                self.position(
+                    dcode,
+                    self.new_student(code, department=code),
+                    "member",
+                    "干事",
+                    start,
+                )
 
     def reviews_of(
         self, reviewer: str, departments: list[str], problems: set[str]
@@ -1190,46 +1257,8 @@ class _Builder:
         )
         union = f"{code}-XSH"
         chosen = rng.sample(names.DEPARTMENTS, 20)
-        sizes = [rng.randint(250, 390) for _ in range(2)]
-        weights = [rng.uniform(0.6, 1.4) for _ in range(18)]
-        total = rng.randint(19_600, 20_400)
-        rest = total - sum(sizes)
-        big = [int(rest * w / sum(weights)) for w in weights]
-        big[0] += rest - sum(big)
-        sizes = big + sizes
-        grades = [self.newest_grade - k for k in range(3, -1, -1)]
-        dept_codes: list[str] = []
-        roll_all: list[str] = []
-        pending: list[tuple[str, list[tuple[str, str, int, int]]]] = []
-        for i, ((dname, _dname_en), size) in enumerate(
-            zip(chosen, sizes, strict=True), 1
-        ):
-            dcode = f"{code}-D{i:02d}"
-            dept_codes.append(dcode)
-            members: list[str] = []
-            per_grade = _grade_spread(dcode, size)
-            class_rows = []
-            for grade, count in zip(grades, per_grade, strict=True):
-                n_classes = max(1, math.ceil(count / 40))
-                for k in range(n_classes):
-                    kcode = f"{dcode}-K{grade % 100:02d}{k + 1:02d}"
-                    class_rows.append((kcode, f"{dname}{grade}级{k + 1}班", grade, k))
-                for s in range(count):
-                    k = s % n_classes
-                    kcode = f"{dcode}-K{grade % 100:02d}{k + 1:02d}"
-                    number = f"{grade}{i:02d}{k + 1:02d}{s // n_classes + 1:02d}"
-                    members.append(
-                        self.person(
-                            f"{code}-{number}",
-                            department=dcode,
-                            grade=grade,
-                            klass=kcode,
-                            number=number,
-                        )
-                    )
-            self.roll[dcode] = list(reversed(members))
-            roll_all += members
-            pending.append((dcode, class_rows))
+        sizes = self._department_sizes()
+        dept_codes, roll_all, pending = self._school_roll(code, chosen, sizes)
         rng.shuffle(roll_all)
         self.roll["*"] = roll_all
         served = sum(sizes)
@@ -1277,34 +1306,18 @@ class _Builder:
                 problems=dept_problems.get(i, set()),
                 functional=True,
             )
-        for dcode, class_rows in pending:
-            for kcode, kname, _grade, _k in class_rows:
-                self.org(
-                    kcode,
-                    kname,
-                    "class_committee",
-                    dcode,
-                    name_en="Class committee",
-                    served=None,
-                )
-                start = self.as_of - timedelta(days=rng.randint(40, 300))
-                self.position(
-                    kcode,
-                    self.new_student(kcode, department=dcode),
-                    "member",
-                    "班长",
-                    start,
-                )
-                self.position(
-                    kcode,
-                    self.new_student(kcode, department=dcode),
-                    "member",
-                    "权益委员",
-                    start,
-                )
+        self._class_committees(pending)
         self.reviews_of(union, dept_codes, {"review_unpublished"})
+        grad = self._school_graduate_union(code)
+        self.delegate_elections(union, dept_codes)
+        self.delegate_elections(grad, dept_codes)
+        return self.snapshot()
+
+    def _school_graduate_union(self, code: str) -> str:
+        """The university's graduate union; its code. Its cadres are new records, not
+        undergraduates of the roll (whose school-wide pool is dropped first)."""
         grad = f"{code}-YJSH"
-        grad_served = rng.randint(2_800, 3_600)
+        grad_served = self.rng.randint(2_800, 3_600)
         self.org(
             grad,
             "陇原大学研究生会",
@@ -1321,9 +1334,96 @@ class _Builder:
             departments=5,
         )
         self.union_guidance(grad, problems=False)
-        self.delegate_elections(union, dept_codes)
-        self.delegate_elections(grad, dept_codes)
-        return self.snapshot()
+        return grad
+
+    def _department_sizes(self) -> list[int]:
+        """The students of the university's 20 departments: two small ones (last), the
+        rest sharing about 20,000."""
+        rng = self.rng
+        sizes = [rng.randint(250, 390) for _ in range(2)]
+        weights = [rng.uniform(0.6, 1.4) for _ in range(18)]
+        total = rng.randint(19_600, 20_400)
+        rest = total - sum(sizes)
+        big = [int(rest * w / sum(weights)) for w in weights]
+        big[0] += rest - sum(big)
+        return big + sizes
+
+    def _school_roll(
+        self,
+        code: str,
+        chosen: Sequence[tuple[str, str]],
+        sizes: Sequence[int],
+    ) -> tuple[list[str], list[str], list[tuple[str, list[tuple[str, str, int, int]]]]]:
+        """Enrol the university's students, by department, grade and class.
+
+        Returns the department codes, every student (in enrolment order) and, for each
+        department, its classes (code, name, grade, number) to create once the
+        department unions exist.
+        """
+        grades = [self.newest_grade - k for k in range(3, -1, -1)]
+        dept_codes: list[str] = []
+        roll_all: list[str] = []
+        pending: list[tuple[str, list[tuple[str, str, int, int]]]] = []
+        for i, ((dname, _dname_en), size) in enumerate(
+            zip(chosen, sizes, strict=True), 1
+        ):
+            dcode = f"{code}-D{i:02d}"
+            dept_codes.append(dcode)
+            members: list[str] = []
+            per_grade = _grade_spread(dcode, size)
+            class_rows = []
+            for grade, count in zip(grades, per_grade, strict=True):
+                n_classes = max(1, math.ceil(count / 40))
+                for k in range(n_classes):
+                    kcode = f"{dcode}-K{grade % 100:02d}{k + 1:02d}"
+                    class_rows.append((kcode, f"{dname}{grade}级{k + 1}班", grade, k))
+                for s in range(count):
+                    k = s % n_classes
+                    kcode = f"{dcode}-K{grade % 100:02d}{k + 1:02d}"
+                    number = f"{grade}{i:02d}{k + 1:02d}{s // n_classes + 1:02d}"
+                    members.append(
+                        self.person(
+                            f"{code}-{number}",
+                            department=dcode,
+                            grade=grade,
+                            klass=kcode,
+                            number=number,
+                        )
+                    )
+            self.roll[dcode] = list(reversed(members))
+            roll_all += members
+            pending.append((dcode, class_rows))
+        return dept_codes, roll_all, pending
+
+    def _class_committees(
+        self, pending: Sequence[tuple[str, list[tuple[str, str, int, int]]]]
+    ) -> None:
+        """Each class's committee, with its monitor (班长) and rights member."""
+        for dcode, class_rows in pending:
+            for kcode, kname, _grade, _k in class_rows:
+                self.org(
+                    kcode,
+                    kname,
+                    "class_committee",
+                    dcode,
+                    name_en="Class committee",
+                    served=None,
+                )
+                start = self.as_of - timedelta(days=self.rng.randint(40, 300))
+                self.position(
+                    kcode,
+                    self.new_student(kcode, department=dcode),
+                    "member",
+                    "班长",
+                    start,
+                )
+                self.position(
+                    kcode,
+                    self.new_student(kcode, department=dcode),
+                    "member",
+                    "权益委员",
+                    start,
+                )
 
     # ------------------------------------------------------------------ province scale
 
@@ -1473,16 +1573,7 @@ class _Builder:
             if stype == "middle_school"
             else rng.randint(300, 2500)
         )
-        place = county if rng.random() < 0.7 else city
-        counters[stype, place] = n = counters.get((stype, place), 0) + 1
-        if stype == "middle_school":
-            name = f"{place}第{_numeral(n)}中学"
-        else:
-            name = (
-                f"{place}第{_numeral(n)}中等职业学校"
-                if n > 1
-                else f"{place}职业教育中心"
-            )
+        name = self._secondary_school_name(stype, city, county, counters)
         self.org(
             code,
             name,
@@ -1504,6 +1595,31 @@ class _Builder:
             code,
             served=None if "served_missing" in problems else served,
         )
+        president, cadres = self._secondary_union_cadres(union, problems)
+        self.union_guidance(union, problems=True)
+        self._secondary_congresses(union, served, problems, cadres)
+        if len(seats) < 400 and rng.random() < 0.2:
+            seats.append(president)
+        return served
+
+    def _secondary_school_name(
+        self, stype: str, city: str, county: str, counters: dict[tuple[str, str], int]
+    ) -> str:
+        """A secondary school's name: its county's (or city's) n-th of its type."""
+        place = county if self.rng.random() < 0.7 else city
+        counters[stype, place] = n = counters.get((stype, place), 0) + 1
+        if stype == "middle_school":
+            return f"{place}第{_numeral(n)}中学"
+        return (
+            f"{place}第{_numeral(n)}中等职业学校" if n > 1 else f"{place}职业教育中心"
+        )
+
+    def _secondary_union_cadres(
+        self, union: str, problems: set[str]
+    ) -> tuple[str, list[str]]:
+        """A secondary school union's presidium and three departments; returns its
+        president and its presidium."""
+        rng = self.rng
         start = self.as_of - timedelta(days=rng.randint(60, 500))
         president = self.new_student(union)
         self.position(
@@ -1552,7 +1668,13 @@ class _Builder:
                 rng.choice(ASSISTANT_TITLES),
                 start,
             )
-        self.union_guidance(union, problems=True)
+        return president, cadres
+
+    def _secondary_congresses(
+        self, union: str, served: int, problems: set[str], cadres: list[str]
+    ) -> None:
+        """A secondary school union's congresses (CON-11) and their delegates."""
+        rng = self.rng
         year = self.as_of.year
         offset = rng.choice((0, 1))
         years = [year - offset - 2, year - offset]
@@ -1579,9 +1701,6 @@ class _Builder:
                 report=True,
                 delegates=delegates,
             )
-        if len(seats) < 400 and rng.random() < 0.2:
-            seats.append(president)
-        return served
 
     def university(
         self,
@@ -1594,30 +1713,7 @@ class _Builder:
         seats: list[str],
     ) -> int:
         rng = self.rng
-        while True:
-            prefix = rng.choice(names.UNIVERSITY_PREFIXES)
-            if stype == "general_university":
-                name = prefix + rng.choice(names.UNIVERSITY_SUFFIXES)
-            elif stype == "higher_vocational":
-                base = (
-                    city.removesuffix("回族自治州")
-                    .removesuffix("藏族自治州")
-                    .removesuffix("市")
-                )
-                name = rng.choice(
-                    (
-                        f"{base}职业技术学院",
-                        f"{prefix}职业技术学院",
-                        f"{base}{rng.choice(('工业', '农业', '卫生', '交通'))}职业学院",
-                    )
-                )
-            elif stype == "private_university":
-                name = prefix + rng.choice(names.PRIVATE_SUFFIXES)
-            else:
-                name = f"{prefix}大学{rng.choice(('博文', '知行', '天华', '明德'))}学院"
-            if name not in used_names:
-                used_names.add(name)
-                break
+        name = self._university_name(stype, city, used_names)
         served = {
             "general_university": (8_000, 30_000),
             "higher_vocational": (4_000, 15_000),
@@ -1655,6 +1751,48 @@ class _Builder:
             club_federation=fed,
         )
         self.union_guidance(union, problems=True)
+        dept_codes = self._university_departments(code, union, students)
+        self.reviews_of(union, dept_codes, problems)
+        if stype == "general_university":
+            self._graduate_union(code, name, dept_codes)
+        self.delegate_elections(union, dept_codes)
+        seats.append(led["core"][0])
+        return students
+
+    def _university_name(self, stype: str, city: str, used_names: set[str]) -> str:
+        """A name for a university of type ``stype`` not in ``used_names`` (which
+        gains it)."""
+        rng = self.rng
+        while True:
+            prefix = rng.choice(names.UNIVERSITY_PREFIXES)
+            if stype == "general_university":
+                name = prefix + rng.choice(names.UNIVERSITY_SUFFIXES)
+            elif stype == "higher_vocational":
+                base = (
+                    city.removesuffix("回族自治州")
+                    .removesuffix("藏族自治州")
+                    .removesuffix("市")
+                )
+                name = rng.choice(
+                    (
+                        f"{base}职业技术学院",
+                        f"{prefix}职业技术学院",
+                        f"{base}{rng.choice(('工业', '农业', '卫生', '交通'))}职业学院",
+                    )
+                )
+            elif stype == "private_university":
+                name = prefix + rng.choice(names.PRIVATE_SUFFIXES)
+            else:
+                name = f"{prefix}大学{rng.choice(('博文', '知行', '天华', '明德'))}学院"
+            if name not in used_names:
+                used_names.add(name)
+                return name
+
+    def _university_departments(
+        self, code: str, union: str, students: int
+    ) -> list[str]:
+        """A university's four to six department unions; their codes."""
+        rng = self.rng
         n_dept = rng.randint(4, 6)
         weights = [rng.uniform(0.5, 1.5) for _ in range(n_dept)]
         sizes = [int(students * w / sum(weights)) for w in weights]
@@ -1677,35 +1815,35 @@ class _Builder:
                     force=DEPARTMENT_PROBLEMS,
                 ),
             )
-        self.reviews_of(union, dept_codes, problems)
-        if stype == "general_university":
-            grad = f"{code}-YJSH"
-            grad_served = rng.randint(2_000, 6_000)
-            grad_problems = self.draws(UNION_PROBLEMS, UNION_PROBLEM_RATE)
-            self.org(
-                grad,
-                f"{name}研究生会",
-                "graduate_union",
-                code,
-                served=None if "served_missing" in grad_problems else grad_served,
-            )
-            grad_problems -= {
-                "club_head_differs",
-                "reviews_missing",
-                "review_unpublished",
-            }
-            self.union(
-                grad,
-                served=grad_served,
-                problems=grad_problems,
-                departments=4,
-                deputies=(1, 1),
-            )
-            self.union_guidance(grad, problems=True)
-            self.delegate_elections(grad, dept_codes)
-        self.delegate_elections(union, dept_codes)
-        seats.append(led["core"][0])
-        return students
+        return dept_codes
+
+    def _graduate_union(self, code: str, name: str, dept_codes: list[str]) -> None:
+        """A general university's graduate union, its guidance and its delegates."""
+        rng = self.rng
+        grad = f"{code}-YJSH"
+        grad_served = rng.randint(2_000, 6_000)
+        grad_problems = self.draws(UNION_PROBLEMS, UNION_PROBLEM_RATE)
+        self.org(
+            grad,
+            f"{name}研究生会",
+            "graduate_union",
+            code,
+            served=None if "served_missing" in grad_problems else grad_served,
+        )
+        grad_problems -= {
+            "club_head_differs",
+            "reviews_missing",
+            "review_unpublished",
+        }
+        self.union(
+            grad,
+            served=grad_served,
+            problems=grad_problems,
+            departments=4,
+            deputies=(1, 1),
+        )
+        self.union_guidance(grad, problems=True)
+        self.delegate_elections(grad, dept_codes)
 
 
 #: What department unions raise when their work is heard (TRN-3, 意见建议); "" is a

@@ -193,7 +193,32 @@ def balance_report(
     """
     index = by_person if by_person is not None else positions_by_person(registry)
     schools = member_schools(registry, federation)
-    members = {s.code for s in schools}
+    students, labels, school_city = _students(registry, schools, population)
+    seated = sorted(set(meeting.delegates))
+    delegates, unknown = _delegates(registry, seated, school_city, index, labels)
+    dims = tuple(
+        _dimension(d, students[d], delegates[d], unknown[d], labels[d])
+        for d in DIMENSIONS
+    )
+    non_cadre = (
+        non_core_share(registry, seated, meeting.opened, core_roles, by_person=index)
+        if core_roles is not None
+        else None
+    )
+    return BalanceReport(
+        federation, meeting.code, len(seated), len(schools), dims, non_cadre
+    )
+
+
+def _students(
+    registry: Registry,
+    schools: Sequence[Organisation],
+    population: Mapping[str, Mapping[str, int]] | None,
+) -> tuple[
+    dict[str, Counter[str]], dict[str, dict[str, str]], dict[str, Organisation | None]
+]:
+    """The students of the member schools by dimension, the dimensions' labels so far
+    and the city of each school."""
     students: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
     labels: dict[str, dict[str, str]] = {d: {} for d in DIMENSIONS}
     labels["school_type"] = {t.value: lbl for t, lbl in SCHOOL_TYPE_LABELS.items()}
@@ -215,12 +240,26 @@ def balance_report(
     for d in ("ethnicity", "gender"):
         given = population.get(d) if population is not None else None
         students[d] = Counter(dict(given)) if given is not None else people[d]
+    return students, labels, school_city
+
+
+def _delegates(
+    registry: Registry,
+    seated: Sequence[str],
+    school_city: Mapping[str, Organisation | None],
+    index: Mapping[str, Sequence[Position]],
+    labels: dict[str, dict[str, str]],
+) -> tuple[dict[str, Counter[str]], Counter[str]]:
+    """The delegates by dimension, and how many of them each dimension cannot place.
+
+    A delegate from a school outside the area (not in ``school_city``) has no region or
+    type here; ``labels`` gains the cities of the delegates.
+    """
     delegates: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
     unknown: Counter[str] = Counter()
-    seated = sorted(set(meeting.delegates))
     for pid in seated:
         school = delegate_school(registry, pid, index)
-        if school is not None and school.code not in members:
+        if school is not None and school.code not in school_city:
             school = None  # from outside the area: no region or type here
         city = school_city.get(school.code) if school is not None else None
         keys = {
@@ -244,15 +283,4 @@ def balance_report(
                     labels["city"][k] = city.name
             else:
                 unknown[d] += 1
-    dims = tuple(
-        _dimension(d, students[d], delegates[d], unknown[d], labels[d])
-        for d in DIMENSIONS
-    )
-    non_cadre = (
-        non_core_share(registry, seated, meeting.opened, core_roles, by_person=index)
-        if core_roles is not None
-        else None
-    )
-    return BalanceReport(
-        federation, meeting.code, len(seated), len(schools), dims, non_cadre
-    )
+    return delegates, unknown

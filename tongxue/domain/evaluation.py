@@ -6,10 +6,11 @@ style — the last one is CAD-7 · GS-13, CQ-8) by the presidium, the delegates 
 of ordinary students. CAD-4 · GS-12, CQ-7: presidium members report on their work (述职)
 each semester; delegates and a share of non-cadre students rate the report.
 
-This module holds what does not need a database: the dimensions, the lifecycle of an
-evaluation period, the validation of a rating, the deterministic sample of raters, the
-aggregation with its spread and the anonymity threshold below which nothing is shown.
-Every number comes from the profile (``evaluation_*`` and ``report_*`` parameters).
+This module holds what does not need a database: the dimensions, the validation of a
+rating, the deterministic sample of raters, the aggregation with its spread and the
+anonymity threshold below which nothing is shown. Every number comes from the profile
+(``evaluation_*`` and ``report_*`` parameters). The lifecycle of an evaluation period
+is :data:`tongxue.domain.lifecycle.EVALUATION_PERIOD`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tongxue.domain.findings import Message, Refusal, gettext_noop
-from tongxue.domain.lifecycle import Lifecycle
 from tongxue.domain.profiles import Profile
 
 #: The five dimensions of CAD-3 (and CAD-7 for work style), in the order of the plans.
@@ -55,14 +55,6 @@ FAIL_BELOW = (
 SCALE_MAX = "evaluation_scale_max"  # ratings are whole numbers 1 … this
 STUDENT_SAMPLE = "evaluation_student_sample_size"  # students drawn to rate cadres
 REPORT_SHARE = "report_non_cadre_rater_share"  # share of non-cadre students for 述职
-
-#: An evaluation period (a semester): planned, open for ratings, closed and published.
-EVALUATION_PERIOD = Lifecycle(
-    name="evaluation-period",
-    states=("planned", "open", "closed"),
-    transitions={"planned": ("open",), "open": ("closed",)},
-    initial="planned",
-)
 
 
 def dimensions_for(kind: str) -> tuple[str, ...]:

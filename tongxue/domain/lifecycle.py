@@ -1,8 +1,14 @@
-"""Allowed state transitions of congresses, elections, cadre selections and exit cases.
+"""Allowed state transitions of congresses, elections, cadre selections, exit cases and
+evaluation periods.
 
-Each lifecycle is data: its states in order and, for each state, the states it may move
-to. Services ask :meth:`Lifecycle.refusal` before they move an object and refuse with
-the returned :class:`~tongxue.domain.findings.Refusal`; one service per transition.
+Each lifecycle is data: its states in order with their labels (English message ids,
+translated where they are shown: the Django model's choices carry the same labels, a
+test checks it) and, for each state, the states it may move to. Services move an object
+with :func:`tongxue.core.lifecycle.transition`, which locks the row, asks
+:meth:`Lifecycle.refusal` and refuses with the returned
+:class:`~tongxue.domain.findings.Refusal` (naming both states by their labels); one
+service per transition. A page shows the buttons of a state from a transition table
+(:mod:`tongxue.core.transition_table`) checked against the lifecycle.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ class Lifecycle:
     """The states of one kind of object and the transitions between them."""
 
     name: str
-    states: tuple[str, ...]
+    #: Each state, in order, with its label (an English message id, gettext_noop).
+    labels: Mapping[str, str]
     transitions: Mapping[str, tuple[str, ...]]
     initial: str
 
@@ -27,10 +34,23 @@ class Lifecycle:
             s
             for src, targets in self.transitions.items()
             for s in (src, *targets)
-            if s not in self.states
+            if s not in self.labels
         }
-        if unknown or self.initial not in self.states:
+        if unknown or self.initial not in self.labels:
             raise ValueError(f"{self.name}: unknown states {sorted(unknown)}")
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The states, in order."""
+        return tuple(self.labels)
+
+    def label(self, state: str) -> str:
+        """Return the label of ``state`` (a message id), or ``state`` if unknown."""
+        return self.labels.get(state, state)
+
+    def sources(self, target: str) -> tuple[str, ...]:
+        """Return the states that may move to ``target``, in order."""
+        return tuple(s for s in self.labels if target in self.allowed(s))
 
     def allowed(self, current: str) -> tuple[str, ...]:
         """Return the states ``current`` may move to."""
@@ -43,7 +63,11 @@ class Lifecycle:
         return not self.allowed(state)
 
     def refusal(self, current: str, target: str) -> Refusal | None:
-        """Return the refusal for moving from ``current`` to ``target``, or None."""
+        """Return the refusal for moving from ``current`` to ``target``, or None.
+
+        The message names both states by their labels (``*_label`` parameters are
+        translated when the message is rendered): "无法从“计划中”转为“已闭幕”".
+        """
         if self.can(current, target):
             return None
         return Refusal(
@@ -53,11 +77,22 @@ class Lifecycle:
                     "This cannot move from “{current_label}” to “{target_label}”."
                 ),
                 {
-                    "current_label": current,
-                    "target_label": target,
+                    "current_label": self.label(current),
+                    "target_label": self.label(target),
                 },
             ),
         )
+
+    def require(self, current: str, target: str) -> None:
+        """Raise :meth:`refusal` unless ``current`` may move to ``target``.
+
+        For a service that checks the move before the work that precedes it (a vote's
+        count, a period's opening); :func:`tongxue.core.lifecycle.transition` checks
+        again under the row lock when it saves.
+        """
+        refusal = self.refusal(current, target)
+        if refusal is not None:
+            raise refusal
 
 
 #: A congress (学生代表大会), an all-student assembly or a standing-conference meeting.
@@ -65,7 +100,13 @@ class Lifecycle:
 #: when the congress moves to ``delegates_elected``.
 CONGRESS = Lifecycle(
     name="congress",
-    states=("planned", "seats_allocated", "delegates_elected", "convened", "closed"),
+    labels={
+        "planned": gettext_noop("Planned"),
+        "seats_allocated": gettext_noop("Seats allocated"),
+        "delegates_elected": gettext_noop("Delegates elected"),
+        "convened": gettext_noop("Convened"),
+        "closed": gettext_noop("Closed"),
+    },
     transitions={
         "planned": ("seats_allocated",),
         "seats_allocated": ("planned", "delegates_elected"),
@@ -80,19 +121,29 @@ CONGRESS = Lifecycle(
 #: linked to the round before it.
 ELECTION = Lifecycle(
     name="election",
-    states=(
-        "draft",  # the election method (选举办法) is being prepared
-        "nomination",  # the method is adopted; candidates are nominated and assessed
-        "vetting",  # the candidate list waits for the Party committee's approval (ELE-2)
-        "approved",  # approved; the candidate list is announced (公示, ELE-4)
-        "open",  # the ballot is open
-        "closed",  # voting has ended; counting (paper: two entries reconciled)
-        "counted",  # the count is complete and explained
-        "certified",  # the presidium certified the result; its notice period runs
-        "effective",  # the notice period is over and every objection is answered
-        "void",  # the whole vote was void (returned > issued, no quorum)
-        "cancelled",
-    ),
+    labels={
+        # the election method (选举办法) is being prepared
+        "draft": gettext_noop("Draft"),
+        # the method is adopted; candidates are nominated and assessed
+        "nomination": gettext_noop("Nomination"),
+        # the candidate list waits for the Party committee's approval (ELE-2)
+        "vetting": gettext_noop("Awaiting approval"),
+        # approved; the candidate list is announced (公示, ELE-4)
+        "approved": gettext_noop("Candidates approved"),
+        # the ballot is open
+        "open": gettext_noop("Voting open"),
+        # voting has ended; counting (paper: two entries reconciled)
+        "closed": gettext_noop("Voting closed"),
+        # the count is complete and explained
+        "counted": gettext_noop("Counted"),
+        # the presidium certified the result; its notice period runs
+        "certified": gettext_noop("Certified, under public notice"),
+        # the notice period is over and every objection is answered
+        "effective": gettext_noop("Effective"),
+        # the whole vote was void (returned > issued, no quorum)
+        "void": gettext_noop("Void"),
+        "cancelled": gettext_noop("Cancelled"),
+    },
     transitions={
         "draft": ("nomination", "cancelled"),
         "nomination": ("vetting", "cancelled"),
@@ -109,14 +160,18 @@ ELECTION = Lifecycle(
 #: The open selection of a cadre post (CAD-1, ELE-3, ELE-4).
 SELECTION = Lifecycle(
     name="selection",
-    states=(
-        "advertised",  # students apply
-        "assessing",  # applications are assessed against the criteria (CAD-1)
-        "shortlisted",  # the shortlist is announced (公示) with objections
-        "decided",  # the appointee is announced (公示) with objections
-        "appointed",  # the notice period is over; the position is filled
-        "cancelled",
-    ),
+    labels={
+        "advertised": gettext_noop("Advertised"),  # students apply
+        # applications are assessed against the criteria (CAD-1)
+        "assessing": gettext_noop("Assessing"),
+        # the shortlist is announced (公示) with objections
+        "shortlisted": gettext_noop("Shortlist announced"),
+        # the appointee is announced (公示) with objections
+        "decided": gettext_noop("Decision announced"),
+        # the notice period is over; the position is filled
+        "appointed": gettext_noop("Appointed"),
+        "cancelled": gettext_noop("Cancelled"),
+    },
     transitions={
         "advertised": ("assessing", "cancelled"),
         "assessing": ("shortlisted", "cancelled"),
@@ -129,15 +184,18 @@ SELECTION = Lifecycle(
 #: A cadre's exit case (CAD-5): 劝退, 免职 or 罢免 by a defined procedure.
 EXIT_CASE = Lifecycle(
     name="exit-case",
-    states=(
-        "opened",  # a ground is recorded
-        "notified",  # the cadre has been told and may make a statement
-        "decided",  # the competent body decided (or the case was dismissed)
-        "published",  # the decision is public; the appeal window runs
-        "appealed",
-        "closed",
-        "dismissed",  # no measure taken
-    ),
+    labels={
+        "opened": gettext_noop("Opened"),  # a ground is recorded
+        # the cadre has been told and may make a statement
+        "notified": gettext_noop("Cadre notified"),
+        # the competent body decided (or the case was dismissed)
+        "decided": gettext_noop("Decided"),
+        # the decision is public; the appeal window runs
+        "published": gettext_noop("Published"),
+        "appealed": gettext_noop("Appealed"),
+        "closed": gettext_noop("Case closed"),
+        "dismissed": gettext_noop("Dismissed"),  # no measure taken
+    },
     transitions={
         "opened": ("notified", "dismissed"),
         "notified": ("decided", "dismissed"),
@@ -148,6 +206,19 @@ EXIT_CASE = Lifecycle(
     initial="opened",
 )
 
+#: An evaluation period (a semester, CAD-3, CAD-4): planned, open for ratings, closed
+#: and published.
+EVALUATION_PERIOD = Lifecycle(
+    name="evaluation-period",
+    labels={
+        "planned": gettext_noop("Planned"),
+        "open": gettext_noop("Open for ratings"),
+        "closed": gettext_noop("Closed and published"),
+    },
+    transitions={"planned": ("open",), "open": ("closed",)},
+    initial="planned",
+)
+
 LIFECYCLES: dict[str, Lifecycle] = {
-    lc.name: lc for lc in (CONGRESS, ELECTION, SELECTION, EXIT_CASE)
+    lc.name: lc for lc in (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD)
 }

@@ -16,6 +16,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from tongxue.domain.lifecycle import CONGRESS
+
 
 class OrgKind(enum.StrEnum):
     """The kinds of organisation in the hierarchy of ORG-1 (GS-1, GS-7, CQ-2)."""
@@ -148,14 +150,9 @@ class MeetingStatus(enum.StrEnum):
 
 #: The states of a meeting that took place.
 HELD_MEETING_STATUSES = frozenset({MeetingStatus.CONVENED, MeetingStatus.CLOSED})
-#: Labels (message ids, the same as the Django choices') of the meeting states.
-MEETING_STATUS_LABELS = {
-    MeetingStatus.PLANNED: "Planned",
-    MeetingStatus.SEATS_ALLOCATED: "Seats allocated",
-    MeetingStatus.DELEGATES_ELECTED: "Delegates elected",
-    MeetingStatus.CONVENED: "Convened",
-    MeetingStatus.CLOSED: "Closed",
-}
+#: Labels (message ids, the same as the Django choices') of the meeting states: the
+#: lifecycle's.
+MEETING_STATUS_LABELS: Mapping[str, str] = CONGRESS.labels
 
 
 class ElectionStatus(enum.StrEnum):

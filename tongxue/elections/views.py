@@ -7,7 +7,6 @@ form error. The public pages show candidates by name and statement only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.permissions import Perm
+from tongxue.core.transition_table import Button, Step, TransitionTable
 from tongxue.core.view_helpers import add_refusal, page_url, paginate, perms_at
+from tongxue.domain.lifecycle import ELECTION
 from tongxue.elections import selectors, services
 from tongxue.elections.forms import (
     AssessForm,
@@ -271,7 +272,7 @@ def _render_manage(
         "conditions_form": conditions_form,
         "nominate_form": nominate_form or NominateForm(prefix="nom"),
         "assess_form": AssessForm(prefix="a"),
-        "actions": _available_actions(election, perms),
+        "buttons": _buttons(election, perms),
         "workflow": selectors.WORKFLOW,
     }
     return render(request, "elections/manage.html", context, status=status)
@@ -369,151 +370,174 @@ def assess(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect(f"{url}#candidate-{candidate.pk}")
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    perm: Perm
-    statuses: tuple[str, ...]
-    label: Any
-    explain: Any
-    comment_required: bool
-    service: Callable[..., Any]
-    destructive: bool = False
-    has_comment: bool = True
-    has_contact: bool = False
+def _step(
+    action: str,
+    perm: Perm,
+    target: str,
+    label: Any,
+    explain: Any,
+    service: Callable[..., Any],
+    *,
+    sources: tuple[str, ...] = (),
+    comment_required: bool = False,
+    destructive: bool = False,
+    has_comment: bool = True,
+    has_contact: bool = False,
+) -> Step:
+    """A step of the workflow: a link to its confirmation page (:func:`act`), which
+    explains it and asks for a comment (required to return, reopen, void, cancel)."""
+    return Step(
+        action=action,
+        label=label,
+        perm=perm,
+        target=target,
+        sources=sources,
+        confirm=explain,
+        destructive=destructive,
+        link=True,
+        button_id=f"action-{action}",
+        service=service,
+        options={
+            "comment_required": comment_required,
+            "has_comment": has_comment,
+            "has_contact": has_contact,
+        },
+    )
 
 
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in (
-        Action(
+#: The workflow's steps (tongxue.domain.lifecycle.ELECTION); opening, closing and
+#: counting the ballot are the voting app's page.
+STEPS = TransitionTable(
+    ELECTION,
+    [
+        _step(
             "adopt",
             Perm.RUN_ELECTION,
-            ("draft",),
+            ElectionStatus.NOMINATION,
             gettext_lazy("Adopt the election method"),
             gettext_lazy(
                 "Record that the congress adopted this election method; nomination "
                 "opens and the method can no longer change."
             ),
-            False,
             services.adopt_method,
+            sources=(ElectionStatus.DRAFT,),
         ),
-        Action(
+        _step(
             "submit",
             Perm.RUN_ELECTION,
-            ("nomination",),
+            ElectionStatus.VETTING,
             gettext_lazy("Submit the candidates for approval"),
             gettext_lazy(
                 "Send the assessed candidates to the Party committee for approval."
             ),
-            False,
             services.submit_for_approval,
         ),
-        Action(
+        _step(
             "approve",
             Perm.APPROVE,
-            ("vetting",),
+            ElectionStatus.APPROVED,
             gettext_lazy("Approve the candidate list"),
             gettext_lazy(
                 "Approve the eligible candidates; the list is published as a public "
                 "notice."
             ),
-            False,
             services.approve_candidates,
         ),
-        Action(
+        _step(
             "return",
             Perm.APPROVE,
-            ("vetting",),
+            ElectionStatus.NOMINATION,
             gettext_lazy("Return the list with comments"),
             gettext_lazy("Send the list back to the presidium with your comments."),
-            True,
             services.return_candidates,
+            sources=(ElectionStatus.VETTING,),
+            comment_required=True,
         ),
-        Action(
+        _step(
             "reopen",
             Perm.RUN_ELECTION,
-            ("approved",),
+            ElectionStatus.NOMINATION,
             gettext_lazy("Reopen nomination"),
             gettext_lazy(
                 "Take the approved list back to nomination; it must be approved again."
             ),
-            True,
             services.reopen_nomination,
+            sources=(ElectionStatus.APPROVED,),
+            comment_required=True,
             destructive=True,
         ),
-        Action(
+        _step(
             "certify",
             Perm.RUN_ELECTION,
-            ("counted",),
+            ElectionStatus.CERTIFIED,
             gettext_lazy("Certify the result"),
             gettext_lazy(
                 "Certify the count as the presidium; the result is published as a "
                 "public notice open to objections."
             ),
-            False,
             services.certify_result,
         ),
-        Action(
+        _step(
             "void",
             Perm.RUN_ELECTION,
-            ("counted",),
+            ElectionStatus.VOID,
             gettext_lazy("Declare the vote void"),
             gettext_lazy("The whole vote is void and must be held again."),
-            True,
             services.void_result,
+            sources=(ElectionStatus.COUNTED,),
+            comment_required=True,
             destructive=True,
         ),
-        Action(
+        _step(
             "effective",
             Perm.RUN_ELECTION,
-            ("certified",),
+            ElectionStatus.EFFECTIVE,
             gettext_lazy("Make the result effective"),
             gettext_lazy(
                 "The notice period is over and every objection answered: appoint the "
                 "elected to the post."
             ),
-            False,
             services.make_effective,
             has_comment=False,
             has_contact=True,
         ),
-        Action(
+        # Not a move of this election: it creates the next round.
+        _step(
             "next-round",
             Perm.RUN_ELECTION,
-            ("certified", "effective"),
+            "",
             gettext_lazy("Start the next round"),
             gettext_lazy(
                 "Create the round the count requires, among the candidates it names, "
                 "for the remaining seats, with the same election method."
             ),
-            False,
             services.start_next_round,
+            sources=(ElectionStatus.CERTIFIED, ElectionStatus.EFFECTIVE),
             has_comment=False,
         ),
-        Action(
+        _step(
             "cancel",
             Perm.RUN_ELECTION,
-            ("draft", "nomination", "vetting", "approved"),
+            ElectionStatus.CANCELLED,
             gettext_lazy("Cancel the election"),
             gettext_lazy("Cancel the election; the reason is public."),
-            True,
             services.cancel_election,
+            comment_required=True,
             destructive=True,
         ),
+    ],
+)
+
+
+def _buttons(election: Election, perms: set[Perm]) -> list[Button]:
+    """The workflow's buttons for the election's status and the manager's permissions."""
+    return STEPS.buttons(
+        election,
+        perms,
+        url=lambda step: reverse("elections:act", args=[election.code, step.action]),
+        # the next round only when the count asks for one
+        when={"next-round": bool((election.result or {}).get("next_step"))},
     )
-}
-
-
-def _available_actions(election: Election, perms: set[Perm]) -> list[Action]:
-    out = []
-    for a in ACTIONS.values():
-        if a.perm not in perms or election.status not in a.statuses:
-            continue
-        if a.name == "next-round" and not ((election.result or {}).get("next_step")):
-            continue
-        out.append(a)
-    return out
 
 
 @require_http_methods(["GET", "POST"])
@@ -521,11 +545,11 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """Confirm (GET) and perform (POST) one step of the workflow."""
     election = _election_or_404(code)
     perms = _manager_perms(request, election)
-    spec = ACTIONS.get(action)
-    if spec is None:
+    spec = STEPS.step(action)
+    if spec is None or spec.service is None:
         raise Http404(action)
     form = CommentForm(request.POST if request.method == "POST" else None)
-    if spec.comment_required:
+    if spec.options["comment_required"]:
         form.fields["comment"].required = True
     status = 200
     if request.method == "POST":
@@ -533,9 +557,9 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             kwargs: dict[str, Any] = {"actor": request.user, "election": election}
-            if spec.has_comment:
+            if spec.options["has_comment"]:
                 kwargs["comment"] = form.cleaned_data["comment"]
-            if spec.has_contact:
+            if spec.options["has_contact"]:
                 kwargs["public_contact"] = form.cleaned_data["public_contact"]
             try:
                 out = spec.service(**kwargs)
@@ -553,6 +577,6 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         "election": election,
         "action": spec,
         "form": form,
-        "allowed": spec.perm in perms and election.status in spec.statuses,
+        "allowed": spec.perm in perms and election.status in STEPS.sources(spec),
     }
     return render(request, "elections/confirm.html", context, status=status)

@@ -31,8 +31,10 @@ from tongxue.congresses.models import Delegate, Meeting, MeetingKind
 from tongxue.core import auditlog, erasure
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
+from tongxue.core.lifecycle import transition
 from tongxue.core.permissions import Perm, require
 from tongxue.domain import evaluation as ev
+from tongxue.domain.lifecycle import EVALUATION_PERIOD
 from tongxue.domain.profiles import Profile, ProfileError
 from tongxue.domain.rules.organisation import roles
 from tongxue.evaluations.models import (
@@ -62,12 +64,6 @@ REPORT_MAX_CHARS = 20_000
 
 def _require(actor: Actor, org: Organisation) -> str:
     return require(actor, Perm.MANAGE, org.path, target=org.name)
-
-
-def _move(period: EvaluationPeriod, target: str) -> None:
-    refusal = ev.EVALUATION_PERIOD.refusal(period.status, target)
-    if refusal is not None:
-        raise refusal
 
 
 def _locked(period: EvaluationPeriod) -> EvaluationPeriod:
@@ -223,7 +219,7 @@ def open_period(
     given, period = period, _locked(period)
     union = period.organisation
     role = _require(actor, union)
-    _move(period, PeriodStatus.OPEN)
+    EVALUATION_PERIOD.require(period.status, PeriodStatus.OPEN)
     try:
         profile = governing_profile(union)
         settings = ev.Settings.from_profile(profile)
@@ -314,19 +310,22 @@ def open_period(
                     )
     Rater.objects.bulk_create(rows)
 
-    period.status = PeriodStatus.OPEN
-    period.seed = seed
-    period.min_raters = settings.min_raters
-    period.fail_below = str(settings.fail_below)
-    period.scale_max = settings.scale_max
-    period.opened_at = timezone.now()
-    period.save()
-    auditlog.record(
+    transition(
+        period,
+        EVALUATION_PERIOD,
+        PeriodStatus.OPEN,
         actor=actor,
         action="evaluation.period_open",
         organisation=union.code,
-        target=period.code,
         role=role,
+        subject=period.code,
+        changes={
+            "seed": seed,
+            "min_raters": settings.min_raters,
+            "fail_below": str(settings.fail_below),
+            "scale_max": settings.scale_max,
+            "opened_at": timezone.now(),
+        },
         data={
             "seed": seed,
             "cadres": len(positions),
@@ -478,7 +477,7 @@ def close_period(*, actor: Actor, period: EvaluationPeriod) -> EvaluationPeriod:
     given, period = period, _locked(period)
     union = period.organisation
     role = _require(actor, union)
-    _move(period, PeriodStatus.CLOSED)
+    EVALUATION_PERIOD.require(period.status, PeriodStatus.CLOSED)
     settings = _settings_of(period)
     subjects = list(Subject.objects.filter(period=period).order_by("pk"))
     ballots: dict[int, list[dict[str, int]]] = {s.pk: [] for s in subjects}
@@ -510,15 +509,16 @@ def close_period(*, actor: Actor, period: EvaluationPeriod) -> EvaluationPeriod:
         results.append(_result_row(s, r))
     Result.objects.bulk_create(results)
     _reshuffle(period, discard=hidden)
-    period.status = PeriodStatus.CLOSED
-    period.closed_at = timezone.now()
-    period.save(update_fields=["status", "closed_at"])
-    auditlog.record(
+    transition(
+        period,
+        EVALUATION_PERIOD,
+        PeriodStatus.CLOSED,
         actor=actor,
         action="evaluation.period_close",
         organisation=union.code,
-        target=period.code,
         role=role,
+        subject=period.code,
+        changes={"closed_at": timezone.now()},
         data={"subjects": len(subjects), "published": published, "failed": failed},
     )
     given.refresh_from_db()

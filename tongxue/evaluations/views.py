@@ -8,18 +8,24 @@ filing a report needs to be the presidium member; opening and closing a period n
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
+from tongxue.core.transition_table import Step, TransitionTable
 from tongxue.core.view_helpers import add_refusal
 from tongxue.domain.evaluation import DIMENSION_LABELS, dimensions_for
+from tongxue.domain.lifecycle import EVALUATION_PERIOD
 from tongxue.evaluations import selectors, services
 from tongxue.evaluations.forms import OpenPeriodForm, PeriodForm, RatingForm, ReportForm
 from tongxue.evaluations.models import EvaluationPeriod, Kind, PeriodStatus, Subject
@@ -216,6 +222,62 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _seed(request: HttpRequest, form: OpenPeriodForm) -> dict[str, Any] | None:
+    return {"seed": form.cleaned_data["seed"]} if form.is_valid() else None
+
+
+def _confirmed(request: HttpRequest, form: OpenPeriodForm) -> dict[str, Any] | None:
+    return {} if request.POST.get("confirm") == "1" else None
+
+
+#: The steps of a period (tongxue.domain.lifecycle.EVALUATION_PERIOD), posted to the
+#: management page with their ``action``; ``arguments`` parses the post (None: the
+#: form is incomplete), ``done`` is the message and ``next`` the page after it.
+PERIOD_STEPS = TransitionTable(
+    EVALUATION_PERIOD,
+    [
+        Step(
+            action="open",
+            target=PeriodStatus.OPEN,
+            label=gettext_lazy("Open and draw the sample"),
+            confirm=gettext_lazy(
+                "Opening fixes the cadres to evaluate and the work reports due, and "
+                "draws the sample of students with the seed. The seed is published."
+            ),
+            perm=Perm.MANAGE,
+            form_id="open-period",
+            button_id="open-button",
+            fields="evaluations/partials/_open_fields.html",
+            service=services.open_period,
+            options={
+                "arguments": _seed,
+                "done": gettext_lazy("The period is open."),
+                "next": "evaluations:manage",
+            },
+        ),
+        Step(
+            action="close",
+            target=PeriodStatus.CLOSED,
+            label=gettext_lazy("Close and publish"),
+            confirm=gettext_lazy(
+                "Closing ends the ratings and publishes the results. It cannot be "
+                "undone."
+            ),
+            perm=Perm.MANAGE,
+            form_id="close-period",
+            button_id="close-button",
+            fields="evaluations/partials/_close_fields.html",
+            service=services.close_period,
+            options={
+                "arguments": _confirmed,
+                "done": gettext_lazy("The period is closed; results published."),
+                "next": "evaluations:period",
+            },
+        ),
+    ],
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,18 +289,13 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        step = PERIOD_STEPS.step(request.POST.get("action", ""))
         try:
-            if action == "open" and open_form.is_valid():
-                services.open_period(
-                    actor=request.user, period=p, seed=open_form.cleaned_data["seed"]
-                )
-                messages.success(request, _("The period is open."))
-                return redirect("evaluations:manage", pk=p.pk)
-            if action == "close" and request.POST.get("confirm") == "1":
-                services.close_period(actor=request.user, period=p)
-                messages.success(request, _("The period is closed; results published."))
-                return redirect("evaluations:period", pk=p.pk)
+            kwargs = step.options["arguments"](request, open_form) if step else None
+            if step is not None and step.service is not None and kwargs is not None:
+                step.service(actor=request.user, period=p, **kwargs)
+                messages.success(request, step.options["done"])
+                return redirect(step.options["next"], pk=p.pk)
             status = 400
         except Refusal as refusal:
             add_refusal(open_form, refusal)
@@ -255,6 +312,11 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "facts": services.describe(p),
             "open_form": open_form,
             "error": error,
+            "buttons": PERIOD_STEPS.buttons(
+                p,
+                {Perm.MANAGE},
+                url=lambda step: reverse("evaluations:manage", args=[p.pk]),
+            ),
         },
         status=status,
     )

@@ -58,59 +58,18 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     withdraw_error = ""
     status = 200
     if request.method == "POST":
+        status = 400
+        done: HttpResponse | None
         if "withdraw" in request.POST:
-            if not has_perm(request.user, Perm.MANAGE, notice.organisation.path):
-                raise PermissionDenied
-            if WithdrawForm(request.POST).is_valid():
-                try:
-                    services.withdraw_notice(actor=request.user, notice=notice)
-                except Refusal as refusal:
-                    withdraw_error = render_message(refusal.message)
-                else:
-                    messages.success(request, _("The notice was withdrawn."))
-                    return redirect("publicity:detail", pk=notice.pk)
-            status = 400
+            done, withdraw_error = _withdraw(request, notice)
         elif "objection-text" in request.POST:
-            if not request.user.is_authenticated:
-                raise PermissionDenied
-            objection_form = ObjectionForm(request.POST, prefix="objection")
-            if objection_form.is_valid():
-                try:
-                    services.lodge_objection(
-                        actor=request.user,
-                        notice=notice,
-                        text=objection_form.cleaned_data["text"],
-                    )
-                except Refusal as refusal:
-                    add_refusal(objection_form, refusal)
-                else:
-                    messages.success(request, _("Your objection has been lodged."))
-                    return redirect("publicity:detail", pk=notice.pk)
-            status = 400
+            done, objection_form = _lodge_objection(request, notice)
         else:
             if not can_answer:
                 raise PermissionDenied
-            answer_form = AnswerForm(request.POST, prefix="answer")
-            if answer_form.is_valid():
-                try:
-                    objection = notice.objections.get(
-                        pk=answer_form.cleaned_data["objection"]
-                    )
-                except Objection.DoesNotExist:
-                    raise Http404 from None
-                try:
-                    services.answer_objection(
-                        actor=request.user,
-                        objection=objection,
-                        answer=answer_form.cleaned_data["answer"],
-                        upheld=answer_form.cleaned_data["upheld"],
-                    )
-                except Refusal as refusal:
-                    add_refusal(answer_form, refusal)
-                else:
-                    messages.success(request, _("The answer has been published."))
-                    return redirect("publicity:detail", pk=notice.pk)
-            status = 400
+            done, answer_form = _answer_objection(request, notice)
+        if done is not None:
+            return done
     objections = list(
         notice.objections.select_related("lodged_by").order_by("lodged_at", "id")
     )
@@ -129,3 +88,62 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _withdraw(request: HttpRequest, notice: Notice) -> tuple[HttpResponse | None, str]:
+    """Withdraw the notice (managers only); return the redirect, or the refusal."""
+    if not has_perm(request.user, Perm.MANAGE, notice.organisation.path):
+        raise PermissionDenied
+    if WithdrawForm(request.POST).is_valid():
+        try:
+            services.withdraw_notice(actor=request.user, notice=notice)
+        except Refusal as refusal:
+            return None, render_message(refusal.message)
+        messages.success(request, _("The notice was withdrawn."))
+        return redirect("publicity:detail", pk=notice.pk), ""
+    return None, ""
+
+
+def _lodge_objection(
+    request: HttpRequest, notice: Notice
+) -> tuple[HttpResponse | None, ObjectionForm]:
+    """Lodge the signed-in user's objection; return the redirect, or the form."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    form = ObjectionForm(request.POST, prefix="objection")
+    if form.is_valid():
+        try:
+            services.lodge_objection(
+                actor=request.user, notice=notice, text=form.cleaned_data["text"]
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("Your objection has been lodged."))
+            return redirect("publicity:detail", pk=notice.pk), form
+    return None, form
+
+
+def _answer_objection(
+    request: HttpRequest, notice: Notice
+) -> tuple[HttpResponse | None, AnswerForm]:
+    """Publish the answer to an objection; return the redirect, or the form."""
+    form = AnswerForm(request.POST, prefix="answer")
+    if form.is_valid():
+        try:
+            objection = notice.objections.get(pk=form.cleaned_data["objection"])
+        except Objection.DoesNotExist:
+            raise Http404 from None
+        try:
+            services.answer_objection(
+                actor=request.user,
+                objection=objection,
+                answer=form.cleaned_data["answer"],
+                upheld=form.cleaned_data["upheld"],
+            )
+        except Refusal as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("The answer has been published."))
+            return redirect("publicity:detail", pk=notice.pk), form
+    return None, form

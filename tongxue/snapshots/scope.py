@@ -158,76 +158,144 @@ def scope_errors(
     path of the organisation of every stored election (recorded or run in Tongxue)
     the file names by code.
     """
-    at_path = ORG_COLS.index("path")
-    at_dept = PERSON_COLS.index("department_id")
-    at_class = PERSON_COLS.index("class_unit_id")
-    at_org = MEETING_COLS.index("organisation_id")
-    errors: list[SnapshotError] = []
-    rows = snap.rows
+    check = _ScopeCheck(
+        snap, scope, orgs=orgs, people=people, meetings=meetings, paths=paths
+    )
+    check.locate_stored_rows(lookup)
+    check.organisations()
+    check.people(person_changed)
+    check.positions(position_exists)
+    check.meetings()
+    check.delegates(seat_exists)
+    check.reviews_and_justifications()
+    check.elections(election_paths or {})
+    check.union_records()
+    return check.errors
+
+
+_AT_PATH = ORG_COLS.index("path")
+_AT_DEPT = PERSON_COLS.index("department_id")
+_AT_CLASS = PERSON_COLS.index("class_unit_id")
+_AT_ORG = MEETING_COLS.index("organisation_id")
+
+
+class _ScopeCheck:
+    """The steps of :func:`scope_errors`, one per kind of row, in the file's order.
+
+    They share where the stored rows lie (:meth:`locate_stored_rows`) and, from
+    :meth:`meetings` on, where each meeting of the file lies after the import.
+    """
+
+    def __init__(
+        self,
+        snap: Snapshot,
+        scope: Scope,
+        *,
+        orgs: Mapping[str, tuple[Any, tuple[Any, ...]]],
+        people: Mapping[str, tuple[Any, tuple[Any, ...]]],
+        meetings: Mapping[str, tuple[Any, tuple[Any, ...]]],
+        paths: Mapping[str, str],
+    ) -> None:
+        self.snap = snap
+        self.scope = scope
+        self.stored_orgs = orgs
+        self.stored_people = people
+        self.stored_meetings = meetings
+        self.paths = paths
+        self.errors: list[SnapshotError] = []
+        self.path_of_pk: dict[Any, str] = {}
+        self.anchors: dict[Any, set[str]] = defaultdict(set)
+        self.meeting_org: dict[str, str | None] = {}
+
+    # ------------------------------------------------------------------ helpers
 
     def error(
-        table: str, key: tuple[Any, ...], field: str, text: str, **kw: Any
+        self, table: str, key: tuple[Any, ...], field: str, text: str, **kw: Any
     ) -> None:
-        params = {"scope": scope.label, **kw}
-        number = rows.get(table, {}).get(key, 0)
-        errors.append(SnapshotError(table, number, field, Message(text, params)))
+        params = {"scope": self.scope.label, **kw}
+        number = self.snap.rows.get(table, {}).get(key, 0)
+        self.errors.append(SnapshotError(table, number, field, Message(text, params)))
 
-    def org_in(code: str | None) -> bool:
-        return code is None or scope.covers(paths.get(code))
+    def org_in(self, code: str | None) -> bool:
+        return code is None or self.scope.covers(self.paths.get(code))
 
-    # Where stored rows lie now: organisations by primary key.
-    path_of_pk = {pk: cols[at_path] for pk, cols in orgs.values()}
-    wanted = {
-        pk
-        for pk in [
-            *(cols[i] for _pk, cols in people.values() for i in (at_dept, at_class)),
-            *(cols[at_org] for _pk, cols in meetings.values()),
-        ]
-        if pk is not None and pk not in path_of_pk
-    }
-    path_of_pk.update(lookup(Organisation, "pk", wanted, "path"))
-
-    # Where stored people are anchored: positions, seats, department, class.
-    anchors: dict[Any, set[str]] = defaultdict(set)
-    person_pks = {pk for pk, _cols in people.values()}
-    for pk, path in lookup(Position, "person_id", person_pks, "organisation__path"):
-        anchors[pk].add(path)
-    for pk, path in lookup(
-        Delegate, "person_id", person_pks, "meeting__organisation__path"
-    ):
-        anchors[pk].add(path)
-    for pk, cols in people.values():
-        for i in (at_dept, at_class):
-            if cols[i] is not None:
-                anchors[pk].add(path_of_pk[cols[i]])
-
-    def visible(ident: str) -> bool:
-        stored = people.get(ident)
-        return stored is None or any(scope.covers(p) for p in anchors[stored[0]])
-
-    def within(ident: str) -> bool:
-        stored = people.get(ident)
+    def visible(self, ident: str) -> bool:
+        stored = self.stored_people.get(ident)
         if stored is None:
             return True
-        places = anchors[stored[0]]
-        return bool(places) and all(scope.covers(p) for p in places)
+        return any(self.scope.covers(p) for p in self.anchors[stored[0]])
 
-    # Organisations: where they are, where they go, and their parent.
-    for org in snap.organisations:
-        key = (org.code,)
-        stored = orgs.get(org.code)
+    def within(self, ident: str) -> bool:
+        stored = self.stored_people.get(ident)
         if stored is None:
-            if not org_in(org.code):
-                error("organisations", key, "code", MSG_ORG, code=org.code)
-            continue
-        old = stored[1][at_path]
-        if not scope.covers(old):
-            error("organisations", key, "code", MSG_ORG, code=org.code)
-            continue
-        old_parent = _parent_code(old)
-        if (org.parent or "") != old_parent:
+            return True
+        places = self.anchors[stored[0]]
+        return bool(places) and all(self.scope.covers(p) for p in places)
+
+    def meeting_path(self, code: str) -> str | None:
+        """Return the path of the meeting's organisation after the import."""
+        if code in self.meeting_org:
+            return self.meeting_org[code]
+        stored = self.stored_meetings.get(code)
+        if stored is None:
+            return None
+        return self.path_of_pk.get(stored[1][_AT_ORG])
+
+    # ------------------------------------------------------------------ steps
+
+    def locate_stored_rows(self, lookup: Callable[..., list[tuple[Any, ...]]]) -> None:
+        """Find where stored rows lie now, and where stored people are anchored."""
+        people, meetings = self.stored_people, self.stored_meetings
+        # Organisations by primary key.
+        path_of_pk = {pk: cols[_AT_PATH] for pk, cols in self.stored_orgs.values()}
+        wanted = {
+            pk
+            for pk in [
+                *(
+                    cols[i]
+                    for _pk, cols in people.values()
+                    for i in (_AT_DEPT, _AT_CLASS)
+                ),
+                *(cols[_AT_ORG] for _pk, cols in meetings.values()),
+            ]
+            if pk is not None and pk not in path_of_pk
+        }
+        path_of_pk.update(lookup(Organisation, "pk", wanted, "path"))
+        self.path_of_pk = path_of_pk
+
+        # People: positions, seats, department, class.
+        anchors = self.anchors
+        person_pks = {pk for pk, _cols in people.values()}
+        for pk, path in lookup(Position, "person_id", person_pks, "organisation__path"):
+            anchors[pk].add(path)
+        for pk, path in lookup(
+            Delegate, "person_id", person_pks, "meeting__organisation__path"
+        ):
+            anchors[pk].add(path)
+        for pk, cols in people.values():
+            for i in (_AT_DEPT, _AT_CLASS):
+                if cols[i] is not None:
+                    anchors[pk].add(path_of_pk[cols[i]])
+
+    def organisations(self) -> None:
+        """Where organisations are, where they go, and their parent."""
+        scope = self.scope
+        for org in self.snap.organisations:
+            key = (org.code,)
+            stored = self.stored_orgs.get(org.code)
+            if stored is None:
+                if not self.org_in(org.code):
+                    self.error("organisations", key, "code", MSG_ORG, code=org.code)
+                continue
+            old = stored[1][_AT_PATH]
+            if not scope.covers(old):
+                self.error("organisations", key, "code", MSG_ORG, code=org.code)
+                continue
+            old_parent = _parent_code(old)
+            if (org.parent or "") == old_parent:
+                continue
             if old in scope.paths:  # the root of the scope keeps its parent
-                error(
+                self.error(
                     "organisations",
                     key,
                     "parent",
@@ -235,120 +303,138 @@ def scope_errors(
                     code=org.code,
                     parent=old_parent,
                 )
-            elif not org_in(org.code):
-                error("organisations", key, "parent", MSG_ORG, code=org.parent or "—")
+            elif not self.org_in(org.code):
+                code = org.parent or "—"
+                self.error("organisations", key, "parent", MSG_ORG, code=code)
 
-    # People: visible to read, within the scope to change; their new places in it.
-    for person in snap.people:
-        key = (person.id,)
-        if person.id in people:
-            if not visible(person.id):
-                error("people", key, "id", MSG_PERSON, id=person.id)
-                continue
-            changed = person_changed(person)
-            if changed is None:
-                continue
-            if not within(person.id):
-                error("people", key, changed, MSG_PERSON_ELSEWHERE, id=person.id)
-                continue
-        for field, code in (
-            ("department", person.department),
-            ("class", person.class_code),
-        ):
-            if not org_in(code):
-                error("people", key, field, MSG_ORG, code=code)
+    def people(self, person_changed: Callable[[Any], str | None]) -> None:
+        """People: visible to read, within the scope to change; their new places in it."""
+        for person in self.snap.people:
+            key = (person.id,)
+            if person.id in self.stored_people:
+                if not self.visible(person.id):
+                    self.error("people", key, "id", MSG_PERSON, id=person.id)
+                    continue
+                changed = person_changed(person)
+                if changed is None:
+                    continue
+                if not self.within(person.id):
+                    self.error(
+                        "people", key, changed, MSG_PERSON_ELSEWHERE, id=person.id
+                    )
+                    continue
+            for field, code in (
+                ("department", person.department),
+                ("class", person.class_code),
+            ):
+                if not self.org_in(code):
+                    self.error("people", key, field, MSG_ORG, code=code)
 
-    for pos in snap.positions:
-        key = (pos.organisation, pos.person, pos.role, pos.start)
-        if not org_in(pos.organisation):
-            error("positions", key, "organisation", MSG_ORG, code=pos.organisation)
-        elif not position_exists(pos) and not within(pos.person):
-            error("positions", key, "person", MSG_PERSON, id=pos.person)
+    def positions(self, position_exists: Callable[[Any], bool]) -> None:
+        for pos in self.snap.positions:
+            key = (pos.organisation, pos.person, pos.role, pos.start)
+            if not self.org_in(pos.organisation):
+                code = pos.organisation
+                self.error("positions", key, "organisation", MSG_ORG, code=code)
+            elif not position_exists(pos) and not self.within(pos.person):
+                self.error("positions", key, "person", MSG_PERSON, id=pos.person)
 
-    meeting_org: dict[str, str | None] = {}
-    for meeting in snap.meetings:
-        key = (meeting.code,)
-        stored = meetings.get(meeting.code)
-        old = path_of_pk[stored[1][at_org]] if stored is not None else None
-        meeting_org[meeting.code] = paths.get(meeting.organisation)
-        if stored is not None and not scope.covers(old):
-            moved = old != paths.get(meeting.organisation)
-            field = "organisation" if moved else "code"
-            error("meetings", key, field, MSG_MEETING, code=meeting.code)
-        elif not org_in(meeting.organisation):
-            error("meetings", key, "organisation", MSG_ORG, code=meeting.organisation)
+    def meetings(self) -> None:
+        """Meetings lie where their organisations do, before and after the import."""
+        for meeting in self.snap.meetings:
+            key = (meeting.code,)
+            stored = self.stored_meetings.get(meeting.code)
+            old = self.path_of_pk[stored[1][_AT_ORG]] if stored is not None else None
+            self.meeting_org[meeting.code] = self.paths.get(meeting.organisation)
+            if stored is not None and not self.scope.covers(old):
+                moved = old != self.paths.get(meeting.organisation)
+                field = "organisation" if moved else "code"
+                self.error("meetings", key, field, MSG_MEETING, code=meeting.code)
+            elif not self.org_in(meeting.organisation):
+                code = meeting.organisation
+                self.error("meetings", key, "organisation", MSG_ORG, code=code)
 
-    def meeting_path(code: str) -> str | None:
-        """Return the path of the meeting's organisation after the import."""
-        if code in meeting_org:
-            return meeting_org[code]
-        stored = meetings.get(code)
-        return path_of_pk.get(stored[1][at_org]) if stored is not None else None
+    def delegates(self, seat_exists: Callable[[str, str], bool]) -> None:
+        """A seat lies where its meeting does; its electing unit (CON-6) too."""
+        elected_by = self.snap.elected_by
+        for code, ident in self.snap.delegates:
+            key = (code, ident)
+            if not self.scope.covers(self.meeting_path(code)):
+                self.error("delegates", key, "meeting", MSG_MEETING, code=code)
+            elif not seat_exists(code, ident) and not self.within(ident):
+                self.error("delegates", key, "person", MSG_PERSON, id=ident)
+            elif key in elected_by and not self.org_in(elected_by[key].electing_unit):
+                unit = elected_by[key].electing_unit
+                self.error("delegates", key, "electing_unit", MSG_ORG, code=unit)
 
-    for code, ident in snap.delegates:
-        key = (code, ident)
-        if not scope.covers(meeting_path(code)):
-            error("delegates", key, "meeting", MSG_MEETING, code=code)
-        elif not seat_exists(code, ident) and not within(ident):
-            error("delegates", key, "person", MSG_PERSON, id=ident)
-        elif key in snap.elected_by and not org_in(snap.elected_by[key].electing_unit):
-            unit = snap.elected_by[key].electing_unit
-            error("delegates", key, "electing_unit", MSG_ORG, code=unit)
+    def reviews_and_justifications(self) -> None:
+        key: tuple[Any, ...]
+        for review in self.snap.reviews:
+            key = (review.reviewer, review.reviewed, review.held)
+            for field, code in (
+                ("reviewer", review.reviewer),
+                ("reviewed", review.reviewed),
+            ):
+                if not self.org_in(code):
+                    self.error("reviews", key, field, MSG_ORG, code=code)
+        for just in self.snap.justifications:
+            if not self.org_in(just.organisation):
+                key = (just.organisation, just.rule)
+                code = just.organisation
+                self.error("justifications", key, "organisation", MSG_ORG, code=code)
 
-    for review in snap.reviews:
-        key = (review.reviewer, review.reviewed, review.held)
-        for field, code in (
-            ("reviewer", review.reviewer),
-            ("reviewed", review.reviewed),
-        ):
-            if not org_in(code):
-                error("reviews", key, field, MSG_ORG, code=code)
-    for just in snap.justifications:
-        if not org_in(just.organisation):
-            key = (just.organisation, just.rule)
-            error(
-                "justifications", key, "organisation", MSG_ORG, code=just.organisation
-            )
+    def elections(self, stored_election: Mapping[str, str]) -> None:
+        """Elections are stored as recorded elections.
 
-    # Elections are stored as recorded elections: a stored one (recorded or run in
-    # Tongxue) must lie in the scope now, and its organisation after the import.
-    stored_election = election_paths or {}
-    for election in snap.elections:
-        key = (election.code,)
-        if election.code in stored_election and not scope.covers(
-            stored_election[election.code]
-        ):
-            error("elections", key, "code", MSG_ELECTION, code=election.code)
-        elif not org_in(election.organisation):
-            error("elections", key, "organisation", MSG_ORG, code=election.organisation)
-        elif election.meeting and not scope.covers(meeting_path(election.meeting)):
-            error("elections", key, "meeting", MSG_MEETING, code=election.meeting)
-    # Guidance (GOV-1, GOV-2) is stored where its union is.
-    for g in snap.guidance:
-        if not org_in(g.organisation):
-            key = (g.organisation, g.kind, g.held)
-            error("guidance", key, "organisation", MSG_ORG, code=g.organisation)
-    # Evaluations (CAD-3) are recorded where their union is, keyed by its code.
-    for e in snap.evaluations:
-        if not org_in(e.organisation):
-            key = (e.organisation, e.code)
-            error("evaluations", key, "organisation", MSG_ORG, code=e.organisation)
-    # Semesters (CAD-4, with the reports of the people listed), written reports
-    # (CON-13) and standing conferences (CON-8) are stored where their union is.
-    for semester in snap.semesters:
-        key = (semester.organisation, semester.code)
-        if not org_in(semester.organisation):
-            error("semesters", key, "organisation", MSG_ORG, code=semester.organisation)
-        for ident in semester.reports:
-            if not visible(ident):
-                error("semesters", key, "reports", MSG_PERSON, id=ident)
-                break
-    for report in snap.written_reports:
-        if not org_in(report.organisation):
-            key = (report.organisation, report.code)
-            error("written_reports", key, "organisation", MSG_ORG, code=key[0])
-    for conference in snap.standing_conferences:
-        if not org_in(conference.organisation):
-            key = (conference.organisation,)
-            error("standing_conferences", key, "organisation", MSG_ORG, code=key[0])
-    return errors
+        A stored one (recorded or run in Tongxue) must lie in the scope now, and its
+        organisation after the import.
+        """
+        scope = self.scope
+        for election in self.snap.elections:
+            key = (election.code,)
+            code = election.code
+            if code in stored_election and not scope.covers(stored_election[code]):
+                self.error("elections", key, "code", MSG_ELECTION, code=code)
+            elif not self.org_in(election.organisation):
+                code = election.organisation
+                self.error("elections", key, "organisation", MSG_ORG, code=code)
+            elif election.meeting and not scope.covers(
+                self.meeting_path(election.meeting)
+            ):
+                code = election.meeting
+                self.error("elections", key, "meeting", MSG_MEETING, code=code)
+
+    def union_records(self) -> None:
+        """The records stored where their union is.
+
+        Guidance (GOV-1, GOV-2), evaluations (CAD-3, keyed by the union's code),
+        semesters (CAD-4, with the reports of the people listed), written reports
+        (CON-13) and standing conferences (CON-8).
+        """
+        snap = self.snap
+        key: tuple[Any, ...]
+        for g in snap.guidance:
+            if not self.org_in(g.organisation):
+                key = (g.organisation, g.kind, g.held)
+                self.error("guidance", key, "organisation", MSG_ORG, code=key[0])
+        for e in snap.evaluations:
+            if not self.org_in(e.organisation):
+                key = (e.organisation, e.code)
+                self.error("evaluations", key, "organisation", MSG_ORG, code=key[0])
+        for semester in snap.semesters:
+            key = (semester.organisation, semester.code)
+            if not self.org_in(semester.organisation):
+                self.error("semesters", key, "organisation", MSG_ORG, code=key[0])
+            for ident in semester.reports:
+                if not self.visible(ident):
+                    self.error("semesters", key, "reports", MSG_PERSON, id=ident)
+                    break
+        for report in snap.written_reports:
+            if not self.org_in(report.organisation):
+                key = (report.organisation, report.code)
+                self.error("written_reports", key, "organisation", MSG_ORG, code=key[0])
+        for conference in snap.standing_conferences:
+            if not self.org_in(conference.organisation):
+                key = (conference.organisation,)
+                table = "standing_conferences"
+                self.error(table, key, "organisation", MSG_ORG, code=key[0])

@@ -293,27 +293,7 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
             sheet.reset_dimensions()
         for title, sheet, _dimension in sheets:
             if title == ABOUT:
-                # Key/value rows; a few are enough, whatever the sheet holds.
-                for row in sheet.iter_rows(
-                    max_row=_ABOUT_ROWS, max_col=2, values_only=True
-                ):
-                    if (
-                        row
-                        and isinstance(row[0], str)
-                        and row[0].strip()
-                        in ("format", "version", "default_profile", "root")
-                    ):
-                        value = unescape_cell(row[1]) if len(row) > 1 else None
-                        if isinstance(value, float) and value.is_integer():
-                            value = int(value)
-                        if isinstance(value, str) and value.strip().isdigit():
-                            value = (
-                                int(value.strip())
-                                if row[0].strip() == "version"
-                                else value
-                            )
-                        if value is not None and value != "":
-                            doc[row[0].strip()] = value
+                doc.update(_read_about(sheet))
                 continue
             if title not in TABLES:
                 errors.append(
@@ -344,6 +324,26 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
             )
         )
     return doc, errors
+
+
+def _read_about(sheet: Any) -> dict[str, Any]:
+    """Return the header keys of the ABOUT sheet: key/value rows; a few are enough,
+    whatever the sheet holds."""
+    doc: dict[str, Any] = {}
+    for row in sheet.iter_rows(max_row=_ABOUT_ROWS, max_col=2, values_only=True):
+        if (
+            row
+            and isinstance(row[0], str)
+            and row[0].strip() in ("format", "version", "default_profile", "root")
+        ):
+            value = unescape_cell(row[1]) if len(row) > 1 else None
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value.strip()) if row[0].strip() == "version" else value
+            if value is not None and value != "":
+                doc[row[0].strip()] = value
+    return doc
 
 
 def _read_sheet(

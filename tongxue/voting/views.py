@@ -202,21 +202,7 @@ def cast(request: HttpRequest, code: str) -> HttpResponse:
         )
         receipt = services.cast(voter=voter, election_code=code, marks=cells)
     except Refusal as refusal:
-        status = CAST_STATUS.get(refusal.code, 400)
-        if wants_json:
-            return JsonResponse(refusal_json(refusal), status=status)
-        election = _election_or_404(code)
-        return render(
-            request,
-            "voting/ballot_state.html",
-            {
-                "election": election,
-                "state": "refused",
-                "refusal": render_message(refusal.message),
-                "refusal_code": refusal.code,
-            },
-            status=status,
-        )
+        return _cast_refused(request, code, refusal, wants_json)
     if wants_json:
         return JsonResponse(
             {
@@ -227,14 +213,45 @@ def cast(request: HttpRequest, code: str) -> HttpResponse:
             }
         )
     assert cached is not None
+    return _receipt_page(request, cached[0], receipt, voter)
+
+
+def _cast_refused(
+    request: HttpRequest, code: str, refusal: Refusal, wants_json: bool
+) -> HttpResponse:
+    """The refusal of a cast, in JSON or on the ballot's page (:data:`CAST_STATUS`)."""
+    status = CAST_STATUS.get(refusal.code, 400)
+    if wants_json:
+        return JsonResponse(refusal_json(refusal), status=status)
+    election = _election_or_404(code)
+    return render(
+        request,
+        "voting/ballot_state.html",
+        {
+            "election": election,
+            "state": "refused",
+            "refusal": render_message(refusal.message),
+            "refusal_code": refusal.code,
+        },
+        status=status,
+    )
+
+
+def _receipt_page(
+    request: HttpRequest,
+    definition: selectors.Definition,
+    receipt: services.Receipt,
+    voter: Any,
+) -> HttpResponse:
+    """The receipt of a ballot cast, for the voter named by its token."""
     return render(
         request,
         "voting/receipt.html",
         {
-            "definition": cached[0],
+            "definition": definition,
             "receipt": receipt,
             "rows": _rows(receipt.candidates, list(receipt.cells)),
-            "marks_form": cached[0].form == codec.MARKS,
+            "marks_form": definition.form == codec.MARKS,
             "void_label": gettext(VOID_REASONS[receipt.void_reason])
             if receipt.void_reason in VOID_REASONS
             else receipt.void_reason,

@@ -3,8 +3,8 @@
 Every service is keyword-only and atomic, checks the actor's permission
 (``actor=None`` is a system command and is allowed), moves an object only along its
 lifecycle (:data:`tongxue.domain.lifecycle.SELECTION`, :data:`~tongxue.domain.lifecycle.
-EXIT_CASE`; one service per transition) and writes an audit record in the same
-transaction.
+EXIT_CASE`; one service per transition, through :func:`tongxue.core.lifecycle.transition`)
+and writes an audit record in the same transaction.
 
 * Open selection — CAD-1, CAD-7 · GS-12, GS-13, CQ-7, CQ-8; ELE-3, ELE-4 · GS-8, GS-12,
   CQ-3, CQ-7: posts other than a union's presidium (which its congress elects, ELE-1,

@@ -4,7 +4,9 @@ A case on a ground, notice to the cadre, the cadre's statement, a decision (劝�
 免职, or 罢免 by a counted vote of the electing body), its publication and the
 profile's appeal window; the post is ended through
 :func:`tongxue.organisations.services.end_position`. Each service is one transition of
-:data:`tongxue.domain.lifecycle.EXIT_CASE`.
+:data:`tongxue.domain.lifecycle.EXIT_CASE`, made by
+:func:`tongxue.core.lifecycle.transition` (row lock, check, save, audit event
+``cadres.exit.<state>``).
 """
 
 from __future__ import annotations
@@ -34,11 +36,11 @@ from tongxue.cadres.services.shared import (
     profile_for,
     publish,
     today_or,
-    transition,
 )
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
+from tongxue.core.lifecycle import transition
 from tongxue.domain.lifecycle import EXIT_CASE
 from tongxue.domain.profiles import Profile
 from tongxue.organisations import services as registry
@@ -49,14 +51,28 @@ from tongxue.organisations.models import (
 from tongxue.publicity.text import phrase
 
 
-def _exit_log(actor: Actor, acting: str, case: ExitCase, old: str, **data: Any) -> None:
-    auditlog.record(
+def _move_case(
+    actor: Actor,
+    acting: str,
+    case: ExitCase,
+    target: str,
+    changes: dict[str, Any],
+    **data: Any,
+) -> ExitCase:
+    """Move the case with :func:`~tongxue.core.lifecycle.transition`; its audit event
+    is ``cadres.exit.<target>`` with ``data``."""
+    return transition(
+        case,
+        EXIT_CASE,
+        target,
         actor=actor,
-        action=f"cadres.exit.{case.state}",
+        action=f"cadres.exit.{target}",
         organisation=case.position.organisation.code,
-        target=case.position.person.ident,
         role=acting,
-        data={"case": case.pk, "from": old, "to": case.state, **data},
+        subject=case.position.person.ident,
+        data={"case": case.pk, **data},
+        field="state",
+        changes=changes,
     )
 
 
@@ -158,12 +174,13 @@ def notify_cadre(*, actor: Actor, case: ExitCase, text: str) -> ExitCase:
     """Tell the cadre of the case and invite a statement (opened → notified)."""
     acting = check_manage(actor, case.position.organisation)
     text = clean_text("text", text)
-    old = transition(EXIT_CASE, case, ExitState.NOTIFIED)
-    case.notice_text = text
-    case.notified_at = now()
-    case.save(update_fields=["state", "notice_text", "notified_at"])
-    _exit_log(actor, acting, case, old)
-    return case
+    return _move_case(
+        actor,
+        acting,
+        case,
+        ExitState.NOTIFIED,
+        {"notice_text": text, "notified_at": now()},
+    )
 
 
 @transaction.atomic
@@ -236,9 +253,8 @@ def decide_exit(
         )
     body = clean_text("body", body, limit=200)
     reasons = clean_text("reasons", reasons)
-    refusal = EXIT_CASE.refusal(case.state, ExitState.DECIDED)
-    if refusal is not None:
-        raise refusal
+    EXIT_CASE.require(case.state, ExitState.DECIDED)
+    votes: dict[str, Any] = {}
     if measure == Measure.RECALL:
         if votes_yes is None or votes_no is None or members is None:
             raise refuse(
@@ -267,22 +283,34 @@ def decide_exit(
                 members=members,
                 threshold=str(prof.fraction(RECALL_PARAMETER)),
             )
-        case.votes_yes, case.votes_no = votes_yes, votes_no
-        case.votes_abstain, case.members = abstain, members
+        votes = {
+            "votes_yes": votes_yes,
+            "votes_no": votes_no,
+            "votes_abstain": abstain,
+            "members": members,
+        }
     day = today_or(today)
-    old = transition(EXIT_CASE, case, ExitState.DECIDED)
-    case.measure = measure
-    case.body = body
-    case.reasons = reasons
-    case.decided_on = day
-    case.decided_at = now()
-    case.save()
+    _move_case(
+        actor,
+        acting,
+        case,
+        ExitState.DECIDED,
+        {
+            "measure": measure,
+            "body": body,
+            "reasons": reasons,
+            "decided_on": day,
+            "decided_at": now(),
+            **votes,
+        },
+        measure=measure,
+        body=body,
+    )
     # The decision takes effect on its day: the last day in office is the day before
     # (the registry counts a term as held through its end date).
     last_day = max(day - timedelta(days=1), position.start)
     if position.end is None or position.end > last_day:
         registry.end_position(actor=actor, position=position, end=last_day)
-    _exit_log(actor, acting, case, old, measure=measure, body=body)
     return case
 
 
@@ -301,12 +329,18 @@ def publish_exit_decision(
     """
     position = case.position
     acting = check_manage(actor, position.organisation)
-    old = transition(EXIT_CASE, case, ExitState.PUBLISHED)
+    EXIT_CASE.require(case.state, ExitState.PUBLISHED)
     day = starts or today_or(today)
     prof = profile_for(position.organisation)
-    case.appeal_until = day + timedelta(days=prof.int(APPEAL_PARAMETER))
-    case.published_at = now()
-    case.save(update_fields=["state", "appeal_until", "published_at"])
+    appeal_until = day + timedelta(days=prof.int(APPEAL_PARAMETER))
+    _move_case(
+        actor,
+        acting,
+        case,
+        ExitState.PUBLISHED,
+        {"appeal_until": appeal_until, "published_at": now()},
+        appeal_until=appeal_until.isoformat(),
+    )
     measure = phrase(MEASURE_PHRASES[Measure(case.measure)])
     publish(
         actor=actor,
@@ -333,7 +367,6 @@ def publish_exit_decision(
         },
         starts=day,
     )
-    _exit_log(actor, acting, case, old, appeal_until=case.appeal_until.isoformat())
     return case
 
 
@@ -354,12 +387,13 @@ def lodge_appeal(
             until=case.appeal_until.isoformat() if case.appeal_until else "",
         )
     text = clean_text("appeal", text)
-    old = transition(EXIT_CASE, case, ExitState.APPEALED)
-    case.appeal = text
-    case.appealed_at = now()
-    case.save(update_fields=["state", "appeal", "appealed_at"])
-    _exit_log(actor, "cadre", case, old)
-    return case
+    return _move_case(
+        actor,
+        "cadre",
+        case,
+        ExitState.APPEALED,
+        {"appeal": text, "appealed_at": now()},
+    )
 
 
 @transaction.atomic
@@ -379,12 +413,13 @@ def close_exit_case(
         )
     if case.state == ExitState.APPEALED:
         outcome = clean_text("outcome", outcome)
-    old = transition(EXIT_CASE, case, ExitState.CLOSED)
-    case.outcome = (outcome or "").strip()
-    case.closed_at = now()
-    case.save(update_fields=["state", "outcome", "closed_at"])
-    _exit_log(actor, acting, case, old)
-    return case
+    return _move_case(
+        actor,
+        acting,
+        case,
+        ExitState.CLOSED,
+        {"outcome": (outcome or "").strip(), "closed_at": now()},
+    )
 
 
 @transaction.atomic
@@ -396,9 +431,10 @@ def dismiss_exit_case(*, actor: Actor, case: ExitCase, outcome: str) -> ExitCase
     """
     acting = check_manage(actor, case.position.organisation)
     outcome = clean_text("outcome", outcome)
-    old = transition(EXIT_CASE, case, ExitState.DISMISSED)
-    case.outcome = outcome
-    case.closed_at = now()
-    case.save(update_fields=["state", "outcome", "closed_at"])
-    _exit_log(actor, acting, case, old)
-    return case
+    return _move_case(
+        actor,
+        acting,
+        case,
+        ExitState.DISMISSED,
+        {"outcome": outcome, "closed_at": now()},
+    )

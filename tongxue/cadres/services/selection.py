@@ -6,13 +6,16 @@ against the governing profile's ``cadre_criteria`` by a named assessor with evid
 the shortlist and the decision announced (公示) for the profile's notice period, and
 the post filled through :func:`tongxue.organisations.services.appoint` only when the
 decision's notice takes effect. Each service is one transition of
-:data:`tongxue.domain.lifecycle.SELECTION`.
+:data:`tongxue.domain.lifecycle.SELECTION`, made by
+:func:`tongxue.core.lifecycle.transition` (row lock, check, save, audit event
+``cadres.selection.<state>``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_noop
@@ -47,11 +50,11 @@ from tongxue.cadres.services.shared import (
     publish,
     takes_effect,
     today_or,
-    transition,
 )
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
+from tongxue.core.lifecycle import transition
 from tongxue.domain.findings import Message
 from tongxue.domain.guards import cite
 from tongxue.domain.lifecycle import SELECTION
@@ -270,21 +273,28 @@ def start_assessment(
             gettext_noop("Applications are open until {closes}."),
             closes=selection.closes.isoformat(),
         )
-    old = transition(SELECTION, selection, SelectionState.ASSESSING)
-    selection.assessing_at = now()
-    selection.save(update_fields=["state", "assessing_at"])
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor, acting, selection, SelectionState.ASSESSING, assessing_at=now()
+    )
 
 
-def _log_transition(actor: Actor, acting: str, selection: Selection, old: str) -> None:
-    auditlog.record(
+def _move_selection(
+    actor: Actor, acting: str, selection: Selection, target: str, **changes: Any
+) -> Selection:
+    """Move the selection with :func:`~tongxue.core.lifecycle.transition`; its audit
+    event is ``cadres.selection.<target>``."""
+    return transition(
+        selection,
+        SELECTION,
+        target,
         actor=actor,
-        action=f"cadres.selection.{selection.state}",
+        action=f"cadres.selection.{target}",
         organisation=selection.organisation.code,
-        target=selection.title,
         role=acting,
-        data={"selection": selection.pk, "from": old, "to": selection.state},
+        subject=selection.title,
+        data={"selection": selection.pk},
+        field="state",
+        changes=changes,
     )
 
 
@@ -413,11 +423,9 @@ def publish_shortlist(
                 name=a.person.name,
                 missing=", ".join(missing),
             )
-    old = transition(SELECTION, selection, SelectionState.SHORTLISTED)
+    SELECTION.require(selection.state, SelectionState.SHORTLISTED)
     Application.objects.filter(selection=selection).update(shortlisted=False)
     Application.objects.filter(pk__in=ids).update(shortlisted=True)
-    selection.shortlisted_at = now()
-    selection.save(update_fields=["state", "shortlisted_at"])
     publish(
         actor=actor,
         organisation=selection.organisation,
@@ -441,18 +449,17 @@ def publish_shortlist(
         starts=starts,
         working_days=working_days,
     )
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor, acting, selection, SelectionState.SHORTLISTED, shortlisted_at=now()
+    )
 
 
 @transaction.atomic
 def reopen_assessment(*, actor: Actor, selection: Selection) -> Selection:
     """Return to assessment, e.g. after an upheld objection (shortlisted → assessing)."""
     acting = check_manage(actor, selection.organisation)
-    old = transition(SELECTION, selection, SelectionState.ASSESSING)
+    _move_selection(actor, acting, selection, SelectionState.ASSESSING)
     Application.objects.filter(selection=selection).update(shortlisted=False)
-    selection.save(update_fields=["state"])
-    _log_transition(actor, acting, selection, old)
     return selection
 
 
@@ -489,10 +496,7 @@ def decide(
             gettext_noop("Choose an application from the shortlist."),
             field="application",
         )
-    old = transition(SELECTION, selection, SelectionState.DECIDED)
-    selection.chosen = application
-    selection.decided_at = now()
-    selection.save(update_fields=["state", "chosen", "decided_at"])
+    SELECTION.require(selection.state, SelectionState.DECIDED)
     publish(
         actor=actor,
         organisation=selection.organisation,
@@ -516,19 +520,23 @@ def decide(
         starts=starts,
         working_days=working_days,
     )
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor,
+        acting,
+        selection,
+        SelectionState.DECIDED,
+        chosen=application,
+        decided_at=now(),
+    )
 
 
 @transaction.atomic
 def withdraw_decision(*, actor: Actor, selection: Selection) -> Selection:
     """Withdraw the decision, e.g. after an upheld objection (decided → shortlisted)."""
     acting = check_manage(actor, selection.organisation)
-    old = transition(SELECTION, selection, SelectionState.SHORTLISTED)
-    selection.chosen = None
-    selection.save(update_fields=["state", "chosen"])
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor, acting, selection, SelectionState.SHORTLISTED, chosen=None
+    )
 
 
 @transaction.atomic
@@ -552,7 +560,7 @@ def appoint_chosen(
                     "runs, an objection is unanswered or one was upheld."
                 ),
             )
-    old = transition(SELECTION, selection, SelectionState.APPOINTED)
+    SELECTION.require(selection.state, SelectionState.APPOINTED)
     assert selection.chosen is not None
     person = selection.chosen.person
     position = registry.appoint(
@@ -565,18 +573,19 @@ def appoint_chosen(
         end=selection.term_end,
         public_contact=selection.public_contact,
     )
-    selection.position = position
-    selection.appointed_at = now()
-    selection.save(update_fields=["state", "position", "appointed_at"])
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor,
+        acting,
+        selection,
+        SelectionState.APPOINTED,
+        position=position,
+        appointed_at=now(),
+    )
 
 
 @transaction.atomic
 def cancel_selection(*, actor: Actor, selection: Selection) -> Selection:
     acting = check_manage(actor, selection.organisation)
-    old = transition(SELECTION, selection, SelectionState.CANCELLED)
-    selection.cancelled_at = now()
-    selection.save(update_fields=["state", "cancelled_at"])
-    _log_transition(actor, acting, selection, old)
-    return selection
+    return _move_selection(
+        actor, acting, selection, SelectionState.CANCELLED, cancelled_at=now()
+    )

@@ -15,7 +15,6 @@ from tongxue.cadres.models import (
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import Perm, has_perm, require
-from tongxue.domain.lifecycle import Lifecycle
 from tongxue.domain.profiles import Profile
 from tongxue.organisations.models import (
     Organisation,
@@ -53,16 +52,6 @@ def now() -> Any:
 def profile_for(org: Organisation) -> Profile:
     """The profile governing ``org`` (its own, the nearest above, or the default)."""
     return governing_profile(org)
-
-
-def transition(lifecycle: Lifecycle, obj: Any, target: str) -> str:
-    """Refuse unless ``obj.state`` may move to ``target``; return the old state."""
-    refusal = lifecycle.refusal(obj.state, target)
-    if refusal is not None:
-        raise refusal
-    old: str = obj.state
-    obj.state = target
-    return old
 
 
 def clean_text(field: str, value: str, *, limit: int = MAX_TEXT) -> str:

@@ -11,7 +11,7 @@ domain (:mod:`tongxue.domain.apportionment`, :mod:`tongxue.domain.seats`).
   (CON-3, CON-4); :mod:`.grades`: :func:`allocate_seats_by_grade` by department ×
   grade with the main clubs (CON-4);
 * :mod:`.transitions`: freezing the seats and the delegate list (CON-5), convening,
-  closing (:data:`TRANSITIONS`);
+  closing, each through :func:`tongxue.core.lifecycle.transition`;
 * :mod:`.delegates`: :func:`enter_delegate` and :func:`remove_delegate` (CON-4,
   CON-6); :mod:`.delegate_import`: :func:`import_delegates` from a CSV upload.
 
@@ -51,7 +51,6 @@ from tongxue.congresses.services.seats import (
 )
 from tongxue.congresses.services.transitions import (
     NON_CORE_RULE,
-    TRANSITIONS,
     close,
     convene,
     freeze_delegates,
@@ -69,7 +68,6 @@ __all__ = [
     "QUOTA_KINDS",
     "QUOTA_PARAMETER",
     "QUOTA_RULE",
-    "TRANSITIONS",
     "ElectionInput",
     "Matrix",
     "RowError",

@@ -1,8 +1,9 @@
 """The congress lifecycle: freezing seats and delegates, convening, closing (CON-4, CON-5).
 
-Each transition locks the meeting's row, checks the move against
-:data:`tongxue.domain.lifecycle.CONGRESS`, saves and records the audit event
-(:func:`_move`); :data:`TRANSITIONS` gives the service of each target state.
+Each service checks the actor and its own conditions, then moves the meeting with
+:func:`tongxue.core.lifecycle.transition` (row lock, the move checked against
+:data:`tongxue.domain.lifecycle.CONGRESS`, save, audit event ``congress.<state>``). The page's buttons and the service of each target state are
+the transition table of :mod:`tongxue.congresses.views` (``STEPS``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from tongxue.congresses.models import (
 )
 from tongxue.congresses.services.seats import QUOTA_KINDS
 from tongxue.congresses.services.shared import locked_meeting, require_manage
-from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
+from tongxue.core.lifecycle import transition
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.lifecycle import CONGRESS
 
@@ -60,60 +61,42 @@ def _covers(justification: Any, evidence: dict[str, Any]) -> bool:
     return justifications.covers(stored, finding, timezone.localdate())
 
 
-def _move(
-    *,
-    actor: Actor,
-    meeting: Meeting,
-    target: str,
-    role: str,
-    data: dict[str, Any] | None = None,
-) -> Meeting:
-    refusal = CONGRESS.refusal(meeting.status, target)
-    if refusal is not None:
-        raise refusal
-    before = meeting.status
-    meeting.status = target
-    meeting.save(update_fields=["status", "delegates_frozen_at"])
-    auditlog.record(
-        actor=actor,
-        action=f"congress.{target}",
-        organisation=meeting.organisation.code,
-        target=meeting.code,
-        role=role,
-        data={"from": before, "to": target, **(data or {})},
-    )
-    return meeting
-
-
 @transaction.atomic
 def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
     """planned → seats_allocated: freeze the allocation (CON-4 · GS-8, CQ-3)."""
     role = require_manage(actor, meeting.organisation)
     meeting = locked_meeting(meeting)
-    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.SEATS_ALLOCATED)
-    if refusal is not None:
-        raise refusal
     allocation = SeatAllocation.objects.filter(meeting=meeting).first()
-    if allocation is None and meeting.kind == MeetingKind.CONGRESS:
-        raise refuse(
-            "CON-4.not-allocated",
-            gettext_noop("Allocate the seats of {meeting} before freezing them."),
-            meeting=meeting.code,
-        )
-    # An all-student assembly has no seats (every student sits), nor does a
-    # standing-conference meeting (its standing delegates come from the congress).
-    data: dict[str, Any] = {}
+
+    def allocated(meeting: Meeting) -> Refusal | None:
+        # An all-student assembly has no seats (every student sits), nor does a
+        # standing-conference meeting (its standing delegates come from the congress).
+        if allocation is None and meeting.kind == MeetingKind.CONGRESS:
+            return refuse(
+                "CON-4.not-allocated",
+                gettext_noop("Allocate the seats of {meeting} before freezing them."),
+                meeting=meeting.code,
+            )
+        return None
+
+    transition(
+        meeting,
+        CONGRESS,
+        MeetingStatus.SEATS_ALLOCATED,
+        actor=actor,
+        action="congress.seats_allocated",
+        organisation=meeting.organisation.code,
+        role=role,
+        subject=meeting.code,
+        check=allocated,
+        data={"allocation": allocation.pk, "seats": allocation.seats}
+        if allocation is not None
+        else {},
+    )
     if allocation is not None:
         allocation.frozen_at = timezone.now()
         allocation.save(update_fields=["frozen_at"])
-        data = {"allocation": allocation.pk, "seats": allocation.seats}
-    return _move(
-        actor=actor,
-        meeting=meeting,
-        target=MeetingStatus.SEATS_ALLOCATED,
-        role=role,
-        data=data,
-    )
+    return meeting
 
 
 @transaction.atomic
@@ -121,20 +104,32 @@ def unfreeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
     """seats_allocated → planned: unfreeze, only before any delegate is entered."""
     role = require_manage(actor, meeting.organisation)
     meeting = locked_meeting(meeting)
-    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.PLANNED)
-    if refusal is not None:
-        raise refusal
-    entered = Delegate.objects.filter(meeting=meeting).count()
-    if entered:
-        raise refuse(
-            "has-delegates",
-            gettext_noop(
-                "{delegates} delegates are entered: the seats cannot be unfrozen."
-            ),
-            delegates=entered,
-        )
+
+    def no_delegates(meeting: Meeting) -> Refusal | None:
+        entered = Delegate.objects.filter(meeting=meeting).count()
+        if entered:
+            return refuse(
+                "has-delegates",
+                gettext_noop(
+                    "{delegates} delegates are entered: the seats cannot be unfrozen."
+                ),
+                delegates=entered,
+            )
+        return None
+
+    transition(
+        meeting,
+        CONGRESS,
+        MeetingStatus.PLANNED,
+        actor=actor,
+        action="congress.planned",
+        organisation=meeting.organisation.code,
+        role=role,
+        subject=meeting.code,
+        check=no_delegates,
+    )
     SeatAllocation.objects.filter(meeting=meeting).update(frozen_at=None)
-    return _move(actor=actor, meeting=meeting, target=MeetingStatus.PLANNED, role=role)
+    return meeting
 
 
 @transaction.atomic
@@ -159,42 +154,40 @@ def freeze_delegates(
     union = meeting.organisation
     role = require_manage(actor, union)
     meeting = locked_meeting(meeting)
-    refusal = CONGRESS.refusal(meeting.status, MeetingStatus.DELEGATES_ELECTED)
-    if refusal is not None:
-        raise refusal
-    if meeting.kind != MeetingKind.CONGRESS:
-        # No elected delegates to check: an assembly or a standing-conference meeting.
-        meeting.delegates_frozen_at = timezone.now()
-        return _move(
-            actor=actor,
-            meeting=meeting,
-            target=MeetingStatus.DELEGATES_ELECTED,
-            role=role,
-        )
-    live = representation(meeting)
-    if live.count.delegates == 0:
-        raise refuse(
-            "CON-6.no-delegates",
-            gettext_noop("No delegates are entered: there is no list to freeze."),
-        )
-    # CON-5 applies at school level only ("校级层面"): a department congress is not judged.
-    justified = ""
-    if not live.meets and union.kind in QUOTA_KINDS:
-        justified = _justify_non_core(
-            actor, meeting, live, reason, approved_by, approved_on
-        )
-    meeting.delegates_frozen_at = timezone.now()
-    return _move(
-        actor=actor,
-        meeting=meeting,
-        target=MeetingStatus.DELEGATES_ELECTED,
-        role=role,
-        data={
+    CONGRESS.require(meeting.status, MeetingStatus.DELEGATES_ELECTED)
+    # An assembly or a standing-conference meeting has no elected delegates to check.
+    data: dict[str, Any] = {}
+    if meeting.kind == MeetingKind.CONGRESS:
+        live = representation(meeting)
+        if live.count.delegates == 0:
+            raise refuse(
+                "CON-6.no-delegates",
+                gettext_noop("No delegates are entered: there is no list to freeze."),
+            )
+        # CON-5 applies at school level only ("校级层面"): a department congress is
+        # not judged.
+        justified = ""
+        if not live.meets and union.kind in QUOTA_KINDS:
+            justified = _justify_non_core(
+                actor, meeting, live, reason, approved_by, approved_on
+            )
+        data = {
             "delegates": live.count.delegates,
             "non_core": live.count.non_core,
             "min_share": live.min_share,
             "justified": justified,
-        },
+        }
+    return transition(
+        meeting,
+        CONGRESS,
+        MeetingStatus.DELEGATES_ELECTED,
+        actor=actor,
+        action="congress.delegates_elected",
+        organisation=union.code,
+        role=role,
+        subject=meeting.code,
+        data=data,
+        changes={"delegates_frozen_at": timezone.now()},
     )
 
 
@@ -265,7 +258,16 @@ def convene(*, actor: Actor, meeting: Meeting) -> Meeting:
     """delegates_elected → convened: the congress opens."""
     role = require_manage(actor, meeting.organisation)
     meeting = locked_meeting(meeting)
-    return _move(actor=actor, meeting=meeting, target=MeetingStatus.CONVENED, role=role)
+    return transition(
+        meeting,
+        CONGRESS,
+        MeetingStatus.CONVENED,
+        actor=actor,
+        action="congress.convened",
+        organisation=meeting.organisation.code,
+        role=role,
+        subject=meeting.code,
+    )
 
 
 @transaction.atomic
@@ -273,14 +275,13 @@ def close(*, actor: Actor, meeting: Meeting) -> Meeting:
     """convened → closed."""
     role = require_manage(actor, meeting.organisation)
     meeting = locked_meeting(meeting)
-    return _move(actor=actor, meeting=meeting, target=MeetingStatus.CLOSED, role=role)
-
-
-#: The service of each transition, by target state.
-TRANSITIONS = {
-    MeetingStatus.SEATS_ALLOCATED: freeze_seats,
-    MeetingStatus.PLANNED: unfreeze_seats,
-    MeetingStatus.DELEGATES_ELECTED: freeze_delegates,
-    MeetingStatus.CONVENED: convene,
-    MeetingStatus.CLOSED: close,
-}
+    return transition(
+        meeting,
+        CONGRESS,
+        MeetingStatus.CLOSED,
+        actor=actor,
+        action="congress.closed",
+        organisation=meeting.organisation.code,
+        role=role,
+        subject=meeting.code,
+    )

@@ -32,6 +32,7 @@ from dataclasses import replace
 from tongxue.domain.audit import AuditContext, rule
 from tongxue.domain.findings import Finding, Message, Refusal, Severity
 from tongxue.domain.findings import gettext_noop as _
+from tongxue.domain.lifecycle import ELECTION
 from tongxue.domain.model import (
     SCHOOL_LEVEL_UNIONS,
     Election,
@@ -93,20 +94,9 @@ BODIES_LABELS: Mapping[tuple[MeetingKind, ...], str] = {
 NOT_FILLING = frozenset({"cancelled", "void"})
 
 
-#: English labels (message ids, the same as the Django choices') of election states.
-STATUS_LABELS: Mapping[str, str] = {
-    "draft": _("Draft"),
-    "nomination": _("Nomination"),
-    "vetting": _("Awaiting approval"),
-    "approved": _("Candidates approved"),
-    "open": _("Voting open"),
-    "closed": _("Voting closed"),
-    "counted": _("Counted"),
-    "certified": _("Certified, under public notice"),
-    "effective": _("Effective"),
-    "void": _("Void"),
-    "cancelled": _("Cancelled"),
-}
+#: English labels (message ids, the same as the Django choices') of election states:
+#: the lifecycle's.
+STATUS_LABELS: Mapping[str, str] = ELECTION.labels
 
 
 def post_label(post: str) -> str:

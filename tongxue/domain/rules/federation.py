@@ -182,6 +182,14 @@ def congress_findings(
         return
     index = by_person if by_person is not None else positions_by_person(reg)
     cov = coverage(reg, code, meeting, index)
+    yield from _coverage_findings(ctx, code, meeting, cov)
+    yield from _non_cadre_share(ctx, code, meeting, index)
+
+
+def _coverage_findings(
+    ctx: AuditContext, code: str, meeting: Meeting, cov: Coverage
+) -> Iterator[Finding]:
+    """CON-12: the school types and counties the congress's delegates leave out."""
     if cov.schools_without_type or cov.secondary_without_county:
         yield ctx.finding(
             rule="CON-12.school-data-missing",
@@ -252,6 +260,16 @@ def congress_findings(
                     "missing_counties": list(cov.counties_uncovered),
                 },
             )
+
+
+def _non_cadre_share(
+    ctx: AuditContext,
+    code: str,
+    meeting: Meeting,
+    index: Mapping[str, Sequence[Position]],
+) -> Iterator[Finding]:
+    """CON-12: the share of delegates who are not cadres, once the profile sets one."""
+    reg = ctx.registry
     profile = ctx.profile(code)
     if not applies(profile, "core_roles", SHARE_PARAM):
         # "一定比例": the plan names no number. Until the federation sets one in its

@@ -232,7 +232,6 @@ def findings_of(
     by_person: Mapping[str, Sequence[Position]] | None = None,
 ) -> Iterator[Finding]:
     """FED-1 · GS-1: the findings on one provincial federation."""
-    reg = ctx.registry
     code = federation.code
     rep = representation(ctx, code, by_person)
     covered_types = set(rep.types_present) - set(rep.types_uncovered)
@@ -256,6 +255,15 @@ def findings_of(
             },
             severity=Severity.INCOMPLETE,
         )
+    yield from _presidium_findings(ctx, code, rep)
+    yield from _committee_findings(ctx, code, rep)
+
+
+def _presidium_findings(
+    ctx: AuditContext, code: str, rep: Representation
+) -> Iterator[Finding]:
+    """FED-1 (M): the school types of the area its presidium has no member from."""
+    reg = ctx.registry
     not_required = [t for t in SchoolType if t not in rep.types_present]
     type_evidence = {
         "presidium": len(rep.presidium),
@@ -293,6 +301,13 @@ def findings_of(
             ),
             evidence=type_evidence,
         )
+
+
+def _committee_findings(
+    ctx: AuditContext, code: str, rep: Representation
+) -> Iterator[Finding]:
+    """FED-1 (D): the groups of unions of the area its committee does not represent."""
+    reg = ctx.registry
     if not rep.groups_uncovered:
         return
     group_evidence = {

@@ -8,8 +8,8 @@ from django import template
 from django.utils.translation import gettext, gettext_noop
 
 from tongxue.core.models import RoleKind
+from tongxue.domain.lifecycle import ELECTION
 from tongxue.elections.selectors import CRITERION_LABELS
-from tongxue.elections.services import STATUS_LABELS
 
 register = template.Library()
 
@@ -86,7 +86,7 @@ def criterion_label(criterion: str) -> str:
 
 @register.filter
 def status_label(status: str) -> str:
-    return gettext(STATUS_LABELS.get(status, status)) if status else ""
+    return gettext(ELECTION.label(status)) if status else ""
 
 
 @register.filter
