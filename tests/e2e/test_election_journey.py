@@ -110,7 +110,7 @@ def test_election_from_nomination_to_public_result(browser, live_server):  # typ
     presidium.goto(f"/elections/{code}/manage/")
     presidium.locator("#ready-to-open").wait_for()
     presidium.goto(f"/vote/{code}/manage/")
-    presidium.click("#open-block button[type=submit]")
+    presidium.click("#open-button")
     presidium.wait_for_url(f"**/vote/{code}/manage/")
     assert presidium.locator("#status").get_attribute("data-status") == "open"
 
@@ -135,7 +135,7 @@ def test_election_from_nomination_to_public_result(browser, live_server):  # typ
     presidium.goto(f"/vote/{code}/manage/close/")
     presidium.click("#close-form button[type=submit]")
     presidium.wait_for_url(f"**/vote/{code}/manage/")
-    presidium.click("#count-block button[type=submit]")
+    presidium.click("#count-button")
     presidium.wait_for_url(f"**/vote/{code}/manage/")
     assert presidium.locator("#status").get_attribute("data-status") == "counted"
     _confirm(presidium, code, "certify", "计票无误")

@@ -44,7 +44,7 @@ def test_delegates_vote_and_verify_their_receipt(browser, phone, live_server):
 
     # The presidium opens the vote and sees the QR code and the turnout.
     _sign_in(admin, setup.admin.username, f"/vote/{code}/manage/")
-    admin.click("#open-block button[type=submit]")
+    admin.click("#open-button")
     admin.locator("#ballot-link svg").wait_for()
     admin.screenshot(path="/tmp/voting-manage.png", full_page=True)
     assert admin.locator("[data-count=entitled]").inner_text() == "3"
@@ -77,11 +77,11 @@ def test_delegates_vote_and_verify_their_receipt(browser, phone, live_server):
     assert setup.candidates[0] not in admin.locator("#turnout").inner_text()
 
     # Close with confirmation, then count.
-    admin.click("#close-block a")
+    admin.click("#close-button")
     admin.locator("#close-form").wait_for()
     admin.click("#close-form button[type=submit]")
-    admin.locator("#count-block").wait_for()
-    admin.click("#count-block button[type=submit]")
+    admin.locator("#count-button").wait_for()
+    admin.click("#count-button")
     admin.wait_for_selector("#status[data-status=counted]")
 
     # A voter finds their ballot on the public board by the short code.

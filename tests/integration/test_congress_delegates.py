@@ -27,7 +27,7 @@ from tongxue.core.models import AuditEvent
 from tongxue.domain.audit import AuditContext
 from tongxue.domain.findings import Refusal
 from tongxue.domain.profiles import get_profile
-from tongxue.domain.rules.congress import non_core_delegates
+from tongxue.domain.rules.congress_composition import non_core_delegates
 from tongxue.organisations.mappers import load_registry
 from tongxue.organisations.models import OrgKind
 

@@ -15,7 +15,7 @@ from tongxue.congresses.models import Delegate, Meeting, SeatAllocation
 from tongxue.domain import model as dm
 from tongxue.domain.findings import Message
 from tongxue.domain.lifecycle import CONGRESS
-from tongxue.domain.rules.congress import NonCoreShare, non_core_share
+from tongxue.domain.rules.congress_composition import NonCoreShare, non_core_share
 from tongxue.domain.rules.organisation import percent, roles, share_text
 from tongxue.organisations.mappers import (
     ORG_FIELDS,
@@ -153,9 +153,9 @@ class Representation:
 def representation(meeting: Meeting) -> Representation:
     """CON-5 · GS-8, CQ-3: the delegates who are not union core members, live.
 
-    Counted by :func:`tongxue.domain.rules.congress.non_core_share`, the function the
-    audit's rule uses, on a registry holding the delegates' positions and their
-    organisations (four queries, whatever the number of delegates).
+    Counted by :func:`tongxue.domain.rules.congress_composition.non_core_share`, the
+    function the audit's rule uses, on a registry holding the delegates' positions and
+    their organisations (four queries, whatever the number of delegates).
     """
     profile = governing_profile(meeting.organisation)
     idents = list(

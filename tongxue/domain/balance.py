@@ -33,7 +33,7 @@ from tongxue.domain.model import (
     Registry,
     Role,
 )
-from tongxue.domain.rules.congress import (
+from tongxue.domain.rules.congress_composition import (
     NonCoreShare,
     non_core_share,
     positions_by_person,

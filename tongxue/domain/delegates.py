@@ -4,7 +4,7 @@
 congress are elected by classes (班委会) and department unions (院系学生会) — and, for
 the seat of a main club (主要社团, CON-4), by the club. One function says whether a body
 may have elected a union's delegates; the snapshot check (``tongxue.domain.snapshot``,
-the import) and the audit (``tongxue.domain.rules.congress``, CON-6) both call it.
+the import) and the audit (``tongxue.domain.rules.congress_meetings``, CON-6) both call it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,11 @@ here, in pure Python:
   :func:`check_grade_matrix` refuses a matrix that cannot be shared, and
   :func:`seats_by_grade` apportions the departments' seats by the union's method, the
   grades' by Sainte-Laguë and the cells biproportionally
-  (:func:`tongxue.domain.apportionment.biproportional`);
+  (:func:`tongxue.domain.apportionment.biproportional`); one seat goes to each main
+  club listed (:func:`listed_main_clubs`), the rest are shared (:func:`grade_house`,
+  :func:`checked_seats_by_grade` refusing a tie or an impossible share), and
+  :func:`grade_explanation` and :meth:`GradeSeats.seats_by_cell` are what is stored
+  and audited;
 * entering an elected delegate into a seat: the seat's grade (:func:`seat_grade`), the
   seat itself (:func:`check_department`, :func:`check_room`), the election that elected
   the delegate (CON-6: :func:`check_election`, :func:`check_recorded_election`) and
@@ -21,9 +25,10 @@ message the services have always given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from tongxue.domain import apportionment as ap
@@ -141,6 +146,16 @@ class GradeSeats:
                 )
         return out
 
+    def seats_by_cell(self) -> dict[str, int]:
+        """The seats of each cell, keyed ``department/grade`` (as the audit records
+        them)."""
+        grid, seats = self.matrix, self.cells.seats
+        return {
+            f"{r}/{g}": seats[i][j]
+            for i, r in enumerate(grid.departments)
+            for j, g in enumerate(grid.grades)
+        }
+
 
 def seats_by_grade(
     matrix: GradeMatrix,
@@ -192,6 +207,116 @@ def seats_by_grade(
         seed=seed,
     )
     return GradeSeats(matrix, departments, grades, cells)
+
+
+def listed_main_clubs(
+    listed: Iterable[str], allowed: Collection[str], clauses: tuple[str, ...] = ()
+) -> list[str]:
+    """CON-4: the main clubs listed, each once in the order first given; refuse any
+    that is not one of ``allowed`` (the clubs of the union's club federations)."""
+    codes = list(dict.fromkeys(listed))
+    not_clubs = [c for c in codes if c not in allowed]
+    if not_clubs:
+        raise Refusal(
+            "CON-4.not-a-club",
+            Message(
+                gettext_noop("{units}: not a club of this union's club federation."),
+                {"units": ", ".join(not_clubs)},
+            ),
+            requirement="CON-4",
+            clauses=clauses,
+            field="clubs",
+        )
+    return codes
+
+
+def grade_house(seats: int, clubs: int) -> int:
+    """CON-4: the seats the departments × grades share: the house less the one seat
+    of each main club."""
+    return seats - clubs
+
+
+def checked_seats_by_grade(
+    matrix: GradeMatrix,
+    house: int,
+    *,
+    method: ap.Method | str,
+    min_seats: int,
+    tie: ap.TieBreak | str = ap.TieBreak.REFUSE,
+    seed: int | None = None,
+    clauses: tuple[str, ...] = (),
+) -> GradeSeats:
+    """:func:`seats_by_grade`, a tie (of the departments', the grades' or the cells'
+    seats) and an impossible share refused (CON-4)."""
+    try:
+        return seats_by_grade(
+            matrix,
+            house,
+            method=method,
+            min_seats=min_seats,
+            tie=tie,
+            seed=seed,
+            max_iterations=BIPROPORTIONAL_MAX_ITERATIONS,
+        )
+    except ap.ApportionmentTie as exc:
+        raise Refusal(
+            "CON-4.tie",
+            Message(
+                gettext_noop(
+                    "The seats by department and grade are not unique: {units} tie for "
+                    "{seats} seat(s). Choose a lot with a published seed."
+                ),
+                {"seats": exc.seats, "units": ", ".join(exc.units)},
+            ),
+            requirement="CON-4",
+            clauses=clauses,
+            field="tie",
+        ) from None
+    except ap.ApportionmentError as exc:
+        raise Refusal(
+            "CON-4.apportionment",
+            exc.message,
+            requirement="CON-4",
+            clauses=clauses,
+            field="seats",
+        ) from None
+
+
+def grade_explanation(
+    shared: GradeSeats, *, source: str, house: int, clubs: int
+) -> dict[str, Any]:
+    """The stored explanation of seats by grade: where the students came from
+    (``source``), the ``house`` shared, the main ``clubs``, the lots, each grade's
+    seats and divisor, each department's divisor."""
+    grid, result = shared.matrix, shared.cells
+    return {
+        "source": source,
+        "house": house,
+        "clubs": clubs,
+        "iterations": result.iterations,
+        "lot": shared.lots(),
+        "grades": [
+            {
+                "grade": g,
+                "students": grid.grade_students(j),
+                "seats": result.column_seats[j],
+                "divisor": str(result.column_divisors[j]),
+                "divisor_decimal": _decimal(result.column_divisors[j]),
+            }
+            for j, g in enumerate(grid.grades)
+        ],
+        "row_divisors": {
+            r: {
+                "divisor": str(result.row_divisors[i]),
+                "divisor_decimal": _decimal(result.row_divisors[i]),
+            }
+            for i, r in enumerate(grid.departments)
+        },
+    }
+
+
+def _decimal(value: Fraction) -> str:
+    return f"{float(value):.4f}"
 
 
 # ------------------------------------------------------------ entering a delegate

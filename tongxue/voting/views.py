@@ -26,7 +26,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,7 +39,9 @@ from tongxue.core.errors import (
 )
 from tongxue.core.permissions import Perm, has_perm
 from tongxue.core.spreadsheets import safe_row
+from tongxue.core.transition_table import Step, TransitionTable
 from tongxue.domain.counting import VOID_REASONS
+from tongxue.domain.lifecycle import ELECTION
 from tongxue.elections.models import Election, ElectionStatus, VotingMode
 from tongxue.voting import codec, forms, selectors, services, tokens
 from tongxue.voting.models import BallotDefinition
@@ -265,24 +267,100 @@ def _receipt_page(
 
 # --- the presidium -----------------------------------------------------------------
 
+#: The vote's steps on the presidium's page (tongxue.domain.lifecycle.ELECTION), each
+#: posted to its own URL (``voting:<action>``): open, close (through its confirmation
+#: page, which shows the turnout) and count; the election's other moves are the
+#: elections app's page (tongxue.elections.views.STEPS). Designating the scrutineers of
+#: a paper vote moves nothing: its form is shown in the states the service allows.
+VOTE_STEPS = TransitionTable(
+    ELECTION,
+    [
+        Step(
+            action="open",
+            target=ElectionStatus.OPEN,
+            label=gettext_lazy("Open the vote"),
+            confirm=gettext_lazy(
+                "Opening freezes the ballot (the approved candidates in ballot order) "
+                "and the voter roll (the delegates of the electing meeting)."
+            ),
+            perm=Perm.RUN_ELECTION,
+            form_id="open-form",
+            button_id="open-button",
+            service=services.open_vote,
+        ),
+        Step(
+            action="close",
+            target=ElectionStatus.CLOSED,
+            label=gettext_lazy("Close the vote…"),
+            perm=Perm.RUN_ELECTION,
+            link=True,
+            button_id="close-button",
+            service=services.close_vote,
+        ),
+        Step(
+            action="count",
+            target=ElectionStatus.COUNTED,
+            label=gettext_lazy("Count the vote"),
+            perm=Perm.RUN_ELECTION,
+            form_id="count-form",
+            button_id="count-button",
+            service=services.count_vote,
+        ),
+        Step(
+            action="scrutineers",
+            sources=(
+                ElectionStatus.APPROVED,
+                ElectionStatus.OPEN,
+                ElectionStatus.CLOSED,
+            ),
+            label=gettext_lazy("Designate"),
+            perm=Perm.RUN_ELECTION,
+            form_id="scrutineers-form",
+            button_id="scrutineers-button",
+            fields="voting/partials/_scrutineer_fields.html",
+            service=services.designate_scrutineers,
+        ),
+    ],
+)
+
+#: The step that moves nothing, shown in its own card with the scrutineers.
+_SCRUTINEERS = "scrutineers"
+
 
 def _manage_context(request: HttpRequest, election: Election) -> dict[str, Any]:
+    """The presidium's page, for an actor already checked by :func:`_can_run`."""
     url = request.build_absolute_uri(reverse("voting:ballot", args=[election.code]))
     qr = segno.make(url, error="m").svg_inline(
         scale=5, border=2, dark="#111", omitsize=True
     )
+    is_paper = election.mode == VotingMode.PAPER
+    reconciled = selectors.reconciled(election)
+    grants = {Perm.RUN_ELECTION}
+    # A paper vote is counted once the two scrutineers' counts agree.
+    ready = {"count": reconciled or not is_paper, _SCRUTINEERS: is_paper}
+    buttons = VOTE_STEPS.buttons(
+        election,
+        grants,
+        url=lambda step: reverse(f"voting:{step.action}", args=[election.code]),
+        when=ready,
+    )
+    count = VOTE_STEPS.step("count")
+    assert count is not None
+    # The count's state, and a paper vote whose counts do not agree yet.
+    count_waits = VOTE_STEPS.allows(count, election, grants) and not ready["count"]
     return {
         "election": election,
         "turnout": selectors.turnout(election),
         "ballot_url": url,
         "qr": qr,
         "scrutineers": list(election.scrutineers.select_related("user").order_by("id")),
-        "entries": len(selectors.paper_entries(election))
-        if election.mode == VotingMode.PAPER
-        else 0,
-        "reconciled": selectors.reconciled(election),
+        "entries": len(selectors.paper_entries(election)) if is_paper else 0,
+        "reconciled": reconciled,
         "after_close": election.status in selectors.AFTER_CLOSE,
-        "is_paper": election.mode == VotingMode.PAPER,
+        "is_paper": is_paper,
+        "buttons": [b for b in buttons if b.step.action != _SCRUTINEERS],
+        "scrutineer_buttons": [b for b in buttons if b.step.action == _SCRUTINEERS],
+        "count_waits": count_waits,
     }
 
 
@@ -310,9 +388,15 @@ def turnout(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, election: Election, action: Any) -> HttpResponse:
+def _act(
+    request: HttpRequest, election: Election, action: str, **kwargs: Any
+) -> HttpResponse:
+    """Call the service of the step ``action`` (:data:`VOTE_STEPS`); show its refusal
+    on the presidium's page."""
+    step = VOTE_STEPS.step(action)
+    assert step is not None and step.service is not None
     try:
-        action()
+        step.service(actor=request.user, election=election, **kwargs)
     except Refusal as refusal:
         context = _manage_context(request, election)
         context["error"] = render_message(refusal.message)
@@ -326,11 +410,7 @@ def open_view(request: HttpRequest, code: str) -> HttpResponse:
     election = _election_or_404(code)
     if not _can_run(request, election):
         raise PermissionDenied
-    return _act(
-        request,
-        election,
-        lambda: services.open_vote(actor=request.user, election=election),
-    )
+    return _act(request, election, "open")
 
 
 @login_required
@@ -346,11 +426,7 @@ def close_view(request: HttpRequest, code: str) -> HttpResponse:
             "voting/close_confirm.html",
             {"election": election, "turnout": selectors.turnout(election)},
         )
-    return _act(
-        request,
-        election,
-        lambda: services.close_vote(actor=request.user, election=election),
-    )
+    return _act(request, election, "close")
 
 
 @login_required
@@ -359,11 +435,7 @@ def count_view(request: HttpRequest, code: str) -> HttpResponse:
     election = _election_or_404(code)
     if not _can_run(request, election):
         raise PermissionDenied
-    return _act(
-        request,
-        election,
-        lambda: services.count_vote(actor=request.user, election=election),
-    )
+    return _act(request, election, "count")
 
 
 @login_required
@@ -377,13 +449,7 @@ def scrutineers_view(request: HttpRequest, code: str) -> HttpResponse:
         context = _manage_context(request, election)
         context["error"] = form_errors_text(form)
         return render(request, "voting/manage.html", context, status=400)
-    return _act(
-        request,
-        election,
-        lambda: services.designate_scrutineers(
-            actor=request.user, election=election, usernames=form.usernames()
-        ),
-    )
+    return _act(request, election, _SCRUTINEERS, usernames=form.usernames())
 
 
 # --- paper counts ------------------------------------------------------------------

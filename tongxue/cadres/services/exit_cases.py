@@ -256,39 +256,13 @@ def decide_exit(
     EXIT_CASE.require(case.state, ExitState.DECIDED)
     votes: dict[str, Any] = {}
     if measure == Measure.RECALL:
-        if votes_yes is None or votes_no is None or members is None:
-            raise refuse(
-                "vote-required",
-                gettext_noop("A recall needs the recorded vote of the electing body."),
-                field="votes_yes",
-            )
-        abstain = votes_abstain or 0
-        if votes_yes + votes_no + abstain > members:
-            raise refuse(
-                "invalid",
-                gettext_noop("More votes than members of the electing body."),
-                field="members",
-            )
-        prof = profile_for(position.organisation)
-        if not recall_passes(prof, yes=votes_yes, members=members):
-            raise refuse(
-                "recall-failed",
-                gettext_noop(
-                    "The recall did not pass: {yes} of {members} members voted for it, "
-                    "more than {threshold} are needed. Dismiss the case with this "
-                    "vote as the reason."
-                ),
-                field="votes_yes",
-                yes=votes_yes,
-                members=members,
-                threshold=str(prof.fraction(RECALL_PARAMETER)),
-            )
-        votes = {
-            "votes_yes": votes_yes,
-            "votes_no": votes_no,
-            "votes_abstain": abstain,
-            "members": members,
-        }
+        votes = _recall_vote(
+            position,
+            yes=votes_yes,
+            no=votes_no,
+            abstain=votes_abstain,
+            members=members,
+        )
     day = today_or(today)
     _move_case(
         actor,
@@ -306,12 +280,62 @@ def decide_exit(
         measure=measure,
         body=body,
     )
-    # The decision takes effect on its day: the last day in office is the day before
-    # (the registry counts a term as held through its end date).
+    _end_post(actor, position, day)
+    return case
+
+
+def _recall_vote(
+    position: Position,
+    *,
+    yes: int | None,
+    no: int | None,
+    abstain: int | None,
+    members: int | None,
+) -> dict[str, Any]:
+    """The electing body's recorded vote on a recall (罢免), refused unless it is
+    complete, within the body's members and passes the profile's
+    ``recall_threshold`` (CAD-5 · GS-12, CQ-7); the fields the case stores."""
+    if yes is None or no is None or members is None:
+        raise refuse(
+            "vote-required",
+            gettext_noop("A recall needs the recorded vote of the electing body."),
+            field="votes_yes",
+        )
+    abstain = abstain or 0
+    if yes + no + abstain > members:
+        raise refuse(
+            "invalid",
+            gettext_noop("More votes than members of the electing body."),
+            field="members",
+        )
+    prof = profile_for(position.organisation)
+    if not recall_passes(prof, yes=yes, members=members):
+        raise refuse(
+            "recall-failed",
+            gettext_noop(
+                "The recall did not pass: {yes} of {members} members voted for it, "
+                "more than {threshold} are needed. Dismiss the case with this "
+                "vote as the reason."
+            ),
+            field="votes_yes",
+            yes=yes,
+            members=members,
+            threshold=str(prof.fraction(RECALL_PARAMETER)),
+        )
+    return {
+        "votes_yes": yes,
+        "votes_no": no,
+        "votes_abstain": abstain,
+        "members": members,
+    }
+
+
+def _end_post(actor: Actor, position: Position, day: date) -> None:
+    """End the post as of a decision taking effect on ``day``: the last day in office
+    is the day before (the registry counts a term as held through its end date)."""
     last_day = max(day - timedelta(days=1), position.start)
     if position.end is None or position.end > last_day:
         registry.end_position(actor=actor, position=position, end=last_day)
-    return case
 
 
 @transaction.atomic

@@ -3,14 +3,16 @@
 The students come from the registry (:func:`registry_matrix`) or are entered; the
 arithmetic is :func:`tongxue.domain.seats.seats_by_grade` (the departments' seats by
 the union's method, the grades' by Sainte-Laguë, the cells biproportionally); one seat
-goes to each main club (:func:`main_clubs`). The house and its checks are those of
-:mod:`.seats`.
+goes to each main club (:func:`main_clubs`). The checks of the matrix and the clubs,
+the refusal of a tie and the stored explanation are :mod:`tongxue.domain.seats` too;
+this module reads the students and the clubs, stores the allocation and audits it. The
+house and its checks are those of :mod:`.seats`.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -29,14 +31,12 @@ from tongxue.congresses.services.seats import (
     checked_choices,
     checked_house,
     departments,
-    plan_refusal,
 )
 from tongxue.congresses.services.shared import require_manage
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.domain import apportionment as ap
 from tongxue.domain import seats as plan
-from tongxue.domain.findings import Refusal
 from tongxue.domain.profiles import Profile
 from tongxue.domain.seats import BIPROPORTIONAL_MAX_ITERATIONS
 from tongxue.organisations.models import (
@@ -47,6 +47,14 @@ from tongxue.organisations.models import (
     PersonKind,
 )
 from tongxue.organisations.profiles import governing_profile
+
+__all__ = [
+    "BIPROPORTIONAL_MAX_ITERATIONS",
+    "Matrix",
+    "allocate_seats_by_grade",
+    "main_clubs",
+    "registry_matrix",
+]
 
 #: A students matrix: department code → grade → students.
 Matrix = dict[str, dict[int, int]]
@@ -127,18 +135,17 @@ def allocate_seats_by_grade(
     seats, minimum, units = checked_house(
         union, profile, seats=seats, min_seats=min_seats, meeting=meeting
     )
-    by_code = {u.code: u for u in units}
-    source = "entered" if matrix is not None else "registry"
-    if matrix is None:
-        matrix = registry_matrix(union)
-    plan.check_grade_matrix(
-        matrix, {u.code: u.name for u in units}, profile.clauses(QUOTA_PARAMETER)
-    )
-    club_list = list(dict.fromkeys(clubs))
-    club_units = _listed_clubs(union, club_list, profile)
-    grid = plan.grade_matrix(matrix, [u.code for u in units])
-    shared = _seats_by_grade(
-        grid, seats - len(club_list), profile, method, min_seats, tie, lot
+    shares = _grade_plan(
+        union,
+        profile,
+        units,
+        seats=seats,
+        matrix=matrix,
+        clubs=clubs,
+        method=method,
+        min_seats=min_seats,
+        tie=tie,
+        lot=lot,
     )
     SeatAllocation.objects.filter(meeting=meeting).delete()
     allocation = SeatAllocation.objects.create(
@@ -150,13 +157,78 @@ def allocate_seats_by_grade(
         mode="grades",
         tie=tie,
         seed=lot,
-        explanation=_grade_explanation(
-            shared, source=source, house=seats - len(club_list), clubs=len(club_list)
+        explanation=plan.grade_explanation(
+            shares.seats,
+            source=shares.source,
+            house=shares.house,
+            clubs=len(shares.clubs),
         ),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _store_grade_rows(allocation, shared, by_code, club_units)
-    cells = shared.cells
+    _store_grade_rows(
+        allocation, shares.seats, {u.code: u for u in units}, shares.clubs
+    )
+    _record_grade_allocation(actor, role, union, meeting, allocation, shares)
+    return allocation
+
+
+@dataclass(frozen=True)
+class _GradeShares:
+    """The seats by department × grade, the main clubs (one seat each), the house
+    the departments × grades share and where their students came from."""
+
+    seats: plan.GradeSeats
+    clubs: list[Organisation]
+    house: int
+    source: str
+
+
+def _grade_plan(
+    union: Organisation,
+    profile: Profile,
+    units: list[Organisation],
+    *,
+    seats: int,
+    matrix: Matrix | None,
+    clubs: Iterable[str],
+    method: str,
+    min_seats: int,
+    tie: str,
+    lot: int | None,
+) -> _GradeShares:
+    """Read the students (``matrix``, else the registry) and the union's main clubs,
+    and share the seats by :mod:`tongxue.domain.seats` (CON-4), which refuses a matrix,
+    a club, a tie or a share that will not do."""
+    source = "entered" if matrix is not None else "registry"
+    if matrix is None:
+        matrix = registry_matrix(union)
+    clauses = profile.clauses(QUOTA_PARAMETER)
+    plan.check_grade_matrix(matrix, {u.code: u.name for u in units}, clauses)
+    allowed = {c.code: c for c in main_clubs(union)}
+    listed = plan.listed_main_clubs(clubs, allowed, clauses)
+    house = plan.grade_house(seats, len(listed))
+    shared = plan.checked_seats_by_grade(
+        plan.grade_matrix(matrix, [u.code for u in units]),
+        house,
+        method=method,
+        min_seats=min_seats,
+        tie=tie,
+        seed=lot,
+        clauses=clauses,
+    )
+    return _GradeShares(shared, [allowed[c] for c in listed], house, source)
+
+
+def _record_grade_allocation(
+    actor: Actor,
+    role: str,
+    union: Organisation,
+    meeting: Meeting,
+    allocation: SeatAllocation,
+    shares: _GradeShares,
+) -> None:
+    """The audit record of an allocation by grade: its choices, the source of the
+    students, the main clubs and each cell's seats."""
     auditlog.record(
         actor=actor,
         action="congress.allocate_seats_by_grade",
@@ -164,115 +236,17 @@ def allocate_seats_by_grade(
         target=meeting.code,
         role=role,
         data={
-            "method": method,
-            "seats": seats,
-            "minimum": minimum,
-            "min_seats": min_seats,
-            "source": source,
-            "clubs": club_list,
-            "tie": tie,
-            "seed": lot,
-            "cells": {
-                f"{r}/{g}": cells.seats[i][j]
-                for i, r in enumerate(grid.departments)
-                for j, g in enumerate(grid.grades)
-            },
+            "method": allocation.method,
+            "seats": allocation.seats,
+            "minimum": allocation.quota_minimum,
+            "min_seats": allocation.min_seats_per_unit,
+            "source": shares.source,
+            "clubs": [c.code for c in shares.clubs],
+            "tie": allocation.tie,
+            "seed": allocation.seed,
+            "cells": shares.seats.seats_by_cell(),
         },
     )
-    return allocation
-
-
-def _listed_clubs(
-    union: Organisation, codes: list[str], profile: Profile
-) -> list[Organisation]:
-    """The main clubs listed (CON-4), each a club of the union's club federation(s)."""
-    allowed = {c.code: c for c in main_clubs(union)}
-    not_clubs = [c for c in codes if c not in allowed]
-    if not_clubs:
-        raise plan_refusal(
-            "CON-4.not-a-club",
-            gettext_noop("{units}: not a club of this union's club federation."),
-            profile,
-            field="clubs",
-            units=", ".join(not_clubs),
-        )
-    return [allowed[c] for c in codes]
-
-
-def _seats_by_grade(
-    grid: plan.GradeMatrix,
-    house: int,
-    profile: Profile,
-    method: str,
-    min_seats: int,
-    tie: str,
-    lot: int | None,
-) -> plan.GradeSeats:
-    """:func:`tongxue.domain.seats.seats_by_grade`, its tie and its errors refused
-    (CON-4)."""
-    try:
-        return plan.seats_by_grade(
-            grid,
-            house,
-            method=method,
-            min_seats=min_seats,
-            tie=tie,
-            seed=lot,
-            max_iterations=BIPROPORTIONAL_MAX_ITERATIONS,
-        )
-    except ap.ApportionmentTie as exc:
-        # the departments', the grades' or the cells' seats are not unique
-        raise plan_refusal(
-            "CON-4.tie",
-            gettext_noop(
-                "The seats by department and grade are not unique: {units} tie for "
-                "{seats} seat(s). Choose a lot with a published seed."
-            ),
-            profile,
-            field="tie",
-            seats=exc.seats,
-            units=", ".join(exc.units),
-        ) from None
-    except ap.ApportionmentError as exc:
-        raise Refusal(
-            "CON-4.apportionment",
-            exc.message,
-            requirement="CON-4",
-            clauses=profile.clauses(QUOTA_PARAMETER),
-            field="seats",
-        ) from None
-
-
-def _grade_explanation(
-    shared: plan.GradeSeats, *, source: str, house: int, clubs: int
-) -> dict[str, Any]:
-    """The stored explanation of seats by grade: where the students came from, the
-    house shared, the lots, each grade's seats and divisor, each row's divisor."""
-    grid, result = shared.matrix, shared.cells
-    return {
-        "source": source,
-        "house": house,
-        "clubs": clubs,
-        "iterations": result.iterations,
-        "lot": shared.lots(),
-        "grades": [
-            {
-                "grade": g,
-                "students": grid.grade_students(j),
-                "seats": result.column_seats[j],
-                "divisor": str(result.column_divisors[j]),
-                "divisor_decimal": _decimal(result.column_divisors[j]),
-            }
-            for j, g in enumerate(grid.grades)
-        ],
-        "row_divisors": {
-            r: {
-                "divisor": str(result.row_divisors[i]),
-                "divisor_decimal": _decimal(result.row_divisors[i]),
-            }
-            for i, r in enumerate(grid.departments)
-        },
-    }
 
 
 def _store_grade_rows(
@@ -321,7 +295,3 @@ def _store_grade_rows(
         for i, r in enumerate(grid.departments)
         for j, g in enumerate(grid.grades)
     )
-
-
-def _decimal(value: Fraction) -> str:
-    return f"{float(value):.4f}"

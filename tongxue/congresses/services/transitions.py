@@ -1,9 +1,15 @@
 """The congress lifecycle: freezing seats and delegates, convening, closing (CON-4, CON-5).
 
-Each service checks the actor and its own conditions, then moves the meeting with
+Each service checks the actor, then moves the meeting with
 :func:`tongxue.core.lifecycle.transition` (row lock, the move checked against
-:data:`tongxue.domain.lifecycle.CONGRESS`, save, audit event ``congress.<state>``). The page's buttons and the service of each target state are
-the transition table of :mod:`tongxue.congresses.views` (``STEPS``).
+:data:`tongxue.domain.lifecycle.CONGRESS`, save, audit event ``congress.<state>``).
+The service's own conditions (an allocation, no delegate entered, the delegate
+list's CON-5 share) are its ``check``, which ``transition`` runs under its lock: the
+meeting row is locked once, and what the check reads cannot change before the move.
+A check that finds the audit record's data puts it in the ``data`` mapping given to
+``transition``, which writes the record after the check. The page's buttons and the
+service of each target state are the transition table of
+:mod:`tongxue.congresses.views` (``STEPS``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from tongxue.congresses.models import (
     SeatAllocation,
 )
 from tongxue.congresses.services.seats import QUOTA_KINDS
-from tongxue.congresses.services.shared import locked_meeting, require_manage
+from tongxue.congresses.services.shared import require_manage
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.lifecycle import transition
@@ -65,10 +71,11 @@ def _covers(justification: Any, evidence: dict[str, Any]) -> bool:
 def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
     """planned → seats_allocated: freeze the allocation (CON-4 · GS-8, CQ-3)."""
     role = require_manage(actor, meeting.organisation)
-    meeting = locked_meeting(meeting)
-    allocation = SeatAllocation.objects.filter(meeting=meeting).first()
+    data: dict[str, Any] = {}  # the audit data, found under the lock
+    frozen: list[SeatAllocation] = []
 
     def allocated(meeting: Meeting) -> Refusal | None:
+        allocation = SeatAllocation.objects.filter(meeting=meeting).first()
         # An all-student assembly has no seats (every student sits), nor does a
         # standing-conference meeting (its standing delegates come from the congress).
         if allocation is None and meeting.kind == MeetingKind.CONGRESS:
@@ -77,6 +84,9 @@ def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
                 gettext_noop("Allocate the seats of {meeting} before freezing them."),
                 meeting=meeting.code,
             )
+        if allocation is not None:
+            frozen.append(allocation)
+            data.update(allocation=allocation.pk, seats=allocation.seats)
         return None
 
     transition(
@@ -89,11 +99,9 @@ def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
         role=role,
         subject=meeting.code,
         check=allocated,
-        data={"allocation": allocation.pk, "seats": allocation.seats}
-        if allocation is not None
-        else {},
+        data=data,
     )
-    if allocation is not None:
+    for allocation in frozen:
         allocation.frozen_at = timezone.now()
         allocation.save(update_fields=["frozen_at"])
     return meeting
@@ -103,7 +111,6 @@ def freeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
 def unfreeze_seats(*, actor: Actor, meeting: Meeting) -> Meeting:
     """seats_allocated → planned: unfreeze, only before any delegate is entered."""
     role = require_manage(actor, meeting.organisation)
-    meeting = locked_meeting(meeting)
 
     def no_delegates(meeting: Meeting) -> Refusal | None:
         entered = Delegate.objects.filter(meeting=meeting).count()
@@ -153,30 +160,35 @@ def freeze_delegates(
 
     union = meeting.organisation
     role = require_manage(actor, union)
-    meeting = locked_meeting(meeting)
-    CONGRESS.require(meeting.status, MeetingStatus.DELEGATES_ELECTED)
-    # An assembly or a standing-conference meeting has no elected delegates to check.
-    data: dict[str, Any] = {}
-    if meeting.kind == MeetingKind.CONGRESS:
+    data: dict[str, Any] = {}  # the audit data, found under the lock
+
+    def delegates_checked(meeting: Meeting) -> Refusal | None:
+        # An assembly or a standing-conference meeting has no elected delegates to
+        # check.
+        if meeting.kind != MeetingKind.CONGRESS:
+            return None
         live = representation(meeting)
         if live.count.delegates == 0:
-            raise refuse(
+            return refuse(
                 "CON-6.no-delegates",
                 gettext_noop("No delegates are entered: there is no list to freeze."),
             )
         # CON-5 applies at school level only ("校级层面"): a department congress is
-        # not judged.
+        # not judged. The justification given is recorded here, under the lock, or
+        # the refusal raised.
         justified = ""
         if not live.meets and union.kind in QUOTA_KINDS:
             justified = _justify_non_core(
                 actor, meeting, live, reason, approved_by, approved_on
             )
-        data = {
-            "delegates": live.count.delegates,
-            "non_core": live.count.non_core,
-            "min_share": live.min_share,
-            "justified": justified,
-        }
+        data.update(
+            delegates=live.count.delegates,
+            non_core=live.count.non_core,
+            min_share=live.min_share,
+            justified=justified,
+        )
+        return None
+
     return transition(
         meeting,
         CONGRESS,
@@ -188,6 +200,7 @@ def freeze_delegates(
         subject=meeting.code,
         data=data,
         changes={"delegates_frozen_at": timezone.now()},
+        check=delegates_checked,
     )
 
 
@@ -257,7 +270,6 @@ def _justify_non_core(
 def convene(*, actor: Actor, meeting: Meeting) -> Meeting:
     """delegates_elected → convened: the congress opens."""
     role = require_manage(actor, meeting.organisation)
-    meeting = locked_meeting(meeting)
     return transition(
         meeting,
         CONGRESS,
@@ -274,7 +286,6 @@ def convene(*, actor: Actor, meeting: Meeting) -> Meeting:
 def close(*, actor: Actor, meeting: Meeting) -> Meeting:
     """convened → closed."""
     role = require_manage(actor, meeting.organisation)
-    meeting = locked_meeting(meeting)
     return transition(
         meeting,
         CONGRESS,

@@ -39,9 +39,12 @@ from tongxue.domain.apportionment.margins import (
     check_support,
     signpost_cells,
     tied_cells,
-    zero_line_divisors,
 )
-from tongxue.domain.apportionment.results import Biproportional, LazyDivisors
+from tongxue.domain.apportionment.results import (
+    Biproportional,
+    biproportional_result,
+    exact_biproportional_result,
+)
 from tongxue.domain.apportionment.single import apportion
 from tongxue.domain.findings import gettext_noop
 
@@ -132,25 +135,8 @@ def biproportional(
         raise input_error(gettext_noop("A lot needs a published integer seed."))
     lot = seed if tie is TieBreak.LOT else None
     w, flat, plain, low = _matrix_weights(rows, columns, weights)
-    n, m = len(rows), len(columns)
-    R = [int(s) for s in row_seats]
-    if len(R) != n or min(R) < 0:
-        raise input_error(gettext_noop("Row seats must be {n} whole numbers ≥ 0."), n=n)
+    R, C = _margins(columns, w, row_seats, column_seats, tie, lot)
     computed = column_seats is None
-    if column_seats is None:
-        C = _column_seats(columns, w, sum(R), tie, lot)
-    else:
-        C = [int(s) for s in column_seats]
-    if len(C) != m or min(C) < 0:
-        raise input_error(
-            gettext_noop("Column seats must be {m} whole numbers ≥ 0."), m=m
-        )
-    if sum(R) != sum(C):
-        raise input_error(
-            gettext_noop("Row seats sum to {rows} but column seats to {cols}."),
-            rows=sum(R),
-            cols=sum(C),
-        )
     # every weight positive (the usual case): every row can sit in every column, so
     # equal sums suffice and the checks below cannot fail
     positive = low > 0 if plain else min([min(r) for r in w]) > 0
@@ -167,17 +153,7 @@ def biproportional(
     )
     if fast is not None:
         x, divisors, it = fast
-        return Biproportional(
-            tuple(rows),
-            tuple(columns),
-            tuple(map(tuple, w)),
-            tuple(map(tuple, x)),
-            tuple(R),
-            tuple(C),
-            divisors,
-            it,
-            computed,
-        )
+        return biproportional_result(rows, columns, w, x, R, C, divisors, it, computed)
     return _exact_alternating(rows, columns, w, R, C, computed, max_iterations, lot)
 
 
@@ -219,6 +195,38 @@ def _matrix_weights(
             for i in range(n)
         ]
     return w, flat, plain, low
+
+
+def _margins(
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    row_seats: Sequence[int],
+    column_seats: Sequence[int] | None,
+    tie: TieBreak,
+    lot: int | None,
+) -> tuple[list[int], list[int]]:
+    """The row and column seats as whole numbers ≥ 0, one per line, checked to sum
+    to the same house; the columns' seats apportioned from the column totals when not
+    given (:func:`_column_seats`, a tie there refused or broken by the ``lot``)."""
+    n, m = len(w), len(columns)
+    R = [int(s) for s in row_seats]
+    if len(R) != n or min(R) < 0:
+        raise input_error(gettext_noop("Row seats must be {n} whole numbers ≥ 0."), n=n)
+    if column_seats is None:
+        C = _column_seats(columns, w, sum(R), tie, lot)
+    else:
+        C = [int(s) for s in column_seats]
+    if len(C) != m or min(C) < 0:
+        raise input_error(
+            gettext_noop("Column seats must be {m} whole numbers ≥ 0."), m=m
+        )
+    if sum(R) != sum(C):
+        raise input_error(
+            gettext_noop("Row seats sum to {rows} but column seats to {cols}."),
+            rows=sum(R),
+            cols=sum(C),
+        )
+    return R, C
 
 
 def _column_seats(
@@ -406,16 +414,6 @@ def _exact_result(
             )
         # exact but long fractions: settle them to the simplest ones
         rdiv, cdiv = strict_divisors(w, x, R, C, *exact, force=True) or exact
-    zero_line_divisors(w, R, C, rdiv, cdiv)
-    return Biproportional(
-        tuple(rows),
-        tuple(columns),
-        tuple(tuple(r) for r in w),
-        tuple(tuple(r) for r in x),
-        tuple(R),
-        tuple(C),
-        LazyDivisors((tuple(rdiv), tuple(cdiv))),
-        it,
-        computed,
-        exact_fallback=True,
+    return exact_biproportional_result(
+        rows, columns, w, x, R, C, rdiv, cdiv, it, computed
     )

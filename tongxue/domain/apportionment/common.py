@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -123,6 +123,15 @@ def exact_weight(value: object, where: str) -> Fraction:
             value=value,
         )
     return Fraction(f)
+
+
+def common_denominator(weights: Iterable[int | Fraction]) -> int:
+    """The least common denominator of ``weights`` (1 when all are whole)."""
+    den = 1
+    for e in weights:
+        if type(e) is not int and e.denominator != 1:
+            den = math.lcm(den, e.denominator)
+    return den
 
 
 def scaled_integers(weights: Sequence[int | Fraction]) -> list[int]:

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
+from itertools import chain
 
 from tongxue.domain.apportionment import certification
 from tongxue.domain.apportionment.certification import (
     FAST_DIVISOR_RANGE,
     FAST_WEIGHT_LIMIT,
 )
-from tongxue.domain.apportionment.common import fraction_of, input_error
+from tongxue.domain.apportionment.common import (
+    common_denominator,
+    fraction_of,
+    input_error,
+)
 from tongxue.domain.findings import gettext_noop
 
 
@@ -220,68 +227,93 @@ def strict_divisors(
     has no alternating cycle of such cells, so it is the unique apportionment; the
     divisors must then be moved off the signpost. Rows are settled given the column
     divisors, then the columns given those (:func:`.certification.settle_lines`), or
-    the other way round.
+    the other way round (:func:`_settle_in_order`).
     """
-    n, m = len(R), len(C)
-    half = Fraction(1, 2)
-    if not force and not any(
-        w[i][j] and R[i] and C[j] and w[i][j] / (rdiv[i] * cdiv[j]) == x[i][j] + half
-        for i in range(n)
-        for j in range(m)
-    ):
+    if not force and not _on_upper_signpost(w, x, R, C, rdiv, cdiv):
         return None
-    den = 1
-    for row in w:
-        for e in row:
-            if type(e) is not int and e.denominator != 1:
-                den = math.lcm(den, e.denominator)
+    den = common_denominator(chain.from_iterable(w))
     ri, cj, wk, xs, rb = _flat_cells(w, x, R, C, den)
     if not wk or max(wk) >= FAST_WEIGHT_LIMIT:
         return None
     wf = list(map(float, wk))
     perm = sorted(range(len(wk)), key=cj.__getitem__)
     cj_p = [cj[k] for k in perm]
-    cb = [(j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in range(m) if C[j]]
-    wk_p = [wk[k] for k in perm]
-    wf_p = [wf[k] for k in perm]
-    xs_p = [xs[k] for k in perm]
+    cb = [
+        (j, bisect_left(cj_p, j), bisect_right(cj_p, j)) for j in range(len(C)) if C[j]
+    ]
+    settle_rows = partial(certification.settle_lines, len(R), rb, wk, wf, xs)
+    settle_columns = partial(
+        certification.settle_lines,
+        len(C),
+        cb,
+        [wk[k] for k in perm],
+        [wf[k] for k in perm],
+        [xs[k] for k in perm],
+    )
     ri_p = [ri[k] for k in perm]
     # the column divisors of the scaled weights are ``den`` times the real ones
     cx = [(c * den).as_integer_ratio() for c in cdiv]
     rx = [r.as_integer_ratio() for r in rdiv]
+    found = _settle_in_order(cx, cj, settle_rows, ri_p, settle_columns)
+    if found is not None:
+        rows_, cols_ = found
+    else:
+        found = _settle_in_order(rx, ri_p, settle_columns, cj, settle_rows)
+        if found is None:
+            return None
+        cols_, rows_ = found
+    return [fraction_of(p, q) for p, q in rows_], [
+        fraction_of(p, q * den) for p, q in cols_
+    ]
+
+
+def _on_upper_signpost(
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+) -> bool:
+    """Whether some cell (with weight, in a row and a column with seats) has its
+    quotient at the divisors ``rdiv``, ``cdiv`` exactly on its upper signpost
+    ``x + ½``."""
+    half = Fraction(1, 2)
+    return any(
+        w[i][j] and R[i] and C[j] and w[i][j] / (rdiv[i] * cdiv[j]) == x[i][j] + half
+        for i in range(len(R))
+        for j in range(len(C))
+    )
+
+
+#: :func:`.certification.settle_lines` with one side's cells bound: given the
+#: crossing divisors of each cell, exact ``(p, q)`` and as floats
+_Settle = Callable[[list[tuple[int, int]], list[float]], list[tuple[int, int]] | None]
+
+
+def _settle_in_order(
+    given: list[tuple[int, int]],
+    given_at: list[int],
+    settle_first: _Settle,
+    first_at: list[int],
+    settle_second: _Settle,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    """The simplest exact divisors ``(num, den)`` of one side (``settle_first``)
+    given the exact divisors ``given`` of the other, then those of the other side
+    (``settle_second``) given the first's: cell ``k`` of the first side's cells crosses
+    the line ``given_at[k]``, of the second side's the line ``first_at[k]``. Returns
+    (first side, second side), or None when a ``given`` divisor is out of the float
+    range or a side has no such divisors."""
     lo_d, hi_d = FAST_DIVISOR_RANGE
-    for rows_first in (True, False):
-        if rows_first:
-            cf = [_float_ratio(p, q) for p, q in cx]
-            if not all(lo_d < f < hi_d for f in cf):
-                continue
-            rows_ = certification.settle_lines(
-                n, rb, wk, wf, xs, [cx[j] for j in cj], [cf[j] for j in cj]
-            )
-            if rows_ is None:
-                continue
-            rf = [_float_ratio(p, q) for p, q in rows_]
-            cols_ = certification.settle_lines(
-                m, cb, wk_p, wf_p, xs_p, [rows_[i] for i in ri_p], [rf[i] for i in ri_p]
-            )
-        else:
-            rf = [_float_ratio(p, q) for p, q in rx]
-            if not all(lo_d < f < hi_d for f in rf):
-                continue
-            cols_ = certification.settle_lines(
-                m, cb, wk_p, wf_p, xs_p, [rx[i] for i in ri_p], [rf[i] for i in ri_p]
-            )
-            if cols_ is None:
-                continue
-            cf = [_float_ratio(p, q) for p, q in cols_]
-            rows_ = certification.settle_lines(
-                n, rb, wk, wf, xs, [cols_[j] for j in cj], [cf[j] for j in cj]
-            )
-        if rows_ is not None and cols_ is not None:
-            return [fraction_of(p, q) for p, q in rows_], [
-                fraction_of(p, q * den) for p, q in cols_
-            ]
-    return None
+    gf = [_float_ratio(p, q) for p, q in given]
+    if not all(lo_d < f < hi_d for f in gf):
+        return None
+    first = settle_first([given[k] for k in given_at], [gf[k] for k in given_at])
+    if first is None:
+        return None
+    ff = [_float_ratio(p, q) for p, q in first]
+    second = settle_second([first[k] for k in first_at], [ff[k] for k in first_at])
+    return None if second is None else (first, second)
 
 
 def _flat_cells(

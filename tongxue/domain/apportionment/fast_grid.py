@@ -59,11 +59,10 @@ def grid_biproportional(
     so a step costs a few C-level passes over the cells plus the lines to refit. Floats
     only propose: the last step's maxima certify the matrix (:func:`_certify`), or the
     exact settling decides, or (None) the exact method."""
-    n, m = len(R), len(C)
+    m = len(C)
     cols = range(m)
     wcol = [wf[j::m] for j in cols]  # the columns' weights (row order)
     rho = list(map(truediv, map(sum, zip(*wcol, strict=True)), R))
-    sig = [1.0] * m
     each = list(chain.from_iterable(zip(*[rho] * m, strict=True)))  # ρ of every cell
     X = _grid_start(wf, each)
     seats = _GridSeats(
@@ -73,6 +72,28 @@ def grid_biproportional(
         list(map(sum, zip(*[X[j::m] for j in cols], strict=True))),
         [sum(X[j::m]) for j in cols],
     )
+    scaled = _grid_scaling(wf, wcol, seats, R, C, iterations)
+    if scaled is None:
+        return None  # no convergence: the exact method decides
+    rho, sig, proof = scaled
+    return _grid_result(w, R, C, den, wk, wf, wmax, seats.X, rho, sig, proof)
+
+
+def _grid_scaling(
+    wf: list[float],
+    wcol: list[list[float]],
+    seats: _GridSeats,
+    R: list[int],
+    C: list[int],
+    iterations: int,
+) -> tuple[list[float], list[float], _Proof] | None:
+    """The alternating steps of :func:`grid_biproportional` from its first proposal
+    ``seats`` (updated in place; ``wcol``: the weights ``wf`` column by column), until
+    one side's seats add up: the row and column divisors and how the scaling ended
+    (:class:`_Proof`), or None after ``iterations`` steps."""
+    n, m = len(R), len(C)
+    rho: list[float] = []  # set by the first row step
+    sig = [1.0] * m
     A = wf  # w/σ with every σ = 1
     rtu: list[float] = []  # the last full row step's maxima of U and V, per row
     rtv: list[float] = []
@@ -112,10 +133,9 @@ def grid_biproportional(
         sig = [(u + 1 / v) / 2 for u, v in zip(ctu, ctv, strict=True)]
         A = list(map(truediv, wf, sig * n))
     else:
-        return None  # no convergence: the exact method decides
+        return None
     lines = (rtu, rtv) if finish != "rows refitted" else (ctu, ctv)
-    proof = _Proof(finish, lines, refitted, it)
-    return _grid_result(w, R, C, den, wk, wf, wmax, seats.X, rho, sig, proof)
+    return rho, sig, _Proof(finish, lines, refitted, it)
 
 
 class _Proof(NamedTuple):

@@ -9,7 +9,6 @@ divisor. The full grid goes to :mod:`.fast_grid` first. The result is certified
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from functools import partial
@@ -23,6 +22,7 @@ from tongxue.domain.apportionment.certification import (
     certified,
     exact_divisors,
 )
+from tongxue.domain.apportionment.common import common_denominator
 from tongxue.domain.apportionment.fast_grid import grid_biproportional
 from tongxue.domain.apportionment.margins import zero_line_divisors
 from tongxue.domain.apportionment.results import LazyDivisors
@@ -52,12 +52,8 @@ def fast_biproportional(
     column divisors 1, as the exact method reports.
     """
     n, m = len(R), len(C)
-    den = 1
-    if not plain:  # ``plain``: whole weights only; ``positive``: all of them > 0
-        for row in w:
-            for e in row:
-                if type(e) is not int and e.denominator != 1:
-                    den = math.lcm(den, e.denominator)
+    # ``plain``: whole weights only; ``positive``: all of them > 0
+    den = 1 if plain else common_denominator(chain.from_iterable(w))
     W = (
         cast(list[list[int]], w)
         if plain
@@ -88,10 +84,27 @@ def fast_biproportional(
     scaled = _float_scaling(cells, R, C, iterations)
     if scaled is None:
         return None
+    return _flat_result(w, R, C, den, cells, scaled, wmax)
+
+
+def _flat_result(
+    w: list[list[int | Fraction]],
+    R: list[int],
+    C: list[int],
+    den: int,
+    cells: FlatCells,
+    scaled: _Scaled,
+    wmax: int,
+) -> tuple[list[list[int]], LazyDivisors, int] | None:
+    """The seat matrix the float scaling ended with (over the flat ``cells``) with
+    its divisors: settled on first read when floats certify it (:func:`certified`),
+    else settled now; None when the float divisors left the safe range or no exact
+    divisors fit."""
     X, rho, sig = scaled.seats, scaled.rho, scaled.sig
     lo_d, hi_d = FAST_DIVISOR_RANGE
     if not all(lo_d < d < hi_d for d in (*rho, *sig)):
         return None
+    n, m = len(R), len(C)
     if n * m == len(X):  # the full grid, row-major
         seats = [X[i * m : i * m + m] for i in range(n)]
     else:

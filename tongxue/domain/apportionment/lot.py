@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from tongxue.domain.apportionment.common import Tie
-from tongxue.domain.apportionment.margins import zero_line_divisors
-from tongxue.domain.apportionment.results import Biproportional, LazyDivisors
+from tongxue.domain.apportionment.results import (
+    Biproportional,
+    exact_biproportional_result,
+)
 
 
 def lot_result(
@@ -31,20 +33,8 @@ def lot_result(
 ) -> Biproportional:
     """The apportionment a published lot picks among those fair at ``rdiv``, ``cdiv``."""
     y, tie = lot_matrix(rows, columns, w, x, R, C, rdiv, cdiv, seed)
-    rdiv, cdiv = list(rdiv), list(cdiv)
-    zero_line_divisors(w, R, C, rdiv, cdiv)
-    return Biproportional(
-        tuple(rows),
-        tuple(columns),
-        tuple(tuple(r) for r in w),
-        tuple(tuple(r) for r in y),
-        tuple(R),
-        tuple(C),
-        LazyDivisors((tuple(rdiv), tuple(cdiv))),
-        it,
-        computed,
-        exact_fallback=True,
-        tie=tie,
+    return exact_biproportional_result(
+        rows, columns, w, y, R, C, rdiv, cdiv, it, computed, tie
     )
 
 

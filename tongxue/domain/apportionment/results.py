@@ -8,12 +8,13 @@ without them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
 from tongxue.domain.apportionment.common import Method, Tie, TieBreak
+from tongxue.domain.apportionment.margins import zero_line_divisors
 from tongxue.domain.apportionment.priorities import priority
 from tongxue.domain.apportionment.why import divisor_why, hamilton_why
 from tongxue.domain.findings import Message
@@ -211,6 +212,61 @@ class Biproportional:
     @property
     def column_divisors(self) -> tuple[Fraction, ...]:
         return self._divisors.get()[1]
+
+
+def biproportional_result(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    divisors: LazyDivisors,
+    it: int,
+    computed: bool,
+    *,
+    exact_fallback: bool = False,
+    tie: Tie | None = None,
+) -> Biproportional:
+    """A :class:`Biproportional` from the working lists of the method (weights ``w``
+    and seats ``x`` as lists of rows, margins ``R`` and ``C``), frozen into tuples."""
+    return Biproportional(
+        tuple(rows),
+        tuple(columns),
+        tuple(map(tuple, w)),
+        tuple(map(tuple, x)),
+        tuple(R),
+        tuple(C),
+        divisors,
+        it,
+        computed,
+        exact_fallback=exact_fallback,
+        tie=tie,
+    )
+
+
+def exact_biproportional_result(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    w: list[list[int | Fraction]],
+    x: list[list[int]],
+    R: list[int],
+    C: list[int],
+    rdiv: list[Fraction],
+    cdiv: list[Fraction],
+    it: int,
+    computed: bool,
+    tie: Tie | None = None,
+) -> Biproportional:
+    """The result of the exact method (``exact_fallback``), the tie a lot broke if
+    any: the divisors ``rdiv``, ``cdiv`` (copied) with those of the lines without
+    seats filled in (:func:`.margins.zero_line_divisors`)."""
+    rdiv, cdiv = list(rdiv), list(cdiv)
+    zero_line_divisors(w, R, C, rdiv, cdiv)
+    divisors = LazyDivisors((tuple(rdiv), tuple(cdiv)))
+    return biproportional_result(
+        rows, columns, w, x, R, C, divisors, it, computed, exact_fallback=True, tie=tie
+    )
 
 
 DivisorPair = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]

@@ -4,6 +4,7 @@ from tongxue.domain.rules import (  # noqa: F401
     business,
     cadres,
     congress,
+    congress_composition,
     congress_meetings,
     elections,
     evaluation,

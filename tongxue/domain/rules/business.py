@@ -2,7 +2,7 @@
 
 The guards of the standing conference's business (CON-8, CON-10) live in
 :mod:`tongxue.domain.business`; CON-9 and CON-13 are audited in
-:mod:`tongxue.domain.rules.congress`.
+:mod:`tongxue.domain.rules.congress_meetings`.
 """
 
 from __future__ import annotations

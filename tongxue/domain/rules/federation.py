@@ -32,8 +32,8 @@ from tongxue.domain.model import (
     Registry,
     SchoolType,
 )
-from tongxue.domain.rules.congress import (
-    newest,
+from tongxue.domain.rules.congress import newest
+from tongxue.domain.rules.congress_composition import (
     non_core_share,
     positions_by_person,
 )

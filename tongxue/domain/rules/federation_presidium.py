@@ -47,7 +47,7 @@ from tongxue.domain.model import (
     SchoolType,
     UnionGroup,
 )
-from tongxue.domain.rules.congress import positions_by_person
+from tongxue.domain.rules.congress_composition import positions_by_person
 from tongxue.domain.rules.federation import delegate_school, member_schools
 
 REQUIREMENT = "FED-1"
