@@ -2,7 +2,8 @@
 
 ``tongxue up`` · ``tongxue demo`` · ``tongxue import FILE`` · ``tongxue export CODE`` ·
 ``tongxue audit SNAPSHOT_OR_ORG`` · ``tongxue apportion …`` · ``tongxue count …`` ·
-``tongxue requirements --format md`` · ``tongxue manage …`` (any Django command).
+``tongxue requirements --format md`` · ``tongxue worker`` (background jobs) ·
+``tongxue manage …`` (any Django command).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ COMMANDS = {
     "apportion": "apportion",
     "count": "count",
     "requirements": "requirements",
+    "worker": "tongxue_worker",
 }
 
 

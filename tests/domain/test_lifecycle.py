@@ -16,6 +16,7 @@ from tongxue.domain.lifecycle import (
     ELECTION,
     EVALUATION_PERIOD,
     EXIT_CASE,
+    JOB,
     LIFECYCLES,
     SELECTION,
     Lifecycle,
@@ -23,7 +24,7 @@ from tongxue.domain.lifecycle import (
 
 
 def test_every_lifecycle_is_listed_by_name() -> None:
-    every = (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD)
+    every = (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD, JOB)
     assert len(LIFECYCLES) == len(every)
     assert all(LIFECYCLES[lc.name] is lc for lc in every)
 

@@ -1,9 +1,8 @@
-"""My account: the linked person, roles and the places to act, robust to other apps."""
+"""My home's account part: the linked person, roles and links, robust to other apps."""
 
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -48,43 +47,35 @@ def test_me_without_a_person_or_role(client) -> None:
     assert "data-role=" not in html
 
 
-def test_me_links_open_ballots_when_voting_offers_them(client, monkeypatch) -> None:
-    from tongxue.voting import selectors as voting
+def test_me_links_an_open_vote_to_its_ballot(client) -> None:
+    from tests.factories_voting import build_voting
+    from tongxue.voting import services as voting
 
-    user = UserFactory(username="voter")
-    monkeypatch.setattr(
-        voting,
-        "open_ballots_for",
-        lambda u: [SimpleNamespace(code="EL-1", title="第一届学代会主席团选举")],
-        raising=False,
-    )
-    client.force_login(user)
+    setup = build_voting(prefix="MEV", voters=1)
+    voting.open_vote(actor=setup.admin, election=setup.election)
+    client.force_login(setup.voters[0])
     html = client.get(reverse("accounts:me")).content.decode()
-    assert 'data-kind="ballot"' in html
-    assert reverse("voting:ballot", args=["EL-1"]) in html
+    assert 'data-kind="vote"' in html
+    assert reverse("voting:ballot", args=[setup.election.code]) in html
 
 
-def test_me_survives_a_missing_or_broken_voting_selector(client, monkeypatch) -> None:
-    from tongxue.voting import selectors as voting
+def test_me_survives_a_failing_source_of_items(client, caplog) -> None:
+    from tongxue.accounts.selectors import HOME_ITEMS
 
-    client.force_login(UserFactory(username="voter"))
-    monkeypatch.delattr(voting, "open_ballots_for", raising=False)
-    assert client.get(reverse("accounts:me")).status_code == 200
-
-    def broken(user):  # type: ignore[no-untyped-def]
+    def broken(user, person, now):  # type: ignore[no-untyped-def]
         raise RuntimeError("not ready")
 
-    monkeypatch.setattr(voting, "open_ballots_for", broken, raising=False)
-    r = client.get(reverse("accounts:me"))
-    assert r.status_code == 200 and 'data-kind="ballot"' not in r.content.decode()
+    client.force_login(UserFactory(username="voter"))
+    HOME_ITEMS.register(broken)
+    try:
+        r = client.get(reverse("accounts:me"))
+    finally:
+        HOME_ITEMS._items.remove(broken)
+    assert r.status_code == 200 and 'id="home-empty"' in r.content.decode()
+    assert "broken failed" in caplog.text  # logged, not hidden
 
 
-def test_me_page_queries_are_bounded(
-    client, django_assert_max_num_queries, monkeypatch
-) -> None:
-    from tongxue.voting import selectors as voting
-
-    monkeypatch.setattr(voting, "open_ballots_for", lambda u: [], raising=False)
+def test_me_page_queries_are_bounded(client, django_assert_max_num_queries) -> None:
     tree = build_tree()
     user = UserFactory(username="many")
     PersonFactory(ident="ME2", user=user, department=tree.dept)

@@ -44,7 +44,8 @@ def test_the_list_page_queries_are_bounded(client, django_assert_num_queries, n)
             code=f"M{i}", organisation=u.union, opened=dt.date(2020 + i % 5, 1, 1 + i)
         )
     client.force_login(u.admin)
-    with django_assert_num_queries(6):
+    # +1: the header's unread-notifications count (#14)
+    with django_assert_num_queries(7):
         response = client.get(url("list", u))
     assert response.status_code == 200
     assert response.content.decode().count('data-status="') == min(n, 20)
@@ -384,7 +385,8 @@ def test_the_public_delegate_list_is_bounded_and_has_no_identifiers(
 def test_the_entry_page_queries_are_bounded(client, django_assert_num_queries, n):
     u, m = populated(n)
     client.force_login(u.admin)
-    with django_assert_num_queries(11):
+    # +1: the header's unread-notifications count (#14)
+    with django_assert_num_queries(12):
         response = client.get(url("enter-delegates", u, m))
     assert response.status_code == 200
 

@@ -14,12 +14,17 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tongxue.accounts.activation import activate
+from tongxue.accounts.selectors import my_home
 from tongxue.compliance.selectors import audit_organisation
+from tongxue.congresses.models import MeetingKind
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
-from tongxue.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from tongxue.demo import voting as voting_demo
+from tongxue.demo.accounts import DEMO_PASSWORD, demo_student_code, ensure_demo_accounts
 from tongxue.demo.generator import build_school
-from tongxue.elections.models import RecordedElection
+from tongxue.elections.models import Election, ElectionStatus, RecordedElection
 from tongxue.organisations.models import Organisation, Person
+from tongxue.voting.models import RollEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +58,8 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     users = {u.username: u for u in get_user_model().objects.all()}
     core = {"admin", "union_admin", "dept_admin", "advisor", "party"}
     # Feature demos add voters and scrutineers for the demo election (DEMO ONLY).
-    feature = {"delegate1", "delegate2", "delegate3", "scrutineer1", "scrutineer2"}
+    feature = {*voting_demo.DELEGATES, "scrutineer1", "scrutineer2"}
+    assert len(voting_demo.DELEGATES) == 5
     assert set(users) == core | feature
     assert users["admin"].is_superuser and not users["advisor"].is_superuser
     assert users["union_admin"].check_password(DEMO_PASSWORD)
@@ -79,6 +85,30 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     assert get_user_model().objects.count() == len(users)
     assert RoleAssignment.objects.count() == roles_before
     assert AuditEvent.objects.count() == before
+
+    # The student `tongxue up` names when it loads the demo activates with the code it
+    # prints (a class sheet's code, issued as the union would) and is on the open
+    # vote's roll, so their home offers the vote (#14).
+    student = demo_student_code()
+    assert student is not None
+    activated = activate(
+        student_number=student.student_number,
+        code=student.code,
+        password="a-long-demo-passphrase",
+    )
+    assert not RoleAssignment.objects.filter(user=activated.user).exists()
+    assert "vote" in {i.kind for i in my_home(activated.user).items}
+    # The standing conference's vote: its roll is the five standing delegates, each a
+    # demo voter, so the demo voters can reach its quorum and elect (#16).
+    standing_vote = Election.objects.get(
+        meeting__kind=MeetingKind.STANDING_CONFERENCE, status=ElectionStatus.OPEN
+    )
+    standing_roll = RollEntry.objects.filter(election=standing_vote)
+    assert standing_roll.count() == 5
+    assert set(standing_roll.values_list("person__user__username", flat=True)) == set(
+        voting_demo.DELEGATES
+    )
+    before = AuditEvent.objects.count()
 
     # `tongxue up` on a database that holds organisations loads nothing more.
     settings.DATA_DIR = tmp_path / "var"

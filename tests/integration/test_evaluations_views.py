@@ -221,7 +221,7 @@ def test_my_ratings_page_runs_a_bounded_number_of_queries(client, n):
     # session, user, person, rater lists, subjects, reports due
     count, page = _queries(client, reverse("evaluations:mine"))
     assert page.content.count(b'class="todo-item"') == n + 2
-    assert count == 6
+    assert count == 7  # +1: the header's unread-notifications count (#14)
 
 
 @pytest.mark.parametrize("n", [2, 8])
@@ -235,4 +235,4 @@ def test_manager_page_runs_a_bounded_number_of_queries(client, n):
     count, page = _queries(client, reverse("evaluations:manage", args=[p.pk]))
     assert f'id="progress-ratings">{3 * (n + 2)}<'.encode() in page.content
     # session, user, period, roles, raters, ratings, subjects
-    assert count == 7
+    assert count == 8  # +1: the header's unread-notifications count (#14)

@@ -35,6 +35,7 @@ from tongxue.domain.lifecycle import (
     ELECTION,
     EVALUATION_PERIOD,
     EXIT_CASE,
+    JOB,
     SELECTION,
     Lifecycle,
 )
@@ -50,6 +51,7 @@ LIFECYCLE_FIELDS = {
     ("cadres.Selection", "state"): SELECTION,
     ("cadres.ExitCase", "state"): EXIT_CASE,
     ("evaluations.EvaluationPeriod", "status"): EVALUATION_PERIOD,
+    ("jobs.Job", "status"): JOB,
 }
 #: State fields that are not a lifecycle, and why.
 NOT_LIFECYCLES = {
@@ -57,6 +59,9 @@ NOT_LIFECYCLES = {
     ("elections.Candidate", "status"),
     # the outcome of the motion's one recorded vote
     ("business.CharterMotion", "status"),
+    # django-tasks-db's queue row (a library's model, moved by its worker); what a
+    # person sees is the job's own state, jobs.Job (the JOB lifecycle)
+    ("django_tasks_database.DBTaskResult", "status"),
 }
 
 

@@ -10,10 +10,11 @@ added, both from the settings (docs/accounts.md):
 
 The times are kept in the session (signing-in time and last activity, Unix seconds).
 The last activity is written at most every :data:`TOUCH_EVERY` seconds, so a busy user
-costs one session write a minute, not one per request. The cast endpoint is left alone
-(:data:`SESSIONLESS`): it never reads the session, its ballot token is checked on its
-own (and stops working when the password changes, tongxue.voting.tokens); the cast
-fast path (tongxue.voting.fastpath) does not even reach Django's middleware.
+costs one session write a minute, not one per request. A view marked
+:func:`tongxue.core.sessionless.sessionless` (the cast endpoint) is left alone: it
+never reads the session, its ballot token is checked on its own (and stops working when
+the password changes, tongxue.voting.tokens); the cast fast path
+(tongxue.voting.fastpath) does not even reach Django's middleware.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
+from tongxue.core.sessionless import is_sessionless_view
+
 STARTED = "_tongxue_signed_in_at"
 SEEN = "_tongxue_seen_at"
 #: Seconds between two writes of the last activity.
 TOUCH_EVERY = 60
-#: URL names of views that use no session (a cast names its voter by ballot token).
-SESSIONLESS = frozenset({"voting:cast"})
 
 
 def idle_limit() -> int:
@@ -69,8 +70,7 @@ class SessionTimeoutMiddleware:
         view_args: Any,
         view_kwargs: Any,
     ) -> None:
-        match = request.resolver_match
-        if match is not None and match.view_name in SESSIONLESS:
+        if is_sessionless_view(view_func):
             return
         session = request.session
         if SESSION_KEY in session:

@@ -1,4 +1,4 @@
-"""Account pages: roles of an organisation, invitations, redeeming one, my account.
+"""Account pages: roles of an organisation, invitations, redeeming one, my home.
 
 Views only parse input, call :mod:`tongxue.accounts.services` and map a ``Refusal`` to
 a form error. The roles pages need ``Perm.MANAGE`` at the organisation; the invitation
@@ -263,8 +263,12 @@ def redeem(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    """Show the signed-in user's person, roles and where they act."""
-    account = selectors.my_account(request.user)
+    """The home (我的): what awaits the user, then their person, posts, seats, roles.
+
+    Where sign-in lands (``LOGIN_REDIRECT_URL``); the items come from the apps above
+    (:data:`tongxue.accounts.selectors.HOME_ITEMS`).
+    """
+    account = selectors.my_home(request.user)
     manage = [
         a
         for a in account.roles

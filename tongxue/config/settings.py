@@ -52,7 +52,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    # CAS single sign-on: the session ↔ ticket table that single logout needs (#14)
+    "django_cas_ng",
+    "django_tasks",
+    "django_tasks_db",
     "tongxue.core",
+    "tongxue.jobs",
+    "tongxue.notifications",
     "tongxue.organisations",
     "tongxue.congresses",
     "tongxue.compliance",
@@ -108,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongxue.core.context.site",
+                # unread_notifications: the signed-in user's unread count, on first use
+                "tongxue.notifications.context.unread",
             ],
         },
     }
@@ -167,6 +175,12 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 60 * 60
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The one-time link to a student's school mailbox (docs/accounts.md, "Activating
+    # the roster"); after axes, which checks its lockouts first.
+    "sesame.backends.ModelBackend",
+    # Campus single sign-on (docs/sso.md): each only takes its own credentials.
+    "tongxue.accounts.sso_backends.CASBackend",
+    "tongxue.accounts.sso_backends.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -176,8 +190,78 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Background jobs (#14, tongxue/jobs, docs/deployment.md): Django's Tasks API through the
+# django-tasks backport, queued in the database (SQLite for `tongxue up`, PostgreSQL in
+# production, where any number of `tongxue worker` processes share the queue).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Workers (tongxue worker, docs/jobs.md): each writes a heartbeat every
+# JOBS_HEARTBEAT_SECONDS; a running job whose worker has not been seen for
+# JOBS_STALE_SECONDS goes back to the queue, at most JOBS_MAX_ATTEMPTS runs in all;
+# finished jobs and task results are deleted after JOBS_KEEP_DAYS.
+TONGXUE_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+TONGXUE_JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "60"))
+TONGXUE_JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+TONGXUE_JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "30"))
+
+# Activating the roster (docs/accounts.md, "Activating the roster (students)"): class
+# sheets of activation codes, valid ACTIVATION_DAYS; failed codes throttled per client
+# address and per student number within a window (in the default cache).
+ACTIVATION_DAYS = int(os.environ.get("ACTIVATION_DAYS", "30"))
+ACTIVATION_THROTTLE = {
+    "window": int(os.environ.get("ACTIVATION_THROTTLE_MINUTES", "15")) * 60,
+    "address": int(os.environ.get("ACTIVATION_ADDRESS_LIMIT", "10")),
+    "number": int(os.environ.get("ACTIVATION_NUMBER_LIMIT", "5")),
+}
+# The school mailbox of a student, e.g. "{student_number}@stu.example.edu.cn": when
+# set, a student may ask for a one-time sign-in link there (django-sesame).
+TONGXUE_SCHOOL_MAILBOX = os.environ.get("TONGXUE_SCHOOL_MAILBOX", "")
+SESAME_MAX_AGE = int(os.environ.get("SESAME_MAX_AGE_MINUTES", "30")) * 60
+SESAME_ONE_TIME = True
+
+# Campus single sign-on, 统一身份认证 (#14, docs/sso.md, tongxue/accounts/sso.py): CAS
+# 2.0/3.0 and OpenID Connect, each off until its server is named; read per request.
+CAS_SERVER_URL = os.environ.get("TONGXUE_CAS_SERVER_URL", "")
+if CAS_SERVER_URL and not CAS_SERVER_URL.endswith("/"):
+    CAS_SERVER_URL += "/"  # "…/cas" + "login" must be "…/cas/login"
+CAS_VERSION = os.environ.get("TONGXUE_CAS_VERSION", "3")
+#: The CAS attribute holding the student number ("": the CAS user name is it).
+TONGXUE_CAS_MATCH_ATTRIBUTE = os.environ.get("TONGXUE_CAS_MATCH_ATTRIBUTE", "")
+#: The CAS attribute holding a teacher's or League cadre's registry identifier.
+TONGXUE_CAS_IDENT_ATTRIBUTE = os.environ.get("TONGXUE_CAS_IDENT_ATTRIBUTE", "")
+CAS_STORE_NEXT = True  # the service URL registered at the campus has no query
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+TONGXUE_OIDC_ISSUER = os.environ.get("TONGXUE_OIDC_ISSUER", "")
+# Explicit endpoints, for a provider without discovery (each overrides discovery).
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+    "TONGXUE_OIDC_AUTHORIZATION_ENDPOINT", ""
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TONGXUE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("TONGXUE_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("TONGXUE_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("TONGXUE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("TONGXUE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("TONGXUE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("TONGXUE_OIDC_SCOPES", "openid profile")
+#: The claim holding the student number, and one holding a staff identifier.
+TONGXUE_OIDC_MATCH_CLAIM = os.environ.get(
+    "TONGXUE_OIDC_MATCH_CLAIM", "preferred_username"
+)
+TONGXUE_OIDC_IDENT_CLAIM = os.environ.get("TONGXUE_OIDC_IDENT_CLAIM", "")
+OIDC_USE_PKCE = env_bool("TONGXUE_OIDC_PKCE", True)
+# client_secret_basic (the standard's default), or client_secret_post when false.
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("TONGXUE_OIDC_TOKEN_BASIC_AUTH", True)
+# A campus sign-in is no password attempt: axes neither blocks nor counts it.
+AXES_WHITELIST_CALLABLE = "tongxue.accounts.sso.axes_exempt"
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Sign-in lands on the personal home (我的): what awaits the user (#14).
+LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = "home"
 
 # Sign-in throttling (django-axes, tongxue/accounts/lockout.py): within 15 minutes,
@@ -196,6 +280,8 @@ AXES_HANDLER = "tongxue.accounts.lockout.TieredHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tongxue.accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Masked in the failure records (axes' defaults, and a mailbox link's token).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "sesame"]
 #: Where the client's address is read in production, behind nginx (X-Real-IP).
 PROXY_CLIENT_IP_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
@@ -259,6 +345,27 @@ ADMINS = [("", a) for a in env_list("TONGXUE_ADMINS")]
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Mail of notifications (#14, docs/notifications.md): printed to the console until an
+# installation sets EMAIL_BACKEND (SMTP: django.core.mail.backends.smtp.EmailBackend with
+# EMAIL_HOST …; production defaults to SMTP), from DEFAULT_FROM_EMAIL.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+#: The site's address as users reach it ("https://tongxue.example.edu.cn"): links in mails.
+TONGXUE_SITE_URL = os.environ.get("TONGXUE_SITE_URL", "")
+#: Where notifications go besides the inbox (dotted paths of channel classes).
+TONGXUE_NOTIFICATION_CHANNELS = env_list(
+    "TONGXUE_NOTIFICATION_CHANNELS", "tongxue.notifications.channels.EmailChannel"
+)
+#: Above this many recipients a notification's inbox rows are written by a job.
+TONGXUE_NOTIFY_JOB_THRESHOLD = int(os.environ.get("TONGXUE_NOTIFY_JOB_THRESHOLD", 2000))
 
 LOGGING = {
     "version": 1,
@@ -297,3 +404,11 @@ SNAPSHOT_MAX_COMPRESSION_RATIO = int(
 SNAPSHOT_MAX_ROWS = int(os.environ.get("SNAPSHOT_MAX_ROWS", 500_000))
 #: Sheets of a workbook (a snapshot has ten).
 SNAPSHOT_MAX_SHEETS = int(os.environ.get("SNAPSHOT_MAX_SHEETS", 20))
+# Long imports and exports run as background jobs (#14, docs/snapshot.md "Large files"):
+#: a web import of a JSON file larger than this, or of a workbook whose parts unpack to
+#: more, runs as a job (the demo school: 6 MB of JSON; the province: 29 MB).
+SNAPSHOT_IMPORT_JOB_BYTES = int(os.environ.get("SNAPSHOT_IMPORT_JOB_BYTES", 2 << 20))
+#: a web export of a subtree of more organisations than this runs as a job.
+SNAPSHOT_EXPORT_JOB_ORGANISATIONS = int(
+    os.environ.get("SNAPSHOT_EXPORT_JOB_ORGANISATIONS", 500)
+)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("vote/", include("tongxue.voting.urls")),
     path("cadres/", include("tongxue.cadres.urls")),
     path("evaluations/", include("tongxue.evaluations.urls")),
+    path("jobs/", include("tongxue.jobs.urls")),
+    path("inbox/", include("tongxue.notifications.urls")),
     # The accounts pages, and the congresses' page inviting delegates to make accounts
     # (#13: accounts imports nothing of congresses; both keep their URLs).
     path(
@@ -35,3 +37,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),
 ]
+
+# 403.html and 404.html (core/templates) go through Django's handlers; the 500 page is
+# rendered without the context processors, since the database may be what failed (#16).
+handler500 = "tongxue.core.error_pages.server_error"

@@ -15,6 +15,12 @@ class CongressesConfig(AppConfig):
 
         CONGRESSES.register(invitable_congresses)
 
+        # The delegate's congresses and the congresses due on the home (我的), #14.
+        from tongxue.accounts.selectors import HOME_ITEMS
+        from tongxue.congresses.home import congress_items
+
+        HOME_ITEMS.register(congress_items)
+
         # The congresses' part of the registry (#13: organisations imports no app
         # above it).
         from tongxue.congresses import mappers

@@ -17,7 +17,13 @@ from django.db.models import Q
 from tongxue.core import auditlog
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.demo.generator import PROVINCE_CODE, SCHOOL_CODE
-from tongxue.organisations.models import Organisation, OrgKind, SchoolType
+from tongxue.organisations.models import (
+    Enrolment,
+    Organisation,
+    OrgKind,
+    Person,
+    SchoolType,
+)
 
 DEMO_PASSWORD = "tongxue-demo"  # demo only, printed on the console
 AUDIT_LABEL = "tongxue demo"
@@ -136,3 +142,47 @@ def ensure_demo_accounts(*, scale: str) -> list[DemoAccount]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class DemoStudent:
+    """A demo student who may activate an account with a code and vote (#14)."""
+
+    name: str
+    student_number: str
+    code: str
+
+
+def demo_student_code() -> DemoStudent | None:
+    """Issue a fresh activation code to a delegate of the demo's congress with no account.
+
+    The codes are issued as the union would, for the student's whole class (a class
+    sheet); the first delegate without an account is the one the console names, so a
+    person trying the demo can activate as a student, land on their home and vote in the
+    demo election. Each run issues new codes (the earlier ones are replaced).
+    """
+    from tongxue.accounts.activation import issue_codes
+    from tongxue.demo.voting import _congress
+
+    meeting = _congress()
+    if meeting is None:
+        return None
+    delegate = (
+        Person.objects.filter(
+            delegate_seats__meeting=meeting,
+            user__isnull=True,
+            enrolment=Enrolment.ENROLLED,
+            class_unit__isnull=False,
+        )
+        .exclude(student_number="")
+        .select_related("class_unit")
+        .order_by("ident")
+        .first()
+    )
+    if delegate is None or delegate.class_unit is None:
+        return None
+    batch = issue_codes(actor=None, unit=delegate.class_unit)
+    for issued in batch.issued:
+        if issued.person.pk == delegate.pk:
+            return DemoStudent(delegate.name, delegate.student_number, issued.code)
+    return None

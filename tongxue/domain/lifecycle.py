@@ -1,5 +1,5 @@
-"""Allowed state transitions of congresses, elections, cadre selections, exit cases and
-evaluation periods.
+"""Allowed state transitions of congresses, elections, cadre selections, exit cases,
+evaluation periods and background jobs.
 
 Each lifecycle is data: its states in order with their labels (English message ids,
 translated where they are shown: the Django model's choices carry the same labels, a
@@ -219,6 +219,27 @@ EVALUATION_PERIOD = Lifecycle(
     initial="planned",
 )
 
+#: A background job (#14, :mod:`tongxue.jobs`): queued until a worker takes it; done
+#: in the same transaction as its work, or failed with a message for the person who
+#: started it. A running job whose worker died (or was stopped) goes back to the queue
+#: until its attempts are spent.
+JOB = Lifecycle(
+    name="job",
+    labels={
+        "queued": gettext_noop("Queued"),
+        "running": gettext_noop("Running"),
+        "done": gettext_noop("Done"),
+        "failed": gettext_noop("Could not finish"),
+    },
+    transitions={
+        # failed from the queue: its attempts were spent before it could start again
+        "queued": ("running", "failed"),
+        "running": ("done", "failed", "queued"),
+    },
+    initial="queued",
+)
+
 LIFECYCLES: dict[str, Lifecycle] = {
-    lc.name: lc for lc in (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD)
+    lc.name: lc
+    for lc in (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD, JOB)
 }

@@ -115,7 +115,10 @@ class Person(models.Model):
     kind = models.CharField(
         _("kind"), max_length=32, choices=PersonKind.choices, default=PersonKind.STUDENT
     )
-    student_number = models.CharField(_("student number"), max_length=64, blank=True)
+    # Indexed: activation codes and campus sign-on find a student by it (#14).
+    student_number = models.CharField(
+        _("student number"), max_length=64, blank=True, db_index=True
+    )
     gender = models.CharField(
         _("gender"), max_length=16, choices=Gender.choices, blank=True
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -22,6 +23,7 @@ from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.permissions import GRANTS, Perm, require, roles_at
 from tongxue.domain.publicity import notice_end
+from tongxue.notifications.services import notify
 from tongxue.organisations.models import Organisation
 from tongxue.organisations.profiles import governing_profile
 from tongxue.publicity.models import Notice, Objection
@@ -211,7 +213,26 @@ def answer_objection(
         role=role,
         data={"notice": notice.pk, "objection": objection.pk, "upheld": upheld},
     )
+    _objection_answered(objection, notice)
     return objection
+
+
+def _objection_answered(objection: Objection, notice: Notice) -> None:
+    """Tell the objector, and nobody else, that their objection was answered (#14).
+
+    Only the notice's title, which everyone reads on the notice: the answer itself is
+    behind the link, on the notice's page.
+    """
+    if objection.lodged_by_id is None:
+        return
+    notify(
+        "objection.answered",
+        user_ids=[objection.lodged_by_id],
+        params={"notice": notice.title},
+        url=reverse("publicity:detail", args=[notice.pk])
+        + f"#objection-{objection.pk}",
+        organisation=notice.organisation.code,
+    )
 
 
 @transaction.atomic

@@ -45,6 +45,22 @@ def max_sheets() -> int:
     return int(getattr(settings, "SNAPSHOT_MAX_SHEETS", 20))
 
 
+def import_job_bytes() -> int:
+    """Above this size a web import runs as a background job (#14): the JSON file's
+    size, or a workbook's parts unpacked (its XML, about twice the JSON of the same
+    rows)."""
+    return int(getattr(settings, "SNAPSHOT_IMPORT_JOB_BYTES", 2 << 20))
+
+
+def export_job_organisations() -> int:
+    """Above this many organisations in the subtree a web export runs as a job (#14)."""
+    return int(getattr(settings, "SNAPSHOT_EXPORT_JOB_ORGANISATIONS", 500))
+
+
+#: How long an exported file can be downloaded, and an import's result page shown.
+FILE_KEEP_HOURS = 24
+
+
 def megabytes(size: int) -> str:
     """Return ``size`` in MB (MiB) with one decimal, as the messages show it."""
     return f"{size / (1 << 20):.1f}"

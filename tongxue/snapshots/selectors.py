@@ -9,14 +9,17 @@ whose department or class is in it.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from tongxue.domain.snapshot import registry_to_tables
 from tongxue.organisations.mappers import PERSON_FIELDS, load_registry, person_from_row
 from tongxue.organisations.models import Organisation, Person
 from tongxue.snapshots.jsonio import dump_json
+from tongxue.snapshots.models import FilePurpose, SnapshotFile
 from tongxue.snapshots.xlsxio import template_xlsx, write_xlsx
 
 __all__ = [
@@ -24,6 +27,8 @@ __all__ = [
     "export_json",
     "export_tables",
     "export_xlsx",
+    "exported_file",
+    "import_result",
     "template_xlsx",
 ]
 
@@ -71,3 +76,35 @@ def export_json(code: str) -> bytes:
 
 def export_xlsx(code: str) -> bytes:
     return write_xlsx(export_tables(code))
+
+
+def import_result(user: Any, code: str, job_id: uuid.UUID) -> SnapshotFile | None:
+    """The upload of ``user``'s import job ``job_id`` at ``code`` once it is done, with
+    its counts (without its bytes); None for anyone else (#14)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        SnapshotFile.objects.filter(
+            purpose=FilePurpose.IMPORT,
+            owner=user,
+            organisation=code,
+            job_id=job_id,
+            result__isnull=False,
+        )
+        .defer("data")
+        .first()
+    )
+
+
+def exported_file(user: Any, code: str, file_id: uuid.UUID) -> SnapshotFile | None:
+    """The export ``file_id`` of ``code`` if ``user`` started it and it has not expired;
+    None for anyone else (#14)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return SnapshotFile.objects.filter(
+        pk=file_id,
+        purpose=FilePurpose.EXPORT,
+        owner=user,
+        organisation=code,
+        expires_at__gt=timezone.now(),
+    ).first()

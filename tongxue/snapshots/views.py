@@ -9,18 +9,27 @@ that of the dry run. Nothing is stored between the two steps but that digest.
 The service checks the permission and the scope (``within`` the page's organisation:
 every row the file creates, changes, moves or points to must lie in its subtree,
 :mod:`tongxue.snapshots.scope`); this view only parses the form and shows the result.
+
+Long work runs as a background job (#14, docs/snapshot.md "Large files"): a file over
+``SNAPSHOT_IMPORT_JOB_BYTES`` is checked cheaply here, kept, and imported (or dry-run)
+by a job; the request redirects to the job's page, whose result link is
+:func:`import_result`, the same page as a small file's. An export of a subtree of more
+than ``SNAPSHOT_EXPORT_JOB_ORGANISATIONS`` organisations is prepared by a job too, and
+:func:`download` serves the file to the person who started it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,7 +41,13 @@ from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation
 from tongxue.snapshots import limits, selectors
 from tongxue.snapshots.errors import SnapshotInvalid, listed, more_text
-from tongxue.snapshots.services import ImportResult, import_file
+from tongxue.snapshots.services import (
+    ImportResult,
+    TableCounts,
+    background,
+    content_size,
+    import_file,
+)
 
 SUFFIXES = (".json", ".xlsx")
 _SESSION_KEY = "tongxue.import.reviewed"
@@ -106,6 +121,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "org": org,
         "max_mb": _megabytes(limits.max_upload_bytes()),
+        "job_mb": _megabytes(limits.import_job_bytes()),
     }
     if request.method == "GET":
         context["form"] = ImportForm()
@@ -133,6 +149,19 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[SnapshotError] = []
     result: ImportResult | None = None
     try:
+        if background.import_runs_as_job(content_size(data, upload.name)):
+            job = background.start_import_job(
+                actor=request.user,
+                within=org.code,
+                data=data,
+                filename=upload.name,
+                dry_run=not real,
+            )
+            # The review goes to this dry run once it is done (import_result);
+            # a confirmation is spent.
+            reviewed.pop(org.code, None)
+            request.session[_SESSION_KEY] = reviewed
+            return redirect("jobs:detail", job.pk)
         result = import_file(
             data,
             filename=upload.name,
@@ -172,6 +201,48 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "snapshots/import.html", context)
 
 
+def _stored_result(data: dict[str, Any]) -> ImportResult:
+    result = ImportResult(
+        dry_run=bool(data.get("dry_run")),
+        moved=int(data.get("moved", 0)),
+        not_stored=dict(data.get("not_stored") or {}),
+    )
+    for name, counts in (data.get("counts") or {}).items():
+        if name in result.counts:
+            result.counts[name] = TableCounts(**counts)
+    return result
+
+
+@require_GET
+def import_result(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpResponse:
+    """What an import or dry run run as a job did: the same page as a small file's.
+
+    Only the person who started it sees it (404 for anyone else), while they may still
+    import here. After a dry run, the file is the one to confirm, as after a small one.
+    """
+    org = _require_import(request, code)
+    stored = selectors.import_result(request.user, org.code, job_id)
+    if stored is None:
+        raise Http404
+    result = _stored_result(stored.result or {})
+    if result.dry_run:
+        reviewed = request.session.get(_SESSION_KEY, {})
+        reviewed[org.code] = stored.sha256
+        request.session[_SESSION_KEY] = reviewed
+    context: dict[str, Any] = {
+        "org": org,
+        "max_mb": _megabytes(limits.max_upload_bytes()),
+        "job_mb": _megabytes(limits.import_job_bytes()),
+        "filename": stored.name,
+        "dry_run": result.dry_run,
+        "result": result,
+        "counts": _counts(result),
+        "job_id": job_id,
+        "form": ImportForm(initial={"reviewed": result.dry_run}),
+    }
+    return render(request, "snapshots/import.html", context)
+
+
 @require_GET
 def template(request: HttpRequest, code: str) -> HttpResponse:
     """Download the empty Excel workbook to fill in (every sheet with its header row)."""
@@ -184,16 +255,31 @@ def template(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """Download the organisation's subtree as a snapshot (JSON) or a workbook (XLSX).
 
     Needs ``Perm.EXPORT`` at the organisation or above (ORG-1). Linked from the
-    organisation's compliance page.
+    organisation's compliance page. A subtree of more than
+    ``SNAPSHOT_EXPORT_JOB_ORGANISATIONS`` organisations is exported by a background
+    job (#14): GET shows a page saying so, whose button (POST) starts the job and
+    goes to its page.
     """
     org = get_or_404(code)
     if not has_perm(request.user, Perm.EXPORT, org.path):
         raise PermissionDenied
+    count = background.subtree_organisations(org.path)
+    if count > limits.export_job_organisations():
+        if request.method == "POST":
+            try:
+                job = background.start_export_job(
+                    actor=request.user, code=org.code, fmt=fmt
+                )
+            except Refusal:
+                raise PermissionDenied from None
+            return redirect("jobs:detail", job.pk)
+        context = {"org": org, "fmt": fmt, "organisations": count}
+        return render(request, "snapshots/export.html", context)
     if fmt == "json":
         response = HttpResponse(
             selectors.export_json(org.code),
@@ -205,4 +291,21 @@ def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{org.code}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, code: str, file_id: uuid.UUID) -> HttpResponse:
+    """An export prepared by a job, for the person who started it only (404 for anyone
+    else, and once it has expired), while they may still export there; never cached."""
+    stored = selectors.exported_file(request.user, code, file_id)
+    if stored is None:
+        raise Http404
+    org = get_or_404(code)
+    if not has_perm(request.user, Perm.EXPORT, org.path):
+        raise Http404
+    response = HttpResponse(bytes(stored.data or b""), content_type=stored.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    response["Cache-Control"] = "private, no-store"
     return response

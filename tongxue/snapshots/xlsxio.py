@@ -118,13 +118,33 @@ _DTD = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-
 _XML_PARTS = (".xml", ".rels", ".vml")
 
 
-def _check_archive(data: bytes) -> None:
+def declared_size(data: bytes) -> int | None:
+    """What a workbook's parts unpack to, as its archive's directory declares (nothing
+    unpacked, nothing checked); None when it is no archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return None
+
+
+def check_workbook(data: bytes) -> int:
+    """Check a workbook's archive without reading its rows (before a background import
+    is queued, #14); return how many bytes its parts unpack to.
+
+    Refuses (:class:`SnapshotInvalid`) what :func:`read_xlsx` refuses before it reads a
+    row: not a workbook, over a size, ratio or sheet limit, a document type declaration.
+    """
+    return _check_archive(data)
+
+
+def _check_archive(data: bytes) -> int:
     """Refuse a workbook whose archive would unpack to too much, before parsing it.
 
     Checks the parts' declared sizes and compression ratios, then reads every part
     (stopping as soon as the bytes read exceed the limit, whatever was declared),
     refuses a document type declaration in an XML part, and counts the sheets the
-    workbook declares.
+    workbook declares. Returns the bytes read (the parts unpacked).
     """
     size_limit = limits.max_uncompressed_bytes()
     if len(data) > size_limit:
@@ -197,6 +217,7 @@ def _check_archive(data: bytes) -> None:
             count=sheets,
             limit=limits.max_sheets(),
         )
+    return total
 
 
 def _show_name(name: str) -> str:

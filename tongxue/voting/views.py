@@ -38,6 +38,7 @@ from tongxue.core.errors import (
     render_message,
 )
 from tongxue.core.permissions import Perm, has_perm
+from tongxue.core.sessionless import sessionless
 from tongxue.core.spreadsheets import safe_row
 from tongxue.core.transition_table import Step, TransitionTable
 from tongxue.domain.counting import VOID_REASONS
@@ -157,6 +158,7 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
+@sessionless
 @csrf_exempt
 @require_POST
 def cast(request: HttpRequest, code: str) -> HttpResponse:
@@ -177,7 +179,9 @@ def cast(request: HttpRequest, code: str) -> HttpResponse:
     server's key), bound to one voter and one election, short-lived, and only ever in
     the voter's own ballot page, which another site cannot read. A forged cross-site
     request thus carries no token (refused, 403) or the forger's own (their own ballot,
-    which they could cast anyway). The token is the CSRF defence.
+    which they could cast anyway). The token is the CSRF defence. ``sessionless``
+    says so to what runs around the view (tongxue.core.sessionless): the session
+    limits and the header's unread count leave the session alone.
 
     Response: the receipt page (200), or with ``Accept: application/json``
     ``{"tracker", "short_code", "digest", "void_reason"}`` (200). Refusals:

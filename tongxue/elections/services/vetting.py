@@ -22,6 +22,7 @@ from tongxue.elections.models import (
     EvidenceKind,
     Step,
 )
+from tongxue.elections.notifying import list_returned
 from tongxue.elections.selectors import (
     CANDIDATES_NOTICE,
     _cite,
@@ -336,7 +337,7 @@ def return_candidates(*, actor: Actor, election: Election, comment: str) -> Elec
         ),
     )
     _require_status(election, ElectionStatus.VETTING)
-    return _move_with_step(
+    election = _move_with_step(
         election=election,
         target=ElectionStatus.NOMINATION,
         actor=actor,
@@ -344,6 +345,9 @@ def return_candidates(*, actor: Actor, election: Election, comment: str) -> Elec
         action="returned",
         comment=_text("comment", comment, required=True),
     )
+    # those who run the election hear of it in the inbox (#14), with the return
+    list_returned(election)
+    return election
 
 
 @transaction.atomic

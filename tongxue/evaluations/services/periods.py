@@ -30,6 +30,7 @@ from tongxue.evaluations.models import (
     RaterGroup,
     Subject,
 )
+from tongxue.evaluations.notifying import period_opened
 from tongxue.evaluations.services.shared import (
     UNION_KINDS,
     locked_period,
@@ -217,6 +218,8 @@ def open_period(
             "congress": congress.code if congress is not None else None,
         },
     )
+    # the raters hear of it in the inbox (#14): the rows commit with the opening
+    period_opened(period)
     given.refresh_from_db()
     return period
 

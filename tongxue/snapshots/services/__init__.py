@@ -29,7 +29,8 @@ until a chunk fills up.
 
 The package: :mod:`.importing` (:func:`import_tables` and the steps of one import),
 :mod:`.checks` (what must hold before anything is written), :mod:`.store` (the writes,
-table by table), :mod:`.files` (:func:`import_file`, :func:`read_bytes`); the bulk
+table by table), :mod:`.files` (:func:`import_file`, :func:`read_bytes`, :func:`content_size`, :func:`precheck`),
+:mod:`.background` (the imports and exports run as background jobs, #14); the bulk
 look-ups and upserts are :mod:`tongxue.snapshots.bulk`.
 """
 
@@ -37,14 +38,21 @@ from __future__ import annotations
 
 from tongxue.snapshots.bulk import TableCounts
 from tongxue.snapshots.errors import SnapshotInvalid
-from tongxue.snapshots.services.files import import_file, read_bytes
+from tongxue.snapshots.services.files import (
+    content_size,
+    import_file,
+    precheck,
+    read_bytes,
+)
 from tongxue.snapshots.services.importing import ImportResult, import_tables
 
 __all__ = [
     "ImportResult",
     "SnapshotInvalid",
     "TableCounts",
+    "content_size",
     "import_file",
     "import_tables",
+    "precheck",
     "read_bytes",
 ]

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from tongxue.congresses.models import Delegate
+from tongxue.business.models import StandingDelegate
+from tongxue.congresses.models import Delegate, MeetingKind
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.core.lifecycle import transition
@@ -23,6 +24,7 @@ from tongxue.voting.models import (
     BallotDefinition,
     RollEntry,
 )
+from tongxue.voting.notifying import vote_opened
 from tongxue.voting.services.shared import (
     _ballot_names,
     _ready_to_open,
@@ -56,13 +58,22 @@ def _ballot_candidates(election: Election) -> list[Candidate]:
 
 
 def _roll_of(election: Election) -> list[int]:
-    """The people on the voter roll: the delegates of the electing meeting (ELE-1);
-    refused when there are none."""
-    people = list(
-        Delegate.objects.filter(meeting_id=election.meeting_id).values_list(
-            "person_id", flat=True
+    """The people on the voter roll: the delegates of the electing meeting (ELE-1),
+    or at a standing-conference meeting the union's serving standing delegates (CON-8,
+    as ``business.services.entitled_voters`` counts them); refused when there are none."""
+    meeting = election.meeting
+    if meeting is not None and meeting.kind == MeetingKind.STANDING_CONFERENCE:
+        people = list(
+            StandingDelegate.objects.filter(
+                union_id=meeting.organisation_id, ended_on__isnull=True
+            ).values_list("person_id", flat=True)
         )
-    )
+    else:
+        people = list(
+            Delegate.objects.filter(meeting_id=election.meeting_id).values_list(
+                "person_id", flat=True
+            )
+        )
     if not people:
         raise refuse(
             "no-roll",
@@ -130,4 +141,6 @@ def open_vote(*, actor: Actor, election: Election) -> BallotDefinition:
         changes={"opened_at": now},
     )
     _step(election, actor, role, before, "open")
+    # the voters on the roll hear of it in the inbox (#14): the rows commit with it
+    vote_opened(election)
     return definition

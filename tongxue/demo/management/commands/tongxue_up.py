@@ -3,6 +3,8 @@
 Creates the data folder, migrates, creates the cache table, loads the demo school when
 the database holds no organisation yet, then runs the development server and prints
 the URL and the demo accounts (DEMO ONLY). ``--prepare-only`` stops before the server.
+Beside the server it starts a background-jobs worker (``tongxue worker``, a child
+process that stops with the server; ``--no-worker`` leaves it out).
 """
 
 from __future__ import annotations
@@ -38,9 +40,34 @@ class Command(BaseCommand):
             help=_("load no demo data and create no demo accounts"),
         )
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=_("start no background-jobs worker beside the server"),
+        )
+        parser.add_argument(
             "--prepare-only",
             action="store_true",
             help=_("prepare the database, then stop before the server"),
+        )
+
+    def _print_student(self, url: str) -> None:
+        """Name a demo student who can activate an account with a fresh code (#14)."""
+        from tongxue.demo.accounts import demo_student_code
+
+        student = demo_student_code()
+        if student is None:
+            return
+        self.stdout.write(
+            _(
+                "  A student ({name}, student number {number}) activates an account at "
+                "{url}people/activate/ with the code {code}, then votes in the demo "
+                "election from their home."
+            ).format(
+                name=student.name,
+                number=student.student_number,
+                url=url,
+                code=student.code,
+            )
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,6 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(_("2/4 Creating the cache table …"))
         call_command("createcachetable", verbosity=0)
         accounts: list[Any] = []
+        loaded = False
         if options["no_demo"]:
             self.stdout.write(_("3/4 Demo data skipped (--no-demo)."))
         elif not Organisation.objects.exists():
@@ -69,6 +97,7 @@ class Command(BaseCommand):
                 )
             )
             accounts = load_demo(self, scale=options["scale"])
+            loaded = True
         else:
             self.stdout.write(
                 _("3/4 The database already holds organisations: no demo data loaded.")
@@ -82,6 +111,15 @@ class Command(BaseCommand):
         url = f"http://{addr}/" if not addr.isdigit() else f"http://127.0.0.1:{addr}/"
         if accounts:
             print_accounts(self, accounts)
+            if loaded:
+                self._print_student(url)
+            else:
+                self.stdout.write(
+                    _(
+                        "  A demo student's activation code was printed when the demo "
+                        "was loaded; union_admin prints new ones on the roles page."
+                    )
+                )
         if options["prepare_only"]:
             self.stdout.write(
                 _("Ready: run the server with 'tongxue up' and open {url}").format(
@@ -94,4 +132,21 @@ class Command(BaseCommand):
                 _("4/4 Tongxue runs at {url} (Ctrl-C stops it).").format(url=url)
             )
         )
-        call_command("runserver", addr, use_reloader=False)
+        worker = None
+        if not options["no_worker"]:
+            from tongxue.jobs.process import start_worker
+
+            worker = start_worker(["--verbosity", "0"])
+            self.stdout.write(
+                _(
+                    "Background jobs: a worker runs beside the server (tongxue worker, "
+                    "process {pid}); it stops with the server."
+                ).format(pid=worker.pid)
+            )
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            if worker is not None:
+                from tongxue.jobs.process import stop_worker
+
+                stop_worker(worker)

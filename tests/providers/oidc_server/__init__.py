@@ -1,0 +1,1 @@
+"""An OpenID Connect provider (django-oauth-toolkit) for the sign-on tests."""

@@ -1,0 +1,158 @@
+"""Start the imports and exports too long for a web request as background jobs (#14).
+
+A web import of a file larger than ``SNAPSHOT_IMPORT_JOB_BYTES`` (the JSON file, or a
+workbook's parts unpacked) and a web export of a subtree of more than
+``SNAPSHOT_EXPORT_JOB_ORGANISATIONS`` organisations run in a worker
+(:mod:`tongxue.snapshots.jobs`); smaller ones stay in the request. The services here
+check the permission (``Perm.IMPORT`` / ``Perm.EXPORT`` at the organisation) before
+they start a job, and the job checks it again when it runs, for the person who started
+it (passed by id). The upload is kept in the database until the import is done
+(:class:`tongxue.snapshots.models.SnapshotFile`). docs/snapshot.md, "Large files".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from tongxue.core.errors import refuse
+from tongxue.core.permissions import Perm, require
+from tongxue.jobs import JobFailed
+from tongxue.jobs.models import Job
+from tongxue.jobs.services import start_job
+from tongxue.organisations.models import Organisation
+from tongxue.snapshots import limits
+from tongxue.snapshots.models import FilePurpose, SnapshotFile
+from tongxue.snapshots.services.files import precheck
+
+_IMPORT_FORBIDDEN = gettext_noop(
+    "You are not allowed to import snapshots into {target}."
+)
+_EXPORT_FORBIDDEN = gettext_noop("You are not allowed to export {target}.")
+_NOT_FOUND = gettext_noop("There is no organisation {target}.")
+
+#: The job functions (:mod:`tongxue.snapshots.jobs`).
+IMPORT_JOB = "tongxue.snapshots.jobs.import_snapshot"
+EXPORT_JOB = "tongxue.snapshots.jobs.export_snapshot"
+
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def import_runs_as_job(size: int) -> bool:
+    """Whether an import of this size (:func:`.files.content_size`) runs as a job."""
+    return size > limits.import_job_bytes()
+
+
+def subtree_organisations(path: str) -> int:
+    """How many organisations the subtree at ``path`` holds (one indexed count)."""
+    return Organisation.objects.filter(path__startswith=path).count()
+
+
+def export_runs_as_job(path: str) -> bool:
+    """Whether the export of the subtree at ``path`` runs as a job."""
+    return subtree_organisations(path) > limits.export_job_organisations()
+
+
+def expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(hours=limits.FILE_KEEP_HOURS)
+
+
+def check(actor: Any, perm: Perm, code: str) -> str:
+    """Refuse unless ``actor``, a signed-in person, holds ``perm`` at ``code``; return
+    the organisation's path. Called when a job starts it and again when it runs."""
+    message = _IMPORT_FORBIDDEN if perm == Perm.IMPORT else _EXPORT_FORBIDDEN
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise refuse("forbidden", message, target=code)
+    path = Organisation.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        raise refuse("not-found", _NOT_FOUND, target=code)
+    require(actor, perm, path, target=code, message=message)
+    return path
+
+
+def job_actor(job: Job, actor_id: int) -> Any:
+    """The person a job acts for (its starter, passed by id), if still active."""
+    user = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+    if user is None or job.started_by_id not in (None, user.pk):
+        raise JobFailed(
+            _(
+                "The account that started this job is no longer active; nothing was done."
+            )
+        )
+    return user
+
+
+def start_import_job(
+    *, actor: Any, within: str, data: bytes, filename: str, dry_run: bool
+) -> Job:
+    """Keep the upload and queue its import (or dry run) at ``within``; return the job.
+
+    Refuses (``Refusal``) unless ``actor`` holds ``Perm.IMPORT`` there, and
+    (:class:`SnapshotInvalid`) a file that fails the cheap checks of
+    :func:`.files.precheck`; the job reads it in full.
+    """
+    check(actor, Perm.IMPORT, within)
+    precheck(data, filename)
+    title = (
+        _("Dry run of %(file)s at %(organisation)s")
+        if dry_run
+        else _("Import of %(file)s into %(organisation)s")
+    ) % {"file": filename, "organisation": within}
+    with transaction.atomic():
+        upload = SnapshotFile.objects.create(
+            purpose=FilePurpose.IMPORT,
+            owner=actor,
+            organisation=within,
+            name=filename[:200],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            dry_run=dry_run,
+            data=data,
+            expires_at=expiry(),
+        )
+        job = start_job(
+            kind="snapshot.import",
+            actor=actor,
+            title=title,
+            func=IMPORT_JOB,
+            kwargs={
+                "file": str(upload.pk),
+                "actor": actor.pk,
+                "within": within,
+                "dry_run": dry_run,
+            },
+            organisation=within,
+        )
+        upload.job = job
+        upload.save(update_fields=["job"])
+    return job
+
+
+def start_export_job(*, actor: Any, code: str, fmt: str) -> Job:
+    """Queue the export of ``code``'s subtree as ``fmt`` (json or xlsx); return the job.
+
+    Refuses (``Refusal``) unless ``actor`` holds ``Perm.EXPORT`` there. The job stores
+    the file for a day; only ``actor`` may download it.
+    """
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"unknown export format {fmt!r}")
+    check(actor, Perm.EXPORT, code)
+    return start_job(
+        kind="snapshot.export",
+        actor=actor,
+        title=_("Export of %(organisation)s (%(format)s)")
+        % {"organisation": code, "format": fmt.upper()},
+        func=EXPORT_JOB,
+        kwargs={"actor": actor.pk, "code": code, "fmt": fmt},
+        organisation=code,
+    )
