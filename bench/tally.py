@@ -2,10 +2,12 @@
 
 Prints figures; asserts nothing about time. Usage::
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tally.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tally.py \
+        --database tongxue_bench_tally
 
-The benchmark never touches the database named in DATABASE_URL: it creates (and
-re-creates) its own database ``tongxue_bench_tally`` on the same server. It writes the
+It drops, re-creates and fills the database named by ``--database NAME`` (on the server
+of DATABASE_URL) or else by DATABASE_URL, and only one whose name contains ``bench``
+(``bench/benchdb.py``: ``…/test`` or a working database is never dropped). It writes the
 ballots straight into the voting app's ``Ballot`` table with COPY (bit masks and void
 reason as the cast path stores them), then times:
 
@@ -31,27 +33,20 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "tongxue_bench_tally"
+
+from benchdb import add_option, bench_name, is_postgres, recreate  # noqa: E402
+
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
-def use_own_database() -> str:
+def use_own_database(option: str | None) -> str:
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    if not is_postgres(url):
         sys.exit("bench/tally.py needs DATABASE_URL=postgres://… (PostgreSQL)")
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        version = conn.execute("SHOW server_version").fetchone()[0]
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    return f"PostgreSQL {version}, database {BENCH_DB} on {parts.hostname}:{parts.port}"
+    return recreate(url, bench_name(url, option, script="bench/tally.py"))
 
 
 #: Probability that a voter marks each candidate (the first ones are favourites).
@@ -109,10 +104,11 @@ def main() -> int:
     parser.add_argument("--seats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--repeat", type=int, default=5)
+    add_option(parser)
     args = parser.parse_args()
     n, seats = args.candidates, args.seats
 
-    label = use_own_database()
+    label = use_own_database(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
     import django
 

@@ -32,6 +32,9 @@ from tongxue.organisations.models import Organisation
 #: One boolean annotation per agenda kind (``agenda_<kind>``), then the charter's.
 AGENDA_FIELDS = tuple(f"agenda_{k.value}" for k in AgendaKind)
 BUSINESS_FIELDS = (*AGENDA_FIELDS, "charter_in_force")
+#: The agenda kinds' values, in the order of :data:`AGENDA_FIELDS`.
+_AGENDA_VALUES = tuple(k.value for k in AgendaKind)
+_GUIDANCE_KINDS = {k.value: k for k in dm.GuidanceKind}
 
 
 def annotate_business(meetings: QuerySet[Any]) -> QuerySet[Any]:
@@ -59,11 +62,14 @@ def annotate_business(meetings: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def business_kwargs(values: list[Any]) -> dict[str, Any]:
-    """Return the domain meeting's business fields from the annotated values."""
-    flags = dict(zip(BUSINESS_FIELDS, values, strict=True))
+    """Return the domain meeting's business fields from the annotated values (in the
+    order of :data:`BUSINESS_FIELDS`: one flag per agenda kind, then the charter's)."""
+    *agenda, charter = values
     return {
-        "agenda": tuple(k.value for k in AgendaKind if flags[f"agenda_{k.value}"]),
-        "charter_in_force": bool(flags["charter_in_force"]),
+        "agenda": tuple(
+            k for k, flag in zip(_AGENDA_VALUES, agenda, strict=True) if flag
+        ),
+        "charter_in_force": bool(charter),
     }
 
 
@@ -118,7 +124,7 @@ def written_reports(where: Q) -> tuple[dm.WrittenReport, ...]:
 def guidance(where: Q) -> tuple[dm.Guidance, ...]:
     """The records of guidance of the unions ``where`` selects (GOV-1, GOV-2; one query)."""
     return tuple(
-        dm.Guidance(union, dm.GuidanceKind(kind), held, by, summary, public)
+        dm.Guidance(union, _GUIDANCE_KINDS[kind], held, by, summary, public)
         for union, kind, held, by, summary, public in Guidance.objects.filter(where)
         .values_list("union__code", "kind", "held", "by", "summary", "public")
         .order_by("union__code", "held", "kind")

@@ -82,10 +82,15 @@ def _coverage_numbers(coverage: Coverage) -> dict[str, int]:
 
 def verdict(report: AuditReport) -> str:
     """Return the report's verdict in the active language, bounded by its coverage."""
-    fails = len(failing(report.findings))
+    return verdict_of(len(failing(report.findings)), report.coverage)
+
+
+def verdict_of(fails: int, coverage: Coverage) -> str:
+    """Return the verdict of ``fails`` findings needing action under ``coverage`` (the
+    stored audit's counts, or a report's)."""
     if fails:
         return gettext(VERDICT_FAILING) % {"n": fails}
-    numbers = _coverage_numbers(report.coverage)
+    numbers = _coverage_numbers(coverage)
     text = VERDICT_CLEAN if numbers["unchecked"] else VERDICT_CLEAN_FULL
     return str(gettext(text) % numbers)
 

@@ -7,7 +7,10 @@ that names no rule of the audit is refused with the ids that can be justified th
 
 A justification covers the occurrence it was written for (the finding's evidence when
 it is recorded) up to and including its ``valid_until``
-(``tongxue.domain.justifications``).
+(``tongxue.domain.justifications``). Recording or withdrawing one re-audits that
+organisation and stores its findings in the same transaction
+(:func:`tongxue.compliance.store.store_organisation`), so the page's counts follow at
+once. :func:`store_audit` (the stored audit, #15) is :mod:`tongxue.compliance.store`'s.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from tongxue.compliance.models import Justification
+from tongxue.compliance.store import store_audit, store_organisation
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
@@ -29,6 +33,15 @@ from tongxue.domain.findings import Severity
 from tongxue.domain.model import OrgKind
 from tongxue.domain.rule_ids import is_rule_id
 from tongxue.organisations.models import Organisation
+
+__all__ = [
+    "check_rule",
+    "current_evidence",
+    "record_justification",
+    "store_audit",
+    "store_organisation",
+    "withdraw_justification",
+]
 
 
 def _require(actor: Actor, organisation: Organisation) -> str:
@@ -181,6 +194,7 @@ def record_justification(
             "evidence": occurrence,
         },
     )
+    store_organisation(organisation.code)
     return justification
 
 
@@ -205,3 +219,4 @@ def withdraw_justification(*, actor: Actor, justification: Justification) -> Non
         role=role,
         data=data,
     )
+    store_organisation(organisation.code)

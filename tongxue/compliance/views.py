@@ -4,35 +4,47 @@ The audit itself is public (TRN-1 · GS-11, CQ-6: work affairs are public); reco
 justification needs ``Perm.JUSTIFY`` and the audit log ``Perm.VIEW_PRIVATE`` at the
 organisation or above (the page's export links are the snapshots app's,
 :func:`tongxue.snapshots.views.export`). Views parse input, call the
-selectors and services, and map a ``Refusal`` to a form error.
+selectors and services, and map a ``Refusal`` to a form error. The report reads the
+stored audit (#15, ``selectors.stored_report``) and computes it only for a subtree not
+completely stored yet, saying so (docs/audit.md, "Stored findings").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tongxue.compliance import report as report_text
 from tongxue.compliance import selectors, services
-from tongxue.compliance.forms import JustificationForm, WithdrawForm
+from tongxue.compliance.forms import (
+    FindingFilterForm,
+    JustificationForm,
+    WithdrawForm,
+)
 from tongxue.compliance.models import Justification
 from tongxue.core import auditlog
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.models import AuditEvent, RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
 from tongxue.core.view_helpers import page_url, paginate
-from tongxue.domain.findings import Finding, Severity
+from tongxue.domain.evidence import SEVERITY_LABELS
+from tongxue.domain.findings import SEVERITY_ORDER, Finding, Severity
 from tongxue.domain.justifications import default_valid_until
 from tongxue.organisations.http import get_or_404
 from tongxue.organisations.mappers import subtree_filter
-from tongxue.organisations.models import Organisation
+from tongxue.organisations.models import Organisation, OrgKind
+
+#: The severities, most serious first.
+SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__)
 
 
 class Grants:
@@ -54,11 +66,6 @@ class Grants:
         return any(perm in self.by_code.get(c, ()) for c in path.split("/") if c)
 
 
-def _severity(request: HttpRequest) -> str:
-    value = request.GET.get("severity", "")
-    return value if value in {s.value for s in Severity} else ""
-
-
 def _finding_context(
     finding: Finding,
     *,
@@ -67,21 +74,22 @@ def _finding_context(
     form: JustificationForm | None = None,
 ) -> dict[str, Any]:
     can_justify = grants.allows(Perm.JUSTIFY, path)
+    if form is None and can_justify and finding.severity == Severity.DEVIATION:
+        # Built only where the card shows it (50 findings a page, mostly read).
+        form = JustificationForm(
+            initial={
+                "rule": finding.rule,
+                "valid_until": default_valid_until(timezone.localdate()),
+            },
+            auto_id=False,
+        )
     return {
         "finding": finding,
         "evidence": finding.evidence_for(
             private=grants.allows(Perm.VIEW_PRIVATE, path)
         ),
         "can_justify": can_justify,
-        "form": form
-        if form is not None
-        else JustificationForm(
-            initial={
-                "rule": finding.rule,
-                "valid_until": default_valid_until(timezone.localdate()),
-            },
-            auto_id=False,
-        ),
+        "form": form,
     }
 
 
@@ -98,31 +106,112 @@ def _groups(
     return list(out.values())
 
 
-@require_GET
-def report(request: HttpRequest, code: str) -> HttpResponse:
-    """Show the audit of an organisation's subtree: counts, then findings by organisation."""
-    org = get_or_404(code)
+def _filter_form(request: HttpRequest, org: Organisation) -> FindingFilterForm:
+    """The page's filters: the severities, the requirements the audit checks, and the
+    city federations when the page is a province's (one query, then only)."""
+    cities = (
+        selectors.city_choices(org.path)
+        if org.kind == OrgKind.PROVINCIAL_FEDERATION
+        else []
+    )
+    return FindingFilterForm(
+        request.GET,
+        severities=[(s.value, gettext(SEVERITY_LABELS[s])) for s in SEVERITIES],
+        requirements=selectors.checked_requirements(),
+        cities=cities,
+    )
+
+
+def _page_number(request: HttpRequest) -> str:
+    return str(request.GET.get("page", "1"))[:8]
+
+
+def _stored_context(
+    org: Organisation, stored: selectors.StoredReport
+) -> dict[str, Any]:
+    """What the page shows of the stored audit: counts, verdict, coverage, as of."""
+    return {
+        "counts": stored.counts,
+        "failing": stored.failing,
+        "verdict": report_text.verdict_of(stored.failing, stored.coverage),
+        "coverage_summary": report_text.coverage_summary(stored.coverage),
+        "coverage": report_text.coverage_lists(stored.coverage),
+        "audited_on": stored.audited_on,
+        "profile": stored.profile,
+        "organisations": stored.organisations,
+        "stored_at": stored.as_of,
+        "rule_versions": ", ".join(stored.rule_versions),
+        "outdated": stored.outdated,
+        "page": stored.page,
+        "orgs": stored.orgs,
+    }
+
+
+def _fresh_context(
+    request: HttpRequest, org: Organisation, filters: selectors.FindingFilters
+) -> dict[str, Any]:
+    """The audit computed now (the subtree is not completely stored yet)."""
     audit = selectors.audit_organisation(code=org.code)
-    severity = _severity(request)
-    findings = [f for f in audit.findings if not severity or f.severity == severity]
-    codes = {f.organisation for f in findings}
+    cities = selectors.cities_of(org.code) if filters.city else {}
+    findings = [f for f in audit.findings if filters.keep(f, cities)]
+    page = Paginator(findings, selectors.STORED_PAGE_SIZE).get_page(
+        _page_number(request)
+    )
+    codes = {f.organisation for f in page.object_list}
     orgs = {
         c: (name, path)
         for c, name, path in Organisation.objects.filter(code__in=codes).values_list(
             "code", "name", "path"
         )
     }
-    grants = Grants(request.user)
-    context = {
-        "org": org,
+    return {
         "report": audit,
         "counts": selectors.severity_counts(audit),
         "failing": len(selectors.failing(audit.findings)),
         "verdict": report_text.verdict(audit),
         "coverage_summary": report_text.coverage_summary(audit.coverage),
         "coverage": report_text.coverage_lists(audit.coverage),
-        "severity": severity,
-        "groups": _groups(findings, orgs, grants),
+        "audited_on": audit.as_of,
+        "profile": audit.profile,
+        "organisations": audit.organisations_audited,
+        "stored_at": None,
+        "rule_versions": "",
+        "outdated": False,
+        "page": page,
+        "orgs": orgs,
+    }
+
+
+@require_GET
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the audit of an organisation's subtree: counts, then findings by organisation.
+
+    Read from the stored audit (50 findings a page, filtered by severity, requirement,
+    organisation and city; "as of" when it was computed); a subtree not completely
+    stored yet is audited now, and the page says so (docs/audit.md, "Stored
+    findings").
+    """
+    org = get_or_404(code)
+    form = _filter_form(request, org)
+    values = form.values()
+    filters = selectors.FindingFilters(**values)
+    stored = selectors.stored_report(
+        org.code, path=org.path, page=_page_number(request), **values
+    )
+    if stored.complete:
+        shown = _stored_context(org, stored)
+    else:
+        shown = _fresh_context(request, org, filters)
+    grants = Grants(request.user)
+    context = {
+        **shown,
+        "org": org,
+        "form": form,
+        "filtered": filters.active,
+        "severity": filters.severity,
+        "severity_links": _severity_links(values),
+        "page_url": page_url(**values),
+        "groups": _groups(shown["page"].object_list, shown["orgs"], grants),
         "misnamed": selectors.misnamed_justifications(org.code),
         "can_justify": grants.allows(Perm.JUSTIFY, org.path),
         "can_export": grants.allows(Perm.EXPORT, org.path),
@@ -133,18 +222,66 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "compliance/report.html", context)
 
 
+def _severity_links(values: dict[str, str]) -> list[dict[str, Any]]:
+    """The severity shortcuts: each keeps the other filters and starts at page 1."""
+    others = {k: v for k, v in values.items() if k != "severity" and v}
+    links = [{"value": "", "label": gettext("All"), "query": "?" + urlencode(others)}]
+    for s in SEVERITIES:
+        query = urlencode({**others, "severity": s.value})
+        links.append(
+            {
+                "value": s.value,
+                "label": gettext(SEVERITY_LABELS[s]),
+                "query": "?" + query,
+            }
+        )
+    return links
+
+
 def _require(request: HttpRequest, perm: Perm, org: Organisation) -> None:
     if not has_perm(request.user, perm, org.path):
         raise PermissionDenied
 
 
 def _current_finding(org: Organisation, rule: str) -> Finding | None:
-    """Return the finding of ``rule`` at ``org`` as the audit now reports it."""
+    """Return the finding of ``rule`` at ``org``: the stored one when the organisation
+    has stored results (a justification recorded or withdrawn stored them at once),
+    else as the audit now reports it."""
+    if selectors.has_stored(org.code):
+        return selectors.stored_finding(org.code, rule)
     audit = selectors.audit_organisation(code=org.code)
     return next(
         (f for f in audit.findings if f.organisation == org.code and f.rule == rule),
         None,
     )
+
+
+def _within(request: HttpRequest, org: Organisation) -> Organisation | None:
+    """The organisation whose compliance page sent the form (``within``), when it is
+    ``org`` or above it."""
+    code = str(request.POST.get("within", ""))[:64]
+    if not code or f"/{code}/" not in org.path:
+        return None
+    if code == org.code:
+        return org
+    return Organisation.objects.filter(code=code).only("code", "path").first()
+
+
+def _summary_update(request: HttpRequest, org: Organisation) -> dict[str, Any]:
+    """The page's counts and verdict after a justification, swapped in by htmx beside
+    the finding (out of band) when the page's subtree is stored."""
+    within = _within(request, org)
+    if within is None:
+        return {}
+    stored = selectors.stored_report(within.code, path=within.path, per_page=1)
+    if not stored.complete:
+        return {}
+    return {
+        "summary_oob": True,
+        "counts": stored.counts,
+        "failing": stored.failing,
+        "verdict": report_text.verdict_of(stored.failing, stored.coverage),
+    }
 
 
 def _finding_response(
@@ -174,6 +311,8 @@ def _finding_response(
         finding, path=org.path, grants=Grants(request.user), form=form
     )
     context["org_code"] = org.code
+    context["within"] = str(request.POST.get("within", ""))[:64]
+    context.update(_summary_update(request, org))
     return render(request, "compliance/partials/_finding.html", context, status=status)
 
 

@@ -8,11 +8,17 @@ The page does not load the federation's whole registry (``load_registry``: every
 organisation, person and position of a province). :func:`balance_registry` reads only
 what the report and the CON-12 findings look at, with a fixed number of queries; the
 rules themselves stay in the domain.
+
+The computed report is stored with the congress's delegate list
+(:mod:`tongxue.congresses.balance_store`, #15): a request reads the delegates and their
+posts (:func:`read_delegates`), and shows the stored report while its key holds; only
+otherwise does it read the federation's structure and population and compute it.
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -24,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from tongxue.congresses import balance_store
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core.spreadsheets import safe_row
 from tongxue.domain import model as dm
@@ -36,6 +43,7 @@ from tongxue.domain.rules.federation import (
     congress_findings,
 )
 from tongxue.domain.rules.organisation import percent, roles
+from tongxue.domain.stored import finding_from_data, finding_to_data
 from tongxue.organisations.http import get_or_404
 from tongxue.organisations.mappers import (
     ORG_FIELDS,
@@ -56,29 +64,14 @@ def _segments(path: str | None) -> list[str]:
     return [c for c in (path or "").split("/") if c]
 
 
-def balance_registry(
-    federation: Organisation, meeting: Meeting
-) -> tuple[dm.Registry, dm.Meeting]:
-    """The part of the federation's registry the balance report and the CON-12
-    findings of ``meeting`` read, in three queries whatever the federation's size.
+#: A congress's delegates (sorted by id), their posts in the federation's area, and the
+#: codes of the organisations on the paths of their departments, classes and posts.
+Delegates = tuple[list[dm.Person], list[dm.Position], set[str]]
 
-    It holds, as :func:`~tongxue.organisations.mappers.load_registry` would for the
-    federation's subtree:
 
-    * the federation's ancestors (for the governing profile) and, below it, its city
-      federations and schools (member schools, city, county, type, students served);
-    * the meeting's delegates (gender, ethnic group, department or class) and their
-      positions in the subtree (a delegate's school when no department or class is
-      recorded; the non-cadre share);
-    * the departments, classes and organisations of those positions inside the
-      subtree, with the organisations between them and the federation (to find their
-      school and whether a position is a union one).
-
-    Everyone else is left out, so the population by ethnic group and gender must be
-    passed to :func:`~tongxue.domain.balance.balance_report` (:func:`_population`).
-    """
+def read_delegates(federation: Organisation, meeting: Meeting) -> Delegates:
+    """The delegates of ``meeting`` and their posts in the area (two queries)."""
     code = federation.code
-    in_tree = subtree_filter(code)
     seated = Delegate.objects.filter(meeting=meeting).values("person_id")
     people: list[dm.Person] = []
     needed: set[str] = set()
@@ -96,10 +89,40 @@ def balance_registry(
     # The delegates' ids as values, not a subquery: PostgreSQL then starts from the
     # positions of these people, not from every organisation below the federation.
     for *row, path in Position.objects.filter(
-        subtree_filter(code, "organisation__"), person_id__in=pks
+        subtree_filter(code, "organisation__", path=federation.path),
+        person_id__in=pks,
     ).values_list(*POSITION_FIELDS, "organisation__path"):
         positions.append(position_from_row(tuple(row)))
         needed.update(_segments(path))
+    people.sort(key=lambda p: p.id)
+    return people, positions, needed
+
+
+def balance_registry(
+    federation: Organisation, meeting: Meeting, delegates: Delegates | None = None
+) -> tuple[dm.Registry, dm.Meeting]:
+    """The part of the federation's registry the balance report and the CON-12
+    findings of ``meeting`` read, in three queries whatever the federation's size
+    (one when ``delegates`` were read already, :func:`read_delegates`).
+
+    It holds, as :func:`~tongxue.organisations.mappers.load_registry` would for the
+    federation's subtree:
+
+    * the federation's ancestors (for the governing profile) and, below it, its city
+      federations and schools (member schools, city, county, type, students served);
+    * the meeting's delegates (gender, ethnic group, department or class) and their
+      positions in the subtree (a delegate's school when no department or class is
+      recorded; the non-cadre share);
+    * the departments, classes and organisations of those positions inside the
+      subtree, with the organisations between them and the federation (to find their
+      school and whether a position is a union one).
+
+    Everyone else is left out, so the population by ethnic group and gender must be
+    passed to :func:`~tongxue.domain.balance.balance_report` (:func:`_population`).
+    """
+    code = federation.code
+    in_tree = subtree_filter(code, path=federation.path)
+    people, positions, needed = delegates or read_delegates(federation, meeting)
     structure = Q(kind__in=[OrgKind.SCHOOL, *(k.value for k in FEDERATION_KINDS)]) | Q(
         code__in=sorted(needed)
     )
@@ -111,7 +134,6 @@ def balance_registry(
         .values_list(*ORG_FIELDS)
         .order_by("path")
     ]
-    people.sort(key=lambda p: p.id)
     dm_meeting = dm.Meeting(
         meeting.code,
         code,
@@ -131,14 +153,14 @@ def balance_registry(
     return registry, dm_meeting
 
 
-def _population(code: str) -> dict[str, dict[str, int]]:
+def _population(code: str, path: str | None = None) -> dict[str, dict[str, int]]:
     """Enrolled students registered in the federation's area (through their department
     or class), by gender and by ethnic group: one aggregate query (GROUP BY gender,
-    ethnic group; a few hundred rows at most), summed here per dimension."""
-    below = f"/{code}/"
+    ethnic group; a few hundred rows at most), summed here per dimension. ``path``
+    (the federation's) selects the area by a prefix the path index serves."""
     students = Person.objects.filter(kind="student", enrolment="enrolled").filter(
-        Q(department__path__contains=below)
-        | Q(department__isnull=True, class_unit__path__contains=below)
+        subtree_filter(code, "department__", path=path)
+        | (Q(department__isnull=True) & subtree_filter(code, "class_unit__", path=path))
     )
     out: dict[str, dict[str, int]] = {"gender": {}, "ethnicity": {}}
     for gender, ethnicity, n in (
@@ -154,16 +176,17 @@ def _decimal(share: Fraction | None) -> str:
     return "" if share is None else f"{float(share) * 100:.1f}%"
 
 
-def _rows(report: BalanceReport) -> list[dict[str, Any]]:
+def _dimension_data(report: BalanceReport) -> list[dict[str, Any]]:
+    """The report's tables as JSON data, each label as the report gives it (a message
+    id in the dimensions of :data:`TRANSLATED`): :func:`_translated` shows them."""
     out = []
     for dim in report.dimensions:
         table = []
         for r in dim.rows:
-            label = gettext(r.label) if dim.name in TRANSLATED else r.label
             table.append(
                 {
                     "group": r.group,
-                    "label": label,
+                    "label": r.label,
                     "students": r.students,
                     "student_share": _decimal(r.student_share),
                     "delegates": r.delegates,
@@ -175,7 +198,7 @@ def _rows(report: BalanceReport) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": dim.name,
-                "label": gettext(dim.label),
+                "label": dim.label,
                 "rows": table,
                 "students": dim.students,
                 "delegates": dim.delegates,
@@ -184,6 +207,21 @@ def _rows(report: BalanceReport) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _translated(dims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tables of :func:`_dimension_data` with their labels in the reader's language."""
+    return [
+        {
+            **dim,
+            "label": gettext(dim["label"]),
+            "rows": [
+                {**r, "label": gettext(r["label"])} if dim["name"] in TRANSLATED else r
+                for r in dim["rows"]
+            ],
+        }
+        for dim in dims
+    ]
 
 
 def _finding_rows(findings: list[Finding]) -> list[dict[str, Any]]:
@@ -237,24 +275,25 @@ def _csv(meeting: Meeting, dims: list[dict[str, Any]]) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET"])
-def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
-    """CON-12 · GS-4: the balance report and findings of a federation's congress."""
-    org = get_or_404(code)
-    if org.kind not in FEDERATION_KINDS:
-        raise Http404(code)
-    try:
-        meeting = Meeting.objects.get(code=meeting_code, organisation=org)
-    except Meeting.DoesNotExist:
-        raise Http404(meeting_code) from None
-    registry, dm_meeting = balance_registry(org, meeting)
-    ctx = AuditContext(registry, timezone.localdate())
+def compute_report(
+    federation: Organisation,
+    meeting: Meeting,
+    *,
+    today: date,
+    delegates: Delegates | None = None,
+) -> dict[str, Any]:
+    """The balance report and the CON-12 findings of ``meeting`` on ``today``, as the
+    JSON data :class:`~tongxue.congresses.models.StoredBalance` keeps (texts as
+    message ids: shown by :func:`balance`)."""
+    code = federation.code
+    registry, dm_meeting = balance_registry(federation, meeting, delegates)
+    ctx = AuditContext(registry, today)
     profile = ctx.profile(code)
     report = balance_report(
         registry,
         code,
         dm_meeting,
-        population=_population(code),
+        population=_population(code, federation.path),
         core_roles=roles(profile, "core_roles") if profile.has("core_roles") else None,
     )
     findings = list(congress_findings(ctx, registry.org[code], dm_meeting))
@@ -271,18 +310,58 @@ def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
         if share is not None and share.delegates
         else None
     )
-    dims = _rows(report)
+    return {
+        "format": balance_store.FORMAT,
+        "delegates": report.delegates,
+        "schools": report.schools,
+        "dimensions": _dimension_data(report),
+        "findings": [finding_to_data(f) for f in findings],
+        "non_cadre": non_cadre,
+    }
+
+
+def report_data(
+    federation: Organisation, meeting: Meeting
+) -> tuple[dict[str, Any], datetime]:
+    """The report of ``meeting`` and when it was computed: the stored one while its key
+    holds (six queries), else computed now and stored (:mod:`.balance_store`)."""
+    today = timezone.localdate()
+    delegates = read_delegates(federation, meeting)
+    key = balance_store.report_key(
+        federation, meeting, delegates[0], delegates[1], today=today
+    )
+    found = balance_store.stored_report(meeting, key)
+    if found is not None:
+        return found
+    data = compute_report(federation, meeting, today=today, delegates=delegates)
+    return data, balance_store.store_report(meeting, key, data)
+
+
+@require_http_methods(["GET"])
+def balance(request: HttpRequest, code: str, meeting_code: str) -> HttpResponse:
+    """CON-12 · GS-4: the balance report and findings of a federation's congress."""
+    org = get_or_404(code)
+    if org.kind not in FEDERATION_KINDS:
+        raise Http404(code)
+    try:
+        meeting = Meeting.objects.get(code=meeting_code, organisation=org)
+    except Meeting.DoesNotExist:
+        raise Http404(meeting_code) from None
+    data, computed_at = report_data(org, meeting)
+    dims = _translated(data["dimensions"])
     if request.GET.get("format") == "csv":
         return _csv(meeting, dims)
+    findings = [finding_from_data(f) for f in data["findings"]]
     return render(
         request,
         "congresses/balance.html",
         {
             "org": org,
             "meeting": meeting,
-            "report": report,
+            "report": {"delegates": data["delegates"], "schools": data["schools"]},
             "dimensions": dims,
             "findings": _finding_rows(findings),
-            "non_cadre": non_cadre,
+            "non_cadre": data["non_cadre"],
+            "computed_at": computed_at,
         },
     )

@@ -47,6 +47,8 @@ class MeetingColumns:
 #: What apps above congresses add to each meeting of the registry (business: CON-7).
 MEETING_COLUMNS: Hook[MeetingColumns] = Hook("congresses.meeting_columns")
 
+_KINDS = {k.value: k for k in dm.MeetingKind}
+_STATUSES = {s.value: s for s in dm.MeetingStatus}
 _MEETING_FIELDS = (
     "pk",
     "code",
@@ -63,9 +65,14 @@ _MEETING_FIELDS = (
 def registry_part(scope: Scope) -> Part:
     """The meetings of the subtree, with their delegates and seat plans (5 queries)."""
     delegates = Delegate.objects.filter(scope.under("meeting__organisation__"))
-    # The delegates and the election that elected each (CON-6), in one query.
-    seats: dict[int, list[str]] = defaultdict(list)
-    elected: dict[int, list[dm.DelegateProvenance]] = defaultdict(list)
+    # The delegates and the election that elected each (CON-6), in one query; the
+    # rows come meeting by meeting, so each meeting's lists are found once.
+    seats: dict[int, list[str]] = {}
+    elected: dict[int, list[dm.DelegateProvenance]] = {}
+    provenance = dm.DelegateProvenance
+    current: int | None = None
+    idents: list[str] = []
+    elections: list[dm.DelegateProvenance] = []
     for (
         meeting_id,
         ident,
@@ -83,11 +90,13 @@ def registry_part(scope: Scope) -> Part:
         "election__votes_cast",
         "votes",
     ).order_by("meeting_id", "person__ident"):
-        seats[meeting_id].append(ident)
+        if meeting_id != current:
+            current = meeting_id
+            idents = seats[meeting_id] = []
+            elections = elected[meeting_id] = []
+        idents.append(ident)
         if unit is not None:
-            elected[meeting_id].append(
-                dm.DelegateProvenance(ident, unit, held, electorate, cast, votes)
-            )
+            elections.append(provenance(ident, unit, held, electorate, cast, votes))
     allocated = _allocated_seat_plans(scope)
     columns = list(MEETING_COLUMNS)
     meetings_qs = Meeting.objects.filter(scope.under("organisation__"))
@@ -113,15 +122,15 @@ def registry_part(scope: Scope) -> Part:
             dm.Meeting(
                 code,
                 org,
-                dm.MeetingKind(kind),
+                _KINDS[kind],
                 opened,
                 session,
                 report,
-                tuple(seats[pk]),
+                tuple(seats.get(pk, ())),
                 **_extra_kwargs(columns, values),
-                status=dm.MeetingStatus(status),
+                status=_STATUSES[status],
                 seats=plan,
-                provenance=tuple(elected[pk]),
+                provenance=tuple(elected.get(pk, ())),
             )
         )
     return Part(

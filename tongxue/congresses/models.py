@@ -227,3 +227,34 @@ class AllocatedCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id} · {self.unit_id} · {self.grade}: {self.seats}"
+
+
+class StoredBalance(models.Model):
+    """The balance page's report of a federation congress, kept with what it was
+    computed from (CON-12 · GS-4, #15).
+
+    ``key`` is a hash of the report's inputs that are cheap to read again (the
+    congress's delegate list and its delegates' registry rows and posts, the congress,
+    the federation, the organisations under it, the day, the rules:
+    ``tongxue.congresses.balance.report_key``); ``data`` the report as JSON, each text a
+    message id translated when shown. The page reads it while the key holds and computes
+    (and stores) it again otherwise. The delegate services and the snapshot import
+    delete it in their transaction (``tongxue.congresses.balance.forget_report``).
+    """
+
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_balance",
+    )
+    key = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("stored balance report")
+        verbose_name_plural = _("stored balance reports")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.computed_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ answer it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,12 +19,26 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tongxue.core import auditchain
+from tongxue.core.hooks import Hook
 from tongxue.core.models import AuditEvent
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
 #: The label of a record whose actor is not recorded (a private act).
 WITHHELD = "(withheld)"
+
+#: Told of every change recorded at an organisation, in the change's transaction:
+#: ``fn(organisation_code, action)``, once per :func:`record` or :func:`record_each` call
+#: with an organisation. The compliance app marks the organisations whose stored
+#: findings the change may affect and queues their re-audit (#15,
+#: ``tongxue.compliance.reaudit``). A function that raises fails the change.
+RECORDED: Hook[Callable[[str, str], None]] = Hook("core.auditlog.recorded")
+
+
+def _recorded(organisation: str, action: str) -> None:
+    if organisation:
+        for fn in RECORDED:
+            fn(organisation, action)
 
 
 def record(
@@ -54,7 +68,7 @@ def record(
     )
     if withhold_actor:
         user, label = None, WITHHELD
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         # by id: the actor may be a ballot token's voter (tongxue.voting.tokens), which
         # names the account without loading it
         actor_id=user.pk if user is not None else None,
@@ -66,6 +80,8 @@ def record(
         data=data or {},
         actor_perm=str(actor_perm),
     )
+    _recorded(organisation, action)
+    return event
 
 
 def record_each(
@@ -141,4 +157,5 @@ def record_each(
                 for e in events
             ],
         )
+    _recorded(organisation, action)
     return len(events)

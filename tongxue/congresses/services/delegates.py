@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from tongxue.congresses import balance_store
 from tongxue.congresses.models import (
     AllocatedCell,
     AllocatedSeats,
@@ -168,6 +169,7 @@ def enter_delegate(
         seat_grade=grade,
         entered_at=timezone.now(),
     )
+    balance_store.forget_report(meeting)  # its balance report (CON-12, #15)
     auditlog.record(
         actor=actor,
         action="congress.delegate.enter",
@@ -258,6 +260,7 @@ def remove_delegate(*, actor: Actor, delegate: Delegate) -> None:
     _check_open(meeting)
     ident = delegate.person.ident
     delegate.delete()
+    balance_store.forget_report(meeting)  # its balance report (CON-12, #15)
     auditlog.record(
         actor=actor,
         action="congress.delegate.remove",

@@ -85,6 +85,14 @@ class Registry:
         return out
 
     @cached_property
+    def positions_held(self) -> dict[str, list[Position]]:
+        """The positions of each person (by person id), in the registry's order."""
+        out: dict[str, list[Position]] = {}
+        for p in self.positions:
+            out.setdefault(p.person, []).append(p)
+        return out
+
+    @cached_property
     def positions_of(self) -> dict[str, list[Position]]:
         out: dict[str, list[Position]] = defaultdict(list)
         for p in self.positions:
@@ -192,12 +200,25 @@ class Registry:
             yield self.org[parent]
             parent = self.org[parent].parent
 
+    @cached_property
+    def _schools(self) -> dict[str, Organisation | None]:
+        """:meth:`school_of` of the codes asked so far (rules ask once per position)."""
+        return {}
+
     def school_of(self, code: str) -> Organisation | None:
         """Return the school an organisation belongs to (itself if it is one)."""
+        memo = self._schools
+        if code in memo:
+            return memo[code]
         org = self.org.get(code)
         if org is not None and org.kind == OrgKind.SCHOOL:
-            return org
-        return next((a for a in self.ancestors(code) if a.kind == OrgKind.SCHOOL), None)
+            found: Organisation | None = org
+        else:
+            found = next(
+                (a for a in self.ancestors(code) if a.kind == OrgKind.SCHOOL), None
+            )
+        memo[code] = found
+        return found
 
     def union_of(self, code: str) -> Organisation | None:
         """Return the union (school, graduate or department level) an org belongs to."""
@@ -206,8 +227,20 @@ class Registry:
             return org
         return next((a for a in self.ancestors(code) if a.kind in UNION_KINDS), None)
 
+    @cached_property
+    def _profile_codes(self) -> dict[str, str]:
+        """:meth:`profile_code` of the codes asked so far."""
+        return {}
+
     def profile_code(self, code: str) -> str:
         """Return the profile governing an organisation: its own, or the nearest set above."""
+        memo = self._profile_codes
+        found = memo.get(code)
+        if found is None:
+            found = memo[code] = self._find_profile_code(code)
+        return found
+
+    def _find_profile_code(self, code: str) -> str:
         org = self.org.get(code)
         if org is not None and org.profile:
             return org.profile

@@ -253,11 +253,9 @@ class NonCoreShare:
 
 
 def positions_by_person(registry: Registry) -> dict[str, list[Position]]:
-    """Index the registry's positions by person id."""
-    out: dict[str, list[Position]] = {}
-    for pos in registry.positions:
-        out.setdefault(pos.person, []).append(pos)
-    return out
+    """Index the registry's positions by person id (built once per registry: read it,
+    never change it)."""
+    return registry.positions_held
 
 
 def non_core_share(

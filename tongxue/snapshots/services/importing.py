@@ -4,17 +4,21 @@
 parse and check it (:mod:`.checks`), read the stored rows the writes compare with,
 check the scope of the actor, then write table by table (:mod:`.store`,
 :mod:`tongxue.snapshots.records`) and record one audit event. Any problem raises
-:class:`SnapshotInvalid` before anything is written.
+:class:`SnapshotInvalid` before anything is written. With ``progress`` (a background
+job's ``job.progress``, #14) each step is reported: checking, each table, the audit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
+from tongxue.compliance.services import store_audit
+from tongxue.congresses import balance_store
 from tongxue.congresses.models import Delegate, Meeting
 from tongxue.core import auditlog
 from tongxue.domain.snapshot import (
@@ -39,6 +43,7 @@ from tongxue.snapshots.bulk import (
 from tongxue.snapshots.errors import SnapshotInvalid
 from tongxue.snapshots.scope import Scope, import_scope, scope_errors
 from tongxue.snapshots.services import checks, store
+from tongxue.snapshots.services.analyze import analyze_after_commit
 from tongxue.snapshots.services.store import Stored, person_values
 
 
@@ -73,6 +78,50 @@ class ImportResult:
         return {name: c.as_dict() for name, c in self.counts.items()}
 
 
+#: ``report(done, total, message)``: an import's progress (a job's ``job.progress``).
+Report = Callable[[int, int, str], None]
+
+#: The tables written, in order, each one step of the progress.
+WRITTEN = (
+    "organisations",
+    "people",
+    "positions",
+    "meetings",
+    "delegates",
+    "reviews",
+    "justifications",
+    "elections",
+    "guidance",
+    "evaluations",
+    "semesters",
+    "written_reports",
+    "standing_conferences",
+)
+
+
+class Steps:
+    """The progress of one import, step by step: reading the file (with ``reading``),
+    checking it, checking the scope, each table of :data:`WRITTEN`, the audit event.
+
+    :meth:`step` reports the steps done so far and what starts now; :meth:`end` all
+    of them. Without ``report`` it does nothing.
+    """
+
+    def __init__(self, report: Report | None, *, reading: bool = False) -> None:
+        self.report = report
+        self.total = len(WRITTEN) + 3 + (1 if reading else 0)
+        self.done = 0
+
+    def step(self, message: str) -> None:
+        if self.report is not None:
+            self.report(min(self.done, self.total), self.total, message)
+        self.done += 1
+
+    def end(self, message: str = "") -> None:
+        if self.report is not None:
+            self.report(self.total, self.total, message)
+
+
 def import_tables(
     tables: Mapping[str, Any],
     *,
@@ -81,6 +130,8 @@ def import_tables(
     dry_run: bool = False,
     workbook: bool = False,
     row_offset: int = 1,
+    progress: Report | Steps | None = None,
+    store_findings: bool = True,
 ) -> ImportResult:
     """Import a snapshot document in one transaction; raise SnapshotInvalid on any error.
 
@@ -93,8 +144,12 @@ def import_tables(
     organisation code) when given; a row outside is a :class:`SnapshotInvalid` error
     naming its table, row and field (:mod:`tongxue.snapshots.scope`).
     ``actor=None`` is a command of the operator: no limit unless ``within`` is given.
+    ``progress`` is told of each step (:class:`Steps`). The audit of the imported
+    subtree is stored in the same transaction (#15, docs/audit.md "Stored findings")
+    unless ``store_findings`` is false (the demo stores once, after its features).
     """
     result = ImportResult(dry_run=dry_run)
+    steps = progress if isinstance(progress, Steps) else Steps(progress)
     with transaction.atomic():
         scope = import_scope(actor, within)
         _Import(
@@ -104,10 +159,32 @@ def import_tables(
             scope=scope,
             workbook=workbook,
             row_offset=row_offset,
+            steps=steps,
         ).run()
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            if store_findings:
+                store_audit(root=_imported_root(tables, scope, within))
+            # An import may change any organisation, person or post the stored balance
+            # reports of federation congresses were computed from (CON-12, #15).
+            balance_store.forget_all()
+            # Fresh planner statistics once a large import commits (PostgreSQL, #15).
+            analyze_after_commit(result.counts)
     return result
+
+
+def _imported_root(
+    tables: Mapping[str, Any], scope: Scope | None, within: str | None
+) -> str | None:
+    """The subtree whose audit an import stores: ``within``, else the file's root,
+    else the one subtree the importer may change; everything otherwise."""
+    root = within or tables.get("root")
+    if not root and scope is not None and len(scope.codes) == 1:
+        root = scope.codes[0]
+    if root and Organisation.objects.filter(code=root).exists():
+        return str(root)
+    return None
 
 
 #: The field of a people row that sets each stored column.
@@ -147,6 +224,7 @@ class _Import:
         scope: Scope | None,
         workbook: bool,
         row_offset: int,
+        steps: Steps,
     ) -> None:
         self.tables = tables
         self.result = result
@@ -154,17 +232,31 @@ class _Import:
         self.scope = scope
         self.workbook = workbook
         self.row_offset = row_offset
+        self.steps = steps
 
     def run(self) -> None:
         """Look up, parse and check, then write and record (nothing is written
         before every check has passed)."""
+        self.steps.step(gettext("Checking the file"))
         orgs, people, meetings = self.stored_registry()
         snap, paths = self.parsed(orgs, people, meetings)
+        self.steps.step(gettext("Checking what you may change"))
         stored = self.stored_rows(snap, orgs, meetings)
         self.check_scope(snap, orgs, people, meetings, paths, stored)
         self.check_elections(snap, stored)
         self.write(snap, orgs, people, meetings, paths, stored)
+        self.steps.step(gettext("Recording the import in the audit log"))
         self.record(snap)
+        self.steps.end()
+
+    def table(self, name: str) -> None:
+        """Report that the table ``name`` is written now."""
+        text = (
+            gettext("Checking the table %(table)s")
+            if self.result.dry_run
+            else gettext("Importing the table %(table)s")
+        )
+        self.steps.step(text % {"table": name})
 
     def refuse(self, errors: list[SnapshotError]) -> None:
         """Raise :class:`SnapshotInvalid` with ``errors``, if there are any."""
@@ -328,15 +420,20 @@ class _Import:
         """Write every table, in an order that knows each primary key before a row
         refers to it."""
         counts = self.result.counts
+        self.table("organisations")
         pk_of = store.store_organisations(snap, orgs, paths, counts["organisations"])
         self.result.moved = store.move_descendants(snap, orgs, paths)
+        self.table("people")
         person_pk = store.store_people(snap, people, pk_of, counts["people"])
+        self.table("positions")
         store.store_positions(
             snap, stored.positions, pk_of, person_pk, counts["positions"]
         )
+        self.table("meetings")
         meeting_pk, written = store.store_meetings(
             snap, meetings, pk_of, counts["meetings"]
         )
+        self.table("delegates")
         # Delegates, each with the election that elected them (CON-6).
         records.store_delegates(
             snap,
@@ -362,13 +459,19 @@ class _Import:
             if actor is not None and getattr(actor, "is_authenticated", False)
             else None
         )
+        self.table("reviews")
         store.store_reviews(snap, pk_of, counts["reviews"])
+        self.table("justifications")
         store.store_justifications(snap, pk_of, recorder, counts["justifications"])
+        self.table("elections")
         store.store_elections(
             snap, stored.elections, stored.run_elections, pk_of, counts["elections"]
         )
+        self.table("guidance")
         store.store_guidance(snap, pk_of, recorder, counts["guidance"])
+        self.table("evaluations")
         store.store_evaluations(snap, pk_of, counts["evaluations"])
+        self.table("semesters")
         # Semesters with their 述职 reports (CAD-4), written reports (CON-13) and
         # standing conferences (CON-8 … CON-10).
         self.refuse(
@@ -376,9 +479,11 @@ class _Import:
                 snap, pk_of=pk_of, person_pk=person_pk, counts=counts["semesters"]
             )
         )
+        self.table("written_reports")
         records.store_written_reports(
             snap, pk_of=pk_of, counts=counts["written_reports"]
         )
+        self.table("standing_conferences")
         records.store_standing_conferences(
             snap, pk_of=pk_of, counts=counts["standing_conferences"]
         )

@@ -140,7 +140,8 @@ def load_demo(
         )
     )
     try:
-        result = import_tables(tables, actor=None)
+        # The audit is stored once, below, after every feature's demo data.
+        result = import_tables(tables, actor=None, store_findings=False)
     except SnapshotInvalid as exc:
         for error in exc.errors[:20]:
             command.stderr.write(describe(error))
@@ -164,6 +165,7 @@ def load_demo(
     )
     accounts = ensure_demo_accounts(scale=scale)
     seed_features(command, scale=scale, as_of=as_of)
+    store_findings(command)
     out.write(_("Total {seconds:.1f} s.").format(seconds=time.perf_counter() - started))
     return accounts
 
@@ -188,6 +190,19 @@ def seed_features(command: BaseCommand, *, scale: str, as_of: date) -> None:
         summary = module.seed(scale=scale, as_of=as_of)
         if summary:
             command.stdout.write(f"  {app}: {summary}")
+
+
+def store_findings(command: BaseCommand) -> None:
+    """Audit everything and store the findings: the compliance pages read them (#15)."""
+    from tongxue.compliance.services import store_audit
+
+    started = time.perf_counter()
+    run = store_audit(root=None)
+    command.stdout.write(
+        _("Stored the audit in {seconds:.1f} s: {findings:,} findings.").format(
+            seconds=time.perf_counter() - started, findings=run.findings
+        )
+    )
 
 
 def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:

@@ -1,5 +1,7 @@
 """``tongxue audit SNAPSHOT_OR_ORG``: audit a snapshot file or a stored organisation.
 
+``--stored`` prints the stored audit of an organisation (#15) instead of computing it.
+
 Exit status: 0 when there is no violation (deviations are reported, not failed),
 1 when there is at least one, 2 on bad input (unknown code, unreadable file, invalid snapshot,
 unknown profile). The output formats are documented in docs/audit.md.
@@ -25,7 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tongxue.compliance.report import report_to_json, report_to_text
-from tongxue.compliance.selectors import audit_organisation, resolve_profile
+from tongxue.compliance.selectors import (
+    audit_organisation,
+    resolve_profile,
+    stored_audit_report,
+)
 from tongxue.domain.audit import AuditReport, audit
 from tongxue.domain.profiles import ProfileError
 from tongxue.domain.snapshot import parse_tables
@@ -78,6 +84,14 @@ class Command(BaseCommand):
             "--as-of", dest="as_of", help="audit date, YYYY-MM-DD (today)"
         )
         parser.add_argument(
+            "--stored",
+            action="store_true",
+            help=(
+                "read the stored audit of the organisation instead of computing it "
+                "(not with a file, --profile or --as-of)"
+            ),
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=None,
@@ -103,6 +117,8 @@ class Command(BaseCommand):
         as_of = self._as_of(options["as_of"])
         target: str = options["target"]
         path = Path(target)
+        if options.get("stored"):
+            return self._stored(target, options)
         try:
             if path.suffix.lower() in SNAPSHOT_SUFFIXES or path.exists():
                 return self._audit_file(path, as_of, options["profile"])
@@ -115,6 +131,30 @@ class Command(BaseCommand):
             ) from None
         except ProfileError as exc:
             raise BadInput(str(exc)) from None
+
+    def _stored(self, target: str, options: dict[str, Any]) -> AuditReport:
+        """The stored audit of the organisation ``target`` (docs/audit.md, "Stored
+        findings"): the same output as a fresh one."""
+        if options["profile"] or options["as_of"]:
+            raise BadInput(
+                _("--stored reads the stored audit: it takes no --profile or --as-of.")
+            )
+        try:
+            report = stored_audit_report(target)
+        except Organisation.DoesNotExist:
+            raise BadInput(
+                _("No organisation has the code %(code)s.") % {"code": target}
+            ) from None
+        if report is None:
+            raise BadInput(
+                _(
+                    "The audit of %(code)s is not stored for every organisation "
+                    "below it yet: run “tongxue manage store_findings %(code)s”, "
+                    "or audit without --stored."
+                )
+                % {"code": target}
+            )
+        return report
 
     def _as_of(self, value: str | None) -> date:
         if not value:
