@@ -163,9 +163,9 @@ def test_election_from_nomination_to_public_result(browser, live_server):  # typ
     row.wait_for()
     assert public.locator("tr[data-tracker]").count() == 1
     cells = [t.strip() for t in row.locator("td").all_inner_texts()[1:4]]
-    unmarked = ("", "·", "0")
-    assert cells[0] not in unmarked and cells[2] not in unmarked  # marked 1 and 3
-    assert cells[1] in unmarked  # not 2
+    # The board says the mark in words (#16): 赞成 for a mark, 未选 for none.
+    assert cells[0] == "赞成" and cells[2] == "赞成"  # marked 1 and 3
+    assert cells[1] == "未选"  # not 2
     public.screenshot(path="/tmp/election-board.png", full_page=False)
 
     assert Election.objects.get(code=code).status == "certified"

@@ -258,3 +258,34 @@ def test_applying_through_the_api(client, cs):
     )
     again = client.post(url, {"statement": "x"}, content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "duplicate"
+
+
+def test_after_writing_to_a_department_head_the_student_sees_that_cadre(client, cs):
+    """#16: the landing page lists the person written to, not "主席 · 空缺"."""
+    head = PositionFactory(
+        organisation=cs.department,
+        person=PersonFactory(name="权益部长"),
+        role=Role.DEPARTMENT_HEAD,
+        title="部长",
+    )
+    sender = student(cs.dept_union)
+    client.force_login(sender.user)
+    url = reverse("cadres:relay", args=[head.pk])
+    page = client.get(url).content.decode()
+    assert reverse("cadres:roster", args=[cs.union.code]) in page
+    response = client.post(url, {"text": "想反映宿舍问题"}, follow=True)
+    assert response.redirect_chain[-1][0] == (
+        reverse("cadres:roster", args=[cs.union.code]) + f"#post-{head.pk}"
+    )
+    html = response.content.decode()
+    assert f'id="post-{head.pk}"' in html and "权益部长" in html
+    # The union's president is held: nothing on the page says the president is vacant.
+    assert 'data-role="president"' in html
+    assert '<li class="vacant" data-role="president"' not in html
+    # A union's own post lands on that union's roster.
+    response = client.post(
+        reverse("cadres:relay", args=[cs.president.pk]), {"text": "你好"}
+    )
+    assert response["Location"] == (
+        reverse("cadres:roster", args=[cs.union.code]) + f"#post-{cs.president.pk}"
+    )

@@ -307,6 +307,32 @@ def roster(union: Organisation, today: date | None = None) -> list[RosterSection
     return sections
 
 
+#: Kinds whose cadres have their own roster page (the others appear on their parent's).
+ROSTER_KINDS = frozenset(
+    {
+        OrgKind.SCHOOL_UNION,
+        OrgKind.GRADUATE_UNION,
+        OrgKind.DEPARTMENT_UNION,
+        OrgKind.PROVINCIAL_FEDERATION,
+        OrgKind.CITY_FEDERATION,
+    }
+)
+
+
+def roster_union(position: Position) -> Organisation:
+    """Return the organisation whose roster lists ``position`` (CAD-2).
+
+    A union's own posts are on its roster; a functional department's (or a club
+    federation's) head is on its parent union's roster, as a section of it. Sending a
+    reader to the department's "roster" would show the department as a union with
+    only a vacant president (#16).
+    """
+    org = position.organisation
+    if org.kind in ROSTER_KINDS or org.parent_id is None:
+        return org
+    return Organisation.objects.only("code", "name", "kind").get(pk=org.parent_id)
+
+
 # -- a cadre's record ------------------------------------------------------------------
 
 

@@ -85,17 +85,23 @@ def _refusal(code: str, text: str, **params: object) -> Refusal:
 
 
 def validate_scores(
-    scores: Mapping[str, int], dimensions: Sequence[str], scale_max: int
+    scores: Mapping[str, int | None], dimensions: Sequence[str], scale_max: int
 ) -> Refusal | None:
-    """Return why a rating is invalid (a missing dimension, a score off the scale)."""
+    """Return why a rating is invalid (a missing dimension, a score off the scale).
+
+    A dimension answered ``None`` is "不了解" (the rater does not know): it is a valid
+    answer that counts as no rating of that dimension (#16).
+    """
     for dim in dimensions:
-        value = scores.get(dim)
-        if value is None:
+        if dim not in scores:
             return _refusal(
                 "invalid",
                 gettext_noop("Rate every dimension: {dimension_label} is missing."),
                 dimension_label=DIMENSION_LABELS[dim],
             )
+        value = scores[dim]
+        if value is None:
+            continue
         if isinstance(value, bool) or not isinstance(value, int):
             return _refusal("invalid", gettext_noop("A score must be a whole number."))
         if not 1 <= value <= scale_max:
@@ -155,10 +161,12 @@ class DimensionStats:
     low: int
     high: int
     histogram: tuple[int, ...]  # histogram[k] raters gave the score k + 1
+    count: int = 0  # raters who scored it ("不了解" does not count)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "dimension": self.dimension,
+            "count": self.count,
             "mean": round(float(self.mean), 2),
             "sd": round(self.sd, 2),
             "min": self.low,
@@ -207,7 +215,7 @@ def is_failed(overall: Fraction, fail_below: Fraction) -> bool:
 
 
 def aggregate(
-    ratings: Sequence[Mapping[str, int]],
+    ratings: Sequence[Mapping[str, int | None]],
     *,
     dimensions: Sequence[str],
     settings: Settings,
@@ -215,18 +223,25 @@ def aggregate(
 ) -> Result:
     """Aggregate the ratings of one subject: per dimension mean and spread, overall.
 
-    The overall score is the mean of the dimension means (each dimension weighs the
-    same). Below ``settings.min_raters`` raters nothing is published. Results inform
-    appointment and removal; they never decide them.
+    A rating without a dimension (or with ``None`` for it) is "不了解": it counts
+    neither in that dimension's mean nor in its count, and a rating with no score at
+    all is not a response (#16). A dimension scored by fewer than
+    ``settings.min_raters`` raters is left out, like a subject with fewer responses:
+    nothing is published for it. The overall score is the mean of the published
+    dimension means (each dimension weighs the same). Results inform appointment and
+    removal; they never decide them.
     """
-    n = len(ratings)
+    given = [[r[dim] for dim in dimensions if r.get(dim) is not None] for r in ratings]
+    n = sum(1 for g in given if g)
     if not publishable(n, settings.min_raters):
         return Result(published=False)
     stats = []
     for dim in dimensions:
-        values = [r[dim] for r in ratings]
-        mean = Fraction(sum(values), n)
-        variance = sum((Fraction(v) - mean) ** 2 for v in values) / n
+        values: list[int] = [v for v in (r.get(dim) for r in ratings) if v is not None]
+        if not publishable(len(values), settings.min_raters):
+            continue
+        mean = Fraction(sum(values), len(values))
+        variance = sum((Fraction(v) - mean) ** 2 for v in values) / len(values)
         histogram = tuple(values.count(k) for k in range(1, settings.scale_max + 1))
         stats.append(
             DimensionStats(
@@ -236,8 +251,11 @@ def aggregate(
                 low=min(values),
                 high=max(values),
                 histogram=histogram,
+                count=len(values),
             )
         )
+    if not stats:
+        return Result(published=False)
     overall = sum((s.mean for s in stats), Fraction(0)) / len(stats)
     return Result(
         published=True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -131,9 +133,14 @@ def self_nominate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def result(request: HttpRequest, code: str) -> HttpResponse:
-    """The certified result with its explanation (public once certified)."""
+    """The certified result with its explanation (public once certified); a void
+    election's page says why it is void (its count, when it was counted, #16)."""
     election = _election_or_404(code)
     data = selectors.public_result(election)
+    if data is None and election.status == ElectionStatus.VOID:
+        data = dict(election.result or {})
+        if data:
+            data["explanation_translated"] = selectors.translated_explanation(data)
     if data is None:
         raise Http404(code)
     context = {
@@ -176,15 +183,29 @@ def notice_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return response
 
 
+def _notice_url(request: HttpRequest, notice: Any) -> str:
+    """The notice's page, where objections are lodged, as a full address."""
+    path = reverse("publicity:detail", args=[notice.pk])
+    base = getattr(settings, "TONGXUE_SITE_URL", "").rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
 def _notice_html(
     request: HttpRequest, election: Election, notice: Any, kind: str
 ) -> str:
+    # A printed notice cannot be clicked: it carries the page's address as text and as
+    # a QR code (an SVG data URI, which WeasyPrint draws as vectors), #16.
+    url = _notice_url(request, notice)
     return render_to_string(
         "elections/notice_print.html",
         {
             "election": election,
             "org": election.organisation,
             "notice": notice,
+            "notice_url": url,
+            "notice_qr": segno.make(url, error="m").svg_data_uri(
+                scale=4, border=0, dark="#000"
+            ),
             "result": selectors.public_result(election)
             if kind == services.RESULT_NOTICE
             else None,

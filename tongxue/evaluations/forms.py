@@ -44,23 +44,37 @@ class OpenPeriodForm(forms.Form):
     )
 
 
+#: The answer "不了解" (I don't know): a choice, counted as no rating (#16).
+DONT_KNOW = "dk"
+
+
+def _score(value: str) -> int | None:
+    return None if value == DONT_KNOW else int(value)
+
+
 class RatingForm(forms.Form):
-    """Rate a cadre on the five dimensions, or a work report (CAD-3, CAD-4, CAD-7)."""
+    """Rate a cadre on the five dimensions, or a work report (CAD-3, CAD-4, CAD-7).
+
+    Each dimension is a compact scale 1 … max plus "不了解" (#16); an answer is
+    required, and "不了解" comes out as ``None`` (the service counts it as no rating).
+    """
 
     def __init__(
         self, *args: Any, dimensions: tuple[str, ...], scale_max: int, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [(str(k), str(k)) for k in range(1, scale_max + 1)]
+        choices.append((DONT_KNOW, gettext("Don't know")))
         for dim in dimensions:
             self.fields[dim] = forms.TypedChoiceField(
                 label=gettext(DIMENSION_LABELS[dim]),
                 choices=choices,
-                coerce=int,
-                widget=forms.RadioSelect,
+                coerce=_score,
+                empty_value="",
+                widget=forms.RadioSelect(attrs={"class": "scale-input"}),
             )
 
-    def scores(self) -> dict[str, int]:
+    def scores(self) -> dict[str, int | None]:
         return {name: self.cleaned_data[name] for name in self.fields}
 
 

@@ -107,6 +107,10 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         if confirming
         else []
     )
+    # Progress through the period's list ("12/31 rated", #16).
+    todo = next(
+        (t for t in selectors.todo_for(person) if t.period.pk == period.pk), None
+    )
     return render(
         request,
         "evaluations/rate.html",
@@ -117,6 +121,8 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             "confirming": confirming,
             "summary": summary,
             "scale_max": period.scale_max,
+            "progress_done": todo.done if todo is not None else None,
+            "progress_total": todo.done + len(todo.items) if todo is not None else None,
         },
         status=status,
     )

@@ -18,15 +18,25 @@ from django.views.decorators.http import require_http_methods
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.permissions import Perm, has_perm
 from tongxue.core.view_helpers import add_refusal, page_url, paginate
+from tongxue.organisations.http import get_or_404
 from tongxue.publicity import selectors, services
 from tongxue.publicity.forms import AnswerForm, ObjectionForm, WithdrawForm
 from tongxue.publicity.models import Notice, Objection
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
-    """List public notices, newest first; ``?running=1`` only those running today."""
+    """List public notices, newest first; ``?running=1`` only those running today.
+
+    ``?org=CODE`` keeps the notices of that organisation and those below it (its
+    departments, schools …): a union's page links here with its code (#16).
+    """
     running = request.GET.get("running") == "1"
-    page = paginate(request, selectors.notices(running_only=running), 30)
+    code = request.GET.get("org", "").strip()
+    org = get_or_404(code) if code else None
+    qs = selectors.notices(
+        running_only=running, organisation_path=org.path if org else None
+    )
+    page = paginate(request, qs, 30)
     rows = [(n, selectors.notice_status(n)) for n in page.object_list]
     return render(
         request,
@@ -35,7 +45,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "running": running,
-            "page_url": page_url(running="1" if running else ""),
+            "org": org,
+            "page_url": page_url(running="1" if running else "", org=code),
         },
     )
 

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -52,6 +53,7 @@ def relay(request: HttpRequest, position: int) -> HttpResponse:
     if not _signed_in(request):
         return redirect_to_login(request.get_full_path())
     form = f.RelayForm(request.POST or None)
+    roster_org = selectors.roster_union(pos)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -63,12 +65,20 @@ def relay(request: HttpRequest, position: int) -> HttpResponse:
                 add_refusal(form, refusal)
                 status = 429 if refusal.code == "throttled" else 400
             else:
-                messages.success(request, _("Your message was sent."))
-                return redirect("cadres:roster", code=pos.organisation.code)
+                messages.success(
+                    request,
+                    _("Your message to {name} was sent.").format(name=pos.person.name),
+                )
+                # Back to the roster that lists the post, at the post (#16).
+                url = reverse("cadres:roster", args=[roster_org.code])
+                return redirect(f"{url}#post-{pos.pk}")
         else:
             status = 400
     return render(
-        request, "cadres/relay.html", {"position": pos, "form": form}, status=status
+        request,
+        "cadres/relay.html",
+        {"position": pos, "form": form, "roster_org": roster_org},
+        status=status,
     )
 
 

@@ -151,3 +151,46 @@ MILESTONES = {"conditions_set", "next_round"}
 def milestones(steps: Any) -> list[Any]:
     """Return the steps that change the status, set the conditions or start a round."""
     return [s for s in steps if s.to_status or s.action in MILESTONES]
+
+
+@register.filter
+def names(values: Any) -> str:
+    """Join names with the active language's list separator (、 in Chinese, ", " in
+    English), not an ASCII comma (#16)."""
+    from django.utils.translation import pgettext
+
+    return pgettext("list separator", ", ").join(str(v) for v in values or ())
+
+
+@register.simple_tag
+def quorum_failure(result: Any) -> str:
+    """Say in words why a vote failed its quorum, with the figures (#16); "" when the
+    quorum was met or the result does not say."""
+    import math
+    from fractions import Fraction
+
+    if not isinstance(result, dict) or result.get("quorum_met", True):
+        return ""
+    present, entitled = result.get("present"), result.get("entitled")
+    if present is None or not entitled:
+        return ""
+    method = result.get("method") or {}
+    try:
+        quorum = Fraction(str(method.get("quorum", "2/3")))
+    except (ValueError, ZeroDivisionError):
+        quorum = Fraction(2, 3)
+    strict = bool(method.get("quorum_strict", True))
+    needed = (
+        math.floor(entitled * quorum) + 1 if strict else math.ceil(entitled * quorum)
+    )
+    return gettext(
+        "Voters present: {present} of the {entitled} entitled to vote. The election "
+        "method requires {more} {quorum} of them ({needed} or more): the quorum was "
+        "not reached, so the election is void."
+    ).format(
+        present=present,
+        entitled=entitled,
+        more=gettext("more than") if strict else gettext("at least"),
+        quorum=f"{quorum.numerator}/{quorum.denominator}",
+        needed=needed,
+    )

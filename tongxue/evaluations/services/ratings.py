@@ -53,13 +53,15 @@ def rate(
     actor: Actor,
     rater: Person,
     subject: Subject,
-    scores: dict[str, int],
+    scores: dict[str, int | None],
 ) -> None:
     """Record one rating of a cadre or a 述职 report by a rater on the period's list.
 
     Writes two unlinked rows: a ``Participation`` (the database refuses a second one for
-    the same rater and subject) and a ``Ballot`` with the scores. The audit log records
-    that the rater rated in the period, not whom and not what.
+    the same rater and subject) and a ``Ballot`` with the scores. A dimension scored
+    ``None`` ("不了解", the rater does not know) is left out of the ballot: it counts as
+    no rating of that dimension, in neither its mean nor its count (#16). The audit log
+    records that the rater rated in the period, not whom and not what.
     """
     period = locked_period(subject.period)
     subject.period = period
@@ -88,7 +90,12 @@ def rate(
             gettext_noop("You have already rated this in this period."),
         ) from None
     Ballot.objects.create(
-        subject=subject, scores={d: scores[d] for d in ev.dimensions_for(subject.kind)}
+        subject=subject,
+        scores={
+            d: scores[d]
+            for d in ev.dimensions_for(subject.kind)
+            if scores[d] is not None
+        },
     )
     auditlog.record(
         actor=actor,
