@@ -122,14 +122,15 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # root path, organisations, positions, people, reviews and the grades of each
     # department's enrolled students (organisations' own); the parts the apps register
     # (#13): delegates, the seat plans Tongxue allocated (CON-4: allocations, their
-    # departments and clubs, their cells), meetings (with their agenda and charter,
+    # departments and clubs, their cells: one query when the subtree has none, as
+    # here), meetings (with their agenda and charter,
     # CON-7, and a recorded seat plan); justifications; written work reports (CON-13),
     # records of guidance (GOV-1, GOV-2), standing conferences adopted (CON-9);
     # elections with their electing meeting (ELE-1, ELE-3), elections recorded by an
     # import; evaluation semesters with their filed reports (CAD-4), evaluation periods
     # with their counts and evaluations recorded by an import (CAD-3): one query each,
     # whatever the size of the subtree.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(18):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

@@ -11,7 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MeetingFactory, PersonFactory, SchoolFactory
+from tests.factories import (
+    MeetingFactory,
+    PersonFactory,
+    PositionFactory,
+    SchoolFactory,
+)
 from tongxue.core.hooks import Hook
 from tongxue.domain import model as dm
 from tongxue.organisations import mappers
@@ -86,7 +91,8 @@ def test_without_parts_the_registry_holds_organisations_own_tables(
 def test_a_part_names_the_people_it_refers_to_without_a_query_of_its_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    SchoolFactory(code="S")
+    # Someone holds a post: the people's query runs with or without the part.
+    PositionFactory(organisation=SchoolFactory(code="S"))
     alone = PersonFactory(ident="P-ALONE")
 
     def naming(scope: Scope) -> Part:

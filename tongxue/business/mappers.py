@@ -127,5 +127,5 @@ def guidance(where: Q) -> tuple[dm.Guidance, ...]:
         dm.Guidance(union, _GUIDANCE_KINDS[kind], held, by, summary, public)
         for union, kind, held, by, summary, public in Guidance.objects.filter(where)
         .values_list("union__code", "kind", "held", "by", "summary", "public")
-        .order_by("union__code", "held", "kind")
+        .order_by("union__code", "held", "kind", "pk")
     )

@@ -18,9 +18,8 @@ def registry_part(scope: Scope) -> Part:
             "justifications": tuple(
                 dm.Justification(org, rule, reason, by, on, until, evidence)
                 for org, rule, reason, by, on, until, evidence in (
-                    Justification.objects.filter(
-                        scope.under("organisation__")
-                    ).values_list(
+                    Justification.objects.filter(scope.under("organisation__"))
+                    .values_list(
                         "organisation__code",
                         "rule",
                         "reason",
@@ -29,6 +28,7 @@ def registry_part(scope: Scope) -> Part:
                         "valid_until",
                         "evidence",
                     )
+                    .order_by("pk")
                 )
             )
         }

@@ -73,8 +73,11 @@ def registry_part(scope: Scope) -> Part:
     current: int | None = None
     idents: list[str] = []
     elections: list[dm.DelegateProvenance] = []
+    # The people's keys, for a small subtree read by keys (``Scope.ids``).
+    person_ids: set[int] | None = set() if scope.ids is not None else None
     for (
         meeting_id,
+        person_id,
         ident,
         unit,
         held,
@@ -83,6 +86,7 @@ def registry_part(scope: Scope) -> Part:
         votes,
     ) in delegates.values_list(
         "meeting_id",
+        "person_id",
         "person__ident",
         "election__unit__code",
         "election__held",
@@ -95,6 +99,8 @@ def registry_part(scope: Scope) -> Part:
             idents = seats[meeting_id] = []
             elections = elected[meeting_id] = []
         idents.append(ident)
+        if person_ids is not None:
+            person_ids.add(person_id)
         if unit is not None:
             elections.append(provenance(ident, unit, held, electorate, cast, votes))
     allocated = _allocated_seat_plans(scope)
@@ -116,7 +122,7 @@ def registry_part(scope: Scope) -> Part:
         *values,
     ) in meetings_qs.values_list(
         *_MEETING_FIELDS, *(f for extra in columns for f in extra.fields)
-    ):
+    ).order_by("-opened", "pk"):
         plan = allocated[pk] if pk in allocated else _recorded_seat_plan(recorded)
         meetings.append(
             dm.Meeting(
@@ -134,7 +140,9 @@ def registry_part(scope: Scope) -> Part:
             )
         )
     return Part(
-        fields={"meetings": tuple(meetings)}, people=delegates.values("person_id")
+        fields={"meetings": tuple(meetings)},
+        people=delegates.values("person_id"),
+        person_ids=person_ids,
     )
 
 
@@ -163,7 +171,15 @@ def _recorded_seat_plan(plan: Any) -> dm.SeatPlan | None:
 
 
 def _allocated_seat_plans(scope: Scope) -> dict[int, dm.SeatPlan]:
-    """The seat plan of each congress Tongxue allocated (CON-4), in three queries."""
+    """The seat plan of each congress Tongxue allocated (CON-4), in three queries (one
+    when the subtree has none, as most schools)."""
+    modes = list(
+        SeatAllocation.objects.filter(
+            scope.under("meeting__organisation__")
+        ).values_list("meeting_id", "mode")
+    )
+    if not modes:
+        return {}
     where = scope.under("allocation__meeting__organisation__")
     units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for meeting_id, kind, code in (
@@ -184,7 +200,5 @@ def _allocated_seat_plans(scope: Scope) -> dict[int, dm.SeatPlan]:
             grades=tuple(sorted(grades[meeting_id])),
             clubs=tuple(units[meeting_id]["club"]),
         )
-        for meeting_id, mode in SeatAllocation.objects.filter(
-            scope.under("meeting__organisation__")
-        ).values_list("meeting_id", "mode")
+        for meeting_id, mode in modes
     }

@@ -9,7 +9,10 @@ looked up in a dictionary of its members (``OrgKind("school")`` costs ten times
 ``ORG_KINDS["school"]``): at province scale (≈ 200,000 rows) this is most of the time
 the loader spends in Python (#15). A subtree is selected by a prefix of
 ``Organisation.path`` (:func:`subtree_filter` with ``path``), which the path's index
-serves.
+serves; a small one (a school's, re-audited after each change in it) by the keys of
+its organisations and of its people, read with them (:attr:`Scope.ids`,
+:data:`SUBTREE_BY_ID`, :data:`PEOPLE_BY_ID`): the same rows, in the same order, in
+three quarters of the time (#15).
 
 The registry is organisations' (the organisations, people, positions and reviews); the
 rest of it (meetings, elections, evaluations, justifications…) belongs to the apps above
@@ -21,14 +24,15 @@ imports none of them (#13).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
 from tongxue.core.hooks import Hook
 from tongxue.domain import model as dm
@@ -261,9 +265,23 @@ class Scope:
     organisations: Q
     #: The root's ``Organisation.path`` (a prefix the path index serves), when known.
     path: str | None = None
+    #: The primary keys of the subtree's organisations, when it has at most
+    #: :data:`SUBTREE_BY_ID` (then filters name them: see :meth:`under`).
+    ids: tuple[int, ...] | None = None
+    #: Then the code of each organisation loaded (the subtree and its ancestors) by
+    #: its key: a query need not join the organisations for a code.
+    codes: Mapping[int, str] | None = None
 
     def under(self, field: str = "") -> Q:
-        """Rows whose organisation (reached through ``field``) is in the subtree."""
+        """Rows whose organisation (reached through ``field``) is in the subtree.
+
+        A small subtree (a school's) by its organisations' keys (:func:`keys_in`:
+        ``organisation_id = ANY(…)``), which the foreign key's index serves; a path
+        prefix joins the organisations, and the planner, expecting more rows than a
+        school has, read whole tables for it (#15). The same rows either way.
+        """
+        if self.ids is not None:
+            return keys_in(f"{field}pk", self.ids)
         return subtree_filter(self.root, field, path=self.path)
 
 
@@ -279,6 +297,9 @@ class Part:
 
     fields: Mapping[str, Any]
     people: QuerySet[Any] | None = None
+    #: The primary keys ``people`` selects, when the part read them already (its
+    #: query then need not run again as a subquery of the people's).
+    person_ids: Collection[int] | None = None
 
 
 #: The parts of the registry the apps above organisations fill (#13): each such app
@@ -311,16 +332,28 @@ def _load_registry(root_code: str | None) -> dm.Registry:
         )
         ancestors = [c for c in (root_path or "").split("/") if c]
         org_q = subtree_filter(root_code, path=root_path) | Q(code__in=ancestors)
-    orgs = organisations_from_rows(
-        Organisation.objects.filter(org_q).values_list(*ORG_FIELDS).order_by("path")
-    )
-    positions_qs = Position.objects.filter(
-        subtree_filter(root_code, "organisation__", path=root_path)
-    )
-    positions = positions_from_rows(positions_qs.values_list(*POSITION_FIELDS))
-    scope = Scope(root_code, org_q, root_path)
+    orgs, scope = _organisations(root_code, root_path, org_q)
+    positions_qs = Position.objects.filter(scope.under("organisation__"))
+    # In an order of their own (the model's, then the key), not the plan's: a
+    # school's registry read by keys equals the one read by path (#15).
+    order = ("organisation_id", "role", "start", "pk")
+    ids: set[int] | None = None
+    if scope.codes is not None:  # a small subtree: its people by key (:func:`_people`)
+        codes = scope.codes
+        position_rows = [
+            (codes[org], *rest)
+            for org, *rest in positions_qs.values_list(
+                "organisation_id", *POSITION_FIELDS[1:], "person_id"
+            ).order_by(*order)
+        ]
+        positions = positions_from_rows(row[:-1] for row in position_rows)
+        ids = {row[-1] for row in position_rows}
+    else:
+        positions = positions_from_rows(
+            positions_qs.values_list(*POSITION_FIELDS).order_by(*order)
+        )
     fields: dict[str, Any] = {}
-    people_q = Q(pk__in=positions_qs.values("person_id"))
+    named = [positions_qs.values("person_id")]
     for contribute in REGISTRY_PARTS:
         part = contribute(scope)
         clash = (fields.keys() | CORE_FIELDS) & part.fields.keys()
@@ -331,19 +364,27 @@ def _load_registry(root_code: str | None) -> dm.Registry:
             )
         fields.update(part.fields)
         if part.people is not None:
-            people_q |= Q(pk__in=part.people)
+            named.append(part.people)
+            if ids is not None and part.person_ids is not None:
+                ids.update(part.person_ids)
+            else:
+                ids = None
     # Sorted by id here, not by the database: the rows (as many as the positions
     # and delegate seats of a province) overflow the memory PostgreSQL gives a sort
     # (``work_mem``) and were sorted on disk; Python's sort of the fetched rows takes a
     # fraction of that (and the order no longer depends on the database's collation).
-    rows = list(Person.objects.filter(people_q).values_list(*PERSON_FIELDS).order_by())
+    rows = list(
+        Person.objects.filter(_people(named, ids))
+        .values_list(*PERSON_FIELDS)
+        .order_by()
+    )
     rows.sort(key=itemgetter(0))
     people = people_from_rows(rows)
     reviews = [
         review_from_row(r)
-        for r in Review.objects.filter(scope.under("reviewer__")).values_list(
-            *REVIEW_FIELDS
-        )
+        for r in Review.objects.filter(scope.under("reviewer__"))
+        .values_list(*REVIEW_FIELDS)
+        .order_by("pk")
     ]
     return dm.Registry(
         organisations=tuple(orgs),
@@ -356,19 +397,118 @@ def _load_registry(root_code: str | None) -> dm.Registry:
     )
 
 
+class _AnyOf(Expression):
+    """``field = ANY(%s)``: one parameter, an array of keys (PostgreSQL)."""
+
+    conditional = True
+
+    def __init__(self, field: str, keys: Collection[int]) -> None:
+        super().__init__(output_field=BooleanField())
+        self.lhs: Any = F(field)
+        self.keys = list(keys)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.lhs]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.lhs,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.lhs)
+        return f"{sql} = ANY(%s)", (*params, self.keys)
+
+
+def keys_in(field: str, keys: Collection[int]) -> Q:
+    """Rows whose ``field`` (a primary or foreign key) is one of ``keys``.
+
+    On PostgreSQL ``field = ANY(%s)`` with the keys as one array parameter: the same
+    rows as ``IN (%s, %s, …)``, without Django checking and the driver quoting the keys
+    one by one in every query (hundreds of people, a school's dozens of organisations
+    in each of the registry's queries); elsewhere ``IN (…)``.
+    """
+    if connection.vendor == "postgresql":
+        return Q(_AnyOf(field, keys))
+    return Q(**{f"{field}__in": keys})
+
+
+#: A subtree of at most this many organisations is selected by their primary keys.
+SUBTREE_BY_ID = 400
+
+#: The columns :func:`_organisations` reads: ``ORG_FIELDS`` with the parent's key
+#: for its code (found among the rows: a parent is in the subtree or above it).
+_LOADED_ORG_FIELDS = (
+    "pk",
+    "path",
+    "parent_id",
+    *(f for f in ORG_FIELDS if f != "parent__code"),
+)
+_PARENT = ORG_FIELDS.index("parent__code")
+
+
+def _organisations(
+    root_code: str | None, root_path: str | None, org_q: Q
+) -> tuple[list[dm.Organisation], Scope]:
+    """The organisations ``org_q`` selects (the subtree and its ancestors, by path),
+    and the scope the rest of the registry is read for (one query)."""
+    rows = list(
+        Organisation.objects.filter(org_q)
+        .values_list(*_LOADED_ORG_FIELDS)
+        .order_by("path")
+    )
+    codes = {row[0]: row[3] for row in rows}
+    orgs = organisations_from_rows(
+        (*row[3 : 3 + _PARENT], codes.get(row[2]), *row[3 + _PARENT :]) for row in rows
+    )
+    scope = Scope(root_code, org_q, root_path)
+    small = min(SUBTREE_BY_ID, (connection.features.max_query_params or 999) // 2)
+    if root_path and len(rows) <= small:
+        ids = tuple(row[0] for row in rows if row[1].startswith(root_path))
+        scope = Scope(root_code, keys_in("pk", tuple(codes)), root_path, ids, codes)
+    return orgs, scope
+
+
+#: At most this many people are read by their primary keys (the rest: by a subquery).
+PEOPLE_BY_ID = 5000
+
+
+def _people(named: list[QuerySet[Any]], ids: set[int] | None) -> Q:
+    """The people the positions and the parts name (``named``: queries of their
+    primary keys; ``ids``: those keys, when every part read them).
+
+    A small subtree's people (a school's: hundreds) by their keys, which PostgreSQL
+    looks up in the primary key's index. Otherwise ``IN (…) OR IN (…)``, for which
+    the planner reads the whole people table: right for a province, not for a school
+    (11.5 of a school's 46 ms load on the demo province, #15). The same rows either
+    way.
+    """
+    limit = min(PEOPLE_BY_ID, connection.features.max_query_params or PEOPLE_BY_ID)
+    if ids is not None and len(ids) <= limit:
+        return keys_in("pk", sorted(ids))
+    q = Q()
+    for query in named:
+        q |= Q(pk__in=query)
+    return q
+
+
 def _enrolled_grades(scope: Scope) -> tuple[tuple[str, int], ...]:
     """(department code, grade) of the enrolled students in the subtree, one query
     (CON-4 reads every department's grades without loading every student)."""
+    students = Person.objects.filter(
+        scope.under("department__"),
+        kind=PersonKind.STUDENT,
+        enrolment=Enrolment.ENROLLED,
+        grade__isnull=False,
+    ).order_by()
+    if scope.codes is not None:  # the departments are in the subtree: codes known
+        codes = scope.codes
+        rows = [
+            (codes[dept], grade)
+            for dept, grade in students.values_list("department_id", "grade").distinct()
+        ]
+    else:
+        rows = list(students.values_list("department__code", "grade").distinct())
     return tuple(
-        Person.objects.filter(
-            scope.under("department__"),
-            kind=PersonKind.STUDENT,
-            enrolment=Enrolment.ENROLLED,
-            grade__isnull=False,
-        )
-        .values_list("department__code", "grade")
-        .distinct()
-        .order_by()
+        sorted(rows, key=lambda row: (row[0] is not None, row[0] or "", row[1]))
     )
 
 
