@@ -36,10 +36,14 @@ def _run(*args: str) -> str:
 
 
 def test_demo_school_loads_and_accounts_are_idempotent(
-    settings: Any, tmp_path: Path
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One (slow) test: the school demo imports in full, with demo accounts and audit records."""
     settings.DEBUG = True  # a development install: the demo refuses otherwise
+    # The console speaks the operator's locale: Chinese here, as the site (#16).
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     output = _run("demo", "--scale", "school")
     tables = build_school(as_of=timezone.localdate())  # built as of today
     assert Organisation.objects.count() == len(tables["organisations"])
@@ -54,6 +58,11 @@ def test_demo_school_loads_and_accounts_are_idempotent(
         "DEMO ONLY — these accounts share a published password; never use them in production."
     )
     assert DEMO_PASSWORD in output and warning in output
+    # One language a line: the table counts and the features' lines are Chinese, the
+    # demo's pages full URLs (#16).
+    assert "organisations" not in output and "open election" not in output
+    assert "组织 " in output and "、人员 " in output
+    assert "http://127.0.0.1:8000/vote/" in output and " /vote/" not in output
 
     users = {u.username: u for u in get_user_model().objects.all()}
     core = {"admin", "union_admin", "dept_admin", "advisor", "party"}
@@ -118,6 +127,11 @@ def test_demo_school_loads_and_accounts_are_idempotent(
         in up
     )
     assert "union_admin" in up
+    # Every demo account is listed again, the demo voters and scrutineers too (#16).
+    for username in (*voting_demo.DELEGATES, "scrutineer1", "scrutineer2"):
+        assert username in up
+    # Roles read in words, not as codes.
+    assert "学生会管理员" in up and "league_advisor" not in up
     assert Organisation.objects.count() == len(tables["organisations"])
     assert AuditEvent.objects.count() == before
 
@@ -156,15 +170,65 @@ def test_up_prepares_an_empty_database_and_loads_the_demo(
     """The preparation steps of `tongxue up`; the demo load itself is the test above."""
     from tongxue.demo.management.commands import demo
 
-    calls: list[str] = []
+    calls: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        demo, "load_demo", lambda cmd, *, scale: calls.append(scale) or []
+        demo,
+        "load_demo",
+        lambda cmd, *, scale, base_url: calls.append((scale, base_url)) or [],
     )
     settings.DATA_DIR = tmp_path / "var"
-    output = _run("tongxue_up", "--prepare-only", "--scale", "school")
+    output = _run(
+        "tongxue_up", "--prepare-only", "--scale", "school", "--addr", "0.0.0.0:8001"
+    )
     assert settings.DATA_DIR.is_dir()
-    assert calls == ["school"]
-    assert "http://127.0.0.1:8000/" in output
+    # The demo's lines name full URLs on the server's address (#16).
+    assert calls == [("school", "http://0.0.0.0:8001/")]
+    assert "http://0.0.0.0:8001/" in output
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh-hans"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, "zh-hans"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+    ],
+)
+def test_the_console_speaks_the_operators_locale(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], language: str
+) -> None:
+    """`tongxue up` and `tongxue demo` print one language: LC_ALL, then
+    LC_MESSAGES, then LANG; Chinese when it starts with zh, else English (#16)."""
+    from tongxue.demo.management.commands.demo import operator_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert operator_language() == language
+
+
+@pytest.mark.parametrize(
+    ("lang", "first_line"),
+    [("en_US.UTF-8", "1/4 Migrating the database"), ("zh_CN.UTF-8", "1/4 正在迁移")],
+)
+def test_up_prints_in_the_operators_language(
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    first_line: str,
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    settings.DATA_DIR = tmp_path / "var"
+    output = _run("tongxue_up", "--prepare-only", "--no-demo")
+    assert output.startswith(first_line)
 
 
 def test_up_without_demo_loads_nothing(settings: Any, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils.translation import override
 
 from tests.factories_evaluations import build_union
 from tongxue.demo import evaluations as demo
@@ -31,7 +32,11 @@ def test_demo_seeds_a_closed_and_an_open_semester_idempotently():
     assert not Result.objects.filter(subject__period=current).exists()
     found = list(semester_reports(AuditContext(load_registry(u.school.code), as_of)))
     assert len(found) == 1
-    assert demo.seed(scale="school", as_of=as_of) == "evaluation periods already seeded"
+    with override("en"):  # the summary is in the console's language (#16)
+        assert (
+            demo.seed(scale="school", as_of=as_of)
+            == "evaluation periods already seeded"
+        )
 
 
 @pytest.mark.parametrize("as_of", [dt.date(2026, 11, 20), dt.date(2027, 6, 30)])

@@ -153,7 +153,7 @@ def test_a_large_import_runs_as_a_job_and_lands_what_the_request_would(
     assert "confirm-import" in html and 'name="reviewed"' in html
     assert html.count("<td>40</td><td>0</td><td>0</td>") == 3
     upload.refresh_from_db()
-    assert upload.data is None  # deleted once imported
+    assert bytes(upload.data) == data  # kept for its confirmation (#16)
 
     # Progress by step: reading, checking, the scope, each table, the audit.
     total = len(WRITTEN) + 4
@@ -184,6 +184,8 @@ def test_a_large_import_runs_as_a_job_and_lands_what_the_request_would(
     assert event.actor_label == admin.username and event.organisation == "SSU"
     html = client.get(job.result_url).content.decode()
     assert "big.json was imported." in html
+    upload.refresh_from_db()
+    assert upload.data is None  # the dry run's file, spent by the import
     # The confirmation is spent.
     again = post(client, data, reviewed=True)
     assert again.status_code == 400

@@ -104,5 +104,5 @@ def test_export_of_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -
 def test_export_template(tmp_path: Path) -> None:
     out = tmp_path / "template.xlsx"
     assert main(["export", "--template", "-o", str(out)]) == 0
-    assert "about" in load_workbook(out).sheetnames
+    assert "说明" in load_workbook(out).sheetnames  # the template's "about" sheet
     assert main(["export", "--template"]) == 2

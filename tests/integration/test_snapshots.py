@@ -454,58 +454,68 @@ def test_excel_errors_carry_the_spreadsheet_row_number() -> None:
     assert counts()["Organisation"] == 0
 
 
-def test_a_workbook_without_organisations_is_refused() -> None:
+def test_a_workbook_without_any_record_is_refused() -> None:
+    # Only headers: nothing to import. (People alone are fine: #16, tested in
+    # test_import_by_hand.py.)
     data = workbook(
         {
             "organisations": [["code", "name", "kind"]],
-            "people": [["id", "name"], ["P1", "张三"]],
+            "people": [["id", "name"], [None, None]],
         }
     )
     with pytest.raises(SnapshotInvalid) as exc:
         import_file(io.BytesIO(data), filename="x.xlsx")
-    assert errors_of(exc) == {("organisations", 0, None)}
+    assert errors_of(exc) == {("snapshot", 0, None)}
     assert counts()["Person"] == 0
 
 
 def test_the_template_has_every_sheet_and_fills_in() -> None:
     data = template_xlsx()
     book = load_workbook(io.BytesIO(data))
+    # Chinese sheet and column names; a required column marked *.
     assert book.sheetnames == [
-        "organisations",
-        "people",
-        "positions",
-        "meetings",
-        "delegates",
-        "reviews",
-        "justifications",
-        "elections",
-        "semesters",
-        "evaluations",
-        "written_reports",
-        "standing_conferences",
-        "guidance",
-        "about",
+        "组织",
+        "人员",
+        "职务",
+        "会议",
+        "代表",
+        "述职评议",
+        "说明理由",
+        "选举",
+        "学期述职",
+        "评议",
+        "书面报告",
+        "常代会",
+        "听取汇报与指导",
+        "说明",
     ]
-    assert [c.value for c in book["semesters"][1]] == [
-        "organisation",
-        "code",
-        "start",
-        "end",
-        "closed",
-        "reports",
+    assert [c.value for c in book["学期述职"][1]] == [
+        "组织代码*",
+        "学期代码*",
+        "开始日期*",
+        "结束日期*",
+        "已结束",
+        "提交述职的人员编号",
     ]
-    assert [c.value for c in book["people"][1]][:2] == ["id", "name"]
+    assert [c.value for c in book["人员"][1]][:2] == ["人员编号*", "姓名*"]
     doc, errors = read_xlsx(io.BytesIO(data))
     assert doc["format"] == "tongxue-snapshot" and doc["version"] == 1
-    assert [e.message.text for e in errors] == ["The workbook has no organisations."]
-    header = [c.value for c in book["organisations"][1]]
-    book["organisations"].append(
-        [{"code": "X", "name": "新校", "kind": "school"}.get(h) for h in header]
+    # Every example row (示例 …) is skipped: nothing to import yet.
+    assert not any(doc.get(t) for t in ("organisations", "people", "meetings"))
+    assert errors[0].message.text.startswith("The workbook holds no records")
+    sheet = book["组织"]
+    header = [c.value for c in sheet[1]]
+    sheet.append(
+        [
+            {"组织代码*": "X", "名称*": "新校", "组织类型*": "学校"}.get(h)
+            for h in header
+        ]
     )
     out = io.BytesIO()
     book.save(out)
     result = import_file(io.BytesIO(out.getvalue()), filename="filled.xlsx")
     assert result.counts["organisations"].created == 1
+    assert Organisation.objects.get(code="X").kind == OrgKind.SCHOOL
 
 
 # Bulk: a bounded number of queries --------------------------------------------------------

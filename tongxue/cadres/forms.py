@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from tongxue.cadres.models import (
     Application,
@@ -29,7 +29,7 @@ class AdvertiseForm(forms.Form):
     """Advertise a post for open selection (CAD-1, ELE-3)."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("post", "Title"), max_length=100)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -169,7 +169,7 @@ class ContactForm(forms.Form):
 
 
 class CourseForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("course", "Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

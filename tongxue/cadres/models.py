@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongxue.organisations.models import Organisation, Person, Position, Role
 
@@ -56,7 +57,7 @@ class Selection(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="selections"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("post", "title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), null=True, blank=True)
@@ -174,7 +175,7 @@ class Course(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cadre_courses"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("course", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     sessions_required = models.PositiveSmallIntegerField(
         _("sessions required to complete"), default=1

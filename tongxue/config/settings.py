@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tongxue.evaluations",
     "tongxue.accounts",
     "tongxue.snapshots",
+    "tongxue.search",
     "tongxue.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("tongxue.congresses.urls")),
     path("org/", include("tongxue.business.urls")),
     path("notices/", include("tongxue.publicity.urls")),
+    path("search/", include("tongxue.search.urls")),
     path("elections/", include("tongxue.elections.urls")),
     path("vote/", include("tongxue.voting.urls")),
     path("cadres/", include("tongxue.cadres.urls")),

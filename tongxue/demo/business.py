@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongxue.business import services
 from tongxue.business.models import (
@@ -169,9 +170,13 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
             )
         opinions = StudentOpinion.objects.filter(meeting=nxt).count()
     recommended = _standing_delegates(union)
-    return (
-        f"charter v{services.current_charter(union).number if services.current_charter(union) else 0}, "
-        f"{opinions} opinions, {recommended} standing delegates"
+    charter = services.current_charter(union)
+    return _(
+        "charter version {number}, {opinions} opinions, {recommended} standing delegates"
+    ).format(
+        number=charter.number if charter else 0,
+        opinions=opinions,
+        recommended=recommended,
     )
 
 

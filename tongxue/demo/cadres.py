@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongxue.cadres import services
 from tongxue.cadres.models import (
@@ -71,7 +72,7 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     if union is None:
         return ""
     if Selection.objects.filter(organisation__path__startswith=union.path).exists():
-        return "cadre records already seeded"
+        return _("cadre records already seeded")
     assessor = get_user_model().objects.filter(username="union_admin").first()
     functional = list(
         Organisation.objects.filter(
@@ -89,10 +90,13 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     )
     cases = _exit_case(union, as_of)
     n_courses = Course.objects.filter(organisation=union).count()
-    return (
-        f"2 selections ({Application.objects.filter(selection__in=[open_sel, assessing]).count()} "
-        f"applications), {n_courses} training course, {cases} exit case"
-    )
+    applications = Application.objects.filter(
+        selection__in=[open_sel, assessing]
+    ).count()
+    return _(
+        "2 selections ({applications} applications), {courses} training course, "
+        "{cases} exit case"
+    ).format(applications=applications, courses=n_courses, cases=cases)
 
 
 def _training(

@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongxue.congresses import selectors, services
 from tongxue.congresses.models import (
@@ -63,7 +64,11 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
     code = f"{union.code}-C{opened:%Y%m%d}"
     existing = Meeting.objects.filter(code=code).first()
     if existing is not None:
-        return f"{existing.code}: {existing.get_status_display()}, {existing.delegates.count()} delegates (already seeded)"
+        return _("{code}: {status}, {delegates} delegates (already seeded)").format(
+            code=existing.code,
+            status=existing.get_status_display(),
+            delegates=existing.delegates.count(),
+        )
     last = Meeting.objects.filter(
         organisation=union, kind=MeetingKind.CONGRESS
     ).aggregate(n=Max("session"))["n"]
@@ -89,10 +94,16 @@ def _seed(union: Organisation, as_of: datetime.date) -> str:
     if live.meets:
         services.freeze_delegates(actor=None, meeting=meeting)
     meeting.refresh_from_db()
-    return (
-        f"{meeting.code}: {meeting.get_status_display()}, "
-        f"{meeting.seat_allocation.seats} seats, {entered} delegates, "
-        f"{live.count.non_core}/{live.count.delegates} not union core members"
+    return _(
+        "{code}: {status}, {seats} seats, {entered} delegates, "
+        "{non_core}/{delegates} not union core members"
+    ).format(
+        code=meeting.code,
+        status=meeting.get_status_display(),
+        seats=meeting.seat_allocation.seats,
+        entered=entered,
+        non_core=live.count.non_core,
+        delegates=live.count.delegates,
     )
 
 

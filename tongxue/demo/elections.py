@@ -20,6 +20,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongxue.congresses.models import Meeting, MeetingKind
 from tongxue.core import auditlog
@@ -235,7 +236,9 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         if not Election.objects.filter(code=nomination_code).exists():
             _nominating(meeting, nomination_code)
             made.append(nomination_code)
-    return (
-        f"certified election /elections/{certified_code}/, in nomination "
-        f"/elections/{nomination_code}/" + ("" if made else " (already seeded)")
+    return _(
+        "certified election /elections/{certified}/, in nomination "
+        "/elections/{nominating}/"
+    ).format(certified=certified_code, nominating=nomination_code) + (
+        "" if made else _(" (already seeded)")
     )

@@ -18,6 +18,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongxue.demo.generator import SCHOOL_CODE
 from tongxue.domain.evaluation import dimensions_for
@@ -69,13 +70,13 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
     if union is None:
         return ""
     if EvaluationPeriod.objects.filter(organisation=union, code=CLOSED_CODE).exists():
-        return "evaluation periods already seeded"
+        return _("evaluation periods already seeded")
     last_cadres, given = _last_semester(union, as_of)
     current = _current_semester(union, as_of)
-    return (
-        f"{union.code}: closed semester with {last_cadres} cadres rated "
-        f"({given} ratings, one failed), open semester {current.code}"
-    )
+    return _(
+        "{code}: closed semester with {cadres} cadres rated ({given} ratings, one "
+        "failed), open semester {current}"
+    ).format(code=union.code, cadres=last_cadres, given=given, current=current.code)
 
 
 def _last_semester(union: Organisation, as_of: datetime.date) -> tuple[int, int]:

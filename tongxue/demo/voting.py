@@ -29,6 +29,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tongxue.business.models import StandingDelegate
 from tongxue.congresses.models import Meeting, MeetingKind
@@ -217,7 +219,7 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         if meeting is None:
             continue
         election = _open_election(meeting, congress, as_of)
-        accounts = ", ".join(
+        accounts = pgettext("list separator", ", ").join(
             _voters(meeting)
             .filter(user__username__in=DELEGATES)
             .order_by("user__username")
@@ -225,14 +227,16 @@ def seed(*, scale: str, as_of: datetime.date) -> str:
         )
         entitled = _voters(meeting).count()
         parts.append(
-            f"open election {election.code} at /vote/{election.code}/ "
-            f"({entitled} voters; demo voters {accounts})"
+            _(
+                "open election {code} at /vote/{code}/ ({entitled} voters; demo "
+                "voters: {accounts})"
+            ).format(code=election.code, entitled=entitled, accounts=accounts or "—")
         )
-    return (
-        "; ".join(parts)
-        + f" (password {DEMO_PASSWORD}, DEMO ONLY"
-        + f"{'; created ' + ', '.join(created) if created else ''})"
-    )
+    comma = pgettext("list separator", ", ")
+    done = _("; created {names}").format(names=comma.join(created)) if created else ""
+    return pgettext("clause separator", "; ").join(parts) + _(
+        " (password {password}, DEMO ONLY{created})"
+    ).format(password=DEMO_PASSWORD, created=done)
 
 
 def _open_election(

@@ -95,7 +95,7 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "count": _("Number"),
     "counties": _("Counties"),
     "county_count": _("Counties with a middle or secondary vocational school"),
-    "delegates": _("Delegates"),
+    "delegates": _("Number of delegates"),
     "departments": _("Department unions"),
     "functional_departments": _("Functional departments"),
     "deputies": _("Deputy heads"),

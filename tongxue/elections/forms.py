@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongxue.congresses.models import Meeting
 from tongxue.domain.counting import Denominator, TiePolicy
@@ -43,7 +44,7 @@ class ElectionForm(forms.Form):
     post = forms.ChoiceField(label=_("Post"), choices=POST_CHOICES)
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=99)
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("election", "Title"),
         max_length=200,
         required=False,
         help_text=_("Leave empty to name it after the union and the post."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ElectionStatus(models.TextChoices):
@@ -50,7 +51,7 @@ class Election(models.Model):
         null=True,
         blank=True,
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("election", "title"), max_length=200)
     #: The post filled (an organisations.Role value: president, vice_president …).
     post = models.CharField(_("post"), max_length=32)
     seats = models.PositiveSmallIntegerField(_("seats"))

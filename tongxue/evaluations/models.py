@@ -17,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongxue.core.erasure import secret
 
@@ -34,7 +35,7 @@ class Kind(models.TextChoices):
 
 class RaterGroup(models.TextChoices):
     PRESIDIUM = "presidium", _("Presidium")
-    DELEGATE = "delegate", _("Delegates")
+    DELEGATE = "delegate", pgettext_lazy("rater group", "Delegates")
     STUDENT = "student", _("Sampled students")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tongxue.core.errors import Refusal, render_message
@@ -176,7 +176,7 @@ class AppointForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=_blank_choice(Role))
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("post", "Title"),
         max_length=100,
         help_text=_("As it is written, for example 主席 or 副主席."),
     )

@@ -171,7 +171,7 @@ class Position(models.Model):
         Person, on_delete=models.PROTECT, related_name="positions"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("post", "title"), max_length=100)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
     branch_campus = models.BooleanField(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notice(models.Model):
@@ -20,7 +21,7 @@ class Notice(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.PositiveBigIntegerField(_("subject"))
     kind = models.CharField(_("kind"), max_length=32)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("notice", "title"), max_length=200)
     body = models.TextField(_("text"))
     #: The title and body as phrases with their values (tongxue.publicity.text), so
     #: each reader sees the notice in their language; empty for a notice given as

@@ -8,6 +8,7 @@ permission at the organisation.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db.models import Q
@@ -27,6 +28,7 @@ from tongxue.snapshots.models import FilePurpose, SnapshotFile
 from tongxue.snapshots.selectors import UnknownOrganisation, export_tables
 from tongxue.snapshots.services import import_file
 from tongxue.snapshots.services.background import (
+    CONFIRM_MINUTES,
     CONTENT_TYPES,
     check,
     expiry,
@@ -90,7 +92,8 @@ def import_snapshot(
         raise JobFailed(problems_text(exc, upload.name)) from None
     except Refusal as refusal:
         raise _refused(refusal) from None
-    upload.data = None
+    if not dry_run:  # a dry run's file is kept for its confirmation (#16)
+        upload.data = None
     upload.result = {
         "dry_run": result.dry_run,
         "counts": result.as_dict(),
@@ -158,9 +161,16 @@ def prune_files(job: Job) -> None:
     """Delete expired files; clear the uploads whose import failed (hourly)."""
     now = timezone.now()
     deleted, _n = SnapshotFile.objects.filter(expires_at__lt=now).delete()
+    # A dry run that passed keeps its file for its confirmation, for an hour.
+    confirmable = Q(
+        dry_run=True,
+        result__isnull=False,
+        created_at__gte=now - dt.timedelta(minutes=CONFIRM_MINUTES),
+    )
     cleared = (
         SnapshotFile.objects.filter(purpose=FilePurpose.IMPORT, data__isnull=False)
         .filter(Q(job__isnull=True) | Q(job__status__in=FINISHED))
+        .exclude(confirmable)
         .update(data=None)
     )
     job.message = _(

@@ -2,9 +2,11 @@
 
 Two steps: the uploaded ``.json`` or ``.xlsx`` file is first imported as a dry run,
 which shows what would be created, updated and left unchanged — or every problem, by
-table or sheet, row and field. The user then submits the same file again with "I have
-reviewed the dry run" ticked; the file's SHA-256 digest, kept in the session, must be
-that of the dry run. Nothing is stored between the two steps but that digest.
+table or sheet, row and field. A dry run that passes keeps the file (#16,
+``background.keep_dry_run``): the user confirms it by its token with "I have reviewed
+the dry run" ticked (the box comes unticked), without choosing the file again — the
+token is theirs alone, at this organisation, for an hour, once. Choosing the same file
+again still works: its SHA-256 digest, kept in the session, must be the dry run's.
 
 The service checks the permission and the scope (``within`` the page's organisation:
 every row the file creates, changes, moves or points to must lie in its subtree,
@@ -61,14 +63,29 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Snapshot file (.json or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx"}),
+        required=False,
     )
+    #: The token of a dry run whose file is kept: confirm it without choosing it again.
+    upload = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     reviewed = forms.BooleanField(
         label=_("I have reviewed the dry run of this file: import it for real"),
         required=False,
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("upload") and not self.errors:
+            self.add_error("file", _("Choose a .json or .xlsx file."))
+        elif data.get("upload") and not data.get("file") and not data["reviewed"]:
+            self.add_error(
+                "reviewed", _("Tick the box to confirm that you reviewed the dry run.")
+            )
+        return data
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        if upload is None:
+            return None
         if Path(upload.name or "").suffix.lower() not in SUFFIXES:
             raise forms.ValidationError(
                 _("Choose a .json or .xlsx file."), code="invalid"
@@ -129,14 +146,37 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     context["form"] = form
     if not form.is_valid():
+        # A confirmation sent without its box ticked: ask again, file still kept.
+        kept = background.kept_dry_run(
+            request.user, org.code, request.POST.get("upload", "")
+        )
+        if kept is not None and not request.FILES:
+            context |= {"token": str(kept.pk), "filename": kept.name}
         return render(request, "snapshots/import.html", context, status=400)
     upload = form.cleaned_data["file"]
-    data = upload.read()
-    suffix = Path(upload.name).suffix.lower()
-    digest = hashlib.sha256(data).hexdigest()
     reviewed = request.session.get(_SESSION_KEY, {})
     real = form.cleaned_data["reviewed"]
-    if real and reviewed.get(org.code) != digest:
+    kept = None
+    if upload is None:
+        # The confirmation of a dry run whose file is kept (#16): no file chosen again.
+        kept = background.kept_dry_run(
+            request.user, org.code, form.cleaned_data["upload"]
+        )
+        if kept is None:
+            form.add_error(
+                "file",
+                _(
+                    "The file of that dry run is no longer kept (it is kept for an "
+                    "hour, for one import): choose it again and check it."
+                ),
+            )
+            return render(request, "snapshots/import.html", context, status=400)
+        data, filename = bytes(kept.data or b""), kept.name
+    else:
+        data, filename = upload.read(), upload.name
+    suffix = Path(filename).suffix.lower()
+    digest = hashlib.sha256(data).hexdigest()
+    if real and kept is None and reviewed.get(org.code) != digest:
         form.add_error(
             "file",
             _(
@@ -149,22 +189,24 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[SnapshotError] = []
     result: ImportResult | None = None
     try:
-        if background.import_runs_as_job(content_size(data, upload.name)):
+        if background.import_runs_as_job(content_size(data, filename)):
             job = background.start_import_job(
                 actor=request.user,
                 within=org.code,
                 data=data,
-                filename=upload.name,
+                filename=filename,
                 dry_run=not real,
             )
             # The review goes to this dry run once it is done (import_result);
             # a confirmation is spent.
             reviewed.pop(org.code, None)
             request.session[_SESSION_KEY] = reviewed
+            if real:
+                background.spend_dry_runs(request.user, org.code)
             return redirect("jobs:detail", job.pk)
         result = import_file(
             data,
-            filename=upload.name,
+            filename=filename,
             actor=request.user,
             within=org.code,
             dry_run=not real,
@@ -174,7 +216,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
         workbook = exc.workbook or workbook
     except Refusal:
         raise PermissionDenied from None
-    context |= {"filename": upload.name, "dry_run": not real}
+    context |= {"filename": filename, "dry_run": not real}
     if errors:
         reviewed.pop(org.code, None)
         request.session[_SESSION_KEY] = reviewed
@@ -188,17 +230,41 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
         context["form"] = ImportForm()
         return render(request, "snapshots/import.html", context, status=400)
     assert result is not None
+    token = ""
     if real:
         reviewed.pop(org.code, None)
+        background.spend_dry_runs(request.user, org.code)
     else:
         reviewed[org.code] = digest
+        # Kept for its confirmation, without choosing the file again (#16).
+        token = str(
+            background.keep_dry_run(
+                actor=request.user,
+                within=org.code,
+                data=data,
+                filename=filename,
+                result=_result_data(result),
+            ).pk
+        )
     request.session[_SESSION_KEY] = reviewed
     context |= {
         "result": result,
         "counts": _counts(result),
-        "form": ImportForm(initial={"reviewed": not real}),
+        # The box comes unticked: confirming is a choice.
+        "form": ImportForm(initial={"upload": token}),
+        "token": token,
     }
     return render(request, "snapshots/import.html", context)
+
+
+def _result_data(result: ImportResult) -> dict[str, Any]:
+    """What an import did, as a job stores it (:func:`_stored_result` reads it)."""
+    return {
+        "dry_run": result.dry_run,
+        "counts": result.as_dict(),
+        "moved": result.moved,
+        "not_stored": result.not_stored,
+    }
 
 
 def _stored_result(data: dict[str, Any]) -> ImportResult:
@@ -225,10 +291,13 @@ def import_result(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpRes
     if stored is None:
         raise Http404
     result = _stored_result(stored.result or {})
+    token = ""
     if result.dry_run:
         reviewed = request.session.get(_SESSION_KEY, {})
         reviewed[org.code] = stored.sha256
         request.session[_SESSION_KEY] = reviewed
+        kept = background.kept_dry_run(request.user, org.code, str(stored.pk))
+        token = str(kept.pk) if kept is not None else ""
     context: dict[str, Any] = {
         "org": org,
         "max_mb": _megabytes(limits.max_upload_bytes()),
@@ -238,7 +307,8 @@ def import_result(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpRes
         "result": result,
         "counts": _counts(result),
         "job_id": job_id,
-        "form": ImportForm(initial={"reviewed": result.dry_run}),
+        "form": ImportForm(initial={"upload": token}),
+        "token": token,
     }
     return render(request, "snapshots/import.html", context)
 

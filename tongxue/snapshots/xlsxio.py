@@ -28,7 +28,7 @@ from tongxue.domain.snapshot import (
     SnapshotError,
     to_bool,
 )
-from tongxue.snapshots import limits
+from tongxue.snapshots import limits, workbook_zh
 from tongxue.snapshots.errors import SnapshotInvalid
 
 #: A workbook that cannot be read is the uploader's to fix (the refusal says so); the
@@ -36,6 +36,8 @@ from tongxue.snapshots.errors import SnapshotInvalid
 logger = logging.getLogger(__name__)
 
 ABOUT = "about"
+#: The "about" sheet of the template, which also explains how to fill it in.
+ABOUT_ZH = "说明"
 #: Rows of the "about" sheet read (it has two to four).
 _ABOUT_ROWS = 100
 _TYPES = {name: {c.name: c.kind for c in cols} for name, cols in TABLES.items()}
@@ -313,10 +315,12 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
             # padding up to the dimension, and no record past it dropped.
             sheet.reset_dimensions()
         for title, sheet, _dimension in sheets:
-            if title == ABOUT:
+            if title in (ABOUT, ABOUT_ZH):
                 doc.update(_read_about(sheet))
                 continue
-            if title not in TABLES:
+            # A sheet named in the format or in Chinese (人员 for people).
+            table = workbook_zh.TABLE_OF_SHEET.get(title)
+            if table is None:
                 errors.append(
                     _error(
                         DOCUMENT,
@@ -327,7 +331,7 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
                     )
                 )
                 continue
-            doc[title] = _read_sheet(title, sheet, errors, budget)
+            doc.setdefault(table, []).extend(_read_sheet(table, sheet, errors, budget))
     except SnapshotInvalid:
         raise
     except Exception:  # a damaged sheet part
@@ -335,13 +339,18 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
         raise _not_a_workbook() from None
     finally:
         book.close()
-    if not doc.get("organisations"):
+    # A workbook of people alone (or positions …) adds to organisations already
+    # stored, named by code; one without any record is refused.
+    if not any(doc.get(table) for table in TABLES):
         errors.append(
             _error(
-                "organisations",
+                DOCUMENT,
                 0,
                 None,
-                gettext_noop("The workbook has no organisations."),
+                gettext_noop(
+                    "The workbook holds no records: fill in at least one sheet below "
+                    "its header row (an example row, starting with 示例, is skipped)."
+                ),
             )
         )
     return doc, errors
@@ -379,6 +388,8 @@ def _read_sheet(
     header: list[str | None] = []
     for index, cell in enumerate(header_row, start=1):
         name = str(cell).strip() if cell is not None else ""
+        # By its name in the format or in Chinese, a required mark stripped.
+        name = workbook_zh.column_of(title, name) if name else ""
         if not name:
             header.append(None)
             continue
@@ -416,6 +427,8 @@ def _read_sheet(
     rows = sheet.iter_rows(min_row=2, max_col=len(header), values_only=True)
     for number, values in enumerate(rows, start=2):
         budget.take(title)
+        if values and workbook_zh.is_example(values[0]):
+            continue  # the template's example row (示例 …)
         record: dict[str, Any] = {}
         for name, cell in zip(header, values, strict=False):
             if name is None:
@@ -489,6 +502,105 @@ def write_xlsx(doc: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+#: Rows of the template whose cells offer drop-down lists (the example's included).
+TEMPLATE_ROWS = 5000
+#: The template's "说明" sheet, after its key/value rows (docs/snapshot.md).
+_TEMPLATE_NOTES = (
+    "填写说明",
+    "每个工作表是一类记录；第 1 行是列名（带 * 的列必填），第 2 行是示例（第一格以“示例”开头，导入时跳过，可保留或删除）。",
+    "列名可用中文，也可用英文字段名（docs/snapshot.md）；工作表名同样可用中文或英文。",
+    "有下拉列表的列：从列表中选择（也可填写英文代码，如 student、male、enrolled）。是/否列填“是”或“否”。",
+    "日期填写为 YYYY-MM-DD（如 2025-09-01）或 Excel 日期。",
+    "不需要的工作表可留空。只填“人员”表也可以：院系代码、班级代码须是系统中已有的组织。",
+    "导入时先检查（试运行），确认后才写入；任何一行有误，都不写入，并列出每个问题。",
+)
+
+
+def _template_value(column: Any, value: Any, labels: dict[str, str]) -> Any:
+    """An example cell as a person would type it: labels, 是/否, dates."""
+    if value is None:
+        return None
+    if column.kind == "bool":
+        return "是" if value else "否"
+    if column.kind == "date":
+        return date.fromisoformat(value)
+    if column.choices is not None and column.kind == "enum":
+        return labels.get(value, value)
+    if column.choices is not None and column.kind == "ids":
+        return "、".join(labels.get(v.strip(), v.strip()) for v in value.split(","))
+    return value
+
+
 def template_xlsx() -> bytes:
-    """Return the empty workbook users fill in: every sheet with its header row."""
-    return write_xlsx({"format": FORMAT, "version": VERSION})
+    """Return the workbook users fill in (docs/snapshot.md, "Excel workbook").
+
+    Every sheet and column named in Chinese (a required column marked ``*``), a
+    drop-down list of the Chinese labels for every enum column and of 是/否 for every
+    yes/no column (codes are accepted too: a warning, not a refusal), and one example
+    row per sheet whose first cell starts with 示例 (the import skips it).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from tongxue.snapshots.labels import zh_labels
+
+    book = Workbook()
+    book.remove(book.active)
+    bold, example_font = Font(bold=True), Font(italic=True, color="808080")
+    for table, columns in TABLES.items():
+        sheet = book.create_sheet(workbook_zh.SHEETS[table])
+        names = workbook_zh.COLUMNS[table]
+        example = workbook_zh.EXAMPLES.get(table, {})
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            header = names[column.name] + ("*" if column.required else "")
+            cell = sheet.cell(row=1, column=index, value=header)
+            cell.font = bold
+            sheet.column_dimensions[letter].width = max(12, 2 * len(header) + 2)
+            labels = zh_labels(column.choices) if column.choices is not None else {}
+            value = _template_value(column, example.get(column.name), labels)
+            cell = sheet.cell(row=2, column=index, value=safe_cell(value))
+            cell.font = example_font
+            if column.kind == "date":
+                cell.number_format = "yyyy-mm-dd"
+            options: list[str] = []
+            if column.kind == "bool":
+                options = ["是", "否"]
+            elif column.kind == "enum" and column.choices is not None:
+                options = list(labels.values())
+            prompt = "、".join(labels.values()) if column.kind == "ids" else ""
+            if options:
+                listed = ",".join(options)
+                validation = DataValidation(
+                    type="list",
+                    formula1=f'"{listed}"',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="warning",
+                    error="请从列表中选择（或填写英文代码）。",
+                    errorTitle=names[column.name][:32],
+                )
+                assert len(validation.formula1 or "") <= 255, (table, column.name)
+            elif prompt:
+                validation = DataValidation(allow_blank=True)
+                validation.prompt = ("可填多项，用逗号或顿号分隔：" + prompt)[:255]
+                validation.promptTitle = names[column.name][:32]
+                validation.showInputMessage = True
+            else:
+                continue
+            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+            sheet.add_data_validation(validation)
+        sheet.freeze_panes = "A2"
+    about = book.create_sheet(ABOUT_ZH)
+    about.append(["format", FORMAT])
+    about.append(["version", VERSION])
+    about.append([])
+    for line in _TEMPLATE_NOTES:
+        about.append([line])
+    about["A4"].font = bold
+    about.column_dimensions["A"].width = 120
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tongxue.domain.counting import VOID_REASONS
@@ -85,17 +85,20 @@ def _count_field(label: Any) -> forms.IntegerField:
 #: The columns of a candidate's figures on the paper page (translated when shown).
 VOTES, YES, NO, ABSTAIN = (
     gettext_noop("Votes"),
-    gettext_noop("Yes"),
-    gettext_noop("No"),
+    pgettext_lazy("vote", "Yes"),
+    pgettext_lazy("vote", "No"),
     gettext_noop("Abstain"),
 )
 #: The heading of the void ballots on the paper page.
 VOID_HEADING = gettext_noop("Void ballots, by reason")
 
 
-def _figure(name: str, column: str) -> str:
-    """The label of one figure in an error: "王芳 · Yes", "Void ballots … · is blank"."""
-    return f"{name} · {gettext(column)}"
+def _figure(name: str, column: Any) -> str:
+    """The label of one figure in an error: "王芳 · Yes", "Void ballots … · is blank".
+
+    ``column`` is a message id, or a lazy translation (the vote columns have a context).
+    """
+    return f"{name} · {gettext(column) if isinstance(column, str) else column}"
 
 
 def _void_figure(reason: str) -> str:

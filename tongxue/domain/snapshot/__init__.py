@@ -21,7 +21,14 @@ The package, one module per step (this module re-exports their public names):
 - :mod:`.export`: :func:`registry_to_tables`.
 """
 
-from tongxue.domain.snapshot.cells import split_ids, storable, to_bool, to_date
+from tongxue.domain.snapshot.cells import (
+    Labels,
+    label_key,
+    split_ids,
+    storable,
+    to_bool,
+    to_date,
+)
 from tongxue.domain.snapshot.checks import (
     ELECTION_COLUMNS,
     MSG_CAST_OVER_ELECTORATE,
@@ -77,9 +84,11 @@ __all__ = [
     "VERSION",
     "Column",
     "EvaluationDimension",
+    "Labels",
     "Snapshot",
     "SnapshotError",
     "electing_error",
+    "label_key",
     "parse_tables",
     "registry_to_tables",
     "split_ids",

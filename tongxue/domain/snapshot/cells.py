@@ -7,6 +7,7 @@ the import's checks use them too).
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 import re
@@ -160,12 +161,37 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-class Parser:
-    """Converts and checks the rows of a snapshot's tables, collecting every error."""
+#: The labels an enum's values may also be given by (a label as shown to people, such
+#: as 学生 or 男 for ``student`` or ``male``), per enum class: label → value. Labels are
+#: matched without regard to case or surrounding spaces (:func:`label_key`).
+Labels = Mapping[type[enum.StrEnum], Mapping[str, str]]
 
-    def __init__(self, row_offset: int) -> None:
+
+def label_key(text: str) -> str:
+    """Return the form a label is matched in: without spaces around it, case folded."""
+    return text.strip().casefold()
+
+
+class Parser:
+    """Converts and checks the rows of a snapshot's tables, collecting every error.
+
+    ``labels``: the labels accepted for an enum's values besides the values themselves
+    (the Chinese and English labels the application shows; :data:`Labels`).
+    """
+
+    def __init__(self, row_offset: int, labels: Labels | None = None) -> None:
         self.errors: list[SnapshotError] = []
         self.row_offset = row_offset
+        self.labels: Labels = labels or {}
+
+    def choice(self, choices: type[enum.StrEnum], text: str) -> enum.StrEnum | None:
+        """Return the member ``text`` names: its value, or one of its labels."""
+        try:
+            return choices(text)
+        except ValueError:
+            pass
+        value = self.labels.get(choices, {}).get(label_key(text))
+        return None if value is None else choices(value)
 
     def error(
         self, table: str, row: int, fld: str | None, text: str, **params: Any
@@ -206,18 +232,18 @@ class Parser:
             if self.bad_text(table, row, col.name, text):
                 return False, None
             if col.choices is not None:
-                allowed = [c.value for c in col.choices]
-                if text not in allowed:
+                member = self.choice(col.choices, text)
+                if member is None:
                     self.error(
                         table,
                         row,
                         col.name,
                         _MSG_CHOICE,
                         value=show(text),
-                        allowed=", ".join(allowed),
+                        allowed=self.allowed(col.choices),
                     )
                     return False, None
-                return True, col.choices(text)
+                return True, member
             if col.max_length is not None and len(text) > col.max_length:
                 self.error(table, row, col.name, MSG_TOO_LONG, limit=col.max_length)
                 return False, None
@@ -246,6 +272,16 @@ class Parser:
             return False, None
         return True, day
 
+    def allowed(self, choices: type[enum.StrEnum]) -> str:
+        """The allowed values of a message: each value, with its first label if any."""
+        first: dict[str, str] = {}
+        for label, value in self.labels.get(choices, {}).items():
+            first.setdefault(value, label)
+        return ", ".join(
+            f"{c.value} ({first[c.value]})" if c.value in first else c.value
+            for c in choices
+        )
+
     def ids(
         self, table: str, row: int, col: Column, raw: Any
     ) -> tuple[bool, tuple[str, ...] | None]:
@@ -263,8 +299,8 @@ class Parser:
         if any(self.bad_text(table, row, col.name, item) for item in out):
             return False, None
         if col.choices is not None:
-            allowed = [c.value for c in col.choices]
-            wrong = [i for i in out if i not in allowed]
+            members = [self.choice(col.choices, i) for i in out]
+            wrong = [i for i, m in zip(out, members, strict=True) if m is None]
             if wrong:
                 self.error(
                     table,
@@ -272,9 +308,10 @@ class Parser:
                     col.name,
                     _MSG_CHOICE,
                     value=show(wrong[0]),
-                    allowed=", ".join(allowed),
+                    allowed=self.allowed(col.choices),
                 )
                 return False, None
+            out = tuple(dict.fromkeys(m.value for m in members if m is not None))
         if col.max_length is not None and any(len(i) > col.max_length for i in out):
             self.error(table, row, col.name, MSG_TOO_LONG, limit=col.max_length)
             return False, None

@@ -13,7 +13,7 @@ from typing import Any
 
 from tongxue.domain import model as dm
 from tongxue.domain.findings import gettext_noop
-from tongxue.domain.snapshot.cells import MSG_TEXT, MSG_TOO_LONG, Parser, show
+from tongxue.domain.snapshot.cells import MSG_TEXT, MSG_TOO_LONG, Labels, Parser, show
 from tongxue.domain.snapshot.checks import check_rows
 from tongxue.domain.snapshot.tables import (
     DOCUMENT,
@@ -41,6 +41,7 @@ def parse_tables(
     known_people: Collection[str] = (),
     known_meetings: Collection[str] = (),
     row_offset: int = 1,
+    labels: Labels | None = None,
 ) -> tuple[Snapshot, list[SnapshotError]]:
     """Parse a snapshot's tables into a registry and report every problem (ORG-1).
 
@@ -50,9 +51,11 @@ def parse_tables(
     registry holds the rows that parsed; it is only meaningful when there are no errors.
     References (``parent``, ``department``, ``class``, ``organisation``, ``person``,
     ``meeting`` …) may point to rows of the snapshot or, on import, to rows already
-    stored (``known_orgs`` / ``known_people`` / ``known_meetings``).
+    stored (``known_orgs`` / ``known_people`` / ``known_meetings``). An enum's cell
+    may give its value or one of its ``labels`` (学生 for ``student``: the labels the
+    application shows, in Chinese and English; see :data:`.cells.Labels`).
     """
-    p = Parser(row_offset)
+    p = Parser(row_offset, labels)
     default_profile, root = _header(p, tables)
     raw: dict[str, list[tuple[int, dict[str, Any]]]] = {
         name: p.unique(name, p.rows(name, tables.get(name))) for name in TABLES

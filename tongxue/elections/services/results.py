@@ -36,6 +36,24 @@ from tongxue.elections.services.vetting import (
 )
 from tongxue.publicity.text import phrase
 
+#: Two names (or a name and the rest of the list) in the reader's language: ", " in
+#: English, "、" in Chinese (#16).
+NAMES_PAIR = gettext_noop("{first}, {rest}")
+
+
+def names_phrase(names: list[str]) -> Any:
+    """The names as a notice part that joins them with the reader's list separator.
+
+    The notice keeps its composition and renders in each reader's language (ELE-4),
+    so the separator is a phrase too: ``[a, b, c]`` nests as (a, (b, c)). No name: "—".
+    """
+    if not names:
+        return "—"
+    part: Any = str(names[-1])
+    for name in reversed(names[:-1]):
+        part = phrase(NAMES_PAIR, first=str(name), rest=part)
+    return part
+
 
 def _reconciled(election: Election) -> bool:
     """Ask the voting side whether two paper entries agree (ELE-5; through a hook)."""
@@ -79,7 +97,7 @@ def _result_text(election: Election) -> dict[str, Any]:
     lines.append(
         phrase(
             gettext_noop("Elected: {names}."),
-            names=", ".join(result.get("elected") or []) or "—",
+            names=names_phrase(result.get("elected") or []),
         )
     )
     if result.get("unfilled"):
@@ -92,7 +110,7 @@ def _result_text(election: Election) -> dict[str, Any]:
                 gettext_noop("Next step: {kind} for {seats} seat(s) among {names}."),
                 kind=step.get("kind"),
                 seats=step.get("seats"),
-                names=", ".join(step.get("candidates") or []),
+                names=names_phrase(step.get("candidates") or []),
             )
         )
     lines += ["", phrase(OBJECTIONS_LINE)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from tongxue.core.models import RoleKind
 from tongxue.domain.lifecycle import ELECTION
@@ -108,7 +108,12 @@ def method_rows(method: dict[str, Any] | None) -> list[tuple[str, str]]:
             continue
         value = method[key]
         if isinstance(value, bool):
-            shown = gettext("Yes") if value else gettext("No")
+            # A setting is on or off (是/否), not a vote (赞成/反对) (#16).
+            shown = (
+                pgettext("boolean setting", "Yes")
+                if value
+                else pgettext("boolean setting", "No")
+            )
         else:
             shown = gettext(VALUE_LABELS.get(str(value), str(value)))
         rows.append((gettext(label), shown))

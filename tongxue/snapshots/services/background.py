@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -156,3 +157,65 @@ def start_export_job(*, actor: Any, code: str, fmt: str) -> Job:
         kwargs={"actor": actor.pk, "code": code, "fmt": fmt},
         organisation=code,
     )
+
+
+#: How long the file of a dry run is kept for its confirmation, in minutes.
+CONFIRM_MINUTES = 60
+
+
+def keep_dry_run(
+    *, actor: Any, within: str, data: bytes, filename: str, result: dict[str, Any]
+) -> SnapshotFile:
+    """Keep the file of a dry run that passed, so that it can be confirmed without
+    choosing it again (#16): its id is the token of the confirmation, good for
+    :data:`CONFIRM_MINUTES` to ``actor`` alone at ``within`` (docs/snapshot.md)."""
+    check(actor, Perm.IMPORT, within)
+    return SnapshotFile.objects.create(
+        purpose=FilePurpose.IMPORT,
+        owner=actor,
+        organisation=within,
+        name=filename[:200],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        dry_run=True,
+        data=data,
+        result=result,
+        expires_at=timezone.now() + dt.timedelta(minutes=CONFIRM_MINUTES),
+    )
+
+
+def kept_dry_run(actor: Any, within: str, token: str) -> SnapshotFile | None:
+    """The file of ``actor``'s dry run ``token`` at ``within`` while it may be
+    confirmed: one that passed, still kept, at most :data:`CONFIRM_MINUTES` old;
+    None otherwise (another person's, expired, spent, or no such token)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    try:
+        pk = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return SnapshotFile.objects.filter(
+        pk=pk,
+        purpose=FilePurpose.IMPORT,
+        owner=actor,
+        organisation=within,
+        dry_run=True,
+        result__isnull=False,
+        data__isnull=False,
+        created_at__gte=timezone.now() - dt.timedelta(minutes=CONFIRM_MINUTES),
+    ).first()
+
+
+def spend_dry_runs(actor: Any, within: str) -> None:
+    """Once ``actor`` imports at ``within`` for real, forget the files kept for their
+    dry runs there: a dry run confirms one import. Those of a request are deleted;
+    those of a job lose their bytes (the job's result page stays)."""
+    kept = SnapshotFile.objects.filter(
+        purpose=FilePurpose.IMPORT,
+        owner=actor,
+        organisation=within,
+        dry_run=True,
+        data__isnull=False,
+    )
+    kept.filter(job__isnull=True).delete()
+    kept.update(data=None)

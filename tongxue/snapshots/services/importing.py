@@ -30,7 +30,7 @@ from tongxue.domain.snapshot import (
 )
 from tongxue.elections.models import Election, RecordedElection
 from tongxue.organisations.models import Organisation, Person, Position
-from tongxue.snapshots import records
+from tongxue.snapshots import labels, records
 from tongxue.snapshots.bulk import (
     MEETING_COLS,
     ORG_COLS,
@@ -292,6 +292,7 @@ class _Import:
             known_people=people.keys(),
             known_meetings=meetings.keys(),
             row_offset=self.row_offset,
+            labels=labels.accepted(),
         )
         checks.check_profiles(snap, errors)
         checks.check_justified_kinds(snap, orgs, errors)

@@ -17,13 +17,17 @@ day, so the audit of the demo finds the same planted problems on the day it is l
 from __future__ import annotations
 
 import json
+import os
+import re
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from tongxue.demo import business as business_demo
 from tongxue.demo import cadres as cadres_demo
@@ -46,6 +50,50 @@ TABLES = (
     "reviews",
     "justifications",
 )
+#: "{n} organisations" … per table, for the console (#16: one language per line).
+TABLE_COUNTS = {
+    "organisations": gettext_noop("{n:,} organisations"),
+    "people": gettext_noop("{n:,} people"),
+    "positions": gettext_noop("{n:,} positions"),
+    "meetings": gettext_noop("{n:,} meetings"),
+    "delegates": gettext_noop("{n:,} delegates"),
+    "reviews": gettext_noop("{n:,} reviews"),
+    "justifications": gettext_noop("{n:,} justifications"),
+}
+#: Where the development server answers unless told otherwise.
+DEFAULT_URL = "http://127.0.0.1:8000/"
+
+
+def operator_language() -> str:
+    """The language of the console: the operator's locale (``LC_ALL``, then
+    ``LC_MESSAGES``, then ``LANG``, as POSIX reads them): Chinese (zh-hans) when it
+    starts with ``zh``, else English (#16). The site's own language does not change."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh-hans" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def scale_label(scale: str) -> str:
+    """The demo's scale in words, in the active language."""
+    labels = {
+        "school": pgettext("demo scale", "school"),
+        "province": pgettext("demo scale", "province"),
+    }
+    return labels.get(scale, scale)
+
+
+def table_counts(tables: dict[str, Any]) -> str:
+    """How many rows each table holds, in words, joined by the list separator."""
+    comma = pgettext("list separator", ", ")
+    return comma.join(_(TABLE_COUNTS[t]).format(n=len(tables[t])) for t in TABLES)
+
+
+def full_urls(text: str, base_url: str) -> str:
+    """Turn the site paths of a console line (``/vote/X/``) into full URLs."""
+    root = base_url.rstrip("/")
+    return re.sub(r"(?<![\w/:.])(/[\w-]+(?:/[\w.-]+)*/)", lambda m: root + m[1], text)
 
 
 def _date(value: str) -> date:
@@ -112,6 +160,7 @@ def load_demo(
     scale: str,
     seed: int = DEFAULT_SEED,
     as_of: date | None = None,
+    base_url: str = DEFAULT_URL,
 ) -> list[Any]:
     """Build, import and create the accounts; print progress on the command's stdout.
 
@@ -132,11 +181,11 @@ def load_demo(
         _(
             "Built the demo {scale} (seed {seed}, as of {as_of}) in {seconds:.1f} s: {counts}."
         ).format(
-            scale=scale,
+            scale=scale_label(scale),
             seed=seed,
             as_of=as_of.isoformat(),
             seconds=built - started,
-            counts=", ".join(f"{len(tables[t]):,} {t}" for t in TABLES),
+            counts=table_counts(tables),
         )
     )
     try:
@@ -164,7 +213,7 @@ def load_demo(
         )
     )
     accounts = ensure_demo_accounts(scale=scale)
-    seed_features(command, scale=scale, as_of=as_of)
+    seed_features(command, scale=scale, as_of=as_of, base_url=base_url)
     store_findings(command)
     out.write(_("Total {seconds:.1f} s.").format(seconds=time.perf_counter() - started))
     return accounts
@@ -184,12 +233,27 @@ FEATURE_SEEDERS = (
 )
 
 
-def seed_features(command: BaseCommand, *, scale: str, as_of: date) -> None:
+#: The features' names on the console.
+FEATURE_LABELS = {
+    "congresses": gettext_noop("Congresses"),
+    "business": gettext_noop("Congress business"),
+    "elections": gettext_noop("Elections"),
+    "voting": gettext_noop("Voting"),
+    "cadres": gettext_noop("Cadres"),
+    "evaluations": gettext_noop("Evaluations"),
+}
+
+
+def seed_features(
+    command: BaseCommand, *, scale: str, as_of: date, base_url: str = DEFAULT_URL
+) -> None:
     """Add each feature's demo data (congress delegates, elections, cadre records)."""
+    colon = pgettext("after a label", ": ")
     for app, module in FEATURE_SEEDERS:
         summary = module.seed(scale=scale, as_of=as_of)
         if summary:
-            command.stdout.write(f"  {app}: {summary}")
+            label = _(FEATURE_LABELS[app])
+            command.stdout.write(f"  {label}{colon}{full_urls(summary, base_url)}")
 
 
 def store_findings(command: BaseCommand) -> None:
@@ -205,7 +269,39 @@ def store_findings(command: BaseCommand) -> None:
     )
 
 
+#: The demo voters' accounts (DEMO ONLY), made by the elections and voting demos.
+def _voter_accounts() -> list[tuple[str, str]]:
+    """(user name, what they do) of the demo voters and scrutineers that exist."""
+    from django.contrib.auth import get_user_model
+
+    from tongxue.demo.elections import SCRUTINEERS
+    from tongxue.demo.voting import DELEGATES
+
+    wanted = [(u, _("delegate, votes in the demo elections")) for u in DELEGATES]
+    wanted += [(u, _("scrutineer of the demo elections")) for u in SCRUTINEERS]
+    names = {u for u, _w in wanted}
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=names)
+        .values_list("username", flat=True)
+    )
+    return [(u, what) for u, what in wanted if u in existing]
+
+
+def role_label(role: str) -> str:
+    """A demo account's role in words ("operator": the superuser)."""
+    from tongxue.core.models import RoleKind
+
+    if role == "operator":
+        return _("operator (superuser)")
+    try:
+        return str(RoleKind(role).label)
+    except ValueError:
+        return role
+
+
 def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:
+    """Print every demo account: the role holders, then the demo voters (#16)."""
     from tongxue.demo.accounts import DEMO_PASSWORD
 
     out = command.stdout
@@ -223,7 +319,11 @@ def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:
             else _("everything")
         )
         new = _(" [created]") if a.created else ""
-        out.write(f"  {a.username:<12} {DEMO_PASSWORD}  {a.role:<17} {where}{new}")
+        out.write(
+            f"  {a.username:<12} {DEMO_PASSWORD}  {role_label(a.role)} · {where}{new}"
+        )
+    for username, what in _voter_accounts():
+        out.write(f"  {username:<12} {DEMO_PASSWORD}  {what}")
 
 
 class Command(BaseCommand):
@@ -272,6 +372,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The console speaks the operator's language (#16).
+        with translation.override(operator_language()):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         from django.utils import timezone
 
         scale, seed = options["scale"], options["seed"]
@@ -286,10 +391,10 @@ class Command(BaseCommand):
                 _(
                     "Wrote the demo {scale} to {path} in {seconds:.1f} s: {counts}."
                 ).format(
-                    scale=scale,
+                    scale=scale_label(scale),
                     path=path,
                     seconds=time.perf_counter() - started,
-                    counts=", ".join(f"{len(tables[t]):,} {t}" for t in TABLES),
+                    counts=table_counts(tables),
                 )
             )
             return

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -71,6 +72,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from tongxue.demo.management.commands.demo import operator_language
+
+        # The console speaks the operator's language, one language per line (#16).
+        with translation.override(operator_language()):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 _(
@@ -78,7 +86,11 @@ class Command(BaseCommand):
                 )
             )
         from tongxue.demo.generator import PROVINCE_CODE, SCHOOL_CODE
-        from tongxue.demo.management.commands.demo import load_demo, print_accounts
+        from tongxue.demo.management.commands.demo import (
+            load_demo,
+            print_accounts,
+            scale_label,
+        )
         from tongxue.organisations.models import Organisation
 
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -88,15 +100,17 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         accounts: list[Any] = []
         loaded = False
+        addr = options["addr"]
+        url = f"http://{addr}/" if not addr.isdigit() else f"http://127.0.0.1:{addr}/"
         if options["no_demo"]:
             self.stdout.write(_("3/4 Demo data skipped (--no-demo)."))
         elif not Organisation.objects.exists():
             self.stdout.write(
                 _("3/4 The database is empty: loading the demo {scale} …").format(
-                    scale=options["scale"]
+                    scale=scale_label(options["scale"])
                 )
             )
-            accounts = load_demo(self, scale=options["scale"])
+            accounts = load_demo(self, scale=options["scale"], base_url=url)
             loaded = True
         else:
             self.stdout.write(
@@ -107,8 +121,6 @@ class Command(BaseCommand):
             for scale, root in (("school", SCHOOL_CODE), ("province", PROVINCE_CODE)):
                 if Organisation.objects.filter(code=root).exists():
                     accounts = ensure_demo_accounts(scale=scale)
-        addr = options["addr"]
-        url = f"http://{addr}/" if not addr.isdigit() else f"http://127.0.0.1:{addr}/"
         if accounts:
             print_accounts(self, accounts)
             if loaded:

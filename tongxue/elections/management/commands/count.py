@@ -30,6 +30,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tongxue.core.spreadsheets import unescape_cell
 from tongxue.domain.counting import (
@@ -215,7 +216,9 @@ def render_text(result: CountResult) -> str:
             ).rstrip()
         )
     out.append("")
-    out.append(_("Elected: %(names)s") % {"names": ", ".join(result.elected) or "-"})
+    # Names joined by the language's list separator (、 in Chinese) (#16).
+    comma = pgettext("list separator", ", ")
+    out.append(_("Elected: %(names)s") % {"names": comma.join(result.elected) or "-"})
     out.append(_("Seats unfilled: %(n)d") % {"n": result.unfilled})
     step = result.next_step
     if step is None:
@@ -235,7 +238,7 @@ def render_text(result: CountResult) -> str:
             % {
                 "kind": kinds.get(step.kind, step.kind),
                 "seats": step.seats,
-                "names": ", ".join(step.candidates) or "-",
+                "names": comma.join(step.candidates) or "-",
             }
         )
     out.append("")

@@ -39,6 +39,7 @@ from tongxue.organisations.mappers import subtree_codes
 from tongxue.organisations.models import Organisation
 from tongxue.snapshots.errors import SnapshotInvalid, describe, listed, more_text
 from tongxue.snapshots.jsonio import read_json
+from tongxue.snapshots.labels import accepted
 from tongxue.snapshots.services import read_bytes
 from tongxue.snapshots.xlsxio import read_xlsx
 
@@ -179,7 +180,7 @@ class Command(BaseCommand):
         except SnapshotInvalid as exc:
             tables, errors = {}, exc.errors
         if not errors:
-            snapshot, errors = parse_tables(tables)
+            snapshot, errors = parse_tables(tables, labels=accepted())
         if errors:
             lines = [
                 _("%(path)s is not a valid snapshot (%(n)d errors):")

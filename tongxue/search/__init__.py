@@ -1,0 +1,1 @@
+"""One search box over the public registry and what the feature apps publish (#16)."""
