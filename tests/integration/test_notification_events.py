@@ -518,3 +518,32 @@ def test_the_reminders_run_as_daily_periodic_work():
     names = {p.name: p for p in periodic.registered()}
     for name in ("voting.remind-closing", "evaluations.remind-ending"):
         assert names[name].every == dt.timedelta(days=1)
+
+
+def test_reminder_records_are_pruned_after_half_a_year_not_before():
+    """A reminder's record only stops a second reminder while its deadline is near;
+    the daily prune deletes it after KEEP_DAYS, and keeps a younger one."""
+    from tongxue.notifications.reminders import KEEP_DAYS, prune_reminders
+
+    user = UserFactory()
+    now = timezone.now()
+    old = Reminder.objects.create(
+        key="vote:OLD:2026-01-01",
+        user=user,
+        created_at=now - dt.timedelta(days=KEEP_DAYS, seconds=1),
+    )
+    young = Reminder.objects.create(
+        key="vote:YOUNG:2026-06-01",
+        user=user,
+        created_at=now - dt.timedelta(days=KEEP_DAYS) + dt.timedelta(seconds=1),
+    )
+    assert prune_reminders(now=now) == 1
+    assert not Reminder.objects.filter(pk=old.pk).exists()
+    assert Reminder.objects.filter(pk=young.pk).exists()
+
+
+def test_the_reminder_prune_is_daily_periodic_work():
+    from tongxue.jobs import periodic
+
+    names = {task.name for task in periodic.registered()}
+    assert "notifications.prune-reminders" in names

@@ -32,3 +32,8 @@ def _register_digest() -> None:
         every=timedelta(days=1),
         func="tongxue.notifications.digest.send_daily_digests",
     )
+    periodic.register(
+        "notifications.prune-reminders",
+        every=timedelta(days=1),
+        func="tongxue.notifications.reminders.prune_reminders",
+    )

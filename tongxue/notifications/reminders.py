@@ -59,3 +59,23 @@ def remind_once(
         [Reminder(key=key, user_id=i) for i in ids], batch_size=INSERT_BATCH
     )
     return notify(kind, user_ids=ids, params=params, url=url, organisation=organisation)
+
+
+#: How long a reminder's record is kept: long after any deadline it names has passed.
+KEEP_DAYS = 180
+
+
+def prune_reminders(job: Any = None, *, now: Any = None) -> int:
+    """Delete the records of reminders older than :data:`KEEP_DAYS`; return how many.
+
+    A record only stops a second reminder of the same deadline while it is near; a
+    deadline is at most days away when reminded of, so half a year later its record
+    stops nothing. Daily (``notifications.prune-reminders``).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    deleted, _ = Reminder.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
