@@ -12,7 +12,8 @@ Prints figures; asserts nothing about time. Usage (PostgreSQL)::
    transaction, its audit stored (``store_audit``: what ``tongxue demo`` does), then
    ``ANALYZE``; the cache table, and the static files collected into a temporary folder.
 2. Starts granian as production runs it (docs/deployment.md): ``deploy/granian.env``
-   (WSGI, 1 worker × 8 threads), ``TONGXUE_ENV=production``, ``DEBUG`` off, the
+   (WSGI, its workers × 8 threads; ``--workers N`` overrides the number of worker
+   processes), ``TONGXUE_ENV=production``, ``DEBUG`` off, the
    database cache (no ``REDIS_URL``), on 127.0.0.1 (``--port``). Requests say
    ``X-Forwarded-Proto: https`` as nginx would; keep-alive connections, anonymous.
 3. Each round (``--rounds``), after a warm-up:
@@ -226,6 +227,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--port", type=int, default=8131)
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="granian worker processes (default: deploy/granian.env's)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep a database a previous run filled"
     )
     add_option(parser)
@@ -278,6 +285,8 @@ def main() -> int:
     )
 
     granian = deploy_env(ROOT / "deploy" / "granian.env")
+    if args.workers is not None:
+        granian["GRANIAN_WORKERS"] = str(args.workers)
     env = {**os.environ, **granian, "GRANIAN_PORT": str(args.port)}
     bindir = Path(sys.executable).parent
     argv = [

@@ -198,8 +198,14 @@ def test_it_does_not_cover_a_changed_occurrence() -> None:
     finding = _justified(4, evidence=THREE)
     assert not finding.justified and finding.is_problem
     assert finding.lapsed is not None and finding.lapsed.text == MSG_CHANGED
-    assert finding.lapsed.params["then"] == "deputies = 3"
-    assert finding.lapsed.params["now"] == "deputies = 4"
+    # The differing occurrence keys, as evidence: labelled when shown (#16).
+    assert finding.lapsed.params["then_evidence"] == {"deputies": 3}
+    assert finding.lapsed.params["now_evidence"] == {"deputies": 4}
+    assert finding.lapsed.render() == (
+        f"An earlier justification (approved on {APPROVED.isoformat()}) no longer "
+        "applies: it was written for Deputy heads: 3, the finding is now Deputy "
+        "heads: 4."
+    )
     assert "approved_by" not in finding.lapsed.params  # shown on a public page
 
 

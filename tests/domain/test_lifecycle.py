@@ -12,19 +12,32 @@ import pytest
 
 from tongxue.domain.findings import Refusal
 from tongxue.domain.lifecycle import (
+    CONCERN,
     CONGRESS,
     ELECTION,
     EVALUATION_PERIOD,
     EXIT_CASE,
+    FACE_MEETING,
     JOB,
     LIFECYCLES,
+    SCHOOL_REPORT,
     SELECTION,
     Lifecycle,
 )
 
 
 def test_every_lifecycle_is_listed_by_name() -> None:
-    every = (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD, JOB)
+    every = (
+        CONGRESS,
+        ELECTION,
+        SELECTION,
+        EXIT_CASE,
+        EVALUATION_PERIOD,
+        JOB,
+        CONCERN,
+        SCHOOL_REPORT,
+        FACE_MEETING,
+    )
     assert len(LIFECYCLES) == len(every)
     assert all(LIFECYCLES[lc.name] is lc for lc in every)
 

@@ -160,3 +160,44 @@ def test_a_derived_profile_keeps_or_replaces_the_note(tmp_path: Path) -> None:
     note = base.param("notice_period_working_days").note
     assert strict.param("notice_period_working_days").note == note
     assert strict.param("exit_appeal_days").note == "Our charter, art. 9."
+
+
+def test_a_profile_file_is_read_again_only_when_it_or_its_parent_changes(
+    tmp_path: Path,
+) -> None:
+    """The governing profile is read on every write: a file is parsed once while it
+    and the profile it extends stay as they are (#17, measured in docs/performance.md)."""
+    import os
+
+    base = tmp_path / "base5.toml"
+    base.write_text(
+        '[profile]\ncode = "base5"\nextends = "gansu-2017"\n'
+        "[parameters.vice_presidents_max]\nvalue = 5\n"
+    )
+    child = tmp_path / "child4.toml"
+    child.write_text(
+        '[profile]\ncode = "child4"\nextends = "base5"\n'
+        "[parameters.vice_presidents_max]\nvalue = 4\n"
+    )
+    first = load_profile(child)
+    assert load_profile(child) is first
+    assert first.int("vice_presidents_max") == 4
+    # the parent changes (a later modification time): the child is built again on it
+    base.write_text(
+        '[profile]\ncode = "base5"\nextends = "gansu-2017"\n'
+        "[parameters.vice_presidents_max]\nvalue = 4\n"
+        "[parameters.department_deputies_max]\nvalue = 1\n"
+    )
+    stat = base.stat()
+    os.utime(base, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    second = load_profile(child)
+    assert second is not first
+    assert second.int("department_deputies_max") == 1
+    # the child itself changes
+    child.write_text(
+        '[profile]\ncode = "child4"\nextends = "base5"\n'
+        "[parameters.vice_presidents_max]\nvalue = 3\n"
+    )
+    stat = child.stat()
+    os.utime(child, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    assert load_profile(child).int("vice_presidents_max") == 3

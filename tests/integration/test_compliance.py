@@ -128,9 +128,12 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # records of guidance (GOV-1, GOV-2), standing conferences adopted (CON-9);
     # elections with their electing meeting (ELE-1, ELE-3), elections recorded by an
     # import; evaluation semesters with their filed reports (CAD-4), evaluation periods
-    # with their counts and evaluations recorded by an import (CAD-3): one query each,
-    # whatever the size of the subtree.
-    with django_assert_num_queries(18):
+    # with their counts and evaluations recorded by an import (CAD-3); concern
+    # categories and concerns by deadline (RGT-1, CAD-8); the federations'
+    # consultations of students (RGT-5); legal aid with referrals,
+    # face-to-face meetings held, committees with the meetings attended, written
+    # requests (RGT-2 … RGT-4): one query each, whatever the size of the subtree.
+    with django_assert_num_queries(25):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

@@ -19,6 +19,7 @@ from tongxue.accounts.selectors import my_home
 from tongxue.compliance.selectors import audit_organisation
 from tongxue.congresses.models import MeetingKind
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
+from tongxue.demo import voice as voice_demo
 from tongxue.demo import voting as voting_demo
 from tongxue.demo.accounts import DEMO_PASSWORD, demo_student_code, ensure_demo_accounts
 from tongxue.demo.generator import build_school
@@ -46,7 +47,9 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     output = _run("demo", "--scale", "school")
     tables = build_school(as_of=timezone.localdate())  # built as of today
-    assert Organisation.objects.count() == len(tables["organisations"])
+    # … and the school's offices, which take students' concerns (#17)
+    offices = len(voice_demo.OFFICES)
+    assert Organisation.objects.count() == len(tables["organisations"]) + offices
     assert Person.objects.count() == len(tables["people"])
     # The snapshot's elections are recorded: the audit finds the elections its holders
     # name (no ELE-1/ELE-3 election-unknown), and still the demo's election problems.
@@ -69,7 +72,18 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     # Feature demos add voters and scrutineers for the demo election (DEMO ONLY).
     feature = {*voting_demo.DELEGATES, "scrutineer1", "scrutineer2"}
     assert len(voting_demo.DELEGATES) == 5
-    assert set(users) == core | feature
+    # … and the handlers of students' concerns, the student who raised some and the
+    # students who raised the others (#17).
+    voice = {a.username for a in voice_demo.voice_accounts()}
+    assert voice == {
+        "rights",
+        "sensitive",
+        "student",
+        *(o[3] for o in voice_demo.OFFICES),
+    }
+    authors = set(users) - core - feature - voice
+    assert len(authors) == voice_demo.AUTHORS
+    assert Person.objects.filter(user__username__in=authors).count() == len(authors)
     assert users["admin"].is_superuser and not users["advisor"].is_superuser
     assert users["union_admin"].check_password(DEMO_PASSWORD)
     assert users["delegate1"].check_password(DEMO_PASSWORD)
@@ -127,12 +141,15 @@ def test_demo_school_loads_and_accounts_are_idempotent(
         in up
     )
     assert "union_admin" in up
+    # … with the accounts of students' concerns and where to start (#17)
+    assert "rights" in up and "office_jwc" in up
+    assert "http://127.0.0.1:8000/voice/handle/" in up
     # Every demo account is listed again, the demo voters and scrutineers too (#16).
     for username in (*voting_demo.DELEGATES, "scrutineer1", "scrutineer2"):
         assert username in up
     # Roles read in words, not as codes.
     assert "学生会管理员" in up and "league_advisor" not in up
-    assert Organisation.objects.count() == len(tables["organisations"])
+    assert Organisation.objects.count() == len(tables["organisations"]) + offices
     assert AuditEvent.objects.count() == before
 
 

@@ -242,7 +242,8 @@ def test_explanation_is_recounted_from_the_stored_figures_and_translated(
     result = election.result
     with translation.override("en"):
         assert selectors.translated_explanation(result) == result["explanation"]
-    monkeypatch.setattr(translation, "gettext", lambda s: f"«{s}»")
+    # Rendered by core.errors.render_message (names joined by the reader's separator).
+    monkeypatch.setattr("tongxue.core.errors.gettext", lambda s: f"«{s}»")
     lines = selectors.translated_explanation(result)
     assert len(lines) == len(result["explanation"])
     assert all(line.startswith("«") for line in lines)  # each step went through gettext

@@ -189,9 +189,13 @@ def test_a_justification_covers_its_occurrence_and_not_a_changed_one(client):
     )
     now = finding("SDEPT")
     assert not now.justified and now.is_problem
-    assert now.lapsed is not None and now.lapsed.params["now"] == "deputies = 4"
+    assert now.lapsed is not None and now.lapsed.params["now_evidence"] == {
+        "deputies": 4
+    }
     page = client.get(reverse("compliance:report", args=["SSU"])).content.decode()
-    assert "lapsed-justification" in page and "deputies = 3" in page
+    # The evidence by its labels, in the reader's language (#16): not "deputies = 3".
+    assert "lapsed-justification" in page and "副部长人数：3" in page
+    assert "deputies = 3" not in page
     api = client.get("/api/organisations/SSU/audit", {"language": "en"}).json()
     [org4] = [f for f in api["findings"] if f["rule"] == RULE]
     assert org4["justified"] is False

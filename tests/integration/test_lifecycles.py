@@ -31,11 +31,14 @@ from tongxue.core.permissions import Perm
 from tongxue.core.transition_table import Button, Step, TransitionTable
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.lifecycle import (
+    CONCERN,
     CONGRESS,
     ELECTION,
     EVALUATION_PERIOD,
     EXIT_CASE,
+    FACE_MEETING,
     JOB,
+    SCHOOL_REPORT,
     SELECTION,
     Lifecycle,
 )
@@ -52,6 +55,9 @@ LIFECYCLE_FIELDS = {
     ("cadres.ExitCase", "state"): EXIT_CASE,
     ("evaluations.EvaluationPeriod", "status"): EVALUATION_PERIOD,
     ("jobs.Job", "status"): JOB,
+    ("voice.Concern", "status"): CONCERN,
+    ("voice.SchoolReport", "status"): SCHOOL_REPORT,
+    ("advocacy.Dialogue", "status"): FACE_MEETING,
 }
 #: State fields that are not a lifecycle, and why.
 NOT_LIFECYCLES = {

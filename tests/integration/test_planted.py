@@ -11,6 +11,7 @@ import pytest
 
 from tests.domain.test_planted import (
     AS_OF,
+    DB_ONLY_RULES,
     FILE_ONLY,
     FILES,
     ROOTS,
@@ -21,6 +22,8 @@ from tests.domain.test_planted import (
 )
 from tongxue.cli import main
 from tongxue.compliance.selectors import audit_organisation
+from tongxue.domain.rules.organisation import school_level_unions
+from tongxue.organisations.mappers import load_registry
 from tongxue.snapshots.services import import_file
 
 PROFILES = sorted(FILES)
@@ -66,10 +69,21 @@ def test_the_imported_database_gives_the_findings_of_the_file(capsys, profile):
     assert result.not_stored == {}
     assert result.counts["semesters"].created == 3
     # Each province of the file (FED1-BAD holds FED-1's case), audited as a user would.
-    in_db = by_organisation(
+    found = [
         (f.organisation, f.rule)
         for root in ROOTS
         for f in audit_organisation(code=root, as_of=AS_OF).findings
-    )
+    ]
+    # A snapshot carries no concerns, and its audit does not judge them; the database
+    # records them, and the import opens no channel: RGT-1 at every school-level union
+    # of a university (none of CAD-8, without a concern).
+    no_channel = {org for org, rule in found if rule == "RGT-1.no-channel"}
+    unions = {
+        u.code for root in ROOTS for u in school_level_unions(load_registry(root))
+    }
+    assert no_channel == unions
+    # Nor advocacy records: no legal aid on record at any of them (RGT-2).
+    assert {org for org, rule in found if rule == "RGT-2.no-legal-aid"} == unions
+    in_db = by_organisation((o, r) for o, r in found if r not in DB_ONLY_RULES)
     assert in_db == without(cli_findings(capsys, profile), FILE_ONLY)
     assert in_db == plan_only_dropped(profile, without(expected(profile), FILE_ONLY))

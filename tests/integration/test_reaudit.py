@@ -325,13 +325,16 @@ def test_an_import_is_reaudited_up_to_the_federation():
         ],
     }
     import_tables(document, within="FS-M1")
-    # The import stored its subtree itself; the job does it and everything above.
+    # The import stored its subtree itself; the job does everything above, alone.
     assert rules_at("FS-M1-D2")  # a union without a president, a congress …
-    assert list(DirtyOrganisation.objects.values_list("code", flat=True)) == ["FS-M1"]
+    assert sorted(DirtyOrganisation.objects.values_list("code", "alone")) == [
+        ("FC2", True),
+        ("FED", True),
+    ]
     assert run_queued_jobs() == 1
     assert_stored_is_fresh()
     run = AuditRun.objects.filter(kind=AuditRun.Kind.INCREMENTAL).get()
-    assert (run.root, run.organisations) == ("FED", 7)  # FS-M1's 5, FC2, FED
+    assert (run.root, run.organisations) == ("FED", 2)  # FC2, FED (FS-M1's 5 stored)
 
 
 def test_a_rolled_back_write_marks_nothing_and_queues_nothing():

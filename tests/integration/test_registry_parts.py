@@ -55,6 +55,8 @@ def test_every_field_of_the_registry_is_filled_once() -> None:
         "tongxue.compliance.mappers",
         "tongxue.business.mappers",
         "tongxue.elections.mappers",
+        "tongxue.voice.mappers",
+        "tongxue.advocacy.mappers",
         "tongxue.evaluations.mappers",
     ]
 

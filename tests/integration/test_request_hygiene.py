@@ -73,9 +73,10 @@ def test_the_400_page_speaks_english_when_chosen(client):
         # "%ED%A0%80", which names nothing.
         ("/%ED%A0%80/", 404),
         ("/org/X%ED%A0%80/", 404),
-        ("/?q=%E4%B8%AD%E6%96%87", 200),
-        ("/?q=%2500", 200),
-        ("/?q=a+b%20c", 200),
+        ("/search/?q=%E4%B8%AD%E6%96%87", 200),
+        ("/search/?q=%2500", 200),
+        ("/search/?q=a+b%20c", 200),
+        ("/?q=a+b%20c", 302),  # the front page's old search goes to /search/ (#16)
     ],
 )
 def test_valid_paths_and_queries_are_unaffected_or_not_found(client, url, status):

@@ -101,7 +101,9 @@ def test_export_of_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -
     assert "NOPE" in capsys.readouterr().err
 
 
-def test_export_template(tmp_path: Path) -> None:
+def test_export_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In the operator's language (#16; both languages: tests/integration/test_words_16.py).
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
     out = tmp_path / "template.xlsx"
     assert main(["export", "--template", "-o", str(out)]) == 0
     assert "说明" in load_workbook(out).sheetnames  # the template's "about" sheet

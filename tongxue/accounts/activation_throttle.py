@@ -59,33 +59,49 @@ class Throttle:
 
     def retry_after(self, request: HttpRequest, number: str) -> int:
         """Return the seconds until a blocked client may try again (0: not blocked)."""
-        now, window = clock(), limits()["window"]
-        counters = self._counters(request, number)
-        keys = [k for key, _ in counters for k in (f"{key}:start", f"{key}:n")]
-        values = cache.get_many(keys)
-        wait = 0.0
-        for key, limit in counters:
-            start = values.get(f"{key}:start")
-            if start is None or start + window <= now:
-                continue
-            if int(values.get(f"{key}:n", 0)) >= limit:
-                wait = max(wait, start + window - now)
-        return math.ceil(wait)
+        return blocked_for(self._counters(request, number), window=limits()["window"])
 
     def hit(self, request: HttpRequest, number: str) -> None:
         """Count one attempt against the client's address and the student number."""
-        now, window = clock(), limits()["window"]
-        for key, _limit in self._counters(request, number):
-            start = cache.get(f"{key}:start")
-            if start is None or start + window <= now:
-                cache.set_many({f"{key}:start": now, f"{key}:n": 1}, timeout=window)
-                continue
-            try:
-                cache.incr(f"{key}:n")
-            except ValueError:  # the count expired before its start
-                cache.set(
-                    f"{key}:n", 1, timeout=max(1, math.ceil(start + window - now))
-                )
+        count(self._counters(request, number), window=limits()["window"])
+
+
+# The counters themselves, for any page that throttles this way (each counter: a cache
+# key and its limit; tongxue.voice.throttle counts wrong follow-up codes with them).
+
+
+def blocked_for(counters: list[tuple[str, int]], *, window: int) -> int:
+    """Return the seconds until every counter is below its limit (0: not blocked)."""
+    now = clock()
+    keys = [k for key, _ in counters for k in (f"{key}:start", f"{key}:n")]
+    values = cache.get_many(keys)
+    wait = 0.0
+    for key, limit in counters:
+        start = values.get(f"{key}:start")
+        if start is None or start + window <= now:
+            continue
+        if int(values.get(f"{key}:n", 0)) >= limit:
+            wait = max(wait, start + window - now)
+    return math.ceil(wait)
+
+
+def count(counters: list[tuple[str, int]], *, window: int) -> None:
+    """Count one attempt on each counter (a counter's window starts at its first)."""
+    now = clock()
+    for key, _limit in counters:
+        start = cache.get(f"{key}:start")
+        if start is None or start + window <= now:
+            cache.set_many({f"{key}:start": now, f"{key}:n": 1}, timeout=window)
+            continue
+        try:
+            cache.incr(f"{key}:n")
+        except ValueError:  # the count expired before its start
+            cache.set(f"{key}:n", 1, timeout=max(1, math.ceil(start + window - now)))
+
+
+def digest(value: str) -> str:
+    """A short hash of a counter's subject (keys never hold an address or a number)."""
+    return _digest(value)
 
 
 #: Failed codes on the activation page.

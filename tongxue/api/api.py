@@ -70,6 +70,7 @@ api.add_router("/elections", "tongxue.api.elections.router")
 api.add_router("/evaluations", "tongxue.api.evaluations.router")
 api.add_router("/cadres", "tongxue.api.cadres.router")
 api.add_router("/voting", "tongxue.api.voting.router")
+api.add_router("/voice", "tongxue.api.voice.router")
 
 
 @api.exception_handler(Refusal)

@@ -302,6 +302,12 @@ class ExitCase(models.Model):
     appealed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: The reference of the student's concern the case was raised from (CAD-8: set by
+    #: the concerns app, which sits above this one; "" when opened here). Only the
+    #: reference: never the concern's text nor who raised it.
+    source_reference = models.CharField(
+        _("raised from a student's concern"), max_length=40, blank=True
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]

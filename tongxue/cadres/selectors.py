@@ -21,6 +21,7 @@ from tongxue.cadres.models import (
     Assessment,
     Attendance,
     Course,
+    Criterion,
     ExitCase,
     RelayMessage,
     Selection,
@@ -162,6 +163,14 @@ class ApplicationView:
     missing: list[str]
     training: list[CompletedCourse]
     evaluations: list[dict[str, Any]]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """The criteria not yet assessed, by their labels in the active language."""
+        return [
+            str(Criterion(c).label) if c in Criterion.values else c
+            for c in self.missing
+        ]
 
 
 def selection_detail(selection: Selection) -> list[ApplicationView]:

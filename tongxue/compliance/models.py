@@ -190,6 +190,10 @@ class DirtyOrganisation(models.Model):
     #: The marking transaction's token (its synchronous re-audit deletes its own rows).
     mark = models.CharField(max_length=32)
     marked_at = models.DateTimeField()
+    #: Re-audit this organisation alone: what below it the change can affect was stored
+    #: in the change's own transaction (an import stores its subtree; what is above it
+    #: is marked so, ``reaudit.stored_subtree``).
+    alone = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("organisation to re-audit")

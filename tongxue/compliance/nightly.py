@@ -43,7 +43,7 @@ from tongxue.compliance.models import (
     StoredCoverage,
     StoredFinding,
 )
-from tongxue.compliance.reaudit import affected, forget, pending
+from tongxue.compliance.reaudit import affected_by, forget, pending
 from tongxue.compliance.store import LOCK_KEY, current_rule_version, store_audit
 from tongxue.domain.audit import audit
 from tongxue.domain.findings import Finding
@@ -151,8 +151,8 @@ def check_drift(today: date) -> list[dict[str, Any]]:
     """Load the registry and compare (call with the stores' lock held)."""
     registry = load_registry(None)
     stored_findings, stored = _stored()
-    marked = {code for _pk, code in pending()}
-    skip = set().union(*affected(marked).values()) if marked else set()
+    marked = pending()
+    skip = set().union(*affected_by(marked).values()) if marked else set()
     return drift(registry, stored_findings, stored, today=today, skip=skip)
 
 
@@ -210,7 +210,7 @@ def nightly_pass(*, today: date | None = None) -> AuditRun:
     _lock()
     # Nothing stored yet (a new install): nothing to compare.
     differences = check_drift(today) if AuditRun.objects.exists() else []
-    marked = [pk for pk, _code in pending()]
+    marked = [m.pk for m in pending()]
     run = store_audit(root=None, kind=AuditRun.Kind.NIGHTLY, as_of=today)
     forget(marked)
     run.drift = differences[:MAX_DRIFT]

@@ -33,6 +33,12 @@ findings (and the school again, in the same pass). The synchronous re-audit neve
 waits for another store: when one is running (a job, the nightly pass, an import) it
 leaves the rows to a job.
 
+**After a store in the change's transaction.** An import stores the audit of its
+subtree in its own transaction, after its change was marked: :func:`stored_subtree`
+then replaces the marks that store covered by marks of the organisations above the
+subtree alone (``DirtyOrganisation.alone``), so the job does not store the subtree a
+second time.
+
 A store of the audit records nothing in the audit log, so the re-audit never marks
 anything itself. The changes that cannot change a finding — account roles,
 invitations, notification settings, job starts (:data:`UNAUDITED`) — mark nothing.
@@ -48,7 +54,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -80,6 +86,14 @@ UNAUDITED = (
     "person.user_linked",
     "demo.user_created",
     "demo.role_granted",
+    # advocacy (RGT-3): sign-ups and planned meetings; the audit counts held meetings
+    "advocacy.meeting.sign_up",
+    "advocacy.meeting.withdraw_signup",
+    "advocacy.meeting.schedule",
+    "advocacy.meeting.change",
+    "advocacy.meeting.cancel",
+    "advocacy.meeting.point",
+    "advocacy.request.answer",
 )
 
 #: Codes per ``IN (…)`` list and prefixes per OR (SQLite's limit on parameters).
@@ -127,8 +141,8 @@ class _Batch:
         run_sync(self)
 
 
-def _batch() -> _Batch:
-    """The current transaction's batch, its on-commit call registered once."""
+def _current() -> _Batch | None:
+    """The current transaction's batch, if it marked something."""
     batch: _Batch | None = getattr(connection, "_tongxue_reaudit", None)
     pending = (
         batch is not None
@@ -136,7 +150,13 @@ def _batch() -> _Batch:
         # not discarded with a rolled-back savepoint
         and any(entry[1] == batch.run for entry in connection.run_on_commit)
     )
-    if batch is None or not pending:
+    return batch if pending else None
+
+
+def _batch() -> _Batch:
+    """The current transaction's batch, its on-commit call registered once."""
+    batch = _current()
+    if batch is None:
         batch = _Batch()
         connection._tongxue_reaudit = batch  # type: ignore[attr-defined]
         transaction.on_commit(batch.run, robust=True)
@@ -195,6 +215,72 @@ def _school_of(code: str, batch: _Batch) -> tuple[str | None, bool]:
     if batch.sizes[school] > SYNC_LIMIT:
         return None, False
     return school, codes[0] == school
+
+
+def stored_subtree(root: str | None) -> None:
+    """The audit of the whole subtree of ``root`` (everything when None) was just stored
+    in the current transaction (``store.store_audit``, e.g. by an import after its
+    writes): forget this transaction's marks it covered.
+
+    A mark at W inside the subtree stands for W's school (or W's subtree) and
+    everything above it; the store covered the part inside the subtree, so the mark is
+    replaced by marks of the organisations above ``root`` alone (none when ``root`` is
+    a top-level organisation or None), and the synchronous re-audit of schools inside
+    the subtree is dropped. Without this an import's subtree was stored twice: in its
+    transaction, then again by the re-audit job. When ``root`` is inside a school a
+    change there reaches the school's other organisations: the marks are kept. Marks
+    added later in the transaction are kept too. A few queries, only when this
+    transaction marked something.
+    """
+    batch = _current()
+    if batch is None:
+        return
+    marks = list(
+        DirtyOrganisation.objects.filter(mark=batch.token, alone=False).values_list(
+            "pk", "code"
+        )
+    )
+    if not marks:
+        return
+    prefix, above = "/", []
+    if root is not None:
+        path = (
+            Organisation.objects.filter(code=root)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if path is None:
+            return
+        codes = _codes(path)
+        if Organisation.objects.filter(
+            code__in=codes[:-1], kind=OrgKind.SCHOOL
+        ).exists():
+            return
+        prefix, above = path, codes[:-1]
+    paths: dict[str, str] = {}
+    for chunk in _chunks(sorted({code for _pk, code in marks})):
+        paths.update(
+            Organisation.objects.filter(code__in=chunk).values_list("code", "path")
+        )
+    covered = [pk for pk, code in marks if paths.get(code, "").startswith(prefix)]
+    if not covered:
+        return
+    forget(covered)
+    now = timezone.now()
+    DirtyOrganisation.objects.bulk_create(
+        [
+            DirtyOrganisation(code=c, mark=batch.token, marked_at=now, alone=True)
+            for c in above
+        ]
+    )
+    if batch.schools:
+        inside = set(
+            Organisation.objects.filter(
+                code__in=list(batch.schools), path__startswith=prefix
+            ).values_list("code", flat=True)
+        )
+        for school in inside:
+            del batch.schools[school]
 
 
 def ensure_queued() -> None:
@@ -267,17 +353,24 @@ def _forget_own(token: str, school: str) -> None:
 # -- the job ----------------------------------------------------------------------------
 
 
-def affected(codes: Iterable[str]) -> dict[str, set[str]]:
+def affected(codes: Iterable[str], alone: Iterable[str] = ()) -> dict[str, set[str]]:
     """Return, by top-level organisation, the codes whose findings a change at one
-    of ``codes`` can change (see the module). Unknown codes are left out. A few
-    queries, whatever the number of codes (in chunks of :data:`CHUNK`)."""
+    of ``codes`` can change (see the module), and the codes ``alone`` themselves
+    (marks of :func:`stored_subtree`). Unknown codes are left out. A few queries,
+    whatever the number of codes (in chunks of :data:`CHUNK`)."""
+    out: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(set(alone))):
+        for code, path in Organisation.objects.filter(code__in=chunk).values_list(
+            "code", "path"
+        ):
+            out.setdefault(_codes(path)[0], set()).add(code)
     paths: dict[str, str] = {}
     for chunk in _chunks(sorted(set(codes))):
         paths.update(
             Organisation.objects.filter(code__in=chunk).values_list("code", "path")
         )
     if not paths:
-        return {}
+        return out
     above = sorted({c for p in paths.values() for c in _codes(p)})
     schools: set[str] = set()
     for chunk in _chunks(above):
@@ -297,7 +390,6 @@ def affected(codes: Iterable[str]) -> dict[str, set[str]]:
     for base in sorted(bases, key=len):
         if not any(base.startswith(k) for k in kept):
             kept.append(base)
-    out: dict[str, set[str]] = {}
     for chunk in _chunks(kept):
         for code, path in Organisation.objects.filter(
             reduce(or_, (Q(path__startswith=b) for b in chunk))
@@ -309,9 +401,30 @@ def affected(codes: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
-def pending() -> list[tuple[int, str]]:
-    """The marked rows, (id, code), oldest first."""
-    return list(DirtyOrganisation.objects.order_by("pk").values_list("pk", "code"))
+class Mark(NamedTuple):
+    """A marked row: its id, the organisation, whether to re-audit it alone."""
+
+    pk: int
+    code: str
+    alone: bool
+
+
+def pending() -> list[Mark]:
+    """The marked rows, oldest first."""
+    return [
+        Mark(*row)
+        for row in DirtyOrganisation.objects.order_by("pk").values_list(
+            "pk", "code", "alone"
+        )
+    ]
+
+
+def affected_by(marks: Iterable[Mark]) -> dict[str, set[str]]:
+    """:func:`affected` of marked rows."""
+    marks = list(marks)
+    return affected(
+        (m.code for m in marks if not m.alone), (m.code for m in marks if m.alone)
+    )
 
 
 def forget(ids: Iterable[int]) -> None:
@@ -326,9 +439,9 @@ def reaudit(kind: str = AuditRun.Kind.INCREMENTAL) -> tuple[int, list[AuditRun]]
     rows = pending()
     runs = [
         store_audit(root=root, scope=scope, kind=kind)
-        for root, scope in sorted(affected(code for _pk, code in rows).items())
+        for root, scope in sorted(affected_by(rows).items())
     ]
-    forget(pk for pk, _code in rows)
+    forget(m.pk for m in rows)
     return len(rows), runs
 
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -424,6 +425,46 @@ def stored_audit_report(code: str) -> StoredAudit | None:
         stored_at=oldest,
         rule_versions=tuple(sorted(v for v in versions if v)),
     )
+
+
+def stored_version(code: str) -> str | None:
+    """Return the newest stored audit run that can have changed what the subtree of
+    ``code`` shows, as a text for a cache key (with the running rules' version); None
+    when none was stored or there is no such organisation.
+
+    A run stored organisations of the subtree of its root: it matters to the subtree of
+    ``code`` when its root is everything (""), above or at ``code``, or inside the
+    subtree. Every store is a run (a re-audit after a write, a justification, an
+    import, the nightly pass), so a new one here means the stored findings, coverage
+    or "as of" the page shows may have changed.
+
+    Two small statements written out (the page kept for anonymous readers costs them
+    and the cache's read, nothing else): the organisation's path, then the runs newest
+    first until the first that matters (usually the first).
+    """
+    from tongxue.compliance.models import AuditRun
+    from tongxue.compliance.store import current_rule_version
+
+    orgs = connection.ops.quote_name(Organisation._meta.db_table)
+    runs = connection.ops.quote_name(AuditRun._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT path FROM {orgs} WHERE code = %s", [code])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        path = str(row[0])
+        above = [c for c in path.split("/") if c][:-1] or [""]
+        like = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cursor.execute(
+            f"SELECT r.id FROM {runs} r WHERE r.root = '' "
+            f"OR r.root IN ({', '.join(['%s'] * len(above))}) "
+            f"OR EXISTS (SELECT 1 FROM {orgs} o WHERE o.code = r.root "
+            "AND o.path LIKE %s ESCAPE '\\') "
+            "ORDER BY r.id DESC LIMIT 1",
+            [*above, like + "%"],
+        )
+        newest = cursor.fetchone()
+    return None if newest is None else f"{newest[0]}:{current_rule_version()}"
 
 
 def stored_finding(org_code: str, rule: str) -> Finding | None:

@@ -32,6 +32,7 @@ from tongxue.compliance.forms import (
 )
 from tongxue.compliance.models import Justification
 from tongxue.core import auditlog
+from tongxue.core.caching import anonymous, kept_for_anonymous
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.models import AuditEvent, RoleAssignment
 from tongxue.core.permissions import GRANTS, Perm, has_perm
@@ -190,8 +191,23 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     organisation and city; "as of" when it was computed); a subtree not completely
     stored yet is audited now, and the page says so (docs/audit.md, "Stored
     findings").
+
+    An anonymous reader's page is rendered once and kept in the cache
+    (``core.caching.kept_for_anonymous``) under the newest stored run of the subtree
+    (``selectors.stored_version``), the whole query string and the language: a new
+    store makes a new key. A signed-in reader's page (justification forms, private
+    evidence) is never kept nor served from it; a page audited now is not kept.
     """
-    org = get_or_404(code)
+    version = selectors.stored_version(code) if anonymous(request) else None
+    return kept_for_anonymous(
+        request, version, lambda extra: _report(request, get_or_404(code), extra)
+    )
+
+
+def _report(
+    request: HttpRequest, org: Organisation, extra: dict[str, Any]
+) -> HttpResponse:
+    """Render the compliance page of ``org`` (``extra``: more template context)."""
     form = _filter_form(request, org)
     values = form.values()
     filters = selectors.FindingFilters(**values)
@@ -216,10 +232,14 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         "can_justify": grants.allows(Perm.JUSTIFY, org.path),
         "can_export": grants.allows(Perm.EXPORT, org.path),
         "can_view_log": grants.allows(Perm.VIEW_PRIVATE, org.path),
+        **extra,
     }
     if request.htmx and request.htmx.target == "findings":
-        return render(request, "compliance/partials/_findings.html", context)
-    return render(request, "compliance/report.html", context)
+        response = render(request, "compliance/partials/_findings.html", context)
+    else:
+        response = render(request, "compliance/report.html", context)
+    response.keep = stored.complete  # type: ignore[attr-defined]
+    return response
 
 
 def _severity_links(values: dict[str, str]) -> list[dict[str, Any]]:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "tongxue.elections",
     "tongxue.voting",
     "tongxue.cadres",
+    "tongxue.voice",
+    "tongxue.advocacy",
     "tongxue.evaluations",
     "tongxue.accounts",
     "tongxue.snapshots",

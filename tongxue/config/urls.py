@@ -20,6 +20,8 @@ urlpatterns = [
     path("elections/", include("tongxue.elections.urls")),
     path("vote/", include("tongxue.voting.urls")),
     path("cadres/", include("tongxue.cadres.urls")),
+    path("voice/", include("tongxue.voice.urls")),
+    path("advocacy/", include("tongxue.advocacy.urls")),
     path("evaluations/", include("tongxue.evaluations.urls")),
     path("jobs/", include("tongxue.jobs.urls")),
     path("inbox/", include("tongxue.notifications.urls")),

@@ -12,6 +12,12 @@ from tongxue.voting.fastpath import CastFastPath  # noqa: E402  (after Django's 
 #: other request goes to Django.
 application = CastFastPath(_django)
 
+# jieba's dictionary (similar concerns, raising one: #17) is loaded now, not by the first
+# request that segments a text, and frozen below with the rest.
+from tongxue.voice.text import load_dictionary  # noqa: E402
+
+load_dictionary()
+
 # Everything loaded so far (Django, the apps, the URL conf, the catalogues) lives as long
 # as the process: move it out of the garbage collector's generations, so that a full
 # collection during a request scans only what requests allocate (shorter pauses for

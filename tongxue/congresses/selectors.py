@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
 from tongxue.congresses.models import Delegate, Meeting, SeatAllocation
+from tongxue.core.words import join_names
 from tongxue.domain import model as dm
 from tongxue.domain.findings import Message
 from tongxue.domain.lifecycle import CONGRESS
@@ -287,8 +288,8 @@ def grade_table(table: SeatTable | None) -> GradeTable | None:
     lots = [
         lot
         | {
-            "units_text": ", ".join(_cell_name(u, names) for u in lot["units"]),
-            "winners_text": ", ".join(_cell_name(u, names) for u in lot["winners"]),
+            "units_text": join_names(_cell_name(u, names) for u in lot["units"]),
+            "winners_text": join_names(_cell_name(u, names) for u in lot["winners"]),
         }
         for lot in explanation.get("lot") or []
     ]

@@ -44,6 +44,11 @@ urlpatterns = [
         name="export-delegates",
     ),
     path(
+        "<str:code>/congresses/<str:meeting_code>/delegates/list.<str:fmt>",
+        views.delegates_file,
+        name="delegates-file",
+    ),
+    path(
         "<str:code>/congresses/<str:meeting_code>/delegates/<int:pk>/",
         views.provenance,
         name="provenance",
@@ -57,6 +62,11 @@ urlpatterns = [
         "<str:code>/congresses/<str:meeting_code>/seats/",
         views.seats,
         name="seats",
+    ),
+    path(
+        "<str:code>/congresses/<str:meeting_code>/seats/table.<str:fmt>",
+        views.seats_file,
+        name="seats-file",
     ),
     path("<str:code>/congresses/<str:meeting_code>/balance/", balance, name="balance"),
 ]

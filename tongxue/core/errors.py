@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from tongxue.domain.findings import Message, Refusal, label_param
+from tongxue.core.words import clause_separator, label_colon, list_separator
+from tongxue.domain.findings import Message, Punctuation, Refusal, label_param
 
-__all__ = ["Refusal", "form_errors_text", "refusal_json", "refuse", "render_message"]
+__all__ = [
+    "Refusal",
+    "form_errors_text",
+    "punctuation",
+    "refusal_json",
+    "refuse",
+    "render_message",
+]
 
 
 def refuse(code: str, text: str, *, field: str | None = None, **params: Any) -> Refusal:
@@ -20,13 +28,23 @@ def render_message(message: Message) -> str:
     """Translate a domain message into the active language.
 
     A ``*_label`` parameter is a message id, translated; a ``*_labels`` one a list of
-    them, translated and joined ("、" in Chinese, ", " otherwise).
+    them, translated and joined ("、" in Chinese, ", " otherwise); a ``*_evidence`` one
+    evidence, as labelled "key：value" pairs; any other list (names) joined with "、"
+    in Chinese (:func:`tongxue.domain.findings.label_param`).
     """
-    separator = "、" if (get_language() or "").lower().startswith("zh") else ", "
+    marks = punctuation()
     params = {
-        k: label_param(k, v, gettext, separator) for k, v in message.params.items()
+        k: label_param(k, v, gettext, marks.separator, punctuation=marks)
+        for k, v in message.params.items()
     }
     return gettext(message.text).format(**params)
+
+
+def punctuation() -> Punctuation:
+    """The active language's punctuation for domain messages (:mod:`tongxue.core.words`)."""
+    return Punctuation(
+        separator=list_separator(), colon=label_colon(), clause=clause_separator()
+    )
 
 
 def refusal_json(refusal: Refusal) -> dict[str, Any]:

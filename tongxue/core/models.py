@@ -15,6 +15,10 @@ class RoleKind(models.TextChoices):
     LEAGUE_ADVISOR = "league_advisor", _("Youth League advisor")
     PARTY_APPROVER = "party_approver", _("Party committee approver")
     FEDERATION_ADMIN = "federation_admin", _("Federation administrator")
+    # Handles students' concerns (RGT-1): a class rights officer, a department union's
+    # or the school union's rights department (权益部); at a school office, its staff.
+    RIGHTS_OFFICER = "rights_officer", _("Rights officer")
+    OFFICE_HANDLER = "office_handler", _("School office handler")
 
 
 class RoleAssignment(models.Model):

@@ -22,6 +22,7 @@ class Perm(enum.StrEnum):
     APPROVE = "approve"  # Party committee: approve candidate lists (ELE-2)
     RUN_ELECTION = "run_election"  # presidium/admin: open, close, count, certify
     ANSWER = "answer"  # answer objections to public notices (ELE-4)
+    HANDLE = "handle"  # handle students' concerns routed here or below (RGT-1)
 
 
 GRANTS: dict[str, frozenset[Perm]] = {
@@ -37,11 +38,14 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT,
             Perm.RUN_ELECTION,
             Perm.ANSWER,
+            Perm.HANDLE,
         }
     ),
     RoleKind.LEAGUE_ADVISOR: frozenset(
         {Perm.VIEW_PRIVATE, Perm.JUSTIFY, Perm.EXPORT, Perm.GUIDE, Perm.ANSWER}
     ),
+    RoleKind.RIGHTS_OFFICER: frozenset({Perm.HANDLE}),
+    RoleKind.OFFICE_HANDLER: frozenset({Perm.HANDLE}),
     RoleKind.PARTY_APPROVER: frozenset({Perm.VIEW_PRIVATE, Perm.APPROVE}),
     RoleKind.FEDERATION_ADMIN: frozenset(
         {
@@ -52,6 +56,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT,
             Perm.RUN_ELECTION,
             Perm.ANSWER,
+            Perm.HANDLE,
         }
     ),
 }

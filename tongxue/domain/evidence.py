@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tongxue.domain.evaluation import DIMENSION_LABELS
-from tongxue.domain.findings import Severity, gettext_noop
+from tongxue.domain.findings import Punctuation, Severity, gettext_noop
 from tongxue.domain.lifecycle import ELECTION
 from tongxue.domain.model import (
     MEETING_STATUS_LABELS,
@@ -55,6 +55,7 @@ ORG_KIND_LABELS: Mapping[str, str] = {
     OrgKind.FUNCTIONAL_DEPARTMENT: _("Functional department"),
     OrgKind.CLUB_FEDERATION: _("Club federation"),
     OrgKind.CLUB: _("Student club"),
+    OrgKind.SCHOOL_OFFICE: _("School office"),
 }
 #: Labels of the meeting kinds (the Django ``MeetingKind`` choices' labels).
 MEETING_KIND_LABELS: Mapping[str, str] = {
@@ -81,6 +82,7 @@ SEVERITY_LABELS: Mapping[Severity, str] = {
 
 #: The label of every evidence key a rule emits (a test runs the audit and checks).
 EVIDENCE_LABELS: Mapping[str, str] = {
+    "active_categories": _("Active categories of concern"),
     "adopted": _("Standing conference adopted on"),
     "area_groups": _("Groups of unions in the area"),
     "area_types": _("School types in the area"),
@@ -89,6 +91,7 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "cadres": _("Cadres rated"),
     "club_federation": _("Club federation"),
     "committee_members": _("Committee members (presidium included)"),
+    "concerns_ever": _("Concerns ever raised"),
     "congress": _("Congress"),
     "core_delegates": _("Core-member delegates"),
     "core_members": _("Core members"),
@@ -97,6 +100,7 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "county_count": _("Counties with a middle or secondary vocational school"),
     "delegates": _("Number of delegates"),
     "departments": _("Department unions"),
+    "first_concern": _("First concern raised on"),
     "functional_departments": _("Functional departments"),
     "deputies": _("Deputy heads"),
     "dimension": _("Dimension"),
@@ -111,10 +115,16 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "heads": _("Heads"),
     "kind": _("Kind"),
     "last_congress": _("Last congress"),
+    "last_consultation": _("Last consultation of students opened on"),
     "last_evaluation": _("Last evaluation ended on"),
     "last_guidance": _("Last guidance by the League committee"),
     "last_hearing": _("Last report heard by the Party committee"),
+    "last_meeting": _("Last face-to-face meeting"),
+    "last_participation": _("Last participation in a school committee"),
+    "last_request": _("Last written request to the school"),
+    "last_report": _("Last report on concerns submitted to the school"),
     "layers": _("Management layers"),
+    "legal_aid_contacts": _("Entries of the legal-aid directory"),
     "last_work_report": _("Last work report"),
     "limit": _("Limit"),
     "max_interval_months": _("Longest interval (months)"),
@@ -143,7 +153,11 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "non_core_percent": _("Other delegates (%)"),
     "non_core_share": _("Share of other delegates"),
     "not_counted": _("Periods not counted (no cadre rated or nobody rated)"),
+    "oldest_due": _("Earliest deadline passed"),
+    "open": _("Open concerns"),
     "opened": _("Opened on"),
+    "overdue": _("Overdue concerns"),
+    "overdue_percent": _("Overdue (%)"),
     "participants": _("Raters who took part"),
     "participation_percent": _("Participation (%)"),
     "people": _("People"),
@@ -158,6 +172,7 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "present_count": _("School types of member schools"),
     "presidium": _("Presidium members"),
     "presidents": _("Presidents"),
+    "referrals": _("Concerns referred to legal aid"),
     "reports": _("Work reports"),
     "required": _("Required"),
     "responsible": _("Responsible"),
@@ -179,6 +194,9 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "types_not_required": _("School types with no school in the area (not required)"),
     "uncovered_groups": _("Groups of unions without a committee member"),
     "uncovered_types": _("School types without a presidium member"),
+    "unanswered_consultations": _(
+        "Closed consultations without a public response past their due date"
+    ),
     "unelected": _("Delegates without a recorded election"),
     "unit_name": _("Unit"),
     "units": _("Units"),
@@ -278,3 +296,37 @@ def display(evidence: Mapping[str, Any]) -> list[EvidenceItem]:
             )
         )
     return out
+
+
+def describe(
+    values: Mapping[str, Any],
+    translate: Any = None,
+    punctuation: Punctuation | None = None,
+) -> str:
+    """Return evidence entries as words, in the order given: "label: value" pairs.
+
+    A key is shown by its label, a coded value (a role, a kind) by its labels, a list
+    joined with the punctuation's separator, a missing value as "—"; both labels are
+    translated by ``translate`` (a gettext) when given. Used for the note of a lapsed
+    justification ("written for 角色：副主席, the finding is now …"); "—" when empty.
+    """
+    marks = punctuation or Punctuation()
+
+    def tr(message_id: str) -> str:
+        return message_id if translate is None else str(translate(message_id))
+
+    parts = []
+    for key, value in values.items():
+        if not is_shown(key):
+            continue
+        labels = value_labels_of(key, value)
+        if labels is not None:
+            shown = marks.separator.join(tr(label) for label in labels)
+        elif value is None:
+            shown = "—"
+        elif isinstance(value, list | tuple | set | frozenset):
+            shown = marks.separator.join(str(v) for v in value) or "—"
+        else:
+            shown = str(value)
+        parts.append(f"{tr(label_of(key))}{marks.colon}{shown}")
+    return marks.clause.join(parts) or "—"

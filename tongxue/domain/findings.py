@@ -53,35 +53,76 @@ SEVERITY_ORDER = {
 
 
 @dataclass(frozen=True, slots=True)
+class Punctuation:
+    """The punctuation a rendered message puts between its parts: English by default;
+    the Django side passes the active language's (``tongxue.core.words``: 、 ： ；)."""
+
+    separator: str = ", "  # between the items of a list
+    colon: str = ": "  # after a label
+    clause: str = "; "  # between label–value pairs
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """A translatable message id with its parameters."""
 
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate: Any = None, *, separator: str = ", ") -> str:
+    def render(
+        self,
+        translate: Any = None,
+        *,
+        separator: str = ", ",
+        punctuation: Punctuation | None = None,
+    ) -> str:
         """Return the message, translated by ``translate`` (a gettext) when given.
 
-        Parameters named ``*_label`` are message ids themselves and are translated too;
-        those named ``*_labels`` are lists of message ids, translated and joined with
-        ``separator`` (FED-1's missing school types).
+        Parameters are shown by :func:`label_param`: a ``*_label`` is a message id,
+        translated; a ``*_labels`` a list of them, translated and joined with
+        ``separator`` (FED-1's missing school types); a ``*_evidence`` evidence keys
+        and values, shown with their labels; any other list (names, codes) is joined
+        with ``separator`` as it is. ``punctuation``, when given, replaces
+        ``separator``.
         """
+        marks = punctuation or Punctuation(separator=separator)
         params = {
-            k: label_param(k, v, translate, separator) for k, v in self.params.items()
+            k: label_param(k, v, translate, marks.separator, punctuation=marks)
+            for k, v in self.params.items()
         }
         text = self.text if translate is None else str(translate(self.text))
         return text.format(**params)
 
 
-def label_param(key: str, value: Any, translate: Any, separator: str = ", ") -> Any:
-    """Return a message parameter as shown: a ``*_label`` message id translated, a
-    ``*_labels`` list of them translated and joined with ``separator``, else as is."""
+def label_param(
+    key: str,
+    value: Any,
+    translate: Any,
+    separator: str = ", ",
+    *,
+    punctuation: Punctuation | None = None,
+) -> Any:
+    """Return a message parameter as shown.
+
+    A ``*_label`` message id translated; a ``*_labels`` list of them translated and
+    joined with ``separator``; a ``*_evidence`` mapping of evidence keys to values as
+    "label: value" pairs, coded values by their labels
+    (:func:`tongxue.domain.evidence.describe`); any other list or tuple (names,
+    codes: not message ids) joined with ``separator``; anything else as is.
+    """
     if key.endswith("_label") and isinstance(value, str):
         return value if translate is None else translate(value)
     if key.endswith("_labels") and isinstance(value, list | tuple):
         return separator.join(
             str(v if translate is None else translate(v)) for v in value
         )
+    if key.endswith("_evidence") and isinstance(value, Mapping):
+        from tongxue.domain.evidence import describe  # evidence imports this module
+
+        marks = punctuation or Punctuation(separator=separator)
+        return describe(value, translate, marks)
+    if isinstance(value, list | tuple):
+        return separator.join(str(v) for v in value)
     return value
 
 

@@ -51,9 +51,11 @@ MSG_EXPIRED = gettext_noop(
     "An earlier justification (approved on {approved_on}) no longer applies: it "
     "was valid until {valid_until}."
 )
+#: ``then_evidence`` and ``now_evidence`` are the occurrence keys that differ, with
+#: their values: shown with their labels in the reader's language (``副部长人数：3``).
 MSG_CHANGED = gettext_noop(
     "An earlier justification (approved on {approved_on}) no longer applies: it was "
-    "written for {then}, the finding is now {now}."
+    "written for {then_evidence}, the finding is now {now_evidence}."
 )
 
 
@@ -150,10 +152,6 @@ def lapse(justification: Justification, finding: Finding, as_of: date) -> Lapse 
     return None
 
 
-def _describe(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key} = {value}" for key, value in values.items()) or "-"
-
-
 def lapse_note(justification: Justification, finding: Finding, why: Lapse) -> Message:
     """Return the note shown with a finding whose earlier justification lapsed."""
     # Shown on the public audit page: the approver's name is not in it.
@@ -166,8 +164,9 @@ def lapse_note(justification: Justification, finding: Finding, why: Lapse) -> Me
     then = occurrence(finding.rule, justification.evidence or {})
     now = occurrence(finding.rule, finding.evidence)
     differ = [k for k in now if then.get(k) != now.get(k)] or list(now)
-    params["then"] = _describe({k: then.get(k) for k in differ})
-    params["now"] = _describe({k: now.get(k) for k in differ})
+    # Evidence (keys and values), not text: labelled when shown (``*_evidence``).
+    params["then_evidence"] = {k: then.get(k) for k in differ}
+    params["now_evidence"] = {k: now.get(k) for k in differ}
     return Message(MSG_CHANGED, params)
 
 

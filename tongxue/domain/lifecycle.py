@@ -239,7 +239,72 @@ JOB = Lifecycle(
     initial="queued",
 )
 
+#: A student's concern (诉求, RGT-1 · GS-10, GS-4, CQ-5), 接诉即办 style: received
+#: (待受理) until a handler acknowledges it; in hand (办理中) until answered; the student
+#: rates the answer (回访): satisfied or basically satisfied closes it, unsatisfied reopens
+#: it once (重办) and after the second answer any rating closes it; no rating in time
+#: closes it unrated. A duplicate is merged into another (its supporters carry over);
+#: the student may withdraw a concern not yet answered. A hand-over (转办) or an
+#: escalation (督办) changes the handler, not the state.
+CONCERN = Lifecycle(
+    name="concern",
+    labels={
+        "received": gettext_noop("Received"),
+        "in_hand": gettext_noop("In hand"),
+        "answered": gettext_noop("Answered"),
+        "reopened": gettext_noop("Reopened"),
+        "closed": gettext_noop("Concluded"),
+        "merged": gettext_noop("Merged"),
+        "withdrawn": gettext_noop("Withdrawn by the student"),
+    },
+    transitions={
+        "received": ("in_hand", "answered", "merged", "withdrawn"),
+        "in_hand": ("answered", "merged", "withdrawn"),
+        "answered": ("closed", "reopened"),
+        "reopened": ("answered", "merged"),
+    },
+    initial="received",
+)
+
+#: A union's report on students' concerns to the school (形成报告提交学校党政部门, RGT-1 ·
+#: GS-10, CQ-5): a draft, generated (again) by a job, until the union records that it
+#: submitted it; then fixed, and its items are followed until each is concluded.
+SCHOOL_REPORT = Lifecycle(
+    name="school-report",
+    labels={
+        "draft": gettext_noop("Draft"),
+        "submitted": gettext_noop("Submitted to the school"),
+    },
+    transitions={"draft": ("submitted",)},
+    initial="draft",
+)
+
+#: A face-to-face meeting (RGT-3 · GS-10, GS-4, CQ-5: 校领导接待日, 职能部门交流会, a
+#: federation's meeting with deputies): planned, students sign up; held once its minutes
+#: are recorded (after it started), or cancelled while planned. Only a held meeting
+#: counts for the audit.
+FACE_MEETING = Lifecycle(
+    name="face-meeting",
+    labels={
+        "planned": gettext_noop("Planned"),
+        "held": gettext_noop("Meeting held"),
+        "cancelled": gettext_noop("Cancelled"),
+    },
+    transitions={"planned": ("held", "cancelled")},
+    initial="planned",
+)
+
 LIFECYCLES: dict[str, Lifecycle] = {
     lc.name: lc
-    for lc in (CONGRESS, ELECTION, SELECTION, EXIT_CASE, EVALUATION_PERIOD, JOB)
+    for lc in (
+        CONGRESS,
+        ELECTION,
+        SELECTION,
+        EXIT_CASE,
+        EVALUATION_PERIOD,
+        JOB,
+        CONCERN,
+        SCHOOL_REPORT,
+        FACE_MEETING,
+    )
 }

@@ -790,7 +790,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record every complaint about a cadre, answer it, and open an exit case where it is founded."
             ),
-            planned="a later issue (complaints about cadres)",
+            guarded="a concern about a cadre (a category about cadres, or naming the cadre) goes to the handlers the union names for such concerns and the League advisor, never to the cadre concerned, with the answer deadline of any concern; a decision can open an exit case, linked both ways (`tongxue/voice`)",
+            note="every school-level union of a university, from the concerns recorded in Tongxue (a snapshot carries none and is not judged on them); an open concern about a cadre past its answer deadline on the audit day is a finding, one per union with how many and the earliest deadline, never the cadre or the concern",
         ),
         _r(
             "CAD-9",
@@ -822,7 +823,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Collect students' concerns online and offline, report them to the school and follow each up until resolved."
             ),
-            planned="a later issue (rights workflow)",
+            guarded="concerns raised online or entered by a rights officer from a mailbox, a reception day or a call (the channel recorded), each with deadlines in working days of the 公示 calendar: acknowledged within `concern_acknowledge_working_days` and answered within `concern_answer_working_days` (shorter for sensitive concerns, RGT-7; a category may set its own), escalated one level when overdue, rated by the student within `concern_rating_days` (`tongxue/voice`)",
+            note="every school-level union of a university, from the concerns recorded in Tongxue (a snapshot carries none and is not judged on them); a channel, i.e. an active category of concern or a concern ever raised; and at most `concern_overdue_max_share` (1/5, Tongxue's default: the plans give no number) of its open concerns past their acknowledge or answer deadline on the audit day, exactly the share complying; and a report on concerns submitted to the school's Party and administrative departments (形成报告提交学校党政部门) within `concern_report_interval_months` (6, Tongxue's default: the plans give no interval) once its first concern is that old (reports: [voice.md](voice.md#reports-to-the-school))",
         ),
         _r(
             "RGT-2",
@@ -836,7 +838,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record the public-interest lawyers and legal aid bodies the union works with."
             ),
-            planned="a later issue (rights workflow)",
+            guarded="the school-level union keeps a public directory of public-interest lawyers and legal aid bodies (its administrators, its rights officers and the League advisor edit it, under the League's guidance); a handler refers a concern to an entry only with the student's consent recorded (how and on which day), as a step of the concern's timeline ([advocacy.md](advocacy.md))",
+            note="every school-level union of a university, from the records of Tongxue (a snapshot carries none: not judged): an active entry of its legal-aid directory or a concern referred to legal aid (经常性联系 read as a link on record)",
         ),
         _r(
             "RGT-3",
@@ -863,7 +866,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record the face-to-face meetings held and the union's requests to the school to hold them."
             ),
-            planned="a later issue (rights workflow)",
+            guarded="reception days, exchange meetings with the school's offices and a federation's meetings with deputies, CPPCC members and government departments are scheduled with their place and who attends; signed-in students of the organisation sign up with a topic up to the places offered; the minutes are recorded afterwards and each point raised becomes a concern (channel: face-to-face meeting) or joins an existing one; the union's written requests to the school are recorded with the school's answer ([advocacy.md](advocacy.md))",
+            note="from the records of Tongxue (a snapshot carries none: not judged): a federation with no meeting with deputies, CPPCC members or government departments within `federation_dialogue_interval_months` (6, Tongxue's default: the plans give no interval) is a violation; a school-level union of a university with no reception day or exchange meeting, and no written request to the school for one, within `reception_day_interval_months` (6, Tongxue's default) a recommendation",
             differs="The catalogue marks RGT-3 M as a whole. At school level the plans word it as something the union pushes the school to do (推动学校设立“校领导接待日”……), as they do for RGT-4's committee seats and ORG-13's school charter, which v2 reads as O: Tongxue reads the school mechanisms as O (the union's requests are recorded) and keeps M for the federation's channel of GS-4 (构建与政府、学校职能部门的沟通协调渠道).",
         ),
         _r(
@@ -889,7 +893,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Record each participation in the school's decisions, and the union's requests for seats on its committees."
             ),
-            planned="a later issue (rights workflow)",
+            guarded="the committees and meetings of the school the union sits on (校务委员会, 膳食委员会, 奖助评审 …) with the seat it holds; each meeting attended with the students' position it carried and the outcome; its written requests for seats ([advocacy.md](advocacy.md))",
+            note="every school-level union of a university, from the records of Tongxue (a snapshot carries none: not judged): no meeting of a school committee attended within `participation_interval_months` (6, Tongxue's default: the plans give no interval) is a violation; no seat on the school affairs committee on the audit day and no written request for a committee seat a recommendation",
         ),
         _r(
             "RGT-5",
@@ -898,13 +903,25 @@ REQUIREMENTS: dict[str, Requirement] = {
             ),
             "GS-5",
             M,
+            parts={
+                "response": Part(
+                    M,
+                    "answering students' ideas in time (及时收集、回应广大同学的意见建议)",
+                ),
+                "asking": Part(
+                    D,
+                    "asking students at an interval the plan does not name (问需问计于广大同学)",
+                ),
+            },
             quotes={
                 "GS-5": "依托微信、微博、网站、“青年之声”等网络平台，问需问计于广大同学，及时收集、回应广大同学的意见建议",
             },
             remedy=_(
                 "Ask students for their needs and ideas online and answer each in time."
             ),
-            planned="a later issue (online federation)",
+            guarded="a provincial or city federation's administrators open a consultation (a question, an opening and a closing day; the public response is due `consultation_answer_working_days` working days of the 公示 calendar after it closes, holidays and 调休 counted); while it is open, signed-in students of any school under the federation send ideas, each a concern of their school union handled by the federation and linked to the consultation (the same visibility, masking, 同意/我也遇到, answer, rating and public timeline as any concern); once it has closed the federation publishes its dated public response, which answers every idea still waiting, and may answer ideas one by one; the consultation's public page shows the question, the public ideas without any identity, the response and whether it came in time ([voice.md](voice.md))",
+            note="every provincial and city federation, from the records of Tongxue (a snapshot carries none: not judged): a consultation closed whose public response is missing after its due date on the audit day is a violation (published on the due date is in time; `consultation_answer_working_days` 10, Tongxue's default: the plan says 及时 without a number); no consultation opened within `consultation_interval_months` (12, Tongxue's default: the plan names no interval) is a deviation, which a federation that asked students on other platforms justifies",
+            differs="The catalogue marks RGT-5 M as a whole. Tongxue keeps M for answering in time (及时……回应) and reads asking at an interval as D: the plan names no interval and lets the federation ask on platforms Tongxue does not see (微信、微博、网站、“青年之声”), so a federation that asked there records a justification rather than being in violation.",
         ),
         _r(
             "RGT-6",
@@ -1438,6 +1455,67 @@ RULES: dict[str, RuleText] = {
         incomplete=True,
     ),
     "CAD-4.report-missing": RuleText(),
+    "CAD-8.concern-unanswered": RuleText(
+        _(
+            "Answer the concerns about cadres that are past their deadline, and open an exit case where one is founded."
+        )
+    ),
+    "RGT-1.no-channel": RuleText(
+        _(
+            "Open the channel for students' concerns: list the categories students may raise a concern in, and enter those received offline."
+        )
+    ),
+    "RGT-1.overdue-share": RuleText(
+        _(
+            "Acknowledge and answer the overdue concerns, and have the offices that hold them answer."
+        )
+    ),
+    "RGT-1.no-report": RuleText(
+        _(
+            "Generate the report on students' concerns, submit it to the school's Party and administrative departments and record its submission."
+        )
+    ),
+    "RGT-2.no-legal-aid": RuleText(
+        _(
+            "Record in the union's legal-aid directory the public-interest lawyers and legal aid bodies it keeps in touch with."
+        )
+    ),
+    "RGT-3.no-government-meeting": RuleText(
+        _(
+            "Meet people's congress deputies, CPPCC members or government departments with students, and record the meeting and its minutes."
+        ),
+        part="federation-channel",
+    ),
+    "RGT-3.no-reception-day": RuleText(
+        _(
+            "Ask the school in writing to hold a leaders' reception day or an exchange meeting with its offices, and record those held."
+        ),
+        part="school-mechanisms",
+    ),
+    "RGT-4.no-participation": RuleText(
+        _(
+            "Take part in the school's committees that decide on teaching, logistics, rewards and discipline, and record each meeting attended with the students' position and the outcome."
+        ),
+        part="participation",
+    ),
+    "RGT-4.no-committee-seat": RuleText(
+        _(
+            "Ask the school in writing for a seat for the union's leaders on the school affairs committee."
+        ),
+        part="committee-seats",
+    ),
+    "RGT-5.response-missing": RuleText(
+        _(
+            "Publish the public response to each closed consultation of students, with what the federation will do about their ideas."
+        ),
+        part="response",
+    ),
+    "RGT-5.no-consultation": RuleText(
+        _(
+            "Open a consultation asking students for their needs and ideas, or record where the federation asked them."
+        ),
+        part="asking",
+    ),
     "TRN-3.department-reviews-missing": RuleText(),
     "TRN-3.opinions-not-heard": RuleText(
         _(

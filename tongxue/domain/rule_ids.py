@@ -86,6 +86,12 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
         "participation-unknown",
     ),
     "CAD-4": ("report-missing",),
+    "CAD-8": ("concern-unanswered",),
+    "RGT-1": ("no-channel", "overdue-share", "no-report"),
+    "RGT-2": ("no-legal-aid",),
+    "RGT-3": ("no-government-meeting", "no-reception-day"),
+    "RGT-4": ("no-participation", "no-committee-seat"),
+    "RGT-5": ("response-missing", "no-consultation"),
     "TRN-3": (
         "department-reviews-missing",
         "opinions-not-heard",
@@ -185,6 +191,15 @@ DEVIATIONS: dict[str, Deviation] = {
             "congress",
             "delegates",
             "core_delegates",
+        ),
+        # RGT-5 · GS-5 (asking at an interval: not in the plan): a federation that
+        # asked students elsewhere (微信、微博、“青年之声”) justifies; a later last
+        # consultation, or a shorter interval, is a new occurrence
+        _d(
+            "RGT-5.no-consultation",
+            (OrgKind.PROVINCIAL_FEDERATION, OrgKind.CITY_FEDERATION),
+            "last_consultation",
+            "max_interval_months",
         ),
         # FED-1 · GS-1 (力争): another group of unions missing is a new occurrence
         _d(

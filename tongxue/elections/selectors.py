@@ -7,6 +7,7 @@ assessments or steps there are. Public data never includes personal identifiers
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from tongxue.core.errors import Refusal
+from tongxue.core.words import join_names
 from tongxue.domain import counting
 from tongxue.domain.findings import Message
 from tongxue.domain.guards import cite
@@ -74,6 +76,13 @@ def method_of(election: Election) -> counting.ElectionMethod:
     return counting.ElectionMethod.from_dict(data)
 
 
+def _criteria_text(criteria: Iterable[str]) -> str:
+    """The criteria by their labels, in the active language, joined (#16)."""
+    from django.utils.translation import gettext
+
+    return join_names(gettext(CRITERION_LABELS.get(c, c)) for c in criteria)
+
+
 def criteria_of(election: Election) -> tuple[str, ...]:
     """Return the CAD-1 criteria of the governing profile (``cadre_criteria``)."""
     return governing_profile(election.organisation).strings(CRITERIA_PARAMETER)
@@ -112,7 +121,7 @@ def vetting_refusal(election: Election) -> Refusal | None:
                     "The Youth League committee has not set the conditions for: "
                     "{criteria}."
                 ),
-                {"criteria": ", ".join(missing)},
+                {"criteria": _criteria_text(missing)},
             ),
             requirement="ELE-2",
             clauses=_cite(election, "ELE-2"),
@@ -129,7 +138,7 @@ def vetting_refusal(election: Election) -> Refusal | None:
                 gettext_noop(
                     "Assess every candidate against every criterion first: {names}."
                 ),
-                {"names": ", ".join(pending)},
+                {"names": join_names(pending)},
             ),
             requirement="CAD-1",
             clauses=_criteria_clauses(election),
@@ -353,7 +362,7 @@ def translated_explanation(result: dict[str, Any]) -> list[str]:
     reproduce the stored election (data the method cannot read), the stored text is
     kept as it is.
     """
-    from django.utils.translation import gettext
+    from tongxue.core.errors import render_message
 
     stored = [str(line) for line in result.get("explanation") or []]
     try:
@@ -382,7 +391,8 @@ def translated_explanation(result: dict[str, Any]) -> list[str]:
         return stored
     if list(again.elected) != list(result.get("elected") or []):
         return stored
-    return [m.render(gettext) for m in again.explanation]
+    # Names joined with the reader's list separator (、 in Chinese, #16).
+    return [render_message(m) for m in again.explanation]
 
 
 def result_notice(election: Election) -> Any:

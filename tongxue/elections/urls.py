@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxue.elections import views
+from tongxue.elections import export_views, views
 
 app_name = "elections"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/nominate-self/", views.self_nominate, name="self-nominate"),
     path("<str:code>/result/", views.result, name="result"),
+    path(
+        "<str:code>/result/result.<str:fmt>",
+        export_views.result_file,
+        name="result-file",
+    ),
     path("<str:code>/notice/<str:kind>.pdf", views.notice_pdf, name="notice-pdf"),
     path("<str:code>/manage/", views.manage, name="manage"),
     path("<str:code>/manage/conditions/", views.conditions, name="conditions"),

@@ -136,13 +136,7 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
     """The certified result with its explanation (public once certified); a void
     election's page says why it is void (its count, when it was counted, #16)."""
     election = _election_or_404(code)
-    data = selectors.public_result(election)
-    if data is None and election.status == ElectionStatus.VOID:
-        data = dict(election.result or {})
-        if data:
-            data["explanation_translated"] = selectors.translated_explanation(data)
-    if data is None:
-        raise Http404(code)
+    data = result_or_404(election)
     context = {
         "org": election.organisation,
         "election": election,
@@ -151,6 +145,19 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
         "next_rounds": list(Election.objects.filter(previous_round=election)),
     }
     return render(request, "elections/result.html", context)
+
+
+def result_or_404(election: Election) -> dict[str, Any]:
+    """The result the result page shows: certified (public), or a void election's count
+    that says why it is void; Http404 otherwise (also for its Excel and PDF)."""
+    data = selectors.public_result(election)
+    if data is None and election.status == ElectionStatus.VOID:
+        data = dict(election.result or {})
+        if data:
+            data["explanation_translated"] = selectors.translated_explanation(data)
+    if data is None:
+        raise Http404(election.code)
+    return data
 
 
 def notice_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:

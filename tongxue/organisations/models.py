@@ -19,6 +19,8 @@ class OrgKind(models.TextChoices):
     FUNCTIONAL_DEPARTMENT = "functional_department", _("Functional department")
     CLUB_FEDERATION = "club_federation", _("Club federation")
     CLUB = "club", _("Student club")
+    # An office of the school (后勤处, 教务处, 学生处 …): concerns are forwarded to it (RGT-1).
+    SCHOOL_OFFICE = "school_office", _("School office")
 
 
 class SchoolType(models.TextChoices):

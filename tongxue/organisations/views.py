@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,20 +41,17 @@ MAIN_CADRE_ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT, Role.SECRETARY_GENERAL)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Say what Tongxue is; search organisations by name or code, or list the roots.
+    """Say what Tongxue is, offer the site search and list the top-level organisations.
 
     The site's front page (``/``, URL name ``home``): it lists the registry, so it
-    lives here rather than in core (#13).
+    lives here rather than in core (#13). Its search box goes to ``/search/``, the one
+    place for search (#16); an old ``/?q=`` link is sent there too.
     """
-    q = request.GET.get("q", "").strip()[:100]
-    orgs = Organisation.objects.only("code", "name", "kind")
+    q = request.GET.get("q", "").strip()
     if q:
-        orgs = orgs.filter(
-            Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)
-        )
-    else:
-        orgs = orgs.filter(parent__isnull=True)
-    context = {"q": q, "page": paginate(request, orgs), "page_url": page_url(q=q)}
+        return redirect(f"{reverse('search:search')}?{urlencode({'q': q[:100]})}")
+    orgs = Organisation.objects.only("code", "name", "kind").filter(parent__isnull=True)
+    context = {"page": paginate(request, orgs), "page_url": page_url()}
     template = "partials/_org_results.html" if request.htmx else "home.html"
     return render(request, template, context)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 #: A part of a notice text: a literal string, or [msgid, params] (params may nest).
 Part = Any
@@ -24,6 +24,25 @@ Part = Any
 def phrase(msgid: str, **params: Any) -> list[Any]:
     """A translatable phrase; pass the msgid through ``gettext_noop`` where it is written."""
     return [msgid, params]
+
+
+#: Two names (or a name and the rest of the list) in the reader's language: ", " in
+#: English, "、" in Chinese (#16).
+NAMES_PAIR = gettext_noop("{first}, {rest}")
+
+
+def names_phrase(names: list[str]) -> Part:
+    """The names as a notice part that joins them with the reader's list separator.
+
+    The notice keeps its composition and renders in each reader's language (ELE-4),
+    so the separator is a phrase too: ``[a, b, c]`` nests as (a, (b, c)). No name: "—".
+    """
+    if not names:
+        return "—"
+    part: Part = str(names[-1])
+    for name in reversed(names[:-1]):
+        part = phrase(NAMES_PAIR, first=str(name), rest=part)
+    return part
 
 
 def render(part: Part) -> str:

@@ -49,7 +49,10 @@ def problems_text(exc: SnapshotInvalid, filename: str) -> str:
         count,
     ) % {"counter": count, "filename": filename}
     shown, more = listed(exc.errors)
-    lines = [head, *(describe(e, workbook=exc.workbook) for e in shown)]
+    lines = [
+        head,
+        *(describe(e, workbook=exc.workbook, names=exc.names) for e in shown),
+    ]
     if more:
         lines.append(more_text(more))
     return "\n".join(lines)

@@ -5,7 +5,8 @@ A workbook filled in by hand says 学生, 男, 在读 where the format says ``st
 its Chinese label and its English label — the labels of the Django choices (and of
 the CAD-3 dimensions), as the interface shows them in each language, so a label
 renamed in the catalogue is renamed here too (docs/snapshot.md, "Excel workbook").
-The template's drop-down lists offer the Chinese labels (:func:`zh_labels`).
+The template's drop-down lists offer the labels of its language (:func:`labels_of`),
+and a refusal lists each value with its label in the reader's language.
 """
 
 from __future__ import annotations
@@ -78,24 +79,43 @@ def _labels(language: str) -> dict[type[enum.StrEnum], dict[str, str]]:
     return out
 
 
+def _active() -> str:
+    """The language of the labels shown first: the active one (Chinese unless English)."""
+    language = (translation.get_language() or LANGUAGES[0]).lower()
+    return LANGUAGES[0] if language.startswith("zh") else LANGUAGES[1]
+
+
 def zh_labels(kind: type[enum.StrEnum]) -> dict[str, str]:
     """value → Chinese label of ``kind`` (every value has one)."""
-    labels = _labels(LANGUAGES[0]).get(kind, {})
+    return labels_of(kind, LANGUAGES[0])
+
+
+def labels_of(kind: type[enum.StrEnum], language: str | None = None) -> dict[str, str]:
+    """value → label of ``kind`` in ``language`` (default: the active one), every value
+    with one (its code when the interface has no label)."""
+    labels = _labels(language or _active()).get(kind, {})
     return {m.value: labels.get(m.value, m.value) for m in kind}
 
 
-@cache
 def accepted() -> dict[type[enum.StrEnum], dict[str, str]]:
     """For :func:`tongxue.domain.snapshot.parse_tables`: per enum, label → value.
 
-    Chinese labels first (a refusal lists them with the values). A label that two
-    values share, or that is another value's code, is left out: it names no one value.
+    The active language's labels first (a refusal lists each value with its first
+    label: ``female (女)`` in Chinese, ``female (Female)`` in English). A label that
+    two values share, or that is another value's code, is left out: it names no one
+    value.
     """
+    return _accepted(_active())
+
+
+@cache
+def _accepted(first: str) -> dict[type[enum.StrEnum], dict[str, str]]:
+    order = (first, *(language for language in LANGUAGES if language != first))
     out: dict[type[enum.StrEnum], dict[str, str]] = {}
     for kind in _choices():
         codes = {m.value for m in kind}
         found: dict[str, set[str]] = {}
-        for language in LANGUAGES:
+        for language in order:
             for value, label in _labels(language).get(kind, {}).items():
                 found.setdefault(label_key(label), set()).add(value)
         for label, value in _SHORT.get(kind, {}).items():

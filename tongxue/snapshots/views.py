@@ -36,13 +36,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxue.core.errors import Refusal, render_message
+from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
-from tongxue.domain.snapshot import DOCUMENT, SnapshotError
+from tongxue.domain.snapshot import SnapshotError
 from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation
 from tongxue.snapshots import limits, selectors
-from tongxue.snapshots.errors import SnapshotInvalid, listed, more_text
+from tongxue.snapshots.errors import (
+    SheetNames,
+    SnapshotInvalid,
+    listed,
+    message_text,
+    more_text,
+    names_of,
+    place_of,
+)
+from tongxue.snapshots.names import sheet_name
 from tongxue.snapshots.services import (
     ImportResult,
     TableCounts,
@@ -109,23 +118,32 @@ def _require_import(request: HttpRequest, code: str) -> Organisation:
     return org
 
 
-def _error_rows(errors: list[SnapshotError], workbook: bool) -> list[dict[str, Any]]:
+def _error_rows(
+    errors: list[SnapshotError], workbook: bool, names: SheetNames | None = None
+) -> list[dict[str, Any]]:
+    """The problems for the page, each sheet and column named as the file names them
+    (人员 · 姓名 in a Chinese workbook, #16)."""
     where = gettext("sheet") if workbook else gettext("table")
-    return [
-        {
-            "table": "" if e.table == DOCUMENT else e.table,
-            "row": e.row or "",
-            "field": e.field or "",
-            "message": render_message(e.message),
-            "where": where,
-        }
-        for e in errors
-    ]
+    shown = names_of(workbook, names)
+    rows = []
+    for e in errors:
+        sheet, column = place_of(e, shown)
+        rows.append(
+            {
+                "table": sheet,
+                "row": e.row or "",
+                "field": column,
+                "message": message_text(e, shown),
+                "where": where,
+            }
+        )
+    return rows
 
 
 def _counts(result: ImportResult) -> list[dict[str, Any]]:
+    # Each table by its sheet's name in the reader's language (人员, people).
     return [
-        {"table": name, **c.as_dict()}
+        {"table": sheet_name(name), **c.as_dict()}
         for name, c in result.counts.items()
         if c.created or c.updated or c.unchanged
     ]
@@ -187,6 +205,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "snapshots/import.html", context, status=400)
     workbook = suffix == ".xlsx"
     errors: list[SnapshotError] = []
+    names: SheetNames | None = None
     result: ImportResult | None = None
     try:
         if background.import_runs_as_job(content_size(data, filename)):
@@ -214,6 +233,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     except SnapshotInvalid as exc:
         errors = exc.errors
         workbook = exc.workbook or workbook
+        names = exc.names
     except Refusal:
         raise PermissionDenied from None
     context |= {"filename": filename, "dry_run": not real}
@@ -222,7 +242,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
         request.session[_SESSION_KEY] = reviewed
         shown, more = listed(errors)
         context |= {
-            "errors": _error_rows(shown, workbook),
+            "errors": _error_rows(shown, workbook, names),
             "error_total": len(errors),
             "errors_more": more_text(more) if more else "",
             "workbook": workbook,

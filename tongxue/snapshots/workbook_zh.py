@@ -16,6 +16,8 @@ from tongxue.domain.snapshot import TABLES
 
 #: A row whose first cell starts with this is an example: the import skips it.
 EXAMPLE = "示例"
+#: The same mark in the English template (matched without regard to case).
+EXAMPLE_EN = "Example"
 #: Marks a required column in the template's header (stripped on import).
 REQUIRED_MARKS = ("*", "＊")
 
@@ -170,12 +172,18 @@ TABLE_OF_SHEET: dict[str, str] = {
 }
 
 
+def header_text(cell: Any) -> str:
+    """A header cell as its user wrote it: trimmed, a required mark stripped."""
+    name = str(cell).strip() if cell is not None else ""
+    while name.endswith(REQUIRED_MARKS):
+        name = name[:-1].rstrip()
+    return name
+
+
 def column_of(table: str, header: str) -> str:
     """The format's name of a header cell (its Chinese or format name, a required
     mark stripped); the header itself when it names no column (reported unknown)."""
-    name = header.strip()
-    while name.endswith(REQUIRED_MARKS):
-        name = name[:-1].rstrip()
+    name = header_text(header)
     for code, zh in COLUMNS.get(table, {}).items():
         if name == zh:
             return code
@@ -183,8 +191,14 @@ def column_of(table: str, header: str) -> str:
 
 
 def is_example(first: Any) -> bool:
-    """Whether a row whose first cell is ``first`` is the template's example."""
-    return isinstance(first, str) and first.strip().startswith(EXAMPLE)
+    """Whether a row whose first cell is ``first`` is the template's example: it starts
+    with 示例 (the Chinese template) or ``Example`` (the English one)."""
+    if not isinstance(first, str):
+        return False
+    text = first.strip()
+    return text.startswith(EXAMPLE) or text[: len(EXAMPLE_EN)].casefold() == (
+        EXAMPLE_EN.casefold()
+    )
 
 
 #: The template's example row of each sheet (values as the format reads them; enum
@@ -295,3 +309,38 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "public": False,
     },
 }
+
+#: The English template's example texts, where the Chinese one has Chinese words (the
+#: codes, numbers and dates are the same; the mark 示例 reads ``Example``).
+_EXAMPLE_TEXTS_EN: dict[str, dict[str, Any]] = {
+    "organisations": {
+        "name": "Student Union of the School of Information Science, Lanzhou University"
+    },
+    "people": {"name": "Zhang Wei", "ethnicity": "Han"},
+    "positions": {"title": "Head of the Study Department"},
+    "reviews": {"opinions": "More academic activities, please."},
+    "justifications": {
+        "reason": "A core member for each of the two campuses.",
+        "approved_by": "School Youth League committee",
+    },
+    "guidance": {
+        "by": "School Youth League committee",
+        "summary": "Heard the term's work plan and gave guidance.",
+    },
+}
+
+
+def examples(zh: bool = True) -> dict[str, dict[str, Any]]:
+    """The example row of each sheet in the template of a language: Chinese (示例 …) or
+    English (``Example`` …, English texts)."""
+    if zh:
+        return EXAMPLES
+    out: dict[str, dict[str, Any]] = {}
+    for table, row in EXAMPLES.items():
+        english = {**row, **_EXAMPLE_TEXTS_EN.get(table, {})}
+        first = next(iter(row))  # the first column: where the mark is
+        value = english[first]
+        if isinstance(value, str) and value.startswith(EXAMPLE):
+            english[first] = EXAMPLE_EN + value[len(EXAMPLE) :]
+        out[table] = english
+    return out

@@ -14,10 +14,15 @@ import io
 import json
 import logging
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from tongxue.core.spreadsheets import safe_cell, unescape_cell, xlsx_row
+from tongxue.core.words import join_names
 from tongxue.domain.findings import Message, gettext_noop
 from tongxue.domain.snapshot import (
     DOCUMENT,
@@ -30,6 +35,7 @@ from tongxue.domain.snapshot import (
 )
 from tongxue.snapshots import limits, workbook_zh
 from tongxue.snapshots.errors import SnapshotInvalid
+from tongxue.snapshots.names import SheetNames, chinese, column_name, sheet_name
 
 #: A workbook that cannot be read is the uploader's to fix (the refusal says so); the
 #: log keeps why, with the library's traceback, for a workbook refused in error.
@@ -289,6 +295,15 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
     over a limit of :mod:`tongxue.snapshots.limits` (its size, unpacked or declared, a
     part's compression ratio, its sheets, or its rows, declared or read).
     """
+    doc, errors, _names = read_workbook(source)
+    return doc, errors
+
+
+def read_workbook(
+    source: IO[bytes] | bytes,
+) -> tuple[dict[str, Any], list[SnapshotError], SheetNames]:
+    """:func:`read_xlsx`, with the names the workbook gives its sheets and columns
+    (problems name them so: 人员 and 姓名 in a Chinese template, #16)."""
     from openpyxl import load_workbook
 
     data = source if isinstance(source, bytes) else source.read()
@@ -301,6 +316,7 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
         raise _not_a_workbook() from None
     errors: list[SnapshotError] = []
     doc: dict[str, Any] = {}
+    names = SheetNames()
     budget = _Rows()
     try:
         sheets = [
@@ -331,8 +347,12 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
                     )
                 )
                 continue
-            doc.setdefault(table, []).extend(_read_sheet(table, sheet, errors, budget))
-    except SnapshotInvalid:
+            names.read_sheet(table, title)
+            doc.setdefault(table, []).extend(
+                _read_sheet(table, sheet, errors, budget, names)
+            )
+    except SnapshotInvalid as exc:
+        exc.names = exc.names or names
         raise
     except Exception:  # a damaged sheet part
         logger.warning("not a workbook: a sheet cannot be read", exc_info=True)
@@ -349,11 +369,12 @@ def read_xlsx(source: IO[bytes] | bytes) -> tuple[dict[str, Any], list[SnapshotE
                 None,
                 gettext_noop(
                     "The workbook holds no records: fill in at least one sheet below "
-                    "its header row (an example row, starting with 示例, is skipped)."
+                    "its header row (an example row, starting with 示例 or Example, "
+                    "is skipped)."
                 ),
             )
         )
-    return doc, errors
+    return doc, errors, names
 
 
 def _read_about(sheet: Any) -> dict[str, Any]:
@@ -377,7 +398,11 @@ def _read_about(sheet: Any) -> dict[str, Any]:
 
 
 def _read_sheet(
-    title: str, sheet: Any, errors: list[SnapshotError], budget: _Rows
+    title: str,
+    sheet: Any,
+    errors: list[SnapshotError],
+    budget: _Rows,
+    names: SheetNames,
 ) -> list[dict[str, Any]]:
     types = _TYPES[title]
     # The header row at its own width (one row, however wide); the records at the
@@ -387,9 +412,9 @@ def _read_sheet(
         return []
     header: list[str | None] = []
     for index, cell in enumerate(header_row, start=1):
-        name = str(cell).strip() if cell is not None else ""
+        written = workbook_zh.header_text(cell)
         # By its name in the format or in Chinese, a required mark stripped.
-        name = workbook_zh.column_of(title, name) if name else ""
+        name = workbook_zh.column_of(title, written) if written else ""
         if not name:
             header.append(None)
             continue
@@ -412,13 +437,14 @@ def _read_sheet(
                     1,
                     name,
                     gettext_noop("Column “{value}” appears twice (column {index})."),
-                    value=name,
+                    value=_show_name(written),
                     index=index,
                 )
             )
             header.append(None)
             continue
         header.append(name)
+        names.read_column(title, name, written)
     while header and header[-1] is None:
         header.pop()
     out: list[dict[str, Any]] = []
@@ -504,73 +530,136 @@ def write_xlsx(doc: dict[str, Any]) -> bytes:
 
 #: Rows of the template whose cells offer drop-down lists (the example's included).
 TEMPLATE_ROWS = 5000
-#: The template's "说明" sheet, after its key/value rows (docs/snapshot.md).
+#: The template's instructions, after the key/value rows of its "about" sheet
+#: (docs/snapshot.md), in the language it is made in. ``{example}``: the example
+#: row's mark; ``{yes}``/``{no}``: a yes/no cell's words; ``{people}``: the people
+#: sheet's name.
 _TEMPLATE_NOTES = (
-    "填写说明",
-    "每个工作表是一类记录；第 1 行是列名（带 * 的列必填），第 2 行是示例（第一格以“示例”开头，导入时跳过，可保留或删除）。",
-    "列名可用中文，也可用英文字段名（docs/snapshot.md）；工作表名同样可用中文或英文。",
-    "有下拉列表的列：从列表中选择（也可填写英文代码，如 student、male、enrolled）。是/否列填“是”或“否”。",
-    "日期填写为 YYYY-MM-DD（如 2025-09-01）或 Excel 日期。",
-    "不需要的工作表可留空。只填“人员”表也可以：院系代码、班级代码须是系统中已有的组织。",
-    "导入时先检查（试运行），确认后才写入；任何一行有误，都不写入，并列出每个问题。",
+    gettext_noop("How to fill in this workbook"),
+    gettext_noop(
+        "Each sheet holds one kind of record; row 1 holds the column names (a column "
+        "marked * is required), row 2 an example (its first cell starts with "
+        "“{example}”: the import skips it, keep it or delete it)."
+    ),
+    gettext_noop(
+        "Sheets and columns may be named as in this template, in Chinese, or by the "
+        "English field names of the format (docs/snapshot.md)."
+    ),
+    gettext_noop(
+        "A column with a drop-down list: choose from the list (the codes, such as "
+        "student, male, enrolled, and the Chinese labels are accepted too). A yes/no "
+        "column takes “{yes}” or “{no}”."
+    ),
+    gettext_noop("Dates as YYYY-MM-DD (such as 2025-09-01) or as Excel dates."),
+    gettext_noop(
+        "Leave the sheets you do not need empty. The sheet “{people}” alone is "
+        "enough too: its department and class codes must name organisations already "
+        "in Tongxue."
+    ),
+    gettext_noop(
+        "The import first checks the file (a dry run) and writes only once you "
+        "confirm; if any row is wrong, nothing is written and every problem is listed."
+    ),
 )
+_CHOOSE = gettext_noop("Choose from the list (or type the code).")
+_SEVERAL = gettext_noop("Several values, separated by commas: {values}")
+#: When the values do not fit in a prompt (Excel keeps 255 characters).
+_SEVERAL_SEE = gettext_noop(
+    "Several values, separated by commas: the values are listed on the sheet “{sheet}”."
+)
+#: A line of the "about" sheet listing a multi-value column's values.
+_VALUES_OF = gettext_noop("Values of {sheet} · {column}: {values}")
 
 
-def _template_value(column: Any, value: Any, labels: dict[str, str]) -> Any:
-    """An example cell as a person would type it: labels, 是/否, dates."""
+@dataclass(frozen=True)
+class _Words:
+    """What the template says in the language it is made in."""
+
+    zh: bool
+    yes: str
+    no: str
+    example: str
+
+    @classmethod
+    def active(cls) -> _Words:
+        from django.utils.translation import pgettext
+
+        zh = chinese()
+        return cls(
+            zh=zh,
+            yes=pgettext("boolean setting", "Yes"),
+            no=pgettext("boolean setting", "No"),
+            example=workbook_zh.EXAMPLE if zh else workbook_zh.EXAMPLE_EN,
+        )
+
+
+def _template_value(
+    column: Any, value: Any, labels: dict[str, str], words: _Words
+) -> Any:
+    """An example cell as a person would type it: labels, yes/no words, dates."""
     if value is None:
         return None
     if column.kind == "bool":
-        return "是" if value else "否"
+        return words.yes if value else words.no
     if column.kind == "date":
         return date.fromisoformat(value)
     if column.choices is not None and column.kind == "enum":
         return labels.get(value, value)
     if column.choices is not None and column.kind == "ids":
-        return "、".join(labels.get(v.strip(), v.strip()) for v in value.split(","))
+        return join_names(labels.get(v.strip(), v.strip()) for v in value.split(","))
     return value
 
 
-def template_xlsx() -> bytes:
-    """Return the workbook users fill in (docs/snapshot.md, "Excel workbook").
+def template_xlsx(language: str | None = None) -> bytes:
+    """Return the workbook users fill in (docs/snapshot.md, "Excel workbook"), in
+    ``language`` (default: the active one; the request's, or the operator's for
+    ``tongxue export --template``).
 
-    Every sheet and column named in Chinese (a required column marked ``*``), a
-    drop-down list of the Chinese labels for every enum column and of 是/否 for every
-    yes/no column (codes are accepted too: a warning, not a refusal), and one example
-    row per sheet whose first cell starts with 示例 (the import skips it).
+    In Chinese every sheet and column is named in Chinese, in English by the format's
+    names (``people``, ``name``); a required column is marked ``*``. A drop-down list
+    of the language's labels for every enum column and of its yes/no words for every
+    yes/no column (codes are accepted too: a warning, not a refusal), one example row
+    per sheet whose first cell starts with 示例 (Example; the import skips it), and the
+    instructions in the same language.
     """
+    if language is not None:
+        with translation.override(language):
+            return template_xlsx()
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from tongxue.snapshots.labels import zh_labels
+    from tongxue.snapshots.labels import labels_of
 
+    words = _Words.active()
+    about_title = ABOUT_ZH if words.zh else ABOUT
+    value_lines: list[str] = []
     book = Workbook()
     book.remove(book.active)
     bold, example_font = Font(bold=True), Font(italic=True, color="808080")
     for table, columns in TABLES.items():
-        sheet = book.create_sheet(workbook_zh.SHEETS[table])
-        names = workbook_zh.COLUMNS[table]
-        example = workbook_zh.EXAMPLES.get(table, {})
+        sheet = book.create_sheet(sheet_name(table, words.zh))
+        example = workbook_zh.examples(words.zh).get(table, {})
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
-            header = names[column.name] + ("*" if column.required else "")
+            name = column_name(table, column.name, words.zh)
+            header = name + ("*" if column.required else "")
             cell = sheet.cell(row=1, column=index, value=header)
             cell.font = bold
-            sheet.column_dimensions[letter].width = max(12, 2 * len(header) + 2)
-            labels = zh_labels(column.choices) if column.choices is not None else {}
-            value = _template_value(column, example.get(column.name), labels)
+            width = 2 * len(header) + 2 if words.zh else len(header) + 4
+            sheet.column_dimensions[letter].width = max(12, width)
+            labels = labels_of(column.choices) if column.choices is not None else {}
+            value = _template_value(column, example.get(column.name), labels, words)
             cell = sheet.cell(row=2, column=index, value=safe_cell(value))
             cell.font = example_font
             if column.kind == "date":
                 cell.number_format = "yyyy-mm-dd"
             options: list[str] = []
             if column.kind == "bool":
-                options = ["是", "否"]
+                options = [words.yes, words.no]
             elif column.kind == "enum" and column.choices is not None:
                 options = list(labels.values())
-            prompt = "、".join(labels.values()) if column.kind == "ids" else ""
             if options:
                 listed = ",".join(options)
                 validation = DataValidation(
@@ -579,26 +668,41 @@ def template_xlsx() -> bytes:
                     allow_blank=True,
                     showErrorMessage=True,
                     errorStyle="warning",
-                    error="请从列表中选择（或填写英文代码）。",
-                    errorTitle=names[column.name][:32],
+                    error=gettext(_CHOOSE),
+                    errorTitle=name[:32],
                 )
                 assert len(validation.formula1 or "") <= 255, (table, column.name)
-            elif prompt:
+            elif column.kind == "ids" and labels:
+                values = join_names(labels.values())
+                value_lines.append(
+                    gettext(_VALUES_OF).format(
+                        sheet=sheet.title, column=name, values=values
+                    )
+                )
+                prompt = gettext(_SEVERAL).format(values=values)
+                if len(prompt) > 255:
+                    prompt = gettext(_SEVERAL_SEE).format(sheet=about_title)
                 validation = DataValidation(allow_blank=True)
-                validation.prompt = ("可填多项，用逗号或顿号分隔：" + prompt)[:255]
-                validation.promptTitle = names[column.name][:32]
+                validation.prompt = prompt
+                validation.promptTitle = name[:32]
                 validation.showInputMessage = True
             else:
                 continue
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
             sheet.add_data_validation(validation)
         sheet.freeze_panes = "A2"
-    about = book.create_sheet(ABOUT_ZH)
+    about = book.create_sheet(about_title)
     about.append(["format", FORMAT])
     about.append(["version", VERSION])
     about.append([])
+    people = sheet_name("people", words.zh)
     for line in _TEMPLATE_NOTES:
-        about.append([line])
+        text = gettext(line).format(
+            example=words.example, yes=words.yes, no=words.no, people=people
+        )
+        about.append([safe_cell(text)])
+    for line in value_lines:
+        about.append([safe_cell(line)])
     about["A4"].font = bold
     about.column_dimensions["A"].width = 120
     buffer = io.BytesIO()

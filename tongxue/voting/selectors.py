@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils.translation import gettext
 
+from tongxue.domain.counting import VOID_REASONS
 from tongxue.elections.models import Election, ElectionStatus, VotingMode
 from tongxue.voting import codec
 from tongxue.voting.models import (
@@ -294,6 +296,12 @@ class BoardRow:
     cells: list[str]
     void_reason: str
     digest: str
+
+    @property
+    def void_label(self) -> str:
+        """Why the ballot is void, in the active language (the code if unknown)."""
+        label = VOID_REASONS.get(self.void_reason)
+        return gettext(label) if label else self.void_reason
 
 
 def _board_row(election: Election, form: str, n: int, b: dict[str, Any]) -> BoardRow:

@@ -43,6 +43,10 @@ UNION_GRANTABLE: frozenset[str] = frozenset(
         RoleKind.DELEGATE,
         RoleKind.UNION_CADRE,
         RoleKind.UNION_ADMIN,
+        # the rights channel (#17): a rights officer at the union or a unit of it; an
+        # office's handler where the grantor's scope covers the office (a federation)
+        RoleKind.RIGHTS_OFFICER,
+        RoleKind.OFFICE_HANDLER,
     }
 )
 
@@ -67,6 +71,8 @@ ROLE_MSGIDS: dict[str, str] = {
     RoleKind.LEAGUE_ADVISOR: gettext_noop("Youth League advisor"),
     RoleKind.PARTY_APPROVER: gettext_noop("Party committee approver"),
     RoleKind.FEDERATION_ADMIN: gettext_noop("Federation administrator"),
+    RoleKind.RIGHTS_OFFICER: gettext_noop("Rights officer"),
+    RoleKind.OFFICE_HANDLER: gettext_noop("School office handler"),
 }
 
 

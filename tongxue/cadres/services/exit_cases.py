@@ -102,6 +102,8 @@ def open_exit_case(
     ground: str,
     evidence: str,
     today: date | None = None,
+    source_reference: str = "",
+    authorised_as: str | None = None,
 ) -> ExitCase:
     """Open an exit case on a ground with evidence (CAD-5 · GS-12, CQ-7).
 
@@ -109,8 +111,22 @@ def open_exit_case(
     (suspended, withdrawn or graduated); "failed evaluation" needs a failed published
     evaluation on record (below the profile's ``evaluation_fail_below``, computed by
     the evaluations app). One open case per post at a time.
+
+    From a student's concern about the cadre (CAD-8): ``source_reference`` is the
+    concern's reference, kept on the case; ``authorised_as`` is the role under which
+    the concerns app allowed the actor (a named handler of concerns about cadres, the
+    League advisor), who need not manage the organisation — for services of an app
+    above this one that checked their own rule, never for a page's input.
     """
-    acting = check_manage(actor, position.organisation)
+    acting = authorised_as or check_manage(actor, position.organisation)
+    source_reference = (source_reference or "").strip()
+    if len(source_reference) > 40:
+        raise refuse(
+            "too-long",
+            gettext_noop("This text is at most {limit} characters."),
+            field="source_reference",
+            limit=40,
+        )
     if ground not in ExitGround.values:
         raise refuse(
             "invalid",
@@ -157,14 +173,18 @@ def open_exit_case(
         ground=ground,
         evidence=clean_text("evidence", evidence),
         opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+        source_reference=source_reference,
     )
+    data: dict[str, Any] = {"case": case.pk, "position": position.pk, "ground": ground}
+    if source_reference:
+        data["source"] = source_reference
     auditlog.record(
         actor=actor,
         action="cadres.exit.opened",
         organisation=position.organisation.code,
         target=position.person.ident,
         role=acting,
-        data={"case": case.pk, "position": position.pk, "ground": ground},
+        data=data,
     )
     return case
 

@@ -55,6 +55,7 @@ from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.lifecycle import transition
+from tongxue.core.words import join_names
 from tongxue.domain.findings import Message
 from tongxue.domain.guards import cite
 from tongxue.domain.lifecycle import SELECTION
@@ -65,7 +66,7 @@ from tongxue.organisations.models import (
     Organisation,
     Role,
 )
-from tongxue.publicity.text import phrase
+from tongxue.publicity.text import names_phrase, phrase
 
 
 @transaction.atomic
@@ -374,8 +375,16 @@ def missing_criteria(application: Application) -> list[str]:
     return [c for c in application.selection.criteria if c not in done]
 
 
-def _names(applications: Iterable[Application]) -> str:
-    return "、".join(a.person.name for a in applications)
+def _criterion_label(criterion: str) -> str:
+    """A criterion by its label in the active language (its code if unknown)."""
+    return (
+        str(Criterion(criterion).label) if criterion in Criterion.values else criterion
+    )
+
+
+def _names(applications: Iterable[Application]) -> Any:
+    """The names as a notice part, joined in each reader's language (#16)."""
+    return names_phrase([a.person.name for a in applications])
 
 
 @transaction.atomic
@@ -421,7 +430,7 @@ def publish_shortlist(
                 ),
                 field="applications",
                 name=a.person.name,
-                missing=", ".join(missing),
+                missing=join_names(_criterion_label(c) for c in missing),
             )
     SELECTION.require(selection.state, SelectionState.SHORTLISTED)
     Application.objects.filter(selection=selection).update(shortlisted=False)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongxue.cadres import forms as f
 from tongxue.cadres import selectors, services
+from tongxue.cadres.hooks import source_url
 from tongxue.cadres.models import (
     ExitCase,
     ExitGround,
@@ -96,6 +97,9 @@ def _exit_context(request: HttpRequest, case: ExitCase, **extra: Any) -> dict[st
         "position": pos,
         "can_manage": can_manage,
         "is_cadre": is_cadre,
+        # Raised from a student's concern (CAD-8): its reference for all who see the
+        # case, a link only for those who may open the concern (never the cadre).
+        "source_url": None if is_cadre else source_url(case, request.user),
         "notice": notice_for(services.EXIT_SUBJECT, case.pk, "exit-decision"),
         "decision_form": f.ExitDecisionForm(),
         "evaluations": selectors.evaluation_summary([pos.person_id]).get(
@@ -128,10 +132,12 @@ def _exit_context(request: HttpRequest, case: ExitCase, **extra: Any) -> dict[st
 
 
 def exit_case(request: HttpRequest, pk: int) -> HttpResponse:
-    """An exit case, for the cadre concerned and the union's managers."""
+    """An exit case, for the cadre concerned, the union's managers and the one who
+    opened it (a named handler of a concern about the cadre, CAD-8: read only)."""
     case = _case_or_404(pk)
     ctx = _exit_context(request, case)
-    if not (ctx["can_manage"] or ctx["is_cadre"]):
+    opener = request.user.is_authenticated and case.opened_by_id == request.user.pk
+    if not (ctx["can_manage"] or ctx["is_cadre"] or opener):
         if not _signed_in(request):
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied

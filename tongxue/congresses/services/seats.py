@@ -36,6 +36,7 @@ from tongxue.congresses.services.shared import require_manage
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
+from tongxue.core.words import join_names
 from tongxue.domain import apportionment as ap
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.profiles import Profile
@@ -307,7 +308,7 @@ def allocate_seats(
                 "{units}: no number of students served, so the seats cannot be shared."
             ),
             profile,
-            units=", ".join(f"{u.name} ({u.code})" for u in missing),
+            units=join_names(f"{u.name} ({u.code})" for u in missing),
         )
     by_code = {u.code: u for u in units}
     result = _apportioned(by_code, seats, profile, method, min_seats, tie, lot)
@@ -378,7 +379,7 @@ def _apportioned(
             profile,
             field="tie",
             seats=exc.seats,
-            units=", ".join(f"{by_code[c].name} ({c})" for c in exc.units),
+            units=join_names(f"{by_code[c].name} ({c})" for c in exc.units),
         ) from None
     except ap.ApportionmentError as exc:
         raise Refusal(

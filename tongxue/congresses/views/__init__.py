@@ -18,6 +18,7 @@ from tongxue.congresses.views.delegates import (
     share,
     upload_delegates,
 )
+from tongxue.congresses.views.exports import delegates_file, seats_file
 from tongxue.congresses.views.lifecycle import (
     _AFTER_PREPARATIONS,
     _REOPEN_PREPARATIONS,
@@ -50,6 +51,7 @@ __all__ = [
     "_meeting_or_404",
     "_step",
     "congress_list",
+    "delegates_file",
     "detail",
     "enter_delegates",
     "export_delegates",
@@ -60,6 +62,7 @@ __all__ = [
     "remove_delegate",
     "seats",
     "seats_by_grade",
+    "seats_file",
     "share",
     "transition",
     "upload_delegates",

@@ -7,11 +7,13 @@ evidence) are :mod:`tongxue.compliance.templatetags.compliance_tags` (#13).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 from tongxue.core.errors import render_message
+from tongxue.core.words import join_names
 from tongxue.domain.evidence import SEVERITY_LABELS
 from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
 
@@ -27,6 +29,13 @@ _SEVERITY_LABELS = {
 def message(value: Message) -> str:
     """Render a domain message in the active language."""
     return render_message(value)
+
+
+@register.filter
+def names(values: Any) -> str:
+    """Join names (or labels) with the active language's list separator: 、 in
+    Chinese, ", " in English (#16), never an ASCII comma between Chinese names."""
+    return join_names(values or ())
 
 
 @register.filter

@@ -28,7 +28,7 @@ from tongxue.domain.counting.method import (
     passes,
     percent,
 )
-from tongxue.domain.findings import Message, gettext_noop
+from tongxue.domain.findings import Message, Punctuation, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,11 @@ class CountResult:
         """Return whether the result can be certified as it is (no further round)."""
         return self.valid and self.next_step is None
 
-    def to_json(self, translate: Any = None) -> dict[str, Any]:
-        """Return the documented JSON shape (docs/counting.md); messages rendered."""
+    def to_json(
+        self, translate: Any = None, *, punctuation: Punctuation | None = None
+    ) -> dict[str, Any]:
+        """Return the documented JSON shape (docs/counting.md); messages rendered
+        (translated by ``translate``, names joined by ``punctuation``'s separator)."""
         step = self.next_step
         return {
             "valid": self.valid,
@@ -120,7 +123,9 @@ class CountResult:
                 }
             ),
             "method": self.method.to_dict(),
-            "explanation": [m.render(translate) for m in self.explanation],
+            "explanation": [
+                m.render(translate, punctuation=punctuation) for m in self.explanation
+            ],
         }
 
 
@@ -158,7 +163,7 @@ def _check_tally(candidates: Sequence[str], t: Tally, method: ElectionMethod) ->
         if stray:
             raise fail(
                 gettext_noop("Counts given for {names}, who are not candidates."),
-                names=", ".join(stray),
+                names=stray,
             )
     for name in candidates:
         yes, abstain = t.yes.get(name, 0), t.abstain.get(name, 0)
@@ -445,7 +450,7 @@ def _fill_seats(
             ),
             passing=len(passing),
             seats=unfilled,
-            names=", ".join(next_step.candidates) or "-",
+            names=list(next_step.candidates) or "-",
             needed=_seats_candidates(method, unfilled),
         )
         if not next_step.margin_met:
@@ -457,7 +462,8 @@ def _fill_seats(
                 )
             )
     if elected:
-        steps.say(gettext_noop("Elected: {names}."), names=", ".join(elected))
+        # A list: shown joined with the reader's list separator (、 in Chinese, #16).
+        steps.say(gettext_noop("Elected: {names}."), names=list(elected))
     if unfilled:
         steps.say(gettext_noop("Seats unfilled: {unfilled}."), unfilled=unfilled)
     return elected, next_step
@@ -493,7 +499,7 @@ def _highest_take_seats(
             "Tie at the last {open_seats} seat(s): {names} each have {yes} yes votes."
         ),
         open_seats=open_seats,
-        names=", ".join(tied),
+        names=tied,
         yes=last,
     )
     if method.tie is not TiePolicy.REVOTE:

@@ -8,11 +8,26 @@ them in bulk (``tongxue.organisations.mappers``); a snapshot file is parsed into
 One module per area, every name re-exported here (import from
 ``tongxue.domain.model``): ``organisations`` (organisations, people, positions),
 ``meetings`` (congresses, assemblies, standing conferences), ``elections``,
-``oversight`` (guidance, reviews), ``cadres`` (reports, evaluations),
+``oversight`` (guidance, reviews), ``cadres`` (reports, evaluations), ``concerns``
+(students' concerns, in counts), ``consultations`` (a federation's
+consultations of students, RGT-5), ``advocacy`` (legal aid, face-to-face meetings,
+participation in the school's decisions),
 ``justifications`` and ``registry`` (the :class:`Registry` that indexes them all).
 """
 
+from tongxue.domain.model.advocacy import (
+    Advocacy,
+    AdvocacyRequest,
+    CommitteeSeat,
+    FaceMeeting,
+    FaceMeetingKind,
+    LegalAidLinks,
+    Participation,
+    RequestKind,
+)
 from tongxue.domain.model.cadres import EvaluationPeriod, Semester
+from tongxue.domain.model.concerns import ConcernChannel, OpenConcerns
+from tongxue.domain.model.consultations import Consultation
 from tongxue.domain.model.elections import Election, ElectionStatus
 from tongxue.domain.model.justifications import Justification
 from tongxue.domain.model.meetings import (
@@ -55,25 +70,36 @@ __all__ = [
     "SCHOOL_TYPE_LABELS",
     "SECONDARY_SCHOOL_TYPES",
     "UNION_KINDS",
+    "Advocacy",
+    "AdvocacyRequest",
+    "CommitteeSeat",
+    "ConcernChannel",
+    "Consultation",
     "DelegateProvenance",
     "DepartmentFunction",
     "Election",
     "ElectionStatus",
     "Enrolment",
     "EvaluationPeriod",
+    "FaceMeeting",
+    "FaceMeetingKind",
     "Gender",
     "Guidance",
     "GuidanceKind",
     "Justification",
+    "LegalAidLinks",
     "Meeting",
     "MeetingKind",
     "MeetingStatus",
+    "OpenConcerns",
     "OrgKind",
     "Organisation",
+    "Participation",
     "Person",
     "PersonKind",
     "Position",
     "Registry",
+    "RequestKind",
     "Review",
     "ReviewRating",
     "Role",

@@ -24,6 +24,9 @@ class OrgKind(enum.StrEnum):
     FUNCTIONAL_DEPARTMENT = "functional_department"  # 职能部门 of a union
     CLUB_FEDERATION = "club_federation"  # 学生社团联合会
     CLUB = "club"  # 学生社团
+    SCHOOL_OFFICE = (
+        "school_office"  # 学校职能部门 (后勤处, 教务处 …): handles concerns (RGT-1)
+    )
 
 
 #: Kinds that are a school-level student union (校级学生会组织).

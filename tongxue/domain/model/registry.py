@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from tongxue.domain.model.advocacy import Advocacy
 from tongxue.domain.model.cadres import EvaluationPeriod, Semester
+from tongxue.domain.model.concerns import ConcernChannel, OpenConcerns
+from tongxue.domain.model.consultations import Consultation
 from tongxue.domain.model.elections import Election
 from tongxue.domain.model.justifications import Justification
 from tongxue.domain.model.meetings import (
@@ -51,6 +54,18 @@ class Registry:
     # one by one: the database's summary, so that CON-4 knows every department's
     # grades without loading every student (a snapshot lists its people instead).
     enrolled_grades: tuple[tuple[str, int], ...] = ()
+    # RGT-1, CAD-8: the channel for concerns of each school-level union that has a
+    # category or a concern (a union missing has neither), and the open concerns by
+    # deadline. None: the source does not record concerns (a snapshot): not judged.
+    concern_channels: tuple[ConcernChannel, ...] | None = None
+    open_concerns: tuple[OpenConcerns, ...] = ()
+    # RGT-2, RGT-3, RGT-4: legal aid, face-to-face meetings, participation in the
+    # school's decisions and written requests (tongxue.advocacy). None: the source does
+    # not record them (a snapshot): not judged.
+    advocacy: Advocacy | None = None
+    # RGT-5: the consultations of students by federations (网上学联, tongxue.voice).
+    # None: the source does not record them (a snapshot): not judged.
+    consultations: tuple[Consultation, ...] | None = None
 
     @cached_property
     def grades_of(self) -> dict[str, set[int]]:
@@ -144,6 +159,31 @@ class Registry:
         out: dict[str, list[EvaluationPeriod]] = defaultdict(list)
         for e in sorted(self.evaluations, key=lambda e: (e.end, e.code), reverse=True):
             out[e.organisation].append(e)
+        return out
+
+    @cached_property
+    def channel_of(self) -> dict[str, ConcernChannel]:
+        """The channel for concerns of each union that has one (RGT-1)."""
+        return {c.union: c for c in self.concern_channels or ()}
+
+    @cached_property
+    def open_concerns_of(self) -> dict[str, list[OpenConcerns]]:
+        """The open concerns of each union, grouped by deadlines (RGT-1, CAD-8)."""
+        out: dict[str, list[OpenConcerns]] = defaultdict(list)
+        for c in self.open_concerns:
+            out[c.union].append(c)
+        return out
+
+    @cached_property
+    def consultations_of(self) -> dict[str, list[Consultation]]:
+        """The consultations of each federation, the newest (by opening day) first
+        (RGT-5)."""
+        out: dict[str, list[Consultation]] = defaultdict(list)
+        ordered = sorted(
+            self.consultations or (), key=lambda c: (c.opens, c.number), reverse=True
+        )
+        for c in ordered:
+            out[c.federation].append(c)
         return out
 
     @cached_property

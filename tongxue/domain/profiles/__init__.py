@@ -135,9 +135,42 @@ def _check_move(name: str, base: Parameter, value: Any, code: str) -> None:
             )
 
 
+#: Profiles read from their files, by (path, search folders): the file's modification
+#: time and size when read, the profile and the parent it was built on.
+_loaded: dict[
+    tuple[str, tuple[Path, ...]], tuple[int, int, Profile, Profile | None]
+] = {}
+
+
 def load_profile(source: str | Path, *, search: tuple[Path, ...] = ()) -> Profile:
-    """Load a profile by built-in code or path to a TOML file, resolving ``extends``."""
+    """Load a profile by built-in code or path to a TOML file, resolving ``extends``.
+
+    A file is parsed once while it stays as it is: the profile read before is given
+    again while the file's modification time and size, and its parent profile, are
+    unchanged (a service reads the governing profile on every write; parsing the TOML
+    of a profile and its parent cost milliseconds each time).
+    """
     path = _locate(source, search)
+    stat = path.stat()
+    key = (str(path), search)
+    known = _loaded.get(key)
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        profile, parent = known[2], known[3]
+        if parent is None or (
+            load_profile(profile.extends or "", search=(path.parent, *search)) is parent
+        ):
+            return profile
+    profile = _read_profile(path, search)
+    parent = (
+        load_profile(profile.extends, search=(path.parent, *search))
+        if profile.extends
+        else None
+    )
+    _loaded[key] = (stat.st_mtime_ns, stat.st_size, profile, parent)
+    return profile
+
+
+def _read_profile(path: Path, search: tuple[Path, ...]) -> Profile:
     with open(path, "rb") as fh:
         try:
             data = tomllib.load(fh)

@@ -1,6 +1,7 @@
 """The rules of the plan, one module per area. Importing this package registers them."""
 
 from tongxue.domain.rules import (  # noqa: F401
+    advocacy,
     business,
     cadres,
     congress,
@@ -12,5 +13,6 @@ from tongxue.domain.rules import (  # noqa: F401
     federation_presidium,
     governance,
     organisation,
+    rights,
     transparency,
 )

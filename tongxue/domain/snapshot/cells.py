@@ -41,7 +41,7 @@ _MSG_BAD_CHAR = gettext_noop(
 _MSG_UNKNOWN_FIELD = gettext_noop("Unknown field “{value}”.")
 _MSG_NOT_ROW = gettext_noop("A row must be an object of field names and values.")
 _MSG_NOT_TABLE = gettext_noop("A table must be a list of rows.")
-_MSG_DUPLICATE = gettext_noop("Duplicate row: the same {key} as row {other}.")
+_MSG_DUPLICATE = gettext_noop("Duplicate row: the same {key_columns} as row {other}.")
 _MSG_UNKNOWN_ORG = gettext_noop("Unknown organisation code “{value}”.")
 _MSG_UNKNOWN_PERSON = gettext_noop("Unknown person id “{value}”.")
 _MSG_UNKNOWN_MEETING = gettext_noop("Unknown meeting code “{value}”.")
@@ -272,15 +272,18 @@ class Parser:
             return False, None
         return True, day
 
-    def allowed(self, choices: type[enum.StrEnum]) -> str:
-        """The allowed values of a message: each value, with its first label if any."""
+    def allowed(self, choices: type[enum.StrEnum]) -> list[str]:
+        """The allowed values of a message: each value, with its first label if any
+        (a list: shown joined with the reader's list separator)."""
         first: dict[str, str] = {}
         for label, value in self.labels.get(choices, {}).items():
             first.setdefault(value, label)
-        return ", ".join(
-            f"{c.value} ({first[c.value]})" if c.value in first else c.value
+        return [
+            f"{c.value} ({first[c.value]})"
+            if first.get(c.value, c.value) != c.value
+            else c.value
             for c in choices
-        )
+        ]
 
     def ids(
         self, table: str, row: int, col: Column, raw: Any
@@ -430,7 +433,7 @@ class Parser:
                     number,
                     key_cols[0] if len(key_cols) == 1 else None,
                     _MSG_DUPLICATE,
-                    key=" + ".join(key_cols),
+                    key_columns=list(key_cols),
                     other=seen[key],
                 )
                 continue

@@ -33,9 +33,11 @@ MSG_EVALUATION_UNION = gettext_noop(
 _MSG_PARTICIPANTS_OVER = gettext_noop(
     "{participants} raters took part, more than the {eligible} on the list."
 )
+#: A ``*_column`` parameter names a column of the row's table, a ``*_columns`` one a
+#: list of them: shown as the user's file names them (人员 · 姓名 in a Chinese
+#: workbook, ``snapshots.errors.message_text``), else by the format's names.
 MSG_ELECTION_PART = gettext_noop(
-    "Give the election that elected the delegate in full: electing_unit, "
-    "election_date, electorate and votes_cast."
+    "Give the election that elected the delegate in full: {election_columns}."
 )
 MSG_ELECTORATE_MIN = gettext_noop("The electorate must be at least one.")
 MSG_CAST_OVER_ELECTORATE = gettext_noop(
@@ -55,10 +57,10 @@ MSG_ELECTING_OUTSIDE = gettext_noop(
     "delegate attends."
 )
 _MSG_OPINIONS_WRITTEN = gettext_noop(
-    "Opinions are written down, so they were heard: opinions_heard cannot be no."
+    "Opinions are written down, so they were heard: {heard_column} cannot be no."
 )
 _MSG_PUBLISHED_ON_UNPUBLISHED = gettext_noop(
-    "A publication day is given but assessment_published is not yes."
+    "A publication day is given but {published_column} is not yes."
 )
 _MSG_PUBLISHED_BEFORE_HELD = gettext_noop(
     "The assessment cannot be published on {published}, before the review on {held}."
@@ -71,12 +73,12 @@ MSG_GUIDANCE_UNION = gettext_noop(
     "not for “{value}”."
 )
 _MSG_SEATS_WITHOUT_PLAN = gettext_noop(
-    "Seats are listed but seats_by_grade is blank: say yes (by department and grade) "
+    "Seats are listed but {plan_column} is blank: say yes (by department and grade) "
     "or no (by department only)."
 )
 _MSG_SEAT_GRADE = gettext_noop("“{value}” is not a grade (a year of enrolment).")
 _MSG_SEAT_GRADES_NOT_BY_GRADE = gettext_noop(
-    "Grades with seats are listed but seats_by_grade is no (by department only)."
+    "Grades with seats are listed but {plan_column} is no (by department only)."
 )
 
 
@@ -140,10 +142,22 @@ def _check_review(p: Parser, number: int, v: Mapping[str, Any]) -> None:
     if v["reviewer"] == v["reviewed"]:
         p.error("reviews", number, "reviewed", _MSG_SAME_ORG)
     if v["opinions_heard"] is False and v["opinions"]:
-        p.error("reviews", number, "opinions_heard", _MSG_OPINIONS_WRITTEN)
+        p.error(
+            "reviews",
+            number,
+            "opinions_heard",
+            _MSG_OPINIONS_WRITTEN,
+            heard_column="opinions_heard",
+        )
     published_on = v["published_on"]
     if published_on is not None and not v["assessment_published"]:
-        p.error("reviews", number, "published_on", _MSG_PUBLISHED_ON_UNPUBLISHED)
+        p.error(
+            "reviews",
+            number,
+            "published_on",
+            _MSG_PUBLISHED_ON_UNPUBLISHED,
+            published_column="assessment_published",
+        )
     elif published_on is not None and published_on < v["held"]:
         p.error(
             "reviews",
@@ -288,7 +302,13 @@ def _delegate_elections(
             continue
         missing = [c for c in ELECTION_COLUMNS if v[c] is None]
         for column in missing:
-            p.error("delegates", number, column, MSG_ELECTION_PART)
+            p.error(
+                "delegates",
+                number,
+                column,
+                MSG_ELECTION_PART,
+                election_columns=list(ELECTION_COLUMNS),
+            )
         if missing:
             continue
         unit, held = v["electing_unit"], v["election_date"]
@@ -405,7 +425,13 @@ def _seat_plan(p: Parser, number: int, v: Mapping[str, Any]) -> dm.SeatPlan | No
     listed = [c for c in ("seat_departments", "seat_grades", "seat_clubs") if v[c]]
     if v["seats_by_grade"] is None:
         if listed:
-            p.error("meetings", number, "seats_by_grade", _MSG_SEATS_WITHOUT_PLAN)
+            p.error(
+                "meetings",
+                number,
+                "seats_by_grade",
+                _MSG_SEATS_WITHOUT_PLAN,
+                plan_column="seats_by_grade",
+            )
         return None
     grades: list[int] = []
     for item in v["seat_grades"] or ():
@@ -414,7 +440,13 @@ def _seat_plan(p: Parser, number: int, v: Mapping[str, Any]) -> dm.SeatPlan | No
             return None
         grades.append(int(item))
     if grades and not v["seats_by_grade"]:
-        p.error("meetings", number, "seat_grades", _MSG_SEAT_GRADES_NOT_BY_GRADE)
+        p.error(
+            "meetings",
+            number,
+            "seat_grades",
+            _MSG_SEAT_GRADES_NOT_BY_GRADE,
+            plan_column="seats_by_grade",
+        )
         return None
     return dm.SeatPlan(
         by_grade=bool(v["seats_by_grade"]),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, acting_role, has_perm, require
+from tongxue.core.words import join_names
 from tongxue.domain.findings import Message
 from tongxue.elections.models import (
     Candidate,
@@ -22,6 +23,7 @@ from tongxue.elections.models import (
 )
 from tongxue.elections.selectors import (
     _criteria_clauses,
+    _criteria_text,
     criteria_of,
     method_of,
 )
@@ -68,7 +70,7 @@ def set_conditions(
             "invalid",
             gettext_noop("Unknown criteria: {criteria}."),
             field="conditions",
-            criteria=", ".join(unknown),
+            criteria=join_names(unknown),
         )
     texts = {c: _text(c, conditions.get(c, "")) for c in criteria}
     missing = [c for c, t in texts.items() if not t]
@@ -77,7 +79,7 @@ def set_conditions(
             "CAD-1.condition-missing",
             Message(
                 gettext_noop("Every criterion needs a condition; missing: {criteria}."),
-                {"criteria": ", ".join(missing)},
+                {"criteria": _criteria_text(missing)},
             ),
             requirement="CAD-1",
             clauses=_criteria_clauses(election),

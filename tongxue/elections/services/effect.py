@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_noop, override
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import Refusal, refuse
 from tongxue.core.permissions import Perm, require
+from tongxue.core.words import join_names
 from tongxue.domain.findings import Message
 from tongxue.elections.bodies import POST_LABELS
 from tongxue.elections.mappers import to_domain
@@ -145,7 +146,7 @@ def _next_round_of(
         raise refuse(
             "unknown-candidate",
             gettext_noop("The result names {name}, who is not one candidate."),
-            name=", ".join(missing) or "—",
+            name=join_names(missing, empty="—"),
         )
     return step, names, seats, previous
 

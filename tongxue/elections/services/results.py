@@ -34,25 +34,7 @@ from tongxue.elections.services.shared import (
 from tongxue.elections.services.vetting import (
     OBJECTIONS_LINE,
 )
-from tongxue.publicity.text import phrase
-
-#: Two names (or a name and the rest of the list) in the reader's language: ", " in
-#: English, "、" in Chinese (#16).
-NAMES_PAIR = gettext_noop("{first}, {rest}")
-
-
-def names_phrase(names: list[str]) -> Any:
-    """The names as a notice part that joins them with the reader's list separator.
-
-    The notice keeps its composition and renders in each reader's language (ELE-4),
-    so the separator is a phrase too: ``[a, b, c]`` nests as (a, (b, c)). No name: "—".
-    """
-    if not names:
-        return "—"
-    part: Any = str(names[-1])
-    for name in reversed(names[:-1]):
-        part = phrase(NAMES_PAIR, first=str(name), rest=part)
-    return part
+from tongxue.publicity.text import names_phrase, phrase
 
 
 def _reconciled(election: Election) -> bool:

@@ -21,7 +21,7 @@ from tongxue.snapshots.services.importing import (
     Steps,
     import_tables,
 )
-from tongxue.snapshots.xlsxio import check_workbook, declared_size, read_xlsx
+from tongxue.snapshots.xlsxio import check_workbook, declared_size, read_workbook
 
 
 def read_bytes(source: str | Path | IO[bytes] | bytes, suffix: str) -> bytes:
@@ -155,19 +155,24 @@ def import_file(
             dry_run=dry_run,
             progress=steps,
         )
-    doc, errors = read_xlsx(data)
+    doc, errors, names = read_workbook(data)
+    # Problems name the sheets and columns as the workbook does (人员 · 姓名, #16).
     if errors:
         # Report the layout problems together with those of the cells.
         try:
             import_tables(doc, actor=actor, within=within, dry_run=True, workbook=True)
         except SnapshotInvalid as exc:
             errors = errors + exc.errors
-        raise SnapshotInvalid(errors, workbook=True)
-    return import_tables(
-        doc,
-        actor=actor,
-        within=within,
-        dry_run=dry_run,
-        workbook=True,
-        progress=steps,
-    )
+        raise SnapshotInvalid(errors, workbook=True, names=names)
+    try:
+        return import_tables(
+            doc,
+            actor=actor,
+            within=within,
+            dry_run=dry_run,
+            workbook=True,
+            progress=steps,
+        )
+    except SnapshotInvalid as exc:
+        exc.names = exc.names or names
+        raise

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
+from tongxue.core.words import join_names
 from tongxue.elections.models import (
     Election,
     ElectionStatus,
@@ -61,7 +62,7 @@ def designate_scrutineers(
             "unknown-user",
             gettext_noop("No account named {username}."),
             field="usernames",
-            username=", ".join(missing),
+            username=join_names(missing),
         )
     Scrutineer.objects.filter(election=election).exclude(
         user__username__in=names

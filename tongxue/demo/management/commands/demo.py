@@ -29,11 +29,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from tongxue.demo import advocacy as advocacy_demo
 from tongxue.demo import business as business_demo
 from tongxue.demo import cadres as cadres_demo
 from tongxue.demo import congresses as congresses_demo
+from tongxue.demo import consultations as consultations_demo
 from tongxue.demo import elections as elections_demo
 from tongxue.demo import evaluations as evaluations_demo
+from tongxue.demo import voice as voice_demo
 from tongxue.demo import voting as voting_demo
 from tongxue.demo.generator import (
     DEFAULT_SEED,
@@ -230,6 +233,9 @@ FEATURE_SEEDERS = (
     ("voting", voting_demo),
     ("cadres", cadres_demo),
     ("evaluations", evaluations_demo),
+    ("voice", voice_demo),
+    ("advocacy", advocacy_demo),
+    ("consultations", consultations_demo),
 )
 
 
@@ -241,6 +247,9 @@ FEATURE_LABELS = {
     "voting": gettext_noop("Voting"),
     "cadres": gettext_noop("Cadres"),
     "evaluations": gettext_noop("Evaluations"),
+    "voice": gettext_noop("Students' concerns"),
+    "advocacy": gettext_noop("Legal aid, meetings and participation"),
+    "consultations": gettext_noop("Consultations of students"),
 }
 
 
@@ -300,8 +309,11 @@ def role_label(role: str) -> str:
         return role
 
 
-def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:
-    """Print every demo account: the role holders, then the demo voters (#16)."""
+def print_accounts(
+    command: BaseCommand, accounts: list[Any], *, base_url: str = DEFAULT_URL
+) -> None:
+    """Print every demo account: the role holders, the demo voters (#16), then the
+    handlers and the student of students' concerns, with where to start (#17)."""
     from tongxue.demo.accounts import DEMO_PASSWORD
 
     out = command.stdout
@@ -324,6 +336,39 @@ def print_accounts(command: BaseCommand, accounts: list[Any]) -> None:
         )
     for username, what in _voter_accounts():
         out.write(f"  {username:<12} {DEMO_PASSWORD}  {what}")
+    print_voice(command, base_url=base_url)
+
+
+def print_voice(command: BaseCommand, *, base_url: str = DEFAULT_URL) -> None:
+    """The accounts of students' concerns and a line pointing to /voice/ (#17)."""
+    from tongxue.demo.accounts import DEMO_PASSWORD
+    from tongxue.demo.voice import demo_union, voice_accounts
+
+    voice = voice_accounts()
+    if not voice:
+        return
+    out = command.stdout
+    for a in voice:
+        what = {
+            "student": _("student with concerns of their own"),
+            "named": _("named handler of sensitive concerns and those about cadres"),
+        }.get(a.role) or role_label(a.role)
+        out.write(
+            f"  {a.username:<12} {DEMO_PASSWORD}  {what} · "
+            f"{a.organisation_name} ({a.organisation})"
+        )
+    union = demo_union("school") or demo_union("province")
+    code = union.code if union is not None else ""
+    out.write(
+        full_urls(
+            _(
+                "  Students' concerns: raise one at /voice/ (student), handle them at "
+                "/voice/handle/ (rights, office, sensitive), public list and figures at "
+                "/voice/{union}/ and /voice/{union}/figures/."
+            ).format(union=code),
+            base_url,
+        )
+    )
 
 
 class Command(BaseCommand):

@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 if Organisation.objects.filter(code=root).exists():
                     accounts = ensure_demo_accounts(scale=scale)
         if accounts:
-            print_accounts(self, accounts)
+            print_accounts(self, accounts, base_url=url)
             if loaded:
                 self._print_student(url)
             else:

@@ -32,6 +32,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from tongxue.core.errors import punctuation, render_message
 from tongxue.core.spreadsheets import unescape_cell
 from tongxue.domain.counting import (
     FORM_LABELS,
@@ -168,7 +169,7 @@ def _method(opts: dict[str, Any]) -> ElectionMethod:
     try:
         return ElectionMethod.from_dict(data)
     except CountingError as exc:
-        raise BadInput(exc.message.render(_)) from None
+        raise BadInput(render_message(exc.message)) from None
 
 
 def render_text(result: CountResult) -> str:
@@ -250,7 +251,7 @@ def render_text(result: CountResult) -> str:
         }
     )
     out.append(_("How the count went:"))
-    out.extend(f"  - {m.render(_)}" for m in result.explanation)
+    out.extend(f"  - {render_message(m)}" for m in result.explanation)
     return "\n".join(out) + "\n"
 
 
@@ -307,10 +308,14 @@ class Command(BaseCommand):
                 issued=opts["issued"],
             )
         except CountingError as exc:
-            raise BadInput(exc.message.render(_)) from None
+            raise BadInput(render_message(exc.message)) from None
         if opts["format"] == "json":
             self.stdout.write(
-                json.dumps(result.to_json(_), ensure_ascii=False, indent=2)
+                json.dumps(
+                    result.to_json(_, punctuation=punctuation()),
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         else:
             self.stdout.write(render_text(result), ending="")

@@ -37,11 +37,17 @@ from tongxue.domain.profiles import ProfileError
 from tongxue.domain.snapshot import parse_tables
 from tongxue.organisations.mappers import subtree_codes
 from tongxue.organisations.models import Organisation
-from tongxue.snapshots.errors import SnapshotInvalid, describe, listed, more_text
+from tongxue.snapshots.errors import (
+    SheetNames,
+    SnapshotInvalid,
+    describe,
+    listed,
+    more_text,
+)
 from tongxue.snapshots.jsonio import read_json
 from tongxue.snapshots.labels import accepted
 from tongxue.snapshots.services import read_bytes
-from tongxue.snapshots.xlsxio import read_xlsx
+from tongxue.snapshots.xlsxio import read_workbook
 
 SNAPSHOT_SUFFIXES = (".json", ".xlsx")
 
@@ -53,8 +59,9 @@ class BadInput(CommandError):
         super().__init__(message, returncode=2)
 
 
-def read_snapshot(path: Path) -> tuple[dict[str, Any], list[Any], bool]:
-    """Return a snapshot file's document, the problems of its layout, and if a workbook.
+def read_snapshot(path: Path) -> tuple[dict[str, Any], list[Any], SheetNames | None]:
+    """Return a snapshot file's document, the problems of its layout, and, for a
+    workbook, the names it gives its sheets and columns (None for JSON).
 
     Uses the snapshot app's readers, so that ``tongxue audit`` accepts exactly the files
     ``tongxue import`` does. Raises ``OSError`` when the file cannot be read and
@@ -62,9 +69,9 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], list[Any], bool]:
     """
     data = read_bytes(path, path.suffix.lower())  # refused unread when too large
     if path.suffix.lower() == ".xlsx":
-        doc, errors = read_xlsx(data)
-        return doc, list(errors), True
-    return read_json(data), [], False
+        doc, errors, names = read_workbook(data)
+        return doc, list(errors), names
+    return read_json(data), [], None
 
 
 class Command(BaseCommand):
@@ -170,15 +177,17 @@ class Command(BaseCommand):
 
     def _audit_file(self, path: Path, as_of: date, profile: str | None) -> AuditReport:
         workbook = path.suffix.lower() == ".xlsx"
+        names: SheetNames | None = None
         try:
-            tables, errors, workbook = read_snapshot(path)
+            tables, errors, names = read_snapshot(path)
+            workbook = names is not None
         except OSError as exc:
             raise BadInput(
                 _("Cannot read %(path)s: %(error)s")
                 % {"path": path, "error": exc.strerror or exc}
             ) from None
         except SnapshotInvalid as exc:
-            tables, errors = {}, exc.errors
+            tables, errors, names = {}, exc.errors, exc.names
         if not errors:
             snapshot, errors = parse_tables(tables, labels=accepted())
         if errors:
@@ -187,7 +196,7 @@ class Command(BaseCommand):
                 % {"path": path, "n": len(errors)}
             ]
             shown, more = listed(errors)
-            lines += [f"  {describe(e, workbook=workbook)}" for e in shown]
+            lines += [f"  {describe(e, workbook=workbook, names=names)}" for e in shown]
             if more:
                 lines.append(f"  {more_text(more)}")
             raise BadInput("\n".join(lines))

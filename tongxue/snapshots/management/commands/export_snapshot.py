@@ -1,13 +1,21 @@
-"""``tongxue export ORG_CODE [--format json|xlsx] [-o FILE]`` and ``--template`` (ORG-1)."""
+"""``tongxue export ORG_CODE [--format json|xlsx] [-o FILE]`` and ``--template`` (ORG-1).
+
+The template is made in ``--language``, by default the operator's (``LANGUAGE``, else
+the locale: :func:`tongxue.core.console.operator_language`), like the command's
+messages.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext
 
+from tongxue.core.console import operator_language
 from tongxue.snapshots.jsonio import dump_json
 from tongxue.snapshots.selectors import UnknownOrganisation, export_tables
 from tongxue.snapshots.xlsxio import template_xlsx, write_xlsx
@@ -27,8 +35,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--template", action="store_true", help="write the empty Excel template"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help=(
+                "language of the template and the messages (default: the operator's, "
+                "from LANGUAGE or the locale)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"] or operator_language()):
+            self._run(options)
+
+    def _run(self, options: dict[str, Any]) -> None:
         output = Path(options["output"]) if options["output"] else None
         fmt = options["format"] or (
             "xlsx"

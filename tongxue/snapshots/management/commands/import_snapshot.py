@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from tongxue.snapshots.errors import SnapshotInvalid, describe, listed, more_text
+from tongxue.snapshots.names import sheet_name
 from tongxue.snapshots.services import import_file
 
 
@@ -51,7 +52,9 @@ class Command(BaseCommand):
         except SnapshotInvalid as exc:
             shown, more = listed(exc.errors)
             for error in shown:
-                self.stderr.write(describe(error, workbook=exc.workbook))
+                self.stderr.write(
+                    describe(error, workbook=exc.workbook, names=exc.names)
+                )
             if more:
                 self.stderr.write(more_text(more))
             raise CommandError(
@@ -64,13 +67,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 gettext(
                     "{table}: {created} created, {updated} updated, {unchanged} unchanged"
-                ).format(table=table, **counts.as_dict())
+                ).format(table=sheet_name(table), **counts.as_dict())
             )
         for table, rows in result.not_stored.items():
             self.stdout.write(
                 gettext(
                     "{table}: {rows} checked, not stored (read by the audit of a file)"
-                ).format(table=table, rows=rows)
+                ).format(table=sheet_name(table), rows=rows)
             )
         if dry_run:
             self.stdout.write(gettext("Dry run: nothing was written."))
