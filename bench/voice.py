@@ -703,13 +703,15 @@ _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
 
 class _Load:
-    def __init__(self, host: str, path: str, work: list, time_limit: float) -> None:
+    def __init__(
+        self, host: str, path: str, work: list, time_limit: float, method: str = "POST"
+    ) -> None:
         self.queue = list(reversed(work))
         self.results: list[tuple[float, int, bytes]] = []
         self.errors = 0
         self.deadline = time.monotonic() + time_limit
         self.prefix = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {host}\r\n"
             f"Origin: https://{host}\r\nReferer: https://{host}/voice/new/\r\n"
             "X-Forwarded-Proto: https\r\nX-Real-IP: 127.0.0.1\r\n"
             "Accept: application/json\r\nContent-Type: application/json\r\n"
@@ -784,9 +786,17 @@ class _Connection(asyncio.Protocol):
             self.closed.set_result(None)
 
 
-async def load(*, port: int, path: str, work: list, clients: int, time_limit: float):
+async def load(
+    *,
+    port: int,
+    path: str,
+    work: list,
+    clients: int,
+    time_limit: float,
+    method: str = "POST",
+):
     loop = asyncio.get_running_loop()
-    shared = _Load(f"127.0.0.1:{port}", path, work, time_limit)
+    shared = _Load(f"127.0.0.1:{port}", path, work, time_limit, method)
 
     async def client() -> None:
         while shared.more():
@@ -932,6 +942,29 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
         if statuses.get(201, 0) != len(warm):
             bad = next((b for _t, s, b in results if s != 201), b"")
             print(f"  warm-up statuses {statuses}: {bad[:300]!r}")
+        # the stack's ceiling: the same clients reading their own (empty) list,
+        # GET /api/voice/mine (session, user, one query), for 15 seconds
+        mine = [
+            (f"Cookie: sessionid={key}; csrftoken={csrf}\r\n".encode(), b"")
+            for key, csrf in students_all[0]
+        ] * 40
+        results, wall, _e = asyncio.run(
+            load(
+                port=args.port,
+                path="/api/voice/mine",
+                work=mine,
+                clients=args.clients,
+                time_limit=15,
+                method="GET",
+            )
+        )
+        ok = sum(1 for _t, s, _b in results if s == 200)
+        print(
+            f"    for comparison, GET /api/voice/mine (session, user, one query): "
+            f"{ok / wall:,.0f}/s, p95 {pct([t for t, _s, _b in results], 95) * 1000:.0f}"
+            f" ms; load {loadavg()}",
+            flush=True,
+        )
         for k in range(args.runs):
             work = raise_work(rnd, students_all[k + 1], per)
             before = counts_now(union)
@@ -1063,7 +1096,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--similar-queries", type=int, default=300)
     parser.add_argument("--figures-requests", type=int, default=200)
-    parser.add_argument("--raise-students", type=int, default=2500)
+    parser.add_argument("--raise-students", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--port", type=int, default=18517)

@@ -622,9 +622,7 @@ def figure_counts(today: dt.date) -> dict[str, Any]:
     separate acknowledgement was acknowledged by its answer. A test checks these
     against the domain function on generated concerns."""
     tz = timezone.get_current_timezone()
-    acknowledged_on = TruncDate(
-        Coalesce("acknowledged_at", "answered_at"), tzinfo=dt.UTC
-    )
+    acknowledged_on = TruncDate(Coalesce("acknowledged_at", "answered_at"), tzinfo=tz)
     answered_on = TruncDate("answered_at", tzinfo=tz)
     closed = Q(status=ConcernStatus.CLOSED)
     satisfied = Q(rating__in=sorted(SATISFIED_RATINGS))

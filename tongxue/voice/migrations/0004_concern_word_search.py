@@ -33,7 +33,7 @@ $$
 INDEX = (
     'CREATE INDEX IF NOT EXISTS "voice_concern_union_words" ON "voice_concern" '
     'USING gin (voice_union_words("union_id", "tokens")) '
-    "WHERE \"visibility\" = 'public' AND NOT \"sensitive\" "
+    'WHERE "visibility" = \'public\' AND NOT "sensitive" '
     'AND "about_person_id" IS NULL AND "status" IN ({})'.format(
         ", ".join(f"'{s}'" for s in STATUSES)
     )

@@ -230,11 +230,12 @@ def _create(
     today: dt.date,
     photos: list[Any],
     profile: Profile | None = None,
+    notify: bool = False,
     recipients: list[int] | None = None,
 ) -> tuple[Concern, str | None]:
-    """Write the concern, its first event and its photos, and tell its handlers (in
-    the caller's transaction; ``recipients``: the handlers told, when the caller has
-    them already).
+    """Write the concern, its first event and its photos, and with ``notify`` tell
+    its handlers (in the caller's transaction; ``recipients``: the handlers told, when
+    the caller has them already).
 
     What needs no lock is worked out first (deadlines, the masked text and its words);
     then the union's row is locked for the number, and held until the transaction
@@ -296,7 +297,8 @@ def _create(
             for p in photos
         ]
     )
-    notifying.received(concern, user_ids=recipients)
+    if notify:
+        notifying.received(concern, user_ids=recipients)
     return concern, code
 
 
@@ -392,6 +394,7 @@ def raise_concern(
             today=day,
             photos=cleaned,
             profile=profile,
+            notify=True,
             recipients=recipients,
         )
         # last: the audit log's lock is held until the transaction ends
@@ -505,6 +508,7 @@ def record_offline(
             handler=handler,
             today=day,
             photos=[],
+            notify=True,
         )
         audit(
             concern,
