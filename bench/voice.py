@@ -811,6 +811,52 @@ async def load(
     return shared.results, time.perf_counter() - t0, shared.errors
 
 
+class WaitSampler:
+    """What the server's database connections wait on while the load runs, sampled
+    every 20 ms from ``pg_stat_activity``: the audit log's advisory lock (the chain's
+    writers are serialised), a row lock (the union's row while a concern takes its
+    number; a student's count of the day), or another lock; as the average number of
+    connections waiting on each."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(url, autocommit=True)
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.02):
+            rows = self.conn.execute(
+                "SELECT a.wait_event, count(*) FROM pg_stat_activity a "
+                "WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() "
+                "AND a.wait_event_type = 'Lock' GROUP BY 1"
+            ).fetchall()
+            self.samples += 1
+            for event, n in rows:
+                self.counts[event] = self.counts.get(event, 0) + n
+
+    def total(self) -> str:
+        self.stop.set()
+        self.thread.join()
+        self.conn.close()
+        names = {
+            "advisory": "audit log (advisory)",
+            "tuple": "row",
+            "transactionid": "row",
+        }
+        out: dict[str, float] = {}
+        for event, n in self.counts.items():
+            label = names.get(event, event)
+            out[label] = out.get(label, 0.0) + n / max(1, self.samples)
+        return ", ".join(f"{k} {v:.1f}" for k, v in sorted(out.items())) or "none"
+
+
 def raise_work(rnd: random.Random, students: list[tuple[str, str]], per: int) -> list:
     """Each student's ``per`` requests (interleaved: one each, then again)."""
     codes = [c for c in WEIGHTS if c not in SENSITIVE]
@@ -971,6 +1017,7 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
             connection.close()
             app = CpuSampler(lambda: children(server.pid))
             db = CpuSampler(backend_lister(url))
+            waits = WaitSampler(url)
             results, wall, errors = asyncio.run(
                 load(
                     port=args.port,
@@ -981,6 +1028,7 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
                 )
             )
             app_cpu, db_cpu = app.total(), db.total()
+            waiting = waits.total()
             la = loadavg()
             check = verify_raises(union, results, before)
             connection.close()
@@ -1020,6 +1068,7 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
                 f"{check['audits']:,}, lost {out['lost']}, doubled {check['doubled']}, "
                 f"unacknowledged but stored {out['extra']}: "
                 + ("OK" if check["ok"] else "MISMATCH")
+                + f"; server connections waiting on a lock, on average: {waiting}"
                 + f"; load {la}",
                 flush=True,
             )
@@ -1030,12 +1079,12 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
     return runs
 
 
-def profile_raises(union, n: int, rnd: random.Random) -> None:
+def profile_raises(union, n: int, rnd: random.Random, label: str = "") -> None:
     """Profile ``n`` raises through the whole Django stack in this process."""
     from django.core.handlers.wsgi import WSGIHandler
     from pyinstrument import Profiler
 
-    students = make_students(union, n + 20, prefix=f"p{RUN}")
+    students = make_students(union, n + 20, prefix=f"p{RUN}{label}")
     work = raise_work(rnd, students, 1)
     handler = WSGIHandler()
 
@@ -1261,7 +1310,7 @@ def main() -> int:
                     f"  profile: {args.profile} raises in this process (pyinstrument)",
                     flush=True,
                 )
-                profile_raises(union, args.profile, rnd)
+                profile_raises(union, args.profile, rnd, label=mode)
                 connection.close()
             print(
                 f"{title}: granian (deploy/granian.env: {env.get('GRANIAN_WORKERS')} "
