@@ -26,6 +26,14 @@ Prints figures; asserts nothing about time. Usage (PostgreSQL)::
      another: the home page's p95 and its ratio to the idle p95 (the issue's test:
      within 2×), and the province pages served per second.
 
+   With ``--nginx`` the requests go through nginx configured from ``deploy/nginx.conf``
+   itself (its TLS lines dropped, its ports and paths replaced; its per-address rate
+   limit kept), and each looping client comes from an address of its own (127.0.0.2,
+   127.0.0.3 …; the home page's client from 127.0.0.1), as clients on the internet
+   would: what they get (pages and 429 refusals) is counted. The measuring client
+   (127.0.0.1) is listed among the shared addresses, which are not limited: its
+   figures are the server's, not nginx's pacing of one address.
+
 Then min / median / max of each figure over the rounds, with the load average. The SQL
 queries of one province page (anonymous) are counted in this process with Django's test
 client (same database, production settings).
@@ -37,6 +45,7 @@ import argparse
 import http.client
 import multiprocessing as mp
 import os
+import re
 import shutil
 import signal
 import socket
@@ -66,6 +75,13 @@ HEADERS = {
 # -- the HTTP side ---------------------------------------------------------------------
 
 
+def connect(port: int, source: str = "127.0.0.1") -> http.client.HTTPConnection:
+    """A kept-alive connection from the loopback address ``source``."""
+    return http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=60, source_address=(source, 0)
+    )
+
+
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[float, int, int]:
     """GET ``path`` on a kept-alive connection: (seconds, status, bytes)."""
     a = time.perf_counter()
@@ -77,7 +93,7 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[float, int, int]:
 
 def series(port: int, path: str, n: int) -> tuple[list[float], set[int], int]:
     """``n`` requests one after another: their times, the statuses, the last size."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = connect(port)
     times, statuses, size = [], set(), 0
     for _ in range(n):
         t, status, size = get(conn, path)
@@ -87,35 +103,51 @@ def series(port: int, path: str, n: int) -> tuple[list[float], set[int], int]:
     return times, statuses, size
 
 
-def loop(port: int, path: str, start: float, until: float, out: Any) -> None:
-    """A load client: request ``path`` back to back from ``start`` until ``until``."""
+def loop(
+    port: int, path: str, start: float, until: float, out: Any, source: str
+) -> None:
+    """A load client: request ``path`` back to back from ``start`` until ``until``;
+    the times of the pages it got (200) and the count of each status."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = connect(port, source)
     while time.time() < start:
         time.sleep(0.005)
-    times, statuses = [], set()
+    times: list[float] = []
+    statuses: dict[int, int] = {}
     while time.time() < until:
         t, status, _size = get(conn, path)
-        times.append(t)
-        statuses.add(status)
+        if status == 200:
+            times.append(t)
+        statuses[status] = statuses.get(status, 0) + 1
     conn.close()
     out.put((times, statuses))
 
 
 def under_load(
-    port: int, page: str, clients: int, seconds: float
-) -> tuple[list[float], set[int], list[float], set[int]]:
-    """Home page times while ``clients`` loop on ``page``; and the page's times."""
+    port: int, page: str, clients: int, seconds: float, own_addresses: bool
+) -> tuple[list[float], set[int], list[float], dict[int, int]]:
+    """Home page times while ``clients`` loop on ``page``; the page's times (200s)
+    and how many answers of each status the clients got."""
     out: Any = mp.Queue()
     start = time.time() + 0.5
     until = start + seconds
     procs = [
-        mp.Process(target=loop, args=(port, page, start, until, out))
-        for _ in range(clients)
+        mp.Process(
+            target=loop,
+            args=(
+                port,
+                page,
+                start,
+                until,
+                out,
+                f"127.0.0.{i + 2}" if own_addresses else "127.0.0.1",
+            ),
+        )
+        for i in range(clients)
     ]
     for p in procs:
         p.start()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = connect(port)
     while time.time() < start + 0.5:  # the load is under way
         time.sleep(0.005)
     home, home_statuses = [], set()
@@ -125,11 +157,12 @@ def under_load(
         home_statuses.add(status)
     conn.close()
     loaded: list[float] = []
-    loaded_statuses: set[int] = set()
+    loaded_statuses: dict[int, int] = {}
     for _ in procs:
         times, statuses = out.get(timeout=120)
         loaded += times
-        loaded_statuses |= statuses
+        for status, n in statuses.items():
+            loaded_statuses[status] = loaded_statuses.get(status, 0) + n
     for p in procs:
         p.join()
     return home, home_statuses, loaded, loaded_statuses
@@ -164,6 +197,53 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not listen on {port}")
+
+
+def nginx_config(port: int, upstream: int, static: Path, folder: Path) -> str:
+    """``deploy/nginx.conf`` as a whole nginx configuration for this machine: the
+    redirecting server and TLS lines dropped (the app is told the request came over
+    HTTPS, as it would be), ``listen`` on ``port``, the upstream on
+    ``upstream``, static files from ``static``; everything else (the rate limits, the
+    proxy headers) as deployed."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    blocks = re.split(r"(?m)^(?=server \{)", text)
+    text = "".join(b for b in blocks if "return 301" not in b)
+    text = re.sub(r"(?m)^\s*ssl_\w+ [^\n]*\n", "", text)
+    text = re.sub(r"listen 8443 ssl http2;", f"listen 127.0.0.1:{port};", text)
+    text = text.replace("server 127.0.0.1:8001;", f"server 127.0.0.1:{upstream};")
+    # The measuring client (127.0.0.1: the province page and the home page one request
+    # after another) is listed as a shared address, so that its figures are the
+    # server's, not nginx's pacing of one address; the looping clients are limited.
+    text = text.replace(
+        "    default 0;\n",
+        "    default 0;\n    127.0.0.1 1;  # the benchmark's measuring client\n",
+        1,
+    )
+    # TLS ends here in production: the app is told so, as there
+    text = text.replace("X-Forwarded-Proto $scheme;", "X-Forwarded-Proto https;")
+    text = text.replace("alias /srv/tongxue/static/;", f"alias {static}/;")
+    assert f"listen 127.0.0.1:{port};" in text and "limit_req zone=" in text, text
+    assert "127.0.0.1 1;" in text, text
+    return (
+        "worker_processes auto;\n"
+        f"pid {folder}/nginx.pid;\n"
+        f"error_log {folder}/error.log warn;\n"
+        "events { worker_connections 4096; }\n"
+        "http {\n"
+        "    access_log off;\n"
+        "    include /etc/nginx/mime.types;\n"
+        f"    client_body_temp_path {folder}/body;\n"
+        f"    proxy_temp_path {folder}/proxy;\n" + text + "\n}\n"
+    )
+
+
+def nginx_version() -> str:
+    out = subprocess.run(
+        [shutil.which("nginx") or "/usr/sbin/nginx", "-v"],
+        capture_output=True,
+        text=True,
+    )
+    return (out.stderr or out.stdout).strip().removeprefix("nginx version: ")
 
 
 def deploy_env(path: Path) -> dict[str, str]:
@@ -234,6 +314,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--reuse", action="store_true", help="keep a database a previous run filled"
+    )
+    parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="through nginx as deploy/nginx.conf configures it (port --port + 1), "
+        "each looping client from an address of its own",
     )
     add_option(parser)
     args = parser.parse_args()
@@ -324,16 +410,45 @@ def main() -> int:
             "rate",
         )
     }
+    nginx = None
+    front = args.port
+    if args.nginx:
+        front = args.port + 1
+        folder = static / "nginx"
+        folder.mkdir()
+        conf = folder / "nginx.conf"
+        conf.write_text(nginx_config(front, args.port, static, folder))
+        nginx = subprocess.Popen(
+            [
+                shutil.which("nginx") or "/usr/sbin/nginx",
+                "-c",
+                str(conf),
+                "-p",
+                str(folder),
+                "-g",
+                "daemon off;",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        HEADERS.pop("X-Real-IP", None)  # nginx sets it from the client's address
+        print(
+            f"front: nginx ({nginx_version()}) on 127.0.0.1:{front}, deploy/nginx.conf's "
+            "rate limit per client address; the looping clients from 127.0.0.2…",
+            flush=True,
+        )
     try:
         wait_for_port(args.port)
-        series(args.port, page, args.warmup)
-        series(args.port, "/", args.warmup)
+        wait_for_port(front)
+        series(front, page, args.warmup)
+        series(front, "/", args.warmup)
         before = load_average()
         for n in range(1, args.rounds + 1):
-            times, statuses, size = series(args.port, page, args.requests)
-            idle, idle_statuses, _ = series(args.port, "/", args.requests)
+            times, statuses, size = series(front, page, args.requests)
+            idle, idle_statuses, _ = series(front, "/", args.requests)
             home, home_statuses, loaded, loaded_statuses = under_load(
-                args.port, page, args.clients, args.seconds
+                front, page, args.clients, args.seconds, own_addresses=args.nginx
             )
             figures["page_p50"].append(pct(times, 0.5))
             figures["page_p95"].append(pct(times, 0.95))
@@ -343,7 +458,11 @@ def main() -> int:
             figures["ratio"].append(pct(home, 0.95) / pct(idle, 0.95))
             figures["loaded_p95"].append(pct(loaded, 0.95))
             figures["rate"].append(len(loaded) / args.seconds)
-            bad = (statuses | idle_statuses | home_statuses | loaded_statuses) - {200}
+            refused = loaded_statuses.get(429, 0) if args.nginx else 0
+            bad = (statuses | idle_statuses | home_statuses | set(loaded_statuses)) - {
+                200,
+                *((429,) if args.nginx else ()),
+            }
             print(
                 f"round {n}: province page p50 {ms(pct(times, 0.5))} p95 "
                 f"{ms(pct(times, 0.95))} max {ms(max(times))} ms ({size / 1024:.0f} KB); "
@@ -351,6 +470,11 @@ def main() -> int:
                 f"({len(loaded)} province pages in {args.seconds:g} s, their p95 "
                 f"{ms(pct(loaded, 0.95))} ms) home p95 {ms(pct(home, 0.95))} ms "
                 f"({len(home)} requests) = {pct(home, 0.95) / pct(idle, 0.95):.2f}× idle"
+                + (
+                    f"; the clients were refused {refused} times (429)"
+                    if args.nginx
+                    else ""
+                )
                 + (f"; NOT 200: {sorted(bad)}" if bad else ""),
                 flush=True,
             )
@@ -373,6 +497,11 @@ def main() -> int:
             f"{spread(figures['rate'], '/s')}"
         )
     finally:
+        if nginx is not None:
+            os.killpg(nginx.pid, signal.SIGTERM)
+            nginx.wait(timeout=20)
+        if sys.exc_info()[0] is not None:
+            print((static / "granian.log").read_text()[-3000:], file=sys.stderr)
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=40)

@@ -216,3 +216,29 @@ def test_the_key_names_path_query_language_part_and_version(rf: Any) -> None:
     assert anonymous(request)
     request.COOKIES[settings.SESSION_COOKIE_NAME] = "x"
     assert not anonymous(request)
+
+
+def test_a_page_that_names_its_parameters_is_kept_once_for_any_other_query(
+    rf: Any,
+) -> None:
+    params = ("severity", "page")
+
+    def key(query: str) -> str:
+        return page_key(rf.get(url("FED") + query), "1", params)
+
+    assert key("?x=1") == key("?x=2") == key("") == key("?from=timeline")
+    assert key("?severity=violation&x=1") == key("?x=2&severity=violation")
+    assert key("?page=2&severity=violation") == key("?severity=violation&page=2")
+    assert len({key(""), key("?severity=violation"), key("?page=2")}) == 3
+
+
+def test_unknown_parameters_get_the_kept_compliance_page_without_rendering_it() -> None:
+    build_federation()
+    store_audit(root=None)
+    first, rendered = get(Client(), "FED")
+    again, hit = get(Client(), "FED", data={"x": "1"})
+    other, hit_too = get(Client(), "FED", data={"from": "timeline", "x": "2"})
+    assert hit < rendered and hit_too == hit
+    assert without_token(first) == without_token(again) == without_token(other)
+    _filtered, missed = get(Client(), "FED", data={"severity": "violation"})
+    assert missed == rendered  # a filter the page reads: rendered and kept apart

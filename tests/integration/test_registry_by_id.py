@@ -52,3 +52,33 @@ def test_by_keys_and_by_path_read_the_same_registry(
 def test_an_unknown_root_reads_an_empty_registry() -> None:
     registry = load_registry("NOWHERE")
     assert registry.organisations == () and registry.people == ()
+
+
+def test_a_person_placed_in_another_school_keeps_their_department_and_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A school's people's department and class unit are read from the organisations
+    already loaded; one outside the subtree (a cadre enrolled elsewhere) is looked up
+    once and named as when the registry is read by path."""
+    from tests.django_plugin import build_school_with_deviation
+    from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
+
+    here = build_school_with_deviation(prefix="A")
+    there = build_school_with_deviation(prefix="B")
+    dept = OrganisationFactory(
+        code="B-D01", kind=OrgKind.DEPARTMENT_UNION, parent=there.union
+    )
+    klass = OrganisationFactory(
+        code="B-D01-C1", kind=OrgKind.CLASS_COMMITTEE, parent=dept
+    )
+    person = PersonFactory(department=dept, class_unit=klass, grade=2024)
+    PositionFactory(organisation=here.department, person=person, title="部长")
+    with CaptureQueriesContext(connection) as ctx:
+        by_keys = load_registry("ACH")
+    found = {p.id: p for p in by_keys.people}[person.ident]
+    assert (found.department, found.class_code) == ("B-D01", "B-D01-C1")
+    monkeypatch.setattr(mappers, "SUBTREE_BY_ID", 0)
+    monkeypatch.setattr(mappers, "PEOPLE_BY_ID", 0)
+    with CaptureQueriesContext(connection) as by_path:
+        assert load_registry("ACH") == by_keys
+    assert len(ctx) == len(by_path) + 1  # the one lookup of the keys outside

@@ -183,6 +183,11 @@ def _fresh_context(
     }
 
 
+#: The query parameters the compliance page reads (its filters and page number): an
+#: anonymous reader's kept page is found by these alone (``core.caching.page_key``).
+REPORT_PARAMS = ("severity", "requirement", "organisation", "city", "page")
+
+
 @require_GET
 def report(request: HttpRequest, code: str) -> HttpResponse:
     """Show the audit of an organisation's subtree: counts, then findings by organisation.
@@ -194,13 +199,17 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 
     An anonymous reader's page is rendered once and kept in the cache
     (``core.caching.kept_for_anonymous``) under the newest stored run of the subtree
-    (``selectors.stored_version``), the whole query string and the language: a new
+    (``selectors.stored_version``), its filters and page number (:data:`REPORT_PARAMS`;
+    other parameters do not make another copy) and the language: a new
     store makes a new key. A signed-in reader's page (justification forms, private
     evidence) is never kept nor served from it; a page audited now is not kept.
     """
     version = selectors.stored_version(code) if anonymous(request) else None
     return kept_for_anonymous(
-        request, version, lambda extra: _report(request, get_or_404(code), extra)
+        request,
+        version,
+        lambda extra: _report(request, get_or_404(code), extra),
+        params=REPORT_PARAMS,
     )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -100,13 +101,24 @@ def code_version() -> str:
     return hashlib.sha256(f"{newest}:{count}".encode()).hexdigest()[:12]
 
 
-def page_key(request: HttpRequest, version: str) -> str:
+def page_key(
+    request: HttpRequest, version: str, params: Sequence[str] | None = None
+) -> str:
     """The cache key of the page ``request`` asks for, as an anonymous reader sees it:
-    the path with the whole query string as sent, the language, the part of the page
-    htmx asks for, the caller's ``version`` of what the page shows and the code's."""
+    the path with the query string, the language, the part of the page htmx asks for,
+    the caller's ``version`` of what the page shows and the code's.
+
+    ``params``: the query parameters the page reads; then only their first values
+    make the key (in this order), so that ``?x=1``, ``?x=2`` … or a share link's
+    ``?from=timeline`` find the page kept for the same filters instead of rendering
+    it again (#15). None: the whole query string as sent."""
+    if params is None:
+        query = request.META.get("QUERY_STRING", "")
+    else:
+        query = urlencode([(name, request.GET.get(name, "")[:200]) for name in params])
     parts = (
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        query,
         get_language() or "",
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
@@ -123,6 +135,7 @@ def kept_for_anonymous(
     render: Callable[[dict[str, Any]], HttpResponse],
     *,
     timeout: int = PAGE_SECONDS,
+    params: Sequence[str] | None = None,
 ) -> HttpResponse:
     """Serve an anonymous reader the page kept for ``version``, or render and keep it.
 
@@ -132,11 +145,13 @@ def kept_for_anonymous(
     but not kept. ``version`` None, or a reader who is not surely anonymous
     (:func:`anonymous`), renders the page as usual and keeps nothing. The page is kept
     compressed; each reader gets their own CSRF token in it (and the cookie, as for any
-    page that shows one).
+    page that shows one). ``params``: the query parameters the page reads
+    (:func:`page_key`); a page that reads others, or echoes the query string, passes
+    None.
     """
     if version is None or not anonymous(request):
         return render({})
-    key = page_key(request, version)
+    key = page_key(request, version, params)
     kept = cache.get(key)
     if kept is not None:
         content_type, body = kept

@@ -373,11 +373,11 @@ def _load_registry(root_code: str | None) -> dm.Registry:
     # and delegate seats of a province) overflow the memory PostgreSQL gives a sort
     # (``work_mem``) and were sorted on disk; Python's sort of the fetched rows takes a
     # fraction of that (and the order no longer depends on the database's collation).
-    rows = list(
-        Person.objects.filter(_people(named, ids))
-        .values_list(*PERSON_FIELDS)
-        .order_by()
-    )
+    people_qs = Person.objects.filter(_people(named, ids)).order_by()
+    if scope.codes is not None:
+        rows = _people_rows_by_keys(people_qs, scope.codes)
+    else:
+        rows = list(people_qs.values_list(*PERSON_FIELDS))
     rows.sort(key=itemgetter(0))
     people = people_from_rows(rows)
     reviews = [
@@ -488,6 +488,46 @@ def _people(named: list[QuerySet[Any]], ids: set[int] | None) -> Q:
     for query in named:
         q |= Q(pk__in=query)
     return q
+
+
+#: :data:`PERSON_FIELDS` with the department's and the class unit's keys for codes.
+_KEYED_PERSON_FIELDS = tuple(
+    f.replace("__code", "_id") if f in ("department__code", "class_unit__code") else f
+    for f in PERSON_FIELDS
+)
+_DEPARTMENT = PERSON_FIELDS.index("department__code")
+_CLASS_UNIT = PERSON_FIELDS.index("class_unit__code")
+
+
+def _people_rows_by_keys(
+    people: QuerySet[Any], codes: Mapping[int, str]
+) -> list[tuple[Any, ...]]:
+    """Rows of :data:`PERSON_FIELDS` for a small subtree: the department's and the
+    class unit's codes from the organisations already loaded (``codes``), not from a
+    join — the planner hashed every organisation of the province for the class units
+    (4 of a school's 5 ms, #15). A key outside the subtree (rare) is looked up once."""
+    rows = list(people.values_list(*_KEYED_PERSON_FIELDS))
+    known = dict(codes)
+    missing = {
+        row[i]
+        for row in rows
+        for i in (_DEPARTMENT, _CLASS_UNIT)
+        if row[i] is not None and row[i] not in known
+    }
+    if missing:
+        known.update(
+            Organisation.objects.filter(keys_in("pk", sorted(missing)))
+            .order_by()
+            .values_list("pk", "code")
+        )
+    out = []
+    for row in rows:
+        item = list(row)
+        for i in (_DEPARTMENT, _CLASS_UNIT):
+            if item[i] is not None:
+                item[i] = known[item[i]]
+        out.append(tuple(item))
+    return out
 
 
 def _enrolled_grades(scope: Scope) -> tuple[tuple[str, int], ...]:
