@@ -476,3 +476,37 @@ def test_the_daily_job_forgets_tickets_of_sessions_that_ended_unseen() -> None:
     entry = periodic._registry["accounts.sso-stale-tickets"]
     assert entry.every == dt.timedelta(days=1)
     assert entry.func == "tongxue.accounts.sso.forget_stale_cas_tickets"
+
+
+def test_oidc_keeps_the_providers_key_set_and_fetches_it_again_for_a_new_key(
+    live_server, oidc_server, settings, roll, monkeypatch
+) -> None:
+    """The JWKS is fetched once for many sign-ins (kept an hour in the cache), and
+    again when a token names a key the kept set lacks (the provider rotated)."""
+    from django.core.cache import cache
+
+    from tongxue.accounts import sso, sso_backends
+
+    oidc_on(settings, oidc_server)
+    endpoint = sso.oidc_provider().jwks_uri
+    cache.delete(sso_backends.kept_jwks_key(endpoint))
+    fetched: list[str] = []
+    real_get = requests.get
+
+    def counting_get(url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if url == endpoint:
+            fetched.append(url)
+        return real_get(url, *args, **kwargs)
+
+    monkeypatch.setattr(sso_backends.requests, "get", counting_get)
+    first = campus(live_server, "oidc", "20230002")
+    second = campus(live_server, "oidc", "20230002")
+    assert landed_on_me(first) and landed_on_me(second)
+    assert fetched == [endpoint]
+    # The kept set lacks the token's key (the provider rotated): fetched again.
+    retired = {"keys": [{"kty": "RSA", "kid": "retired", "alg": "RS256"}]}
+    cache.set(sso_backends.kept_jwks_key(endpoint), retired, 60)
+    third = campus(live_server, "oidc", "20230002")
+    assert landed_on_me(third) and signed_in_as(third) == roll.with_account.user_id
+    assert fetched == [endpoint, endpoint]
+    assert cache.get(sso_backends.kept_jwks_key(endpoint)) != retired
