@@ -353,3 +353,32 @@ def test_grant_and_its_audit_record_share_one_transaction(tree, monkeypatch) -> 
         )
     person.refresh_from_db()
     assert person.user is None  # the account made for the grant is rolled back too
+
+
+def test_roles_page_marks_only_accounts_never_signed_in_as_not_activated(
+    client, tree
+) -> None:
+    """A granted account no one has signed in to is "not activated"; one signed in
+    through the campus (no password, a last sign-in) and one with a password are not."""
+    from django.utils import timezone
+
+    granted = UserFactory(username="granted")
+    granted.set_unusable_password()
+    granted.save()
+    campus = UserFactory(username="sso-7", last_login=timezone.now())
+    campus.set_unusable_password()
+    campus.save()
+    for user in (granted, campus):
+        RoleFactory(user=user, organisation=tree.dept, role=RoleKind.DELEGATE)
+    client.force_login(tree.union_admin)
+    html = client.get(
+        reverse("accounts:roles", args=[tree.union.code])
+    ).content.decode()
+
+    def row(username: str) -> str:
+        start = html.index(f'data-user="{username}"')
+        return html[start : html.index("</tr>", start)]
+
+    assert "badge-incomplete" in row("granted")
+    assert "badge-incomplete" not in row("sso-7")
+    assert "badge-incomplete" not in row(tree.union_admin.username)

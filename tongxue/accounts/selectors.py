@@ -94,6 +94,7 @@ def roles_within(organisation: Organisation) -> QuerySet[RoleAssignment]:
             "user__first_name",
             "user__last_name",
             "user__password",
+            "user__last_login",  # an account signed in by SSO has no password
             "user__person__name",
         )
         .order_by("organisation__path", "role", "user__username")
