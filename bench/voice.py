@@ -33,11 +33,14 @@ contain ``bench``: ``bench/benchdb.py``; never a hard-coded one), then:
    most the daily limit; raises/s, latency, and the check that every 201 answer is a
    stored concern with its event and audit record (none lost) and nothing more was
    stored. Run once without a stored audit and once with the province's audit stored
-   (as after the nightly pass: every raise then marks its union for re-audit and the
-   school is re-audited at commit, ``tongxue.compliance.reaudit``).
+   (as after the nightly pass: every raise then marks its union for the re-audit job,
+   ``tongxue.compliance.reaudit.DEFERRED``; before #17 the school was also re-audited
+   at commit). No job worker runs during the load.
 
 Steps 2–4 run ``--runs`` times; each figure is printed as min / median / max with the
-load average. ``--profile N`` profiles N raises in-process with pyinstrument.
+load average. ``--profile N`` profiles N raises in-process with pyinstrument (with
+``--skip-http``: the profile alone); ``--similar-queries 0`` and ``--figures-requests 0``
+skip steps 2 and 3; ``--app`` serves another WSGI application (a variant to compare).
 """
 
 from __future__ import annotations
@@ -955,7 +958,7 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
         env.get("GRANIAN_WORKERS", "1"),
         "--blocking-threads",
         env.get("GRANIAN_BLOCKING_THREADS", "8"),
-        "tongxue.config.wsgi:application",
+        args.app,
     ]
     log = (workdir / f"server-{label}.log").open("a")
     server = subprocess.Popen(
@@ -1159,6 +1162,11 @@ def main() -> int:
         help="raise without a stored audit, with one, or both (default)",
     )
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--app",
+        default="tongxue.config.wsgi:application",
+        help="the WSGI application granian serves (to compare a variant)",
+    )
     add_option(parser)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -1237,7 +1245,7 @@ def main() -> int:
 
     print("2. similar concerns (selectors.similar_concerns, in-process)", flush=True)
     sims = []
-    for k in range(args.runs):
+    for k in range(args.runs if args.similar_queries else 0):
         texts = similar_texts(random.Random(args.seed + k), args.similar_queries)
         s = bench_similar(union, texts)
         sims.append(s)
@@ -1252,7 +1260,7 @@ def main() -> int:
             f" ms; same suggestions {s['same']}/{s['compared']}; load {loadavg()}",
             flush=True,
         )
-    for p in (50, 95, 99):
+    for p in (50, 95, 99) if sims else ():
         print(
             f"  similar p{p}, min / median / max of runs: "
             + spread([pct(s["times"], p) for s in sims])
@@ -1262,7 +1270,7 @@ def main() -> int:
         "3. public figures page (GET /voice/<union>/figures/, test client)", flush=True
     )
     figs = []
-    for k in range(args.runs):
+    for k in range(args.runs if args.figures_requests else 0):
         f = bench_figures(union, args.figures_requests)
         figs.append(f)
         print(
@@ -1272,12 +1280,17 @@ def main() -> int:
             f"{f['bytes']:,} bytes); load {loadavg()}",
             flush=True,
         )
-    for p in (50, 95):
+    for p in (50, 95) if figs else ():
         print(
             f"  figures p{p}, min / median / max of runs: "
             + spread([pct(f["times"], p) for f in figs])
         )
 
+    if args.skip_http and args.profile:
+        # the in-process profile alone (``--skip-http --profile N``)
+        print(f"  profile: {args.profile} raises in this process (pyinstrument)")
+        profile_raises(union, args.profile, rnd, label="no")
+        connection.close()
     if not args.skip_http:
         workdir = Path(tempfile.mkdtemp(prefix="tongxue-bench-voice-"))
         modes = {"both": ["no", "yes"], "no": ["no"], "yes": ["yes"]}[args.stored_audit]
@@ -1303,7 +1316,7 @@ def main() -> int:
             title = (
                 "4. raising over HTTP, no stored audit"
                 if mode == "no"
-                else "4b. raising over HTTP, the audit stored (re-audit at commit)"
+                else "4b. raising over HTTP, the audit stored (marks for the job)"
             )
             if args.profile:
                 print(

@@ -22,6 +22,7 @@ from tongxue.domain.lifecycle import (
     LIFECYCLES,
     SCHOOL_REPORT,
     SELECTION,
+    SURVEY,
     Lifecycle,
 )
 
@@ -37,6 +38,7 @@ def test_every_lifecycle_is_listed_by_name() -> None:
         CONCERN,
         SCHOOL_REPORT,
         FACE_MEETING,
+        SURVEY,
     )
     assert len(LIFECYCLES) == len(every)
     assert all(LIFECYCLES[lc.name] is lc for lc in every)

@@ -185,6 +185,18 @@ DB_ONLY_RULES: frozenset[str] = frozenset(
         "RGT-4.no-participation",
         "RGT-4.no-committee-seat",
         "RGT-5.no-consultation",
+        # RGT-6: no account on record, so no delegate or cadre has a contact route
+        "RGT-6.no-contact-route",
+        # TRN-2: no evaluation of the union by its students on record (tongxue.surveys)
+        "TRN-2.no-evaluation",
+        # TRN-4: no finance records (tongxue.finances), so no school-level union
+        # disclosed its finances of the last term
+        "TRN-4.no-disclosure",
+        # TRN-1, TRN-5: no public page on record (tongxue.disclosure): no rule in force,
+        # nothing published in the last term, no verified official account
+        "TRN-1.no-rules",
+        "TRN-1.nothing-published",
+        "TRN-5.no-verified-account",
     }
 )
 

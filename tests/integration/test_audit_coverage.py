@@ -103,8 +103,8 @@ def test_the_page_states_coverage_quotes_and_remedies(client) -> None:
     lists = {item["key"]: item for item in response.context["coverage"]}
     assert "ORG-2" in [r["id"] for r in lists["checked"]["requirements"]]
     no_rule = [r["id"] for r in lists["no_rule"]["requirements"]]
-    assert "TRN-2" in no_rule and "ORG-2" not in no_rule
-    assert 'data-requirement="TRN-2"' in html
+    assert "RGT-7" in no_rule and "ORG-2" not in no_rule
+    assert 'data-requirement="RGT-7"' in html
     assert f"Not checked yet, no rule ({len(cov.no_rule)})" in html
     # The finding: the clause's words and what to do.
     assert ASSISTANT_QUOTE in html
@@ -148,7 +148,7 @@ def test_cli_text_states_coverage_and_shows_quote_and_remedy(tmp_path, capsys) -
         x for x in out.splitlines() if x.startswith("  Not checked yet, no rule")
     )
     ids = line.split(": ", 1)[1].split(", ")
-    assert "TRN-2" in ids and "ORG-2" not in ids
+    assert "RGT-7" in ids and "ORG-2" not in ids
     assert set(ids) == set(REQUIREMENTS) - _ruled()
     assert "Compliant: no unjustified" not in out
 

@@ -132,8 +132,12 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # categories and concerns by deadline (RGT-1, CAD-8); the federations'
     # consultations of students (RGT-5); legal aid with referrals,
     # face-to-face meetings held, committees with the meetings attended, written
-    # requests (RGT-2 … RGT-4): one query each, whatever the size of the subtree.
-    with django_assert_num_queries(25):
+    # requests (RGT-2 … RGT-4); the unions' public pages (TRN-1, TRN-5: rules, what
+    # was published, official accounts in one UNION ALL): one query each, whatever
+    # the size of the subtree; the unions' finances (TRN-4: terms disclosed; spending
+    # not approved and self-approvals in one query); the students' evaluations of the
+    # unions (TRN-2); the delegates and cadres with an active account (RGT-6).
+    with django_assert_num_queries(30):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

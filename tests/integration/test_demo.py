@@ -19,6 +19,7 @@ from tongxue.accounts.selectors import my_home
 from tongxue.compliance.selectors import audit_organisation
 from tongxue.congresses.models import MeetingKind
 from tongxue.core.models import AuditEvent, RoleAssignment, RoleKind
+from tongxue.demo import finances as finances_demo
 from tongxue.demo import voice as voice_demo
 from tongxue.demo import voting as voting_demo
 from tongxue.demo.accounts import DEMO_PASSWORD, demo_student_code, ensure_demo_accounts
@@ -71,6 +72,8 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     core = {"admin", "union_admin", "dept_admin", "advisor", "party"}
     # Feature demos add voters and scrutineers for the demo election (DEMO ONLY).
     feature = {*voting_demo.DELEGATES, "scrutineer1", "scrutineer2"}
+    # … and the union's treasurer and finance approver (#18, TRN-4).
+    feature |= set(finances_demo.ACCOUNTS)
     assert len(voting_demo.DELEGATES) == 5
     # … and the handlers of students' concerns, the student who raised some and the
     # students who raised the others (#17).

@@ -29,6 +29,7 @@ from tongxue.core.lifecycle import transition
 from tongxue.core.models import AuditEvent
 from tongxue.core.permissions import Perm
 from tongxue.core.transition_table import Button, Step, TransitionTable
+from tongxue.domain.finance import ENTRY
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.lifecycle import (
     CONCERN,
@@ -40,6 +41,7 @@ from tongxue.domain.lifecycle import (
     JOB,
     SCHOOL_REPORT,
     SELECTION,
+    SURVEY,
     Lifecycle,
 )
 
@@ -58,6 +60,9 @@ LIFECYCLE_FIELDS = {
     ("voice.Concern", "status"): CONCERN,
     ("voice.SchoolReport", "status"): SCHOOL_REPORT,
     ("advocacy.Dialogue", "status"): FACE_MEETING,
+    ("surveys.Survey", "status"): SURVEY,
+    # a ledger entry (TRN-4): its lifecycle is the finance domain's
+    ("finances.Entry", "status"): ENTRY,
 }
 #: State fields that are not a lifecycle, and why.
 NOT_LIFECYCLES = {

@@ -57,6 +57,9 @@ def test_every_field_of_the_registry_is_filled_once() -> None:
         "tongxue.elections.mappers",
         "tongxue.voice.mappers",
         "tongxue.advocacy.mappers",
+        "tongxue.disclosure.mappers",
+        "tongxue.finances.mappers",
+        "tongxue.surveys.mappers",
         "tongxue.evaluations.mappers",
     ]
 

@@ -360,7 +360,7 @@ def test_generating_runs_as_a_job_with_progress(s, client):  # type: ignore[no-u
     assert job.kwargs["kind"] == "monthly" and job.kwargs["start"] == "2026-11-01"
     # the list shows it while it waits
     assert f"/jobs/{job.pk}/" in client.get(url).content.decode()
-    assert run_queued_jobs() == 1
+    assert run_queued_jobs() == 2  # the report, then its PDF
     job.refresh_from_db()
     report = SchoolReport.objects.get(union=s.union)
     assert job.status == "done"
@@ -614,7 +614,7 @@ def test_the_monthly_draft_is_generated_automatically_once(s):  # type: ignore[n
     assert report_services.monthly_drafts(today=D(2026, 12, 3)) == 1
     # asked again while it waits: not twice
     assert report_services.monthly_drafts(today=D(2026, 12, 3)) == 0
-    assert run_queued_jobs() == 1
+    assert run_queued_jobs() == 2  # the draft, then its PDF
     report = SchoolReport.objects.get(union=s.union)
     assert (report.kind, report.period_start, report.generated_by) == (
         "monthly",

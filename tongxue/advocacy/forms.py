@@ -21,7 +21,7 @@ from tongxue.advocacy.models import (
     RequestOutcome,
     SignUp,
 )
-from tongxue.voice.models import Category, Visibility
+from tongxue.voice.models import Category, Concern, Visibility
 
 _DATE = {"type": "date"}
 _DATETIME = {"type": "datetime-local"}
@@ -170,9 +170,11 @@ class MinutesForm(forms.Form):
 
 
 class PointForm(forms.Form):
-    """A point raised at a meeting: a new concern, or one joining an existing concern."""
+    """A point raised at a meeting: a new concern, or one joining an existing concern;
+    at a federation's meeting also only noted, the concern it joins chosen from those
+    the federation handles (``federation_concerns``)."""
 
-    NEW, JOIN = "new", "join"
+    NEW, JOIN, NOTED = "new", "join", "noted"
 
     title = forms.CharField(label=_("Point raised"), max_length=120)
     body = _text(_("Details"), rows=3, required=False)
@@ -209,26 +211,69 @@ class PointForm(forms.Form):
         signups: Sequence[SignUp] = (),
         categories: Any = None,
         concerns: bool = True,
+        federation_concerns: Sequence[Concern] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signup"].choices = [("", _("Not a signed-up student"))] + [  # type: ignore[attr-defined]
             (s.pk, _signup_label(s)) for s in signups
         ]
-        if not concerns:  # a federation's meeting: the point is noted
-            for name in ("how", "category", "visibility", "join"):
-                del self.fields[name]
+        self.federation = not concerns
+        if self.federation:
+            # a federation's meeting (GS-4): noted, a new concern of the student's
+            # school union handed up to the federation, or joins one it handles
+            del self.fields["category"]
+            how = self.fields["how"]
+            how.choices = [  # type: ignore[attr-defined]
+                (self.NOTED, _("Noted in the minutes")),
+                (
+                    self.NEW,
+                    _(
+                        "A new concern of the student's school union, handled by "
+                        "the federation"
+                    ),
+                ),
+                (self.JOIN, _("Joins a concern the federation handles")),
+            ]
+            how.initial = self.NOTED
+            # only a new concern has one (private unless said)
+            self.fields["visibility"].required = False
+            self.fields["join"] = forms.TypedChoiceField(
+                label=_("Concern it joins"),
+                choices=[("", "—")]
+                + [(c.pk, _concern_label(c)) for c in federation_concerns or ()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
         elif categories is not None:
             self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "how" in self.fields:
-            if data.get("how") == self.JOIN and not data.get("join"):
-                self.add_error("join", _("Give the number of the concern it joins."))
-            if data.get("how") == self.NEW and not data.get("category"):
-                self.add_error("category", _("Choose the category of the new concern."))
+        if data.get("how") == self.JOIN and not data.get("join"):
+            self.add_error(
+                "join",
+                _("Choose the concern it joins.")
+                if self.federation
+                else _("Give the number of the concern it joins."),
+            )
+        if self.federation:
+            if data.get("how") == self.NEW and not data.get("signup"):
+                self.add_error(
+                    "signup",
+                    _(
+                        "Choose the student who raised it: the concern is their "
+                        "school union's."
+                    ),
+                )
+        elif data.get("how") == self.NEW and not data.get("category"):
+            self.add_error("category", _("Choose the category of the new concern."))
         return data
+
+
+def _concern_label(c: Concern) -> str:
+    return f"{c.union.name} {c.reference} · {c.public_title[:40]}"
 
 
 def _signup_label(s: SignUp) -> str:

@@ -30,7 +30,7 @@ from tongxue.advocacy.models import (
 from tongxue.cadres.selectors import served_path
 from tongxue.organisations.models import Organisation, OrgKind, Person
 from tongxue.voice import access
-from tongxue.voice.models import Concern
+from tongxue.voice.models import Concern, ConcernStatus
 
 SCHOOL_LEVEL = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
 FEDERATIONS = (OrgKind.PROVINCIAL_FEDERATION, OrgKind.CITY_FEDERATION)
@@ -160,6 +160,32 @@ def dialogue_page(
         "closes": closes_at(dialogue),
         "show_minutes": organiser_view or dialogue.minutes_public,
     }
+
+
+#: The concerns a federation's point may join, at most (the newest first).
+FEDERATION_CONCERNS_MAX = 200
+
+
+def federation_concerns(federation: Organisation) -> list[Concern]:
+    """The open concerns a federation handles now (handed up to it, RGT-5; not the
+    ideas of its consultations, answered by their response), newest first, the
+    :data:`FEDERATION_CONCERNS_MAX` first (one query): what a point of its meetings
+    with deputies may join."""
+    return list(
+        Concern.objects.filter(
+            handler=federation,
+            consultation__isnull=True,
+            status__in=(
+                ConcernStatus.RECEIVED,
+                ConcernStatus.IN_HAND,
+                ConcernStatus.ANSWERED,
+                ConcernStatus.REOPENED,
+            ),
+        )
+        .select_related("union")
+        .only("pk", "number", "raised_at", "public_title", "union__name")
+        .order_by("-raised_at", "-pk")[:FEDERATION_CONCERNS_MAX]
+    )
 
 
 # -- participation and requests --------------------------------------------------------

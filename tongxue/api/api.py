@@ -71,6 +71,9 @@ api.add_router("/evaluations", "tongxue.api.evaluations.router")
 api.add_router("/cadres", "tongxue.api.cadres.router")
 api.add_router("/voting", "tongxue.api.voting.router")
 api.add_router("/voice", "tongxue.api.voice.router")
+api.add_router("/finances", "tongxue.api.finances.router")
+api.add_router("/disclosure", "tongxue.api.disclosure.router")
+api.add_router("/surveys", "tongxue.api.surveys.router")
 
 
 @api.exception_handler(Refusal)

@@ -244,10 +244,11 @@ def mine(request: HttpRequest) -> Any:
 def raise_concern(request: HttpRequest, payload: RaiseIn) -> Any:
     """Raise a concern as the signed-in student (session and CSRF), with the union of
     their class or department. An anonymous one answers with its follow-up code."""
+    path = None  # the service reads it when the union is named
     if payload.union:
         union = _union(payload.union)
     else:
-        found = selectors.school_union_of(request.user)
+        found, path = selectors.student_place(request.user)
         if found is None:
             raise refuse(
                 "no-union",
@@ -275,6 +276,7 @@ def raise_concern(request: HttpRequest, payload: RaiseIn) -> Any:
         body=payload.body,
         place=payload.place,
         visibility=payload.visibility,
+        student_path=path,
     )
     c = raised.concern
     return Status(

@@ -31,7 +31,8 @@ the whole scope: no job is queued, and the synchronous re-audit deletes the chan
 rows itself. When a federation is above it, the job still stores the federation's
 findings (and the school again, in the same pass). The synchronous re-audit never
 waits for another store: when one is running (a job, the nightly pass, an import) it
-leaves the rows to a job.
+leaves the rows to a job. The actions of :data:`DEFERRED` (raising a concern, #17) are
+left to the job alone: :func:`defer`.
 
 **After a store in the change's transaction.** An import stores the audit of its
 subtree in its own transaction, after its change was marked: :func:`stored_subtree`
@@ -94,6 +95,20 @@ UNAUDITED = (
     "advocacy.meeting.cancel",
     "advocacy.meeting.point",
     "advocacy.request.answer",
+    # surveys (TRN-2): the audit reads when an evaluation opened, closed and was
+    # published; a draft, an answer and a reminder change none of them
+    "survey.create",
+    "survey.answer",
+    "survey.remind",
+)
+
+#: Actions re-audited by the job only, never at commit (#17): a new concern changes at
+#: most its union's RGT-1 counts (its channel, its open concerns by deadline), and at
+#: hundreds a second the school's synchronous re-audit (≈ 60 ms each) would be most of
+#: every raise's time. The union's page shows the new count once the job ran (seconds).
+DEFERRED = (
+    "voice.concern.raise",
+    "voice.concern.record_offline",
 )
 
 #: Codes per ``IN (…)`` list and prefixes per OR (SQLite's limit on parameters).
@@ -167,7 +182,24 @@ def on_recorded(organisation: str, action: str) -> None:
     """The hook of the audit log (``RECORDED``): mark ``organisation`` for re-audit."""
     if unaudited(action) or not AuditRun.objects.exists():
         return
+    if action in DEFERRED:
+        defer([organisation])
+        return
     mark([organisation])
+
+
+def defer(codes: Iterable[str]) -> None:
+    """Mark ``codes`` for the re-audit job only (:data:`DEFERRED`): the rows and the
+    job, in the current transaction, and no re-audit at commit (two statements)."""
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        return
+    batch = _current()  # the transaction's token when it marked something else too
+    now, token = timezone.now(), batch.token if batch else uuid.uuid4().hex
+    DirtyOrganisation.objects.bulk_create(
+        [DirtyOrganisation(code=c, mark=token, marked_at=now) for c in codes]
+    )
+    ensure_queued()
 
 
 def mark(codes: Iterable[str]) -> None:

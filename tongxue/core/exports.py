@@ -19,20 +19,24 @@ Nothing here queries the database: the rows are given.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext
 
+from tongxue.core.caching import code_version
 from tongxue.core.spreadsheets import safe_cell, xlsx_row
 
 XLSX = "xlsx"
@@ -77,6 +81,9 @@ class Export:
     #: A4 landscape for wide tables.
     landscape: bool = False
     made: datetime = field(default_factory=timezone.now)
+    #: The PDF's line saying when it was made, with ``%(at)s`` for the time; empty:
+    #: "Made on …" (:func:`kept_pdf`). A stored file says when it was made.
+    made_line: str = ""
 
 
 def page_address(request: HttpRequest, path: str) -> str:
@@ -97,7 +104,9 @@ def response(export: Export, fmt: str) -> HttpResponse:
 
 def _made_line(export: Export) -> str:
     made = timezone.localtime(export.made).strftime("%Y-%m-%d %H:%M")
-    return gettext("Downloaded on %(at)s.") % {"at": made}
+    if export.made_line:
+        return export.made_line % {"at": made}
+    return gettext("Made on %(at)s.") % {"at": made}
 
 
 # --------------------------------------------------------------------------- Excel
@@ -268,6 +277,36 @@ def _cell(value: Any) -> tuple[str, bool]:
     return str(value), False
 
 
+#: How long a PDF made from the same content is kept (:func:`kept_pdf`).
+PDF_SECONDS = 24 * 3600
+#: Stands for the line saying when the file was made while its content is keyed.
+_MADE_MARK = "TONGXUE-MADE-LINE-7f3a"
+
+
+def kept_pdf(export: Export, write: Any) -> bytes:
+    """The PDF of ``export``, made by ``write(html)`` once for the same content.
+
+    WeasyPrint takes about 1.3 s of CPU per 100 table rows, and most of these files
+    are public (a delegate list, a seat table, a result): every download made the file
+    again, a cost anyone could ask for again and again. The file is now kept in the
+    cache under a digest of the HTML it is made from (every row, title, address and
+    the language) and of the code's version, without the time it was made: the same
+    content is made once a day at most, and a change of any row is another file.
+    A kept file says when it was made ("Made on …"), not when it was downloaded.
+    """
+    html = pdf_html(replace(export, made_line=_MADE_MARK))
+    digest = hashlib.sha256(f"{code_version()}\0{html}".encode()).hexdigest()
+    key = f"tongxue:pdf:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        made = _made_line(
+            replace(export, made_line=export.made_line or gettext("Made on %(at)s."))
+        )
+        pdf = write(html.replace(_MADE_MARK, str(escape(made))))
+        cache.set(key, pdf, PDF_SECONDS)
+    return bytes(pdf)
+
+
 def pdf_response(export: Export) -> HttpResponse:
     """The PDF of ``export``; 503 in words when WeasyPrint cannot run on this server."""
     try:
@@ -282,7 +321,7 @@ def pdf_response(export: Export) -> HttpResponse:
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    pdf = HTML(string=pdf_html(export)).write_pdf()
+    pdf = kept_pdf(export, lambda html: HTML(string=html).write_pdf())
     out = HttpResponse(pdf, content_type="application/pdf")
     out["Content-Disposition"] = content_disposition_header(
         False, f"{export.filename}.{PDF}"

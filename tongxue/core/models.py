@@ -19,6 +19,11 @@ class RoleKind(models.TextChoices):
     # or the school union's rights department (权益部); at a school office, its staff.
     RIGHTS_OFFICER = "rights_officer", _("Rights officer")
     OFFICE_HANDLER = "office_handler", _("School office handler")
+    # The union's ledger (TRN-4, #18): the treasurer (财务委员) enters and submits
+    # entries; a finance approver (财务审批人) approves those up to the school's
+    # threshold (above it the League advisor does).
+    TREASURER = "treasurer", _("Treasurer")
+    FINANCE_APPROVER = "finance_approver", _("Finance approver")
 
 
 class RoleAssignment(models.Model):
@@ -123,7 +128,9 @@ class AuditEvent(models.Model):
 
         from tongxue.core import auditchain
 
-        with transaction.atomic():
+        # No savepoint inside the caller's transaction (records are written there,
+        # ``auditlog.record``): two round trips less while the chain's lock is held.
+        with transaction.atomic(savepoint=False):
             auditchain.chain([self])
             super().save(*args, **kwargs)
 

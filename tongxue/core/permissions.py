@@ -23,6 +23,8 @@ class Perm(enum.StrEnum):
     RUN_ELECTION = "run_election"  # presidium/admin: open, close, count, certify
     ANSWER = "answer"  # answer objections to public notices (ELE-4)
     HANDLE = "handle"  # handle students' concerns routed here or below (RGT-1)
+    KEEP_BOOKS = "keep_books"  # enter and submit ledger entries, disclose (TRN-4)
+    APPROVE_SPENDING = "approve_spending"  # approve entries up to the threshold (TRN-4)
 
 
 GRANTS: dict[str, frozenset[Perm]] = {
@@ -39,6 +41,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.RUN_ELECTION,
             Perm.ANSWER,
             Perm.HANDLE,
+            Perm.KEEP_BOOKS,
         }
     ),
     RoleKind.LEAGUE_ADVISOR: frozenset(
@@ -46,6 +49,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
     ),
     RoleKind.RIGHTS_OFFICER: frozenset({Perm.HANDLE}),
     RoleKind.OFFICE_HANDLER: frozenset({Perm.HANDLE}),
+    RoleKind.TREASURER: frozenset({Perm.KEEP_BOOKS}),
+    RoleKind.FINANCE_APPROVER: frozenset({Perm.APPROVE_SPENDING}),
     RoleKind.PARTY_APPROVER: frozenset({Perm.VIEW_PRIVATE, Perm.APPROVE}),
     RoleKind.FEDERATION_ADMIN: frozenset(
         {

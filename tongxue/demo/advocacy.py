@@ -17,12 +17,11 @@ the accounts ``rights`` (its rights officer) and the students of the voice demo
   (RGT-4): the students' position carried on the canteen prices and the outcome;
   its written request for 职能部门交流会, agreed.
 
-The services stamp what they do with the time they run (they take no ``today=``); the
-few records a story needs in the past are moved there afterwards: the reception day
-is scheduled while sign-up is open, the students sign up, then it is moved to its day
-(the service allows a planned meeting to change) and the sign-ups are dated before
-it. Its minutes and points are recorded on the day the demo runs (normally the demo's
-day: two days after the meeting). The days the services check (in touch since, a seat
+The few records a story needs in the past are moved there afterwards: the reception
+day is scheduled while sign-up is open, the students sign up, then it is moved to its
+day (the service allows a planned meeting to change) and the sign-ups are dated before
+it. Its minutes and points are recorded on the demo's day (``today=``: two days after
+the meeting). The days the services check (in touch since, a seat
 since, a meeting attended, consent) are never after the real today.
 
 The graduate union of the school gets the same briefly, as a system command
@@ -361,7 +360,7 @@ def _reception_day(union: Organisation, clock: _Clock, actor: Any) -> int:
             at=held - dt.timedelta(days=9 - 2 * i, hours=3 + i)
         )
     services.record_minutes(
-        actor=actor, dialogue=dialogue, minutes=MINUTES, public=True
+        actor=actor, dialogue=dialogue, minutes=MINUTES, public=True, today=clock.as_of
     )
     dialogue.refresh_from_db()
     joined = _concern(union, JOINED)
@@ -382,6 +381,7 @@ def _reception_day(union: Organisation, clock: _Clock, actor: Any) -> int:
                 join=joined,
                 signup=signup,
                 reply=reply,
+                today=clock.as_of,
             )
         else:
             cat = Category.objects.filter(union=union, code=category).first()
@@ -396,6 +396,7 @@ def _reception_day(union: Organisation, clock: _Clock, actor: Any) -> int:
                 signup=signup,
                 reply=reply,
                 visibility=visibility,
+                today=clock.as_of,
             )
         points += 1
     return points

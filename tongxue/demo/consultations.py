@@ -16,12 +16,18 @@ Province scale only (the school demo has no federation). Through the services
   (a deviation a federation justifies by naming the platforms it asked on) is planted
   there.
 
+The ideas are concerns of the demo university's union, raised on their days: the voice
+demo runs :func:`story` (the steps as a generator of days) among its own days, so that
+the union's numbers follow the days its concerns were raised; :func:`seed` then reports
+it, or runs it when the voice demo did not (too few students, a test).
+
 Deterministic and idempotent; the generator's output is untouched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -178,15 +184,20 @@ def _consult(
     plan: tuple[Any, ...],
     authors: list[Any],
     as_of: dt.date,
+    counted: list[int],
     *,
     response: str = "",
     responder: Any = None,
-) -> int:
+) -> Iterator[dt.date]:
     """Open the consultation on its day, send its ideas, and once it closed publish the
-    response in time, rate and close; returns how many ideas."""
+    response in time, rate and close: a generator that yields the day of each step
+    before taking it (never after ``as_of``); the number of ideas goes to
+    ``counted``."""
     title, question, opens_back, closes_back, ideas = plan
     opens = as_of - dt.timedelta(days=opens_back)
     closes = as_of - dt.timedelta(days=closes_back)
+    day = opens - dt.timedelta(days=3)
+    yield day
     consultation = services.save_consultation(
         actor=None,
         federation=federation,
@@ -194,7 +205,7 @@ def _consult(
         question=question,
         opens=opens,
         closes=closes,
-        today=opens - dt.timedelta(days=3),
+        today=day,
     )
     raised: list[tuple[Any, Concern, str]] = []
     for author, (idea, body, visibility, after, rating) in zip(
@@ -203,6 +214,7 @@ def _consult(
         day = opens + dt.timedelta(days=after)
         if day > min(closes, as_of):
             continue
+        yield day
         sent = services.submit_idea(
             actor=author,
             consultation=consultation,
@@ -212,21 +224,25 @@ def _consult(
             today=day,
         )
         raised.append((author, sent.concern, rating))
+    counted.append(len(raised))
     if not response or closes >= as_of:
-        return len(raised)
+        return
     day = min(closes + dt.timedelta(days=5), consultation.answer_due, as_of)
+    yield day
     services.respond(
         actor=responder, consultation=consultation, text=response, today=day
     )
     rated = day + dt.timedelta(days=2)
-    for author, concern, rating in raised:
-        if rating and rated <= as_of:
-            voice.rate(
-                concern=Concern.objects.get(pk=concern.pk),
-                rating=rating,
-                actor=author,
-                today=rated,
-            )
+    if rated <= as_of and any(rating for _a, _c, rating in raised):
+        yield rated
+        for author, concern, rating in raised:
+            if rating:
+                voice.rate(
+                    concern=Concern.objects.get(pk=concern.pk),
+                    rating=rating,
+                    actor=author,
+                    today=rated,
+                )
     # the periodic work closes the answers left unrated once their window ends
     due = (
         Concern.objects.filter(consultation=consultation, status=ConcernStatus.ANSWERED)
@@ -235,13 +251,58 @@ def _consult(
         .first()
     )
     if due is not None and due < as_of:
+        yield due + dt.timedelta(days=1)
         voice.close_unrated(today=due + dt.timedelta(days=1))
-    return len(raised)
 
 
-def seed(*, scale: str, as_of: dt.date) -> str:
+def _merge(stories: list[Iterator[dt.date]]) -> Iterator[dt.date]:
+    """The steps of several stories in the order of their days (a story's own order
+    kept; on the same day, the first story first)."""
+    heads: list[tuple[dt.date, int, Iterator[dt.date]]] = []
+    for i, story_ in enumerate(stories):
+        first = next(story_, None)
+        if first is not None:
+            heads.append((first, i, story_))
+    while heads:
+        heads.sort(key=lambda h: (h[0], h[1]))
+        day, i, story_ = heads.pop(0)
+        yield day
+        following = next(story_, None)  # takes the step of ``day``
+        if following is not None:
+            heads.append((following, i, story_))
+
+
+def _agree(
+    province: Organisation, authors: list[Any], as_of: dt.date
+) -> Iterator[dt.date]:
+    """On the demo's day, a student 同意 the first public idea of the open one."""
+    yield as_of
+    first = (
+        Concern.objects.filter(
+            consultation__federation=province,
+            consultation__closes__gte=as_of,
+            visibility=Visibility.PUBLIC,
+        )
+        .order_by("number")
+        .first()
+    )
+    if first is not None and authors and first.author_id != authors[-1].pk:
+        voice.support(actor=authors[-1], concern=first)  # 同意
+
+
+#: The summary of the story the voice demo ran (:func:`story`), for :func:`seed`.
+_seeded = ""
+
+
+def story(*, scale: str, as_of: dt.date) -> Iterator[dt.date] | None:
+    """The consultations as a story of dated steps (a generator that yields the day
+    of its next step before taking it), or None when there is nothing to seed (not
+    the province scale, already seeded). Their ideas are concerns of the demo
+    university's union: the voice demo (:mod:`tongxue.demo.voice`) runs this story
+    among its own days, so that the union's numbers follow the days concerns were
+    raised; :func:`seed` then only reports it."""
     if scale != "province":
-        return ""
+        return None
     province = (
         Organisation.objects.filter(kind=OrgKind.PROVINCIAL_FEDERATION)
         .order_by("code")
@@ -249,60 +310,94 @@ def seed(*, scale: str, as_of: dt.date) -> str:
     )
     union = demo_union(scale)
     if province is None or union is None:
-        return ""
+        return None
     if Consultation.objects.filter(federation=province).exists():
-        return _("consultations already seeded")
+        return None
+    return _story(province, union, as_of)
+
+
+def _story(
+    province: Organisation, union: Organisation, as_of: dt.date
+) -> Iterator[dt.date]:
+    global _seeded
     school = union.parent
     city = school.parent if school is not None else None
     if city is not None and city.kind != OrgKind.CITY_FEDERATION:
         city = None
     authors = _students(union)
     responder = _user(FEDERATION_ACCOUNT)
-    with transaction.atomic():
-        ideas = _consult(
+    counted: list[int] = []
+    taken = len(PROVINCE_CLOSED[4])
+    stories = [
+        _consult(
             province,
             PROVINCE_CLOSED,
             authors,
             as_of,
+            counted,
             response=PROVINCE_RESPONSE,
             responder=responder,
-        )
-        taken = len(PROVINCE_CLOSED[4])
-        ideas += _consult(province, PROVINCE_OPEN, authors[taken:], as_of)
-        taken += len(PROVINCE_OPEN[4])
-        first = (
-            Concern.objects.filter(
-                consultation__federation=province,
-                consultation__closes__gte=as_of,
-                visibility=Visibility.PUBLIC,
-            )
-            .order_by("number")
-            .first()
-        )
-        if first is not None and authors and first.author_id != authors[-1].pk:
-            voice.support(actor=authors[-1], concern=first)  # 同意
-        cities = 0
-        if city is not None:
+        ),
+        _consult(province, PROVINCE_OPEN, authors[taken:], as_of, counted),
+    ]
+    taken += len(PROVINCE_OPEN[4])
+    cities = 0
+    if city is not None:
+        stories.append(
             _consult(
                 city,
                 CITY_CLOSED,
                 authors[taken:],
                 as_of,
+                [],
                 response=CITY_RESPONSE,
                 responder=responder,
             )
-            cities += 1
-        other = (
-            Organisation.objects.filter(kind=OrgKind.CITY_FEDERATION)
-            .exclude(pk=getattr(city, "pk", None))
-            .order_by("code")
-            .first()
         )
-        if other is not None:
-            _consult(other, CITY_OPEN, [], as_of)
-            cities += 1
-    return _(
+        cities += 1
+    other = (
+        Organisation.objects.filter(kind=OrgKind.CITY_FEDERATION)
+        .exclude(pk=getattr(city, "pk", None))
+        .order_by("code")
+        .first()
+    )
+    if other is not None:
+        stories.append(_consult(other, CITY_OPEN, [], as_of, []))
+        cities += 1
+    stories.append(_agree(province, authors, as_of))
+    yield from _merge(stories)
+    _seeded = _(
         "{federation}: a consultation answered in time and one open, {ideas} ideas, "
         "/voice/federation/{federation}/consultations/; {cities} city federations "
         "with one"
-    ).format(federation=province.code, ideas=ideas, cities=cities)
+    ).format(federation=province.code, ideas=sum(counted), cities=cities)
+
+
+def seed(*, scale: str, as_of: dt.date) -> str:
+    """Seed the consultations (when the voice demo has not run their story already),
+    and say what was seeded."""
+    global _seeded
+    if scale != "province":
+        return ""
+    steps = story(scale=scale, as_of=as_of)
+    if steps is not None:
+        with transaction.atomic():
+            for _day in steps:
+                pass
+    summary, _seeded = _seeded, ""
+    if summary:
+        return summary
+    if _already_seeded():
+        return _("consultations already seeded")
+    return ""
+
+
+def _already_seeded() -> bool:
+    province = (
+        Organisation.objects.filter(kind=OrgKind.PROVINCIAL_FEDERATION)
+        .order_by("code")
+        .first()
+    )
+    return province is not None and (
+        Consultation.objects.filter(federation=province).exists()
+    )

@@ -20,7 +20,11 @@ figures are the real ones: concerns received, in hand, forwarded to an office, a
 rated 满意 / 基本满意 / 不满意 and reopened (重办), closed unrated, verified by the
 union, withdrawn, late and escalated (two are still overdue on ``as_of``, within the
 profile's share), merged with their supporters (我也遇到), a few anonymous, entered
-from the mailbox or a reception day, sensitive or about a cadre.
+from the mailbox or a reception day, sensitive or about a cadre. The union's numbers
+follow the days concerns were raised (at province scale the federations' consultations,
+whose ideas are the union's concerns too, run among these days:
+:func:`tongxue.demo.consultations.story`), and the notifications the services write
+are dated on the day of their step.
 
 The graduate union of the same school gets the categories too. At province scale every
 other university's school-level unions get the default categories (no offices, no
@@ -34,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +46,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from tongxue.cadres.selectors import served_path
@@ -52,6 +56,7 @@ from tongxue.demo.accounts import AUDIT_LABEL, DEMO_PASSWORD, demo_organisations
 from tongxue.demo.generator import UNIVERSITY_TYPES
 from tongxue.demo.voice_texts import DUPLICATES, NOTES, TEXTS, Text
 from tongxue.domain.rights import due_date
+from tongxue.notifications.models import Notification
 from tongxue.organisations.models import (
     Enrolment,
     Organisation,
@@ -73,7 +78,7 @@ from tongxue.voice.models import (
     Visibility,
 )
 from tongxue.voice.selectors import overdue_q
-from tongxue.voice.services.shared import calendar
+from tongxue.voice.services.shared import calendar, moment
 
 #: The voice demo's own random stream (the generator's streams are left alone).
 SEED = 20261107
@@ -693,6 +698,21 @@ def _run_step(
         plan.office = step.arg
 
 
+def _last_notification() -> int:
+    return Notification.objects.aggregate(n=Max("pk"))["n"] or 0
+
+
+def backdate_notifications(after: int, day: dt.date) -> int:
+    """Date the notifications of the rights channel written since ``after`` (a
+    notification's id) on ``day``, as the services dated what they notify of
+    (:func:`~tongxue.voice.services.shared.moment`: noon of a past day); return how
+    many. The demo runs its months in seconds: without this every notification
+    would say it came today."""
+    return Notification.objects.filter(pk__gt=after, kind__startswith="voice.").update(
+        created_at=moment(day)
+    )
+
+
 def _simulate(
     plans: list[Plan],
     acc: Accounts,
@@ -700,17 +720,26 @@ def _simulate(
     offices: dict[str, Organisation],
     as_of: dt.date,
     rng: random.Random,
+    also: Iterator[dt.date] | None = None,
 ) -> None:
     """Run every step on its day, after that day's periodic work; nothing after
-    ``as_of``."""
+    ``as_of``. ``also``: another story with concerns of the union (the federations'
+    consultations, :func:`tongxue.demo.consultations.story`), a generator that yields
+    the day of its next step before taking it: its steps are taken on their days
+    among these, so that the union's numbers follow the days concerns are raised.
+    The notifications of each day are dated on it."""
     agenda: dict[dt.date, list[tuple[int, int, Plan, Step]]] = {}
     for i, plan in enumerate(plans):
         steps = [Step(plan.raised, "raise"), *plan.steps]
         for j, step in enumerate(steps):
             if step.day <= as_of:
                 agenda.setdefault(step.day, []).append((i, j, plan, step))
-    day = min(agenda)
+    other = next(also, None) if also is not None else None
+    day = min(agenda) if other is None else min(min(agenda), other)
     while day <= as_of:
+        last = _last_notification()
+        while also is not None and other is not None and other <= day:
+            other = next(also, None)  # takes the step due, gives the next one's day
         # the periodic work of the day, when anything is overdue or unrated in time
         # (most days nothing is: the check is one query, the two jobs more)
         due = overdue_q(day) | Q(status=ConcernStatus.ANSWERED, rating_due__lt=day)
@@ -721,7 +750,13 @@ def _simulate(
             agenda.get(day, ()), key=lambda e: (e[0], e[1])
         ):
             _run_step(plan, step, acc, union, offices, rng)
+        backdate_notifications(last, day)
         day += dt.timedelta(days=1)
+    if also is not None and other is not None:
+        last = _last_notification()
+        for _day in also:  # steps on ``as_of`` left (none after it)
+            pass
+        backdate_notifications(last, as_of)
 
 
 # -- the seeder ------------------------------------------------------------------------
@@ -759,7 +794,19 @@ def seed(*, scale: str, as_of: dt.date) -> str:
             "{union}: {offices} school offices, no concerns (too few students)"
         ).format(union=union.code, offices=len(offices))
     plans = _plans(union, acc, as_of, rng)
-    _simulate(plans, acc, union, offices, as_of, rng)
+    # at province scale the federations' consultations bring ideas of this union's
+    # students, concerns of the union: their story runs among these days
+    from tongxue.demo import consultations
+
+    _simulate(
+        plans,
+        acc,
+        union,
+        offices,
+        as_of,
+        rng,
+        also=consultations.story(scale=scale, as_of=as_of),
+    )
     concerns = Concern.objects.filter(union=union)
     summary = _(
         "{union}: {offices} school offices, {concerns} concerns over four months "

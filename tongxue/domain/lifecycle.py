@@ -294,6 +294,19 @@ FACE_MEETING = Lifecycle(
     initial="planned",
 )
 
+#: A survey of students (TRN-2, #18): drafted, open for answers, closed (results
+#: computed; published with the close or later, ``Survey.published_at``).
+SURVEY = Lifecycle(
+    name="survey",
+    labels={
+        "draft": gettext_noop("Draft"),
+        "open": gettext_noop("Open for answers"),
+        "closed": gettext_noop("Closed"),
+    },
+    transitions={"draft": ("open",), "open": ("closed",)},
+    initial="draft",
+)
+
 LIFECYCLES: dict[str, Lifecycle] = {
     lc.name: lc
     for lc in (
@@ -306,5 +319,6 @@ LIFECYCLES: dict[str, Lifecycle] = {
         CONCERN,
         SCHOOL_REPORT,
         FACE_MEETING,
+        SURVEY,
     )
 }

@@ -937,7 +937,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Make each delegate and cadre reachable by the students they represent and log their contacts."
             ),
-            planned="a later issue (rights workflow)",
+            guarded="a signed-in student writes to a delegate of the union's current congress or a cadre of its roster who represents them (the delegate's department where the seat or the electing unit says so, else the union's students) through Tongxue's relay; the recipient reads it in their Tongxue inbox with the sender's name, which nobody else sees (not the union's administrators, not the operator), and replies through the relay; `relay_messages_per_day_max` messages a day per sender (5, Tongxue's default: the plans give no number); the contacts are counted publicly per person and term, never who or what; the audit log records that a message was relayed to the person, never its sender ([voice.md](voice.md#contact-your-delegate-or-cadre-rgt-6))",
+            note="every school-level union of a university, from the accounts recorded in Tongxue (a snapshot carries none and is not judged): each delegate of its current congress (the newest congress whose delegates are elected) and each cadre of its roster (CAD-2) has a contact route, an active account linked to them (or, for a cadre, the post's official contact); one finding per union listing those without",
             differs='The catalogue cites "GS 一(三), CQ": the sentence is among the goals (主要目标, part 一(三)) of both plans, cited here as GS-一(三) and CQ-一(三). It is a goal of the reform (通过改革……建立……制度) rather than a numbered measure; the catalogue\'s M is kept.',
         ),
         _r(
@@ -969,7 +970,8 @@ REQUIREMENTS: dict[str, Requirement] = {
                 "CQ-6": "校级学生会组织要建立各项规章制度、工作事务的公开制度",
             },
             remedy=_("Publish the union's rules and work affairs."),
-            planned="later (already public: every organisation's page, its main cadres and its compliance report)",
+            guarded="every union has a public page (公开, `/open/CODE/`): its rules as versioned documents with their days in force and the differences between versions (the charter is the congress business's, linked), its work affairs as dated entries with attachments, its annual work report (filed to the congress or its standing body in writing, it counts for CON-13); its administrators publish, everyone reads, students subscribe ([disclosure.md](disclosure.md))",
+            note="every school-level union of a university, from the records of Tongxue (a snapshot carries none: not judged): a rule in force (a charter version or a published rule) on the audit day, and at least `disclosure_entries_min_per_term` items published in the last term that is over (Tongxue's default: 1)",
         ),
         _r(
             "TRN-2",
@@ -985,7 +987,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Run a student evaluation of the union on awareness, participation and satisfaction and publish its results."
             ),
-            planned="a later issue (transparency workflow)",
+            guarded="a survey engine ([surveys.md](surveys.md)): the union's evaluation from the standard template (知晓度, 参与度, 满意度: scales, choices and a short text), answered by every student the union serves or a sample drawn with a published seed; one response per student, anonymous like a ballot (who answered is stored apart from what, nothing links them after the close); the results public to everyone at the close, per question and dimension, by department and grade only for groups of `survey_min_group_size` responses (10, Tongxue's default), texts grouped by keyword, trends over earlier evaluations",
+            note="every school-level union of a university, from the surveys run in Tongxue (a snapshot carries none: not judged): an evaluation opened within `union_evaluation_interval_months` months (12, Tongxue's default: the plans give no interval); every evaluation closed `survey_results_publish_days` days before the audit day (14, Tongxue's default) with its results public",
         ),
         _r(
             "TRN-3",
@@ -1012,7 +1015,8 @@ REQUIREMENTS: dict[str, Requirement] = {
                 "CQ-9": "校团委要指导学生会组织进一步规范财务制度，健全经费执行的公开和监督机制",
             },
             remedy=_("Publish the union's spending and have it supervised."),
-            planned="a later issue (finances)",
+            guarded="a ledger per union and school year ([finances.md](finances.md)): budget lines by category, income (school allocation, sponsorship naming its sponsor) and expenditure in exact amounts (元 to 分); every entry submitted by one person and approved by another: not the person who entered it or handles its money, and the League advisor above the threshold the school sets; an approved entry is never changed, a correction is a reversing entry; the public disclosure page of each term (totals, budget against actual, every approved entry, students' names masked), delegates' questions answered publicly, and the finance office's Excel layout",
+            note="from the records of Tongxue (a snapshot carries none: not judged): a school-level union of a university that did not disclose its finances of the last finished term; an expenditure still not approved more than `finance_approval_days` (30, Tongxue's default: the plans give no number) after its date; an entry approved by the person who entered it or handles its money",
         ),
         _r(
             "TRN-5",
@@ -1028,7 +1032,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Set up real-name verified official accounts and list them on the union's page."
             ),
-            planned="a later issue (transparency workflow)",
+            guarded="the union's public page lists its official accounts (platform, account, real-name verification and its day, the person responsible, a QR code) ([disclosure.md](disclosure.md))",
+            note="every school-level union of a university, from the records of Tongxue (a snapshot carries none: not judged): an account of the union's own, real-name verified by the audit day and not closed",
         ),
         _r(
             "TRN-6",
@@ -1045,7 +1050,7 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Register the self-media of the union and its clubs and record the online opinion gathered."
             ),
-            planned="a later issue (online federation)",
+            planned="the register of the self-media of a union's clubs and departments is kept on its public page (`/open/CODE/accounts/`, [disclosure.md](disclosure.md)); online opinion gathering and the exchange of exemplars are a later issue, and no rule judges TRN-6 yet",
             differs='The catalogue cites GS-5 and GS-11; CQ-6 has the same words as GS-11 (注重“网上学生会”建设), so it is cited too. "A register of self-media" is the catalogue\'s reading of 规范自媒体管理 (regulating the management of self-media).',
         ),
         # GOV: the Party's leadership and the League's guidance
@@ -1516,6 +1521,27 @@ RULES: dict[str, RuleText] = {
         ),
         part="asking",
     ),
+    "RGT-6.no-contact-route": RuleText(
+        _(
+            "Give each delegate and cadre listed an active Tongxue account (an invitation or an activation code), so that the students they represent can write to them through the relay."
+        )
+    ),
+    "TRN-1.no-rules": RuleText(
+        _(
+            "Publish the union's rules on its public page: record the charter in force, and its working and finance rules."
+        )
+    ),
+    "TRN-1.nothing-published": RuleText(
+        _(
+            "Publish the union's work affairs (plans, decisions, minutes, activity reports) on its public page every term."
+        )
+    ),
+    "TRN-2.no-evaluation": RuleText(),
+    "TRN-2.results-unpublished": RuleText(
+        _(
+            "Publish the results of the students' evaluation to all students: per question and dimension, by department and grade where the groups are large enough."
+        )
+    ),
     "TRN-3.department-reviews-missing": RuleText(),
     "TRN-3.opinions-not-heard": RuleText(
         _(
@@ -1530,6 +1556,26 @@ RULES: dict[str, RuleText] = {
             "Record on the review whether the department union's opinions and suggestions were heard."
         ),
         incomplete=True,
+    ),
+    "TRN-5.no-verified-account": RuleText(
+        _(
+            "Have the union's official account verified under its real name and record it, with the day, on the union's public page."
+        )
+    ),
+    "TRN-4.no-disclosure": RuleText(
+        _(
+            "Disclose the term's finances on the union's finance page: totals by category, budget against actual and every approved entry."
+        )
+    ),
+    "TRN-4.unapproved-spending": RuleText(
+        _(
+            "Have the expenditures approved by the union's finance approver or the League advisor, or reject them."
+        )
+    ),
+    "TRN-4.self-approved": RuleText(
+        _(
+            "Have another person approve: nobody approves an entry they entered or whose money they handle; record a reversing entry and enter it again."
+        )
     ),
     "GOV-1.party-hearing-overdue": RuleText(),
     "GOV-2.league-guidance-overdue": RuleText(

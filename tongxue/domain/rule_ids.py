@@ -92,12 +92,17 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
     "RGT-3": ("no-government-meeting", "no-reception-day"),
     "RGT-4": ("no-participation", "no-committee-seat"),
     "RGT-5": ("response-missing", "no-consultation"),
+    "RGT-6": ("no-contact-route",),
+    "TRN-1": ("no-rules", "nothing-published"),
+    "TRN-2": ("no-evaluation", "results-unpublished"),
     "TRN-3": (
         "department-reviews-missing",
         "opinions-not-heard",
         "assessment-unpublished",
         "opinions-not-recorded",
     ),
+    "TRN-4": ("no-disclosure", "unapproved-spending", "self-approved"),
+    "TRN-5": ("no-verified-account",),
     "GOV-1": ("party-hearing-overdue",),
     "GOV-2": ("league-guidance-overdue", "league-executive"),
     "FED-1": (

@@ -1,6 +1,8 @@
 """Send notifications, mark them read, keep each user's settings (#14).
 
-``notify`` is the one entry point of every app (docs/notifications.md lists the events).
+``notify`` is the one entry point of every app (docs/notifications.md lists the events);
+``prepare`` then ``send_prepared`` do the same in two steps, for a service that must read
+the recipients before taking a lock and write the rows after it (raising a concern, #17).
 It writes one inbox row per recipient — at once, in the caller's transaction, for up to
 ``TONGXUE_NOTIFY_JOB_THRESHOLD`` recipients (2,000); above that in a background job
 (:mod:`tongxue.notifications.tasks`) that inserts them by ``INSERT … SELECT`` over
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +117,83 @@ def notify(
         ]
         _schedule_delivery(base, wanting)
     return len(ids)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The recipients of a notification read ahead of it (:func:`prepare`)."""
+
+    kind: str
+    #: the ids asked for; the active ones; those who chose a channel (None: too many
+    #: to write at once, :func:`send_prepared` calls :func:`notify`)
+    asked: tuple[int, ...]
+    active: tuple[int, ...] | None
+    wanting: tuple[int, ...]
+
+
+def prepare(kind: str, *, user_ids: Iterable[int]) -> Prepared:
+    """Read what :func:`notify` reads of a few recipients (who is active, who chose a
+    channel) before the notification's content is known: a service that holds a lock
+    until it commits (raising a concern numbers it under its union's lock, #17)
+    reads them before taking it, and writes with :func:`send_prepared` (one
+    statement). Same outcome as :func:`notify` in the same transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"notification kind {kind!r} is not registered")
+    wanted = tuple(sorted({int(i) for i in user_ids}))
+    if len(wanted) > job_threshold():
+        return Prepared(kind, wanted, None, ())
+    ids = tuple(
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    names = {c.name for c in channel_registry.configured()}
+    wanting = tuple(
+        p.user_id
+        for p in Preference.objects.filter(user_id__in=ids).order_by("user_id")
+        if p.chosen_channels() & names
+    )
+    return Prepared(kind, wanted, ids, wanting)
+
+
+def send_prepared(
+    prepared: Prepared,
+    *,
+    params: dict[str, Any],
+    url: str = "",
+    organisation: str | None = None,
+) -> int:
+    """:func:`notify` the recipients :func:`prepare` read; return how many."""
+    if prepared.active is None:
+        return notify(
+            prepared.kind,
+            user_ids=prepared.asked,
+            params=params,
+            url=url,
+            organisation=organisation,
+        )
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValueError("a notification links to a path of this site ('/…')")
+    params = dict(params)
+    json.dumps(params)
+    if not prepared.active:
+        return 0
+    base = {
+        "kind": prepared.kind,
+        "params": params,
+        "url": url,
+        "organisation": organisation or "",
+        "created_at": timezone.now(),
+    }
+    # no savepoint inside the caller's transaction (two round trips less)
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(
+            [Notification(user_id=i, **base) for i in prepared.active],
+            batch_size=INSERT_BATCH,
+        )
+        _schedule_delivery(base, list(prepared.wanting))
+    return len(prepared.active)
 
 
 def _schedule_delivery(base: dict[str, Any], user_ids: list[int]) -> None:

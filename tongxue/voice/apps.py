@@ -33,8 +33,9 @@ class VoiceConfig(AppConfig):
         # Overdue concerns escalate (hourly: a due date passes at midnight, and a
         # worker may have been down); unrated answers close and rating reminders go
         # out daily. Each runs once per period however many workers run.
+        # (relay_services: the notification kinds of the relay, RGT-6)
         from tongxue.jobs import periodic
-        from tongxue.voice import notifying  # noqa: F401
+        from tongxue.voice import notifying, relay_services  # noqa: F401
         from tongxue.voice.services import periodic as jobs
 
         periodic.register(

@@ -231,6 +231,10 @@ class ForwardForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    #: The code of the target the page suggested (voice.routing), if it did, and
+    #: whether the handler pressed "use the suggestion": recorded with the hand-over.
+    suggested = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    suggestion_used = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,

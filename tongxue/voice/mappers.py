@@ -48,6 +48,7 @@ from tongxue.voice.models import (
     ReportStatus,
     SchoolReport,
 )
+from tongxue.voice.relay_mappers import reachable
 
 #: The kinds of union a concern is raised in (a school-level union).
 _UNION_KINDS = sorted(k.value for k in dm.SCHOOL_LEVEL_UNIONS)
@@ -56,13 +57,16 @@ _ABOUT_CADRE = Q(about_person__isnull=False) | Q(category__about_cadre=True)
 
 
 def registry_part(scope: Scope) -> Part:
-    """The concern channels and open concerns of the subtree (two queries), and the
-    federations' consultations of students (one, RGT-5)."""
+    """The concern channels and open concerns of the subtree (two queries), the
+    federations' consultations of students (one, RGT-5) and the delegates and post
+    holders the relay reaches (one, RGT-6)."""
     return Part(
         fields={
             "concern_channels": concern_channels(scope.under()),
             "open_concerns": open_concerns(scope.under("union__")),
             "consultations": consultations(scope.under("federation__")),
+            # RGT-6: who among the delegates and cadres the relay reaches (one query)
+            "reachable": reachable(scope),
         }
     )
 

@@ -265,6 +265,13 @@ class Concern(models.Model):
                 ),
                 name="concern_suggestible",
             ),
+            # A union's concluded concerns: the routing suggestion's cache key (their
+            # count and the latest conclusion, voice.routing) from the index alone.
+            models.Index(
+                fields=["union", "closed_at"],
+                condition=models.Q(status="closed"),
+                name="concern_concluded",
+            ),
         ]
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
@@ -335,6 +342,16 @@ class ConcernEvent(models.Model):
     #: ``text`` masked for the public timeline (answers are public, notes are not).
     public_text = models.TextField(blank=True)
     public = models.BooleanField(default=True)
+    #: A hand-over: where the page suggested it go (``voice.routing``), if it did, and
+    #: whether the handler took the suggestion: its accuracy is counted from these.
+    suggested_to = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suggestion_used = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -514,6 +531,31 @@ class ReportItem(models.Model):
         return f"{self.report_id}:{self.concern_id}"
 
 
+class ReportPdf(models.Model):
+    """A report's PDF in one language, made once (WeasyPrint takes seconds for a long
+    report): by the report's job, else by the first download. It is served while
+    ``key`` (:func:`tongxue.voice.report_services.pdf_key`: the content generated, the
+    status, the submission) still matches the report; made again when it does not."""
+
+    report = models.ForeignKey(
+        SchoolReport, on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(max_length=16)
+    key = models.CharField(max_length=64)
+    data = models.BinaryField()
+    made_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "language"], name="unique_report_pdf"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.language}"
+
+
 # -- 网上学联: a federation consults students (RGT-5 · GS-5) -------------------------------
 
 
@@ -573,3 +615,94 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.federation_id}/{self.number} {self.title}"
+
+
+# -- contact your delegate or cadre (RGT-6 · GS-一(三), CQ-一(三)) ----------------------
+
+
+class RelayCapacity(models.TextChoices):
+    DELEGATE = "delegate", _("Delegate")
+    CADRE = "cadre", pgettext_lazy("relay", "Cadre")
+
+
+class RelayThread(models.Model):
+    """A student's contact with a delegate or a cadre through the relay (RGT-6).
+
+    The envelope: who wrote (``sender``) to whom (``recipient``, in which capacity, for
+    which union). The sender is shown to the recipient only: no page, API, export,
+    notification or audit record gives it to anyone else (docs/voice.md, "Contact your
+    delegate or cadre"). The public count of contacts per person and term is of these
+    rows, never who or what.
+    """
+
+    union = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        "organisations.Person", on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.CharField(
+        _("capacity"), max_length=16, choices=RelayCapacity.choices
+    )
+    # SET_NULL: an account deleted keeps the contact counted (its letters stay the
+    # recipient's, from "a former account").
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("written"))
+    last_at = models.DateTimeField(_("last message"))
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        indexes = [
+            models.Index(fields=["union", "opened_at"], name="relay_union_opened"),
+            models.Index(fields=["recipient", "-last_at"], name="relay_recipient"),
+            models.Index(fields=["sender", "-last_at"], name="relay_sender"),
+        ]
+        verbose_name = _("relayed contact")
+        verbose_name_plural = _("relayed contacts")
+
+    def __str__(self) -> str:
+        return f"relay {self.pk} → {self.recipient_id}"
+
+
+class RelayText(models.Model):
+    """One message of a relayed contact: the student's, or the recipient's reply."""
+
+    thread = models.ForeignKey(
+        RelayThread, on_delete=models.CASCADE, related_name="texts"
+    )
+    from_recipient = models.BooleanField(default=False)
+    text = models.TextField(pgettext_lazy("relay", "message"))
+    sent_at = models.DateTimeField(_("sent"))
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("relayed message")
+        verbose_name_plural = _("relayed messages")
+
+    def __str__(self) -> str:
+        return f"relay {self.thread_id} · {self.sent_at}"
+
+
+class RelayCount(models.Model):
+    """How many messages a user sent through the relay on a day: the rate limit
+    (``relay_messages_per_day_max``), counted as :class:`RaiseCount` is."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="unique_relay_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.count}"

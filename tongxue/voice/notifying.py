@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.notifications.kinds import register
 from tongxue.notifications.reminders import remind_once
-from tongxue.notifications.services import notify
+from tongxue.notifications.services import Prepared, notify, prepare, send_prepared
 from tongxue.organisations.models import Organisation, Person
 from tongxue.voice.models import Concern, NamedHandler
 
@@ -162,6 +162,25 @@ def received(
         handler_ids(concern, org) if user_ids is None else user_ids,
         acknowledge_due=concern.acknowledge_due.isoformat(),
         answer_due=concern.answer_due.isoformat(),
+    )
+
+
+def prepare_received(user_ids: Iterable[int]) -> Prepared:
+    """:func:`received`'s recipients read ahead (before the union's lock, #17)."""
+    return prepare(RECEIVED.name, user_ids=user_ids)
+
+
+def send_received(concern: Concern, prepared: Prepared) -> int:
+    """:func:`received` to the recipients :func:`prepare_received` read."""
+    return send_prepared(
+        prepared,
+        params={
+            **_base(concern),
+            "acknowledge_due": concern.acknowledge_due.isoformat(),
+            "answer_due": concern.answer_due.isoformat(),
+        },
+        url=concern_url(concern),
+        organisation=concern.union.code,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
-from tongxue.core.exports import Export, Table
+from tongxue.core.exports import Export, Table, pdf_html
 from tongxue.voice.models import (
     ConcernStatus,
     Rating,
@@ -33,9 +33,12 @@ from tongxue.voice.reports import figures_of
 __all__ = [
     "PRINTED",
     "RATE_NAMES",
+    "PdfUnavailable",
     "ReportDocument",
     "document",
     "export",
+    "filename",
+    "pdf_bytes",
     "period_text",
     "rate_names",
 ]
@@ -465,6 +468,11 @@ def document(report: SchoolReport, *, full: bool = False) -> ReportDocument:
     )
 
 
+def filename(report: SchoolReport) -> str:
+    """The files' name without its extension (ASCII: codes)."""
+    return f"{report.union.code}-{report.kind}-{report.period_start:%Y-%m}"
+
+
 def export(report: SchoolReport, url: str, *, full: bool = True) -> Export:
     """The report as a file (:func:`tongxue.core.exports.response`): every row for the
     Excel file, the first :data:`PRINTED` of the long lists for the PDF."""
@@ -474,7 +482,25 @@ def export(report: SchoolReport, url: str, *, full: bool = True) -> Export:
         lines=doc.lines,
         url=url,
         tables=doc.tables,
-        filename=f"{report.union.code}-{report.kind}-{report.period_start:%Y-%m}",
+        filename=filename(report),
         notes=doc.notes,
         landscape=True,
+        # the PDF is stored and served again (report_services.report_pdf)
+        made_line=gettext("PDF made on %(at)s."),
     )
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or its system libraries are missing on this server."""
+
+
+def pdf_bytes(report: SchoolReport, url: str) -> bytes:
+    """The report's PDF in the active language (WeasyPrint: seconds for a long
+    report, which is why :func:`tongxue.voice.report_services.report_pdf` stores it);
+    :class:`PdfUnavailable` when WeasyPrint cannot run here."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(str(exc)) from exc
+    pdf = HTML(string=pdf_html(export(report, url, full=False))).write_pdf()
+    return bytes(pdf)

@@ -9,6 +9,10 @@ follow up.
 * :func:`submit` records that the union submitted a draft to the school's departments
   (to whom, when, by whom; the ``SCHOOL_REPORT`` lifecycle, audit-logged) and starts
   following each concern it lists (:class:`~tongxue.voice.models.ReportItem`).
+* :func:`report_pdf` gives a report's PDF: made once by the generating job (or the
+  submission's, :data:`PDF`) and stored (:class:`~tongxue.voice.models.ReportPdf`, per
+  language), made again only when the report changed (:func:`pdf_key`); a report
+  generated before PDFs were stored gets its PDF made on the first download.
 * :func:`track_items` (daily) marks the items whose concern was concluded, merged or
   withdrawn; :func:`monthly_drafts` (daily) starts the previous month's draft for
   every union that had concerns in it and has no report on it yet.
@@ -21,14 +25,17 @@ operator); :func:`may_report` answers for the pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import ExtractYear, TruncDate
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from tongxue.core import auditlog
@@ -49,6 +56,7 @@ from tongxue.voice.models import (
     ConcernStatus,
     ReportItem,
     ReportKind,
+    ReportPdf,
     ReportStatus,
     SchoolReport,
 )
@@ -59,14 +67,19 @@ __all__ = [
     "FINAL_STATUSES",
     "GENERATE",
     "MONTHLY",
+    "PDF",
     "TRACK",
     "generate",
     "generate_job",
     "may_report",
     "monthly_drafts",
     "monthly_job",
+    "pdf_job",
+    "pdf_key",
+    "report_pdf",
     "report_title",
     "start_generation",
+    "store_pdf",
     "submit",
     "track_items",
     "track_job",
@@ -76,6 +89,11 @@ __all__ = [
 GENERATE = "voice.report"
 MONTHLY = "voice.monthly-reports"
 TRACK = "voice.report-items"
+#: The job that makes a report's PDF again once it was submitted.
+PDF = "voice.report-pdf"
+#: Changes whenever what the PDF prints for the same report changes (the template,
+#: report_files): the stored PDFs are then made again.
+PDF_VERSION = "1"
 #: States a concern does not leave: an item in one of them is no longer followed.
 FINAL_STATUSES = (ConcernStatus.CLOSED, ConcernStatus.MERGED, ConcernStatus.WITHDRAWN)
 SCHOOL_LEVEL = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
@@ -84,6 +102,8 @@ MAX_SUBMITTED_TO = 200
 CHUNK = 2000
 #: The stages of :func:`tongxue.voice.reports.build` (a progress step each).
 STAGES = ("count", "topics", "lists", "previous")
+
+logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- who may
@@ -152,9 +172,12 @@ def start_generation(
     kind: str,
     day: dt.date,
     today: dt.date | None = None,
+    site: str = "",
 ) -> Job:
     """Start the job that generates the union's report of ``kind`` (monthly or term)
     on the period ``day`` falls in; return the job (its page shows the progress).
+    ``site``: the site's address the PDF prints with the report's (the request's,
+    when ``TONGXUE_SITE_URL`` is not configured).
 
     Refused: someone who may not report, a period that has not begun, a period whose
     report was already submitted.
@@ -185,6 +208,7 @@ def start_generation(
                 "kind": kind,
                 "start": period.start.isoformat(),
                 "today": today.isoformat(),
+                "site": site,
             },
             organisation=union.code,
         )
@@ -216,9 +240,16 @@ def _not_submitted(union: Organisation, period: reports.Period) -> None:
 
 
 def generate_job(
-    job: Job, *, union: str, kind: str, start: str, today: str | None = None
+    job: Job,
+    *,
+    union: str,
+    kind: str,
+    start: str,
+    today: str | None = None,
+    site: str = "",
 ) -> None:
-    """The job: generate the report and point the job's page at it."""
+    """The job: generate the report, queue the job that makes its PDF, and point the
+    job's page at the report."""
     from tongxue.core.errors import Refusal, render_message
 
     org = Organisation.objects.filter(code=union).first()
@@ -236,6 +267,17 @@ def generate_job(
     except Refusal as refusal:
         raise JobFailed(render_message(refusal.message)) from refusal
     job.result_url = reverse("voice:report", args=[org.code, report.pk])
+    # The PDF (≈ 12 s for a school of 20,000 students, docs/performance.md) in a job of
+    # its own, so that the report stands as soon as it is generated; a download before
+    # that job is done makes the PDF then (report_pdf).
+    start_job(
+        kind=PDF,
+        actor=None,  # queued by the job: in its language (the starter's)
+        title=report_title(org.name, report.kind, report.period_start),
+        func="tongxue.voice.report_services.pdf_job",
+        kwargs={"report": report.pk, "site": site},
+        organisation=org.code,
+    )
     job.message = gettext("The report is ready.")
 
 
@@ -543,10 +585,13 @@ def _previous(
 # --------------------------------------------------------------------------- submit
 
 
-def submit(*, actor: Actor, report: SchoolReport, submitted_to: str) -> SchoolReport:
+def submit(
+    *, actor: Actor, report: SchoolReport, submitted_to: str, site: str = ""
+) -> SchoolReport:
     """Record that the union submitted the draft ``report`` to ``submitted_to`` (学校
     党委, 校长办公室 …): when and by whom, audit-logged; its listed concerns become
-    items followed until each is concluded."""
+    items followed until each is concluded; its PDF is made again by a job
+    (``site``: as for :func:`start_generation`)."""
     union = report.union
     role = _require(actor, union)
     to = " ".join((submitted_to or "").split())
@@ -596,7 +641,113 @@ def submit(*, actor: Actor, report: SchoolReport, submitted_to: str) -> SchoolRe
                 if cid in found
             ]
         )
+        # its PDF says it was submitted now: made again in the background
+        start_job(
+            kind=PDF,
+            actor=None,
+            title=report_title(union.name, report.kind, report.period_start),
+            func="tongxue.voice.report_services.pdf_job",
+            kwargs={"report": report.pk, "site": site},
+            organisation=union.code,
+        )
     return report
+
+
+# --------------------------------------------------------------------------- the PDF
+
+
+def pdf_key(report: SchoolReport) -> str:
+    """What the stored PDF must have been made from: the content generated (its time
+    stands for it), the status and the submission."""
+    submitted = report.submitted_at.isoformat() if report.submitted_at else ""
+    text = "|".join(
+        (
+            PDF_VERSION,
+            report.generated_at.isoformat(),
+            report.status,
+            submitted,
+            report.submitted_to,
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def report_url(report: SchoolReport, site: str = "") -> str:
+    """The report's page as the PDF prints it: on ``site``, else on
+    ``TONGXUE_SITE_URL``, else its path alone."""
+    base = (site or getattr(settings, "TONGXUE_SITE_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('voice:report', args=[report.union.code, report.pk])}"
+
+
+def _language(language: str | None) -> str:
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def report_pdf(report: SchoolReport, *, url: str, language: str | None = None) -> bytes:
+    """The report's PDF in ``language`` (the active one): the stored one while it
+    matches the report (one query, no WeasyPrint), else made now and stored (a report
+    generated before PDFs were stored, one changed since, another language).
+    :class:`tongxue.voice.report_files.PdfUnavailable` when it cannot be made here.
+    For the pages: the caller checked :func:`may_report`."""
+    lang = _language(language)
+    stored = (
+        ReportPdf.objects.filter(report=report, language=lang, key=pdf_key(report))
+        .values_list("data", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return bytes(stored)
+    return store_pdf(report, url=url, language=lang)
+
+
+def store_pdf(report: SchoolReport, *, url: str, language: str | None = None) -> bytes:
+    """Make the report's PDF in ``language`` and store it (replacing the one stored
+    in that language); return it. Not audited: a copy of what the report says."""
+    from tongxue.voice import report_files
+
+    lang = _language(language)
+    key = pdf_key(report)  # of the report as read: a change meanwhile makes it again
+    with translation.override(lang):
+        data = report_files.pdf_bytes(report, url)
+    ReportPdf.objects.bulk_create(
+        [
+            ReportPdf(
+                report=report,
+                language=lang,
+                key=key,
+                data=data,
+                made_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "language"],
+        update_fields=["key", "data", "made_at"],
+    )
+    return data
+
+
+def _make_pdf(report: SchoolReport, site: str) -> None:
+    """In a job: make and store the PDF; the report stands without it (the download
+    makes it when this could not)."""
+    from tongxue.voice.report_files import PdfUnavailable
+
+    try:
+        with transaction.atomic():
+            store_pdf(report, url=report_url(report, site))
+    except PdfUnavailable:
+        logger.info("Report %s: no PDF made, WeasyPrint is unavailable", report.pk)
+    except Exception:
+        logger.exception("Report %s: its PDF could not be made", report.pk)
+
+
+def pdf_job(job: Job, *, report: int, site: str = "") -> None:
+    """The job: make a report's PDF (after it was generated, or submitted)."""
+    found = SchoolReport.objects.select_related("union").filter(pk=report).first()
+    if found is None:
+        raise JobFailed(gettext("The report no longer exists."))
+    _make_pdf(found, site)
+    job.result_url = reverse("voice:report", args=[found.union.code, found.pk])
+    job.message = gettext("The PDF is ready.")
 
 
 # --------------------------------------------------------------------------- periodic

@@ -71,6 +71,7 @@ __all__ = [
     "similar_concerns",
     "similar_ranked",
     "similar_words",
+    "student_place",
 ]
 
 SCHOOL_LEVEL = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
@@ -110,18 +111,28 @@ def school_union_of(user: Any) -> Organisation | None:
     """The school-level union a signed-in student raises concerns with: the nearest
     school or graduate union above their class (or department), else the school union
     of their school. None for someone without a place in a school (three queries)."""
+    return student_place(user)[0]
+
+
+def student_place(user: Any) -> tuple[Organisation | None, str | None]:
+    """:func:`school_union_of` and the path of the student's class (else department),
+    read once for both (the raise service needs the path too)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return None
+        return None, None
     row = (
         Person.objects.filter(user_id=user.pk)
         .values_list("class_unit__path", "department__path")
         .first()
     )
     if row is None:
-        return None
+        return None, None
     path = row[0] or row[1]
     if not path:
-        return None
+        return None, None
+    return _school_union_on(path), path
+
+
+def _school_union_on(path: str) -> Organisation | None:
     codes = _codes(path)
     found = {
         o.code: o

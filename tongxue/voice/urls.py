@@ -10,6 +10,7 @@ from django.urls import path
 from tongxue.voice import views
 from tongxue.voice.views import consultations as consultation_views
 from tongxue.voice.views import public
+from tongxue.voice.views import relay as relay_views
 from tongxue.voice.views import reports as report_views
 
 app_name = "voice"
@@ -20,6 +21,9 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("handle/", views.queue, name="queue"),
     path("record/", views.record, name="record"),
+    # contact your delegate or cadre (RGT-6 · GS-一(三), CQ-一(三))
+    path("relay/", relay_views.relay, name="relay"),
+    path("relay/<int:pk>/", relay_views.relay_thread, name="relay_thread"),
     # 网上学联: a federation's consultations of students (RGT-5 · GS-5)
     path(
         "federation/<str:code>/consultations/",
@@ -58,6 +62,12 @@ urlpatterns = [
     ),
     path("<str:union_code>/", public.public_list, name="public"),
     path("<str:union_code>/figures/", public.figures, name="figures"),
+    path("<str:union_code>/contact/", relay_views.contact, name="contact"),
+    path(
+        "<str:union_code>/contact/<int:person>/",
+        relay_views.contact_write,
+        name="contact_write",
+    ),
     path("<str:union_code>/settings/", views.settings, name="settings"),
     # reports to the school (RGT-1 · GS-10, CQ-5)
     path("<str:union_code>/reports/", report_views.reports_page, name="reports"),

@@ -47,6 +47,9 @@ UNION_GRANTABLE: frozenset[str] = frozenset(
         # office's handler where the grantor's scope covers the office (a federation)
         RoleKind.RIGHTS_OFFICER,
         RoleKind.OFFICE_HANDLER,
+        # the union's ledger (TRN-4, #18)
+        RoleKind.TREASURER,
+        RoleKind.FINANCE_APPROVER,
     }
 )
 
@@ -73,6 +76,8 @@ ROLE_MSGIDS: dict[str, str] = {
     RoleKind.FEDERATION_ADMIN: gettext_noop("Federation administrator"),
     RoleKind.RIGHTS_OFFICER: gettext_noop("Rights officer"),
     RoleKind.OFFICE_HANDLER: gettext_noop("School office handler"),
+    RoleKind.TREASURER: gettext_noop("Treasurer"),
+    RoleKind.FINANCE_APPROVER: gettext_noop("Finance approver"),
 }
 
 

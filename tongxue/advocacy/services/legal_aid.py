@@ -25,17 +25,19 @@ from tongxue.advocacy.services.shared import (
     DIRECTORY_EDITORS,
     SCHOOL_LEVEL,
     clean,
+    moment,
     not_future,
     record,
     require_kind,
     require_role,
-    today,
+    today_or,
 )
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.organisations.models import Organisation
-from tongxue.voice.models import Concern, ConcernStatus, EventKind
-from tongxue.voice.services.shared import event, handling_role
+from tongxue.voice import services as voice
+from tongxue.voice.models import Concern, ConcernStatus
+from tongxue.voice.services.shared import handling_role
 
 #: A concern merged into another or withdrawn by its student is not referred.
 NOT_REFERRED = (ConcernStatus.MERGED, ConcernStatus.WITHDRAWN)
@@ -60,6 +62,7 @@ def save_contact(
     note: str = "",
     active: bool = True,
     contact: LegalAidContact | None = None,
+    today: dt.date | None = None,
 ) -> LegalAidContact:
     """Add an entry to the union's legal-aid directory, or change ``contact``.
 
@@ -78,7 +81,7 @@ def save_contact(
         raise refuse(
             "required", gettext_noop("This field is required."), field="linked_since"
         )
-    day = today()
+    day = today_or(today)
     not_future("linked_since", linked_since, day)
     not_future("last_contact", last_contact, day)
     if last_contact is not None and last_contact < linked_since:
@@ -141,6 +144,7 @@ def refer(
     consent_on: dt.date,
     consent_how: str,
     note: str = "",
+    today: dt.date | None = None,
 ) -> Referral:
     """Refer a concern to legal aid, with the student's consent (RGT-2).
 
@@ -176,7 +180,7 @@ def refer(
         raise refuse(
             "required", gettext_noop("This field is required."), field="consent_on"
         )
-    not_future("consent_on", consent_on, today())
+    not_future("consent_on", consent_on, today_or(today))
     if consent_on < timezone.localdate(concern.raised_at):
         raise refuse(
             "invalid",
@@ -192,7 +196,7 @@ def refer(
             target=concern.reference,
             name=contact.name,
         )
-    now = timezone.now()
+    now = moment(today)
     referral = Referral.objects.create(
         concern=concern,
         contact=contact,
@@ -203,14 +207,8 @@ def refer(
         referred_at=now,
         referred_by=actor,
     )
-    event(
-        concern,
-        EventKind.REFERRED,
-        at=now,
-        actor=actor,
-        text=contact.name,
-        public_text=contact.name,
-    )
+    # the concern's step, under the concern's rules (voice: its handlers, audited)
+    voice.note_referral(actor=actor, concern=concern, name=contact.name, at=now)
     record(
         actor,
         "referral",

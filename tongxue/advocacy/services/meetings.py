@@ -8,8 +8,10 @@ topic they want to raise, up to the places offered (the meeting's row is locked 
 place is taken: two students never get the last one); the minutes are recorded
 afterwards, and each point raised becomes a concern of the union (the channel: a
 face-to-face meeting) or joins an existing one — at a federation's meeting a point is
-noted in the minutes. The union's written requests to the school to hold such meetings
-are :mod:`tongxue.advocacy.services.participation`'s.
+noted in the minutes, joins a concern the federation handles or becomes a concern of
+the raising student's school union handed up to the federation. The union's written
+requests to the school to hold such meetings are
+:mod:`tongxue.advocacy.services.participation`'s.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from tongxue.advocacy.services.shared import (
     ORGANISERS,
     SCHOOL_LEVEL,
     clean,
+    moment,
     record,
     require_kind,
     require_role,
@@ -46,8 +49,11 @@ from tongxue.core.lifecycle import transition
 from tongxue.domain.lifecycle import FACE_MEETING
 from tongxue.organisations.models import Organisation
 from tongxue.voice import access
+from tongxue.voice import selectors as voice_selectors
 from tongxue.voice import services as voice
 from tongxue.voice.models import Category, Channel, Concern, ConcernStatus, Visibility
+from tongxue.voice.services import Raised
+from tongxue.voice.services.consultations import idea_category
 
 MAX_PLACES = 500
 #: A concern a point may join: one still followed up.
@@ -186,9 +192,11 @@ def cancel(*, actor: Actor, dialogue: Dialogue) -> None:
 
 
 @transaction.atomic
-def sign_up(*, actor: Actor, dialogue: Dialogue, topic: str) -> SignUp:
+def sign_up(
+    *, actor: Actor, dialogue: Dialogue, topic: str, today: dt.date | None = None
+) -> SignUp:
     """Take a place at a meeting with the topic one wants to raise; signed up already,
-    the topic is changed.
+    the topic is changed. ``today``: the day one signs up (noon; now when omitted).
 
     Refused: signed out; not a student the organiser serves; a meeting not planned or
     whose sign-up closed; no topic or a topic over 300 characters; every place taken.
@@ -205,7 +213,8 @@ def sign_up(*, actor: Actor, dialogue: Dialogue, topic: str) -> SignUp:
     # The meeting's row is locked while the places are counted: the last place goes
     # to one student only, however many ask at once.
     locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
-    if not open_for_signup(locked):
+    now = moment(today)
+    if not open_for_signup(locked, now):
         raise refuse("closed", gettext_noop("Sign-up for this meeting is closed."))
     mine = SignUp.objects.filter(dialogue=locked, user_id=actor.pk).first()
     if mine is not None:
@@ -220,6 +229,9 @@ def sign_up(*, actor: Actor, dialogue: Dialogue, topic: str) -> SignUp:
             places=locked.places,
         )
     signup = SignUp.objects.create(dialogue=locked, user_id=actor.pk, topic=topic)
+    if today is not None:
+        signup.at = now  # ``at`` is set on creation: the given day's time replaces it
+        signup.save(update_fields=["at"])
     record(
         actor,
         "meeting.sign_up",
@@ -232,12 +244,14 @@ def sign_up(*, actor: Actor, dialogue: Dialogue, topic: str) -> SignUp:
 
 
 @transaction.atomic
-def withdraw_signup(*, actor: Actor, dialogue: Dialogue) -> None:
+def withdraw_signup(
+    *, actor: Actor, dialogue: Dialogue, today: dt.date | None = None
+) -> None:
     """Give one's place back, while sign-up is open (nothing when there was none)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise refuse("forbidden", gettext_noop("Sign in to sign up."))
     locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
-    if not open_for_signup(locked):
+    if not open_for_signup(locked, moment(today)):
         raise refuse("closed", gettext_noop("Sign-up for this meeting is closed."))
     deleted, _ = SignUp.objects.filter(dialogue=locked, user_id=actor.pk).delete()
     if deleted:
@@ -253,19 +267,25 @@ def withdraw_signup(*, actor: Actor, dialogue: Dialogue) -> None:
 
 @transaction.atomic
 def record_minutes(
-    *, actor: Actor, dialogue: Dialogue, minutes: str, public: bool = False
+    *,
+    actor: Actor,
+    dialogue: Dialogue,
+    minutes: str,
+    public: bool = False,
+    today: dt.date | None = None,
 ) -> None:
     """Record the minutes of a meeting that has started: it is then held (planned →
     held along :data:`~tongxue.domain.lifecycle.FACE_MEETING`); a held meeting's
     minutes are corrected.
 
     Refused: not an administrator or rights officer of the organiser; a cancelled
-    meeting; one still to come; no minutes.
+    meeting; one still to come (at noon of ``today`` when given, else now); no
+    minutes.
     """
     organiser = dialogue.organiser
     role = require_role(actor, organiser, ORGANISERS)
     minutes = clean("minutes", minutes, limit=20000)
-    now = timezone.now()
+    now = moment(today)
     changes = {"minutes": minutes, "minutes_public": bool(public), "minutes_at": now}
     locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
     if locked.status == DialogueStatus.HELD:
@@ -315,6 +335,109 @@ class PointAdded:
     tracking_code: str | None = None
 
 
+def _join(
+    *,
+    actor: Actor,
+    dialogue: Dialogue,
+    join: Concern,
+    title: str,
+    signup: SignUp | None,
+    today: dt.date | None,
+) -> None:
+    """A point joins ``join``: an internal note naming the meeting and, when the point
+    came from a signed-up student and the concern is public, their 我也遇到."""
+    organiser = dialogue.organiser
+    if organiser.kind in SCHOOL_LEVEL:
+        in_scope = join.union_id == organiser.pk
+    else:  # a federation: a concern of a school union in its area (one it handles)
+        in_scope = join.union.path.startswith(organiser.path)
+    if not in_scope or not access.can_handle(actor, join):
+        raise refuse(
+            "invalid",
+            gettext_noop("Choose a concern of {target} that you handle."),
+            field="join",
+            target=organiser.name,
+        )
+    if join.status not in JOINABLE:
+        raise refuse(
+            "invalid",
+            gettext_noop("Concern {target} is closed."),
+            field="join",
+            target=join.reference,
+        )
+    voice.add_note(
+        actor=actor,
+        concern=join,
+        text=f"{dialogue.title} · {timezone.localdate(dialogue.starts):%Y-%m-%d}: {title}",
+        today=today,
+    )
+    if signup is not None and access.is_public(join):
+        # their own concern, or closed meanwhile: the note is enough
+        with contextlib.suppress(Refusal):
+            voice.support(actor=signup.user, concern=join)
+
+
+def _federation_concern(
+    *,
+    actor: Actor,
+    dialogue: Dialogue,
+    title: str,
+    body: str,
+    signup: SignUp | None,
+    visibility: str,
+    today: dt.date | None,
+) -> Raised:
+    """A point of a federation's meeting becomes a concern: of the school union of
+    the signed-up student who raised it (a concern is always a school union's: its
+    number, its categories, its deadlines), in the category an idea takes there
+    (其他), entered as from a meeting and handed up to the federation (RGT-5: a
+    matter above the school, which it took up with the deputies)."""
+    organiser = dialogue.organiser
+    if signup is None:
+        raise refuse(
+            "required",
+            gettext_noop(
+                "Choose the student who raised it: the concern is their school union's."
+            ),
+            field="signup",
+        )
+    union = voice_selectors.school_union_of(signup.user)
+    if union is None or not union.path.startswith(organiser.path):
+        raise refuse(
+            "invalid",
+            gettext_noop("The student is not at a school of {target}."),
+            field="signup",
+            target=organiser.name,
+        )
+    category = idea_category(union)
+    if category is None:
+        raise refuse(
+            "no-category",
+            gettext_noop("{target} does not collect students' concerns."),
+            field="signup",
+            target=union.name,
+        )
+    raised = voice.record_offline(
+        actor=actor,
+        union=union,
+        category=category,
+        title=title,
+        body=body or title,
+        channel=Channel.MEETING,
+        place=dialogue.place[:120],
+        visibility=visibility,
+        today=today,
+    )
+    voice.forward(
+        actor=actor,
+        concern=raised.concern,
+        to=organiser,
+        note=f"{dialogue.title} · {timezone.localdate(dialogue.starts):%Y-%m-%d}",
+        today=today,
+    )
+    return raised
+
+
 @transaction.atomic
 def add_point(
     *,
@@ -327,6 +450,8 @@ def add_point(
     signup: SignUp | None = None,
     reply: str = "",
     visibility: str = Visibility.PRIVATE,
+    new_concern: bool = False,
+    today: dt.date | None = None,
 ) -> PointAdded:
     """A point raised at a held meeting.
 
@@ -335,7 +460,14 @@ def add_point(
     needed) or joins ``join``, an open concern of the union the actor handles: the
     concern gets an internal note naming the meeting and, when the point came from a
     signed-up student and the concern is public, the student's 我也遇到
-    (:func:`tongxue.voice.services.support`). At a federation's meeting it is noted.
+    (:func:`tongxue.voice.services.support`).
+
+    At a federation's meeting (deputies, CPPCC members, GS-4) it joins ``join``, an
+    open concern of a school union in the federation's area the actor handles (those
+    handed up to the federation, RGT-5), the same way; or with ``new_concern`` it
+    becomes a concern of the signed-up student's school union handed to the
+    federation (:func:`_federation_concern`); else it is noted in the minutes.
+    ``today``: the day it is recorded (the concern's too).
     """
     organiser = dialogue.organiser
     role = require_role(actor, organiser, ORGANISERS)
@@ -357,34 +489,32 @@ def add_point(
         )
     code: str | None = None
     concern: Concern | None = None
-    if organiser.kind not in SCHOOL_LEVEL:
-        outcome = PointOutcome.NOTED
-    elif join is not None:
+    if join is not None:
         outcome = PointOutcome.JOINED
         concern = join
-        if join.union_id != organiser.pk or not access.can_handle(actor, join):
-            raise refuse(
-                "invalid",
-                gettext_noop("Choose a concern of {target} that you handle."),
-                field="join",
-                target=organiser.name,
-            )
-        if join.status not in JOINABLE:
-            raise refuse(
-                "invalid",
-                gettext_noop("Concern {target} is closed."),
-                field="join",
-                target=join.reference,
-            )
-        voice.add_note(
+        _join(
             actor=actor,
-            concern=join,
-            text=f"{dialogue.title} · {timezone.localdate(dialogue.starts):%Y-%m-%d}: {title}",
+            dialogue=dialogue,
+            join=join,
+            title=title,
+            signup=signup,
+            today=today,
         )
-        if signup is not None and access.is_public(join):
-            # their own concern, or closed meanwhile: the note is enough
-            with contextlib.suppress(Refusal):
-                voice.support(actor=signup.user, concern=join)
+    elif organiser.kind not in SCHOOL_LEVEL:
+        if new_concern:
+            outcome = PointOutcome.NEW
+            raised = _federation_concern(
+                actor=actor,
+                dialogue=dialogue,
+                title=title,
+                body=body,
+                signup=signup,
+                visibility=visibility,
+                today=today,
+            )
+            concern, code = raised.concern, raised.tracking_code
+        else:
+            outcome = PointOutcome.NOTED
     else:
         outcome = PointOutcome.NEW
         if category is None:
@@ -402,6 +532,7 @@ def add_point(
             channel=Channel.MEETING,
             place=dialogue.place[:120],
             visibility=visibility,
+            today=today,
         )
         concern, code = raised.concern, raised.tracking_code
     point = Point.objects.create(
@@ -411,7 +542,7 @@ def add_point(
         concern=concern,
         outcome=outcome,
         reply=reply,
-        recorded_at=timezone.now(),
+        recorded_at=moment(today),
     )
     record(
         actor,

@@ -32,17 +32,19 @@ from tongxue.advocacy.services.shared import (
     record,
     require_kind,
     require_role,
-    today,
+    today_or,
 )
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
 from tongxue.organisations.models import Organisation
 
 
-def _required_day(field: str, day: dt.date | None) -> dt.date:
+def _required_day(
+    field: str, day: dt.date | None, today: dt.date | None = None
+) -> dt.date:
     if day is None:
         raise refuse("required", gettext_noop("This field is required."), field=field)
-    not_future(field, day, today())
+    not_future(field, day, today_or(today))
     return day
 
 
@@ -57,6 +59,7 @@ def save_committee(
     since: dt.date,
     until: dt.date | None = None,
     committee: Committee | None = None,
+    today: dt.date | None = None,
 ) -> Committee:
     """Record a committee of the school the union sits on (or change ``committee``).
 
@@ -72,7 +75,7 @@ def save_committee(
         raise refuse("invalid", gettext_noop("This committee is another union's."))
     name = clean("name", name, limit=120)
     seat = clean("seat", seat, limit=120)
-    since = _required_day("since", since)
+    since = _required_day("since", since, today)
     if until is not None and until < since:
         raise refuse(
             "invalid",
@@ -123,6 +126,7 @@ def record_participation(
     outcome: str,
     outcome_text: str = "",
     public: bool = True,
+    today: dt.date | None = None,
 ) -> Participation:
     """Record a meeting of the committee the union attended: the matter decided, who
     attended for the union, the students' position it carried and the outcome.
@@ -133,7 +137,7 @@ def record_participation(
     """
     union = committee.union
     role = require_role(actor, union, ORGANISERS)
-    held = _required_day("held", held)
+    held = _required_day("held", held, today)
     if held < committee.since or (committee.until and held > committee.until):
         raise refuse(
             "invalid",
@@ -178,6 +182,7 @@ def record_request(
     addressed_to: str,
     sent_on: dt.date,
     summary: str,
+    today: dt.date | None = None,
 ) -> WrittenRequest:
     """Record a written request of the union to the school (推动): to hold reception
     days or exchange meetings (RGT-3), for a committee seat (RGT-4), or other.
@@ -193,7 +198,7 @@ def record_request(
         union=union,
         kind=kind,
         addressed_to=clean("addressed_to", addressed_to, limit=120),
-        sent_on=_required_day("sent_on", sent_on),
+        sent_on=_required_day("sent_on", sent_on, today),
         summary=clean("summary", summary),
     )
     record(
@@ -217,6 +222,7 @@ def answer_request(
     outcome: str,
     answered_on: dt.date,
     answer: str = "",
+    today: dt.date | None = None,
 ) -> WrittenRequest:
     """Record the school's answer to a written request.
 
@@ -227,7 +233,7 @@ def answer_request(
     role = require_role(actor, union, ORGANISERS)
     if outcome not in RequestOutcome.values or outcome == RequestOutcome.PENDING:
         raise refuse("invalid", gettext_noop("Choose the outcome."), field="outcome")
-    answered_on = _required_day("answered_on", answered_on)
+    answered_on = _required_day("answered_on", answered_on, today)
     if answered_on < request.sent_on:
         raise refuse(
             "invalid",

@@ -1,4 +1,9 @@
-"""What the advocacy services share: who may do what, texts, the audit record."""
+"""What the advocacy services share: who may do what, texts, days, the audit record.
+
+Every service that judges a day or stamps a time takes ``today=`` (the day it acts on:
+the demo, tests), as the concern services do: the days it checks ("not still to come")
+are judged on it and the times it records are noon of it (:func:`moment`; now when it
+is today)."""
 
 from __future__ import annotations
 
@@ -92,8 +97,19 @@ def not_future(field: str, day: dt.date | None, today: dt.date) -> None:
         )
 
 
-def today() -> dt.date:
-    return timezone.localdate()
+def today_or(day: dt.date | None = None) -> dt.date:
+    """The day an act is judged on: ``day`` when given (the demo, tests), else today
+    (as :func:`tongxue.voice.services.shared.today_or`)."""
+    return day or timezone.localdate()
+
+
+def moment(day: dt.date | None = None) -> dt.datetime:
+    """The time stamped on an act: now, or noon of ``day`` when another day is given
+    (the demo, tests; as :func:`tongxue.voice.services.shared.moment`)."""
+    now = timezone.now()
+    if day is None or day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
 def record(

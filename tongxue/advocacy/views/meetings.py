@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +31,14 @@ from tongxue.voice.selectors import categories as voice_categories
 
 #: At most this many upcoming meetings on the list (the past ones are paged).
 UPCOMING_MAX = 20
+#: The session's keys: the follow-up code of the concern a point just became, shown
+#: once by the meeting's page after the redirect (then dropped), and the one-time
+#: tokens of the point forms already recorded (a form sent twice records once).
+CODE_KEY = "advocacy.point_code"
+DONE_KEY = "advocacy.points_done"
+#: The point form's one-time token, and how many recorded ones a session remembers.
+ONCE_FIELD = "point-once"
+DONE_MAX = 20
 DIALOGUE_FIELDS = (
     "kind",
     "title",
@@ -142,15 +152,32 @@ def _page(
             signups=page["signups"],
             categories=voice_categories(org) if school_level else None,
             concerns=school_level,
+            federation_concerns=None
+            if school_level
+            else selectors.federation_concerns(org),
         )
-    if "tracking_code" in forms:
+        context["point_once"] = (
+            request.POST.get(ONCE_FIELD, "")[:64] if "point_form" in forms else ""
+        ) or uuid.uuid4().hex
+    if forms.get("tracking_code"):
         context["tracking_code"] = forms["tracking_code"]
-    return render(request, "advocacy/meeting.html", context, status=status)
+    response = render(request, "advocacy/meeting.html", context, status=status)
+    if "tracking_code" in context:
+        add_never_cache_headers(response)  # the code is shown once: never cached
+    return response
 
 
 def meeting(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     org = organiser_or_404(code)
-    return _page(request, org, _dialogue_or_404(org, pk))
+    dialogue = _dialogue_or_404(org, pk)
+    # only an organiser has one (a visitor's session is not touched)
+    shown = request.session.get(CODE_KEY) if request.user.is_authenticated else None
+    code_once = None
+    if isinstance(shown, dict) and shown.get("meeting") == dialogue.pk:
+        # the code of the concern a point just became, after the redirect: once
+        code_once = str(shown.get("code") or "")
+        del request.session[CODE_KEY]
+    return _page(request, org, dialogue, tracking_code=code_once)
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,6 +283,15 @@ def meeting_action(
 
 
 def _point(request: HttpRequest, org: Organisation, dialogue: Dialogue) -> HttpResponse:
+    """Record a point, then back to the meeting's page (POST, redirect, GET): a
+    refresh does not send it again, and the same form sent twice (its one-time
+    token) records it once."""
+    back = redirect("advocacy:meeting", code=org.code, pk=dialogue.pk)
+    once = request.POST.get(ONCE_FIELD, "")[:64]
+    done = request.session.get(DONE_KEY) or {}
+    if once and once in done:
+        messages.info(request, _("This point was recorded already."))
+        return back
     school_level = org.kind in SCHOOL_LEVEL
     signups = list(
         SignUp.objects.filter(dialogue=dialogue).select_related("user__person")
@@ -266,13 +302,26 @@ def _point(request: HttpRequest, org: Organisation, dialogue: Dialogue) -> HttpR
         signups=signups,
         categories=voice_categories(org) if school_level else None,
         concerns=school_level,
+        federation_concerns=None
+        if school_level
+        else selectors.federation_concerns(org),
     )
     if form.is_valid():
         d = form.cleaned_data
         signup = next((s for s in signups if s.pk == d.get("signup")), None)
         join = None
         ok = True
-        if school_level and d.get("how") == PointForm.JOIN:
+        if not school_level and d.get("how") == PointForm.JOIN:
+            # one of the concerns the form listed (the service checks the scope)
+            join = (
+                Concern.objects.select_related("union", "handler", "category")
+                .filter(pk=d["join"])
+                .first()
+            )
+            if join is None:
+                form.add_error("join", _("Choose the concern it joins."))
+                ok = False
+        elif school_level and d.get("how") == PointForm.JOIN:
             join = (
                 Concern.objects.select_related("union", "handler", "category")
                 .filter(union=org, number=d["join"])
@@ -295,10 +344,14 @@ def _point(request: HttpRequest, org: Organisation, dialogue: Dialogue) -> HttpR
                     signup=signup,
                     reply=d["reply"],
                     visibility=d.get("visibility") or "private",
+                    new_concern=not school_level and d.get("how") == PointForm.NEW,
                 )
             except Refusal as refusal:
                 add_refusal(form, refusal)
             else:
+                if once:
+                    done[once] = added.point.pk
+                    request.session[DONE_KEY] = dict(list(done.items())[-DONE_MAX:])
                 concern = added.point.concern
                 if concern is not None:
                     messages.success(
@@ -309,9 +362,11 @@ def _point(request: HttpRequest, org: Organisation, dialogue: Dialogue) -> HttpR
                 else:
                     messages.success(request, _("The point was recorded."))
                 if added.tracking_code:
-                    # shown once, on this response: the student follows the concern with it
-                    return _page(
-                        request, org, dialogue, tracking_code=added.tracking_code
-                    )
-                return redirect("advocacy:meeting", code=org.code, pk=dialogue.pk)
+                    # shown once, by the page the redirect leads to (the student
+                    # follows the concern with it): kept in the session until then
+                    request.session[CODE_KEY] = {
+                        "meeting": dialogue.pk,
+                        "code": added.tracking_code,
+                    }
+                return back
     return _page(request, org, dialogue, status=400, point_form=form)

@@ -13,7 +13,9 @@ from tongxue.domain.model.advocacy import Advocacy
 from tongxue.domain.model.cadres import EvaluationPeriod, Semester
 from tongxue.domain.model.concerns import ConcernChannel, OpenConcerns
 from tongxue.domain.model.consultations import Consultation
+from tongxue.domain.model.disclosure import Disclosure
 from tongxue.domain.model.elections import Election
+from tongxue.domain.model.finances import Finances
 from tongxue.domain.model.justifications import Justification
 from tongxue.domain.model.meetings import (
     Meeting,
@@ -31,6 +33,7 @@ from tongxue.domain.model.organisations import (
     Position,
 )
 from tongxue.domain.model.oversight import Guidance, Review
+from tongxue.domain.model.surveys import UnionEvaluation
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,22 @@ class Registry:
     # RGT-5: the consultations of students by federations (网上学联, tongxue.voice).
     # None: the source does not record them (a snapshot): not judged.
     consultations: tuple[Consultation, ...] | None = None
+    # RGT-6: the people (ids) among the subtree's delegates and post holders who have a
+    # contact route: an active account linked to them, which the relay reaches
+    # (tongxue.voice). None: the source does not record accounts (a snapshot): not
+    # judged.
+    reachable: frozenset[str] | None = None
+    # TRN-4: the union's finances: disclosures by term, expenditures not approved,
+    # self-approvals (tongxue.finances). None: the source does not record them (a
+    # snapshot): not judged.
+    finances: Finances | None = None
+    # TRN-1, TRN-5 (TRN-6): rules in force, what a union published on its public page,
+    # official accounts (tongxue.disclosure). None: the source does not record them (a
+    # snapshot): not judged.
+    disclosure: Disclosure | None = None
+    # TRN-2: the surveys in which students evaluated the unions (tongxue.surveys): dates
+    # only. None: the source does not record them (a snapshot): not judged.
+    union_evaluations: tuple[UnionEvaluation, ...] | None = None
 
     @cached_property
     def grades_of(self) -> dict[str, set[int]]:

@@ -2,7 +2,8 @@
 
 Deadlines in working days (:mod:`.deadlines`), private numbers masked for the public
 (:mod:`.masking`), similar concerns by BM25 (:mod:`.similarity`), the flow of a concern
-(overdue, escalation, rating: :mod:`.flow`) and the public figures (:mod:`.figures`).
+(overdue, escalation, rating: :mod:`.flow`), the public figures (:mod:`.figures`) and
+the suggestion where to forward a concern (naive Bayes: :mod:`.routing`).
 The audit rules on concerns are in :mod:`tongxue.domain.rules.rights`.
 """
 

@@ -13,7 +13,8 @@ The package: :mod:`.raising` (raise, record an offline one, 我也遇到), :mod:
 :mod:`.periodic` (escalate the overdue, close the unrated), :mod:`.categories` (the
 union's categories and named handlers), :mod:`.sensitive` (mark a concern sensitive,
 RGT-7), :mod:`.exit_cases` (an exit case from a concern about a cadre, CAD-8),
-:mod:`.photos` and :mod:`.shared`. Every
+:mod:`.referrals` (a concern referred to legal aid, RGT-2), :mod:`.photos` and
+:mod:`.shared`. Every
 public name is re-exported here: ``from tongxue.voice import services``.
 """
 
@@ -49,6 +50,7 @@ from tongxue.voice.services.raising import (
     withdraw_support,
 )
 from tongxue.voice.services.rating import rate, withdraw
+from tongxue.voice.services.referrals import note_referral
 from tongxue.voice.services.sensitive import mark_sensitive, unmark_sensitive
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "mark_sensitive",
     "merge",
     "name_handler",
+    "note_referral",
     "open_exit_case",
     "raise_concern",
     "rate",

@@ -71,6 +71,8 @@ def forward(
     to: Organisation,
     note: str = "",
     today: dt.date | None = None,
+    suggested: Organisation | None = None,
+    suggestion_used: bool = False,
 ) -> None:
     """Hand the concern to another organisation (RGT-1, RGT-5): a unit of the union's
     tree, an office of the same school, or the federation above the school.
@@ -78,7 +80,12 @@ def forward(
     A concern not yet acknowledged is acknowledged by being forwarded. Refused: not
     a handler; a concern no longer waiting; a sensitive one or one about a cadre (it
     stays with the union's named handlers); a target outside those; the current
-    handler."""
+    handler.
+
+    ``suggested``: where the page suggested it go (:mod:`tongxue.voice.routing`), if
+    it did; ``suggestion_used``: the handler pressed "use the suggestion" (counted as
+    used only when ``to`` is still the suggested one). Both are recorded on the
+    hand-over for the suggestion's accuracy; nothing is forwarded without this call."""
     role = handling_role(actor, concern)
     lock(concern)
     require_open(concern)
@@ -109,6 +116,7 @@ def forward(
         )
     now = moment(today)
     old = concern.handler
+    used = bool(suggestion_used and suggested is not None and suggested.pk == to.pk)
     if concern.status == ConcernStatus.RECEIVED:
         move(
             concern,
@@ -130,14 +138,13 @@ def forward(
         from_org=old,
         to_org=to,
         text=note,
+        suggested_to=suggested,
+        suggestion_used=used,
     )
-    audit(
-        concern,
-        "voice.concern.forward",
-        actor=actor,
-        role=role,
-        data={"from": old.code, "to": to.code},
-    )
+    data: dict[str, object] = {"from": old.code, "to": to.code}
+    if suggested is not None:
+        data |= {"suggested": suggested.code, "suggestion_used": used}
+    audit(concern, "voice.concern.forward", actor=actor, role=role, data=data)
     notifying.received(concern, to)
 
 

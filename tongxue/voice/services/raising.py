@@ -30,6 +30,7 @@ from tongxue.core.errors import refuse
 from tongxue.core.models import RoleAssignment, RoleKind
 from tongxue.core.permissions import Perm, acting_role, has_perm
 from tongxue.domain.profiles import Profile
+from tongxue.notifications.services import Prepared
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position
 from tongxue.organisations.profiles import governing_profile
 from tongxue.voice import access, notifying
@@ -37,6 +38,7 @@ from tongxue.voice.models import (
     Category,
     Channel,
     Concern,
+    ConcernEvent,
     ConcernStatus,
     EventKind,
     Photo,
@@ -232,10 +234,12 @@ def _create(
     profile: Profile | None = None,
     notify: bool = False,
     recipients: list[int] | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[Concern, str | None]:
     """Write the concern, its first event and its photos, and with ``notify`` tell
     its handlers (in the caller's transaction; ``recipients``: the handlers told, when
-    the caller has them already).
+    the caller has them already; ``prepared``: the same, read ahead by
+    ``notifying.prepare_received``, so that under the lock only their rows are written).
 
     What needs no lock is worked out first (deadlines, the masked text and its words);
     then the union's row is locked for the number, and held until the transaction
@@ -251,15 +255,9 @@ def _create(
     masked_title, masked_body = public_text(title), public_text(body)
     words = token_string(tokens(f"{masked_title}\n{masked_body}"))
     raised_at = moment(today)
-    # Numbers are per union: lock the union's row (FOR NO KEY UPDATE: the concerns'
-    # foreign keys to it are not blocked) while taking the next one.
-    Organisation.objects.select_for_update(no_key=True).filter(pk=union.pk).exists()
-    number = (
-        Concern.objects.filter(union=union).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    concern = Concern.objects.create(
+    concern = Concern(
         union=union,
-        number=number,
+        number=0,  # numbered under the union's lock, below
         title=title,
         body=body,
         public_title=masked_title,
@@ -279,12 +277,22 @@ def _create(
         acknowledge_due=ack_due,
         answer_due=answer_due,
     )
-    event(
-        concern,
-        EventKind.RAISED,
-        at=concern.raised_at,
-        to_org=handler,
-    )
+    if connection.vendor == "postgresql":
+        _insert_numbered(concern, to_org=handler)
+    else:
+        # Numbers are per union: lock the union's row (FOR NO KEY UPDATE: the
+        # concerns' foreign keys to it are not blocked) while taking the next one.
+        Organisation.objects.select_for_update(no_key=True).filter(pk=union.pk).exists()
+        concern.number = (
+            Concern.objects.filter(union=union).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        concern.save(force_insert=True)
+        event(
+            concern,
+            EventKind.RAISED,
+            at=concern.raised_at,
+            to_org=handler,
+        )
     Photo.objects.bulk_create(
         [
             Photo(
@@ -297,9 +305,62 @@ def _create(
             for p in photos
         ]
     )
-    if notify:
+    if notify and prepared is not None:
+        notifying.send_received(concern, prepared)
+    elif notify:
         notifying.received(concern, user_ids=recipients)
     return concern, code
+
+
+def _values(obj: Any, skip: str) -> tuple[list[str], list[Any]]:
+    """The quoted columns of ``obj``'s model and their values as an INSERT writes
+    them (defaults applied), but for the column of the field ``skip``."""
+    columns, values = [], []
+    for f in type(obj)._meta.concrete_fields:
+        if f.primary_key or f.name == skip or getattr(f, "generated", False):
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    return columns, values
+
+
+def _insert_numbered(concern: Concern, *, to_org: Organisation) -> None:
+    """Lock the union's row, number the concern (the union's highest number + 1),
+    write it and its first step (``raised``): three statements sent in one round trip
+    (PostgreSQL). The row lock (FOR NO KEY UPDATE: the concerns' foreign keys to it
+    are not blocked) is held until the transaction ends, so two concerns of a union
+    are numbered one after the other; the INSERT, a statement after the lock, reads
+    the numbers committed before it was granted. Sets ``concern``'s key and number.
+    (Django binds parameters on the client, so the three go as one simple query; a
+    server-side-binding cursor could not send them together.)"""
+    step = ConcernEvent(
+        concern_id=0,
+        at=concern.raised_at,
+        kind=EventKind.RAISED,
+        to_org=to_org,
+    )
+    columns, values = _values(concern, "number")
+    step_columns, step_values = _values(step, "concern")
+    qn = connection.ops.quote_name
+    table, number = qn(Concern._meta.db_table), qn("number")
+    sql = (
+        f"SELECT 1 FROM {qn(Organisation._meta.db_table)} WHERE id = %s "
+        "FOR NO KEY UPDATE; "
+        f"WITH c AS (INSERT INTO {table} ({number}, {', '.join(columns)}) "
+        f"VALUES ((SELECT COALESCE(MAX({number}), 0) + 1 FROM {table} "
+        f"WHERE {qn('union_id')} = %s), {', '.join(['%s'] * len(values))}) "
+        f"RETURNING id, {number}), "
+        f"e AS (INSERT INTO {qn(ConcernEvent._meta.db_table)} "
+        f"({qn('concern_id')}, {', '.join(step_columns)}) "
+        f"SELECT c.id, {', '.join(['%s'] * len(step_values))} FROM c) "
+        f"SELECT id, {number} FROM c"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [concern.union_id, concern.union_id, *values, *step_values])
+        cursor.nextset()
+        concern.pk, concern.number = cursor.fetchone()
+    concern._state.adding = False
+    concern._state.db = connection.alias
 
 
 def raise_concern(
@@ -314,8 +375,12 @@ def raise_concern(
     photos: Any = (),
     about_person: Person | None = None,
     today: dt.date | None = None,
+    student_path: str | None = None,
 ) -> Raised:
     """A signed-in student raises a concern with their school's union (RGT-1).
+
+    ``student_path``: the path of the student's class (else department), when the
+    caller read it already (``selectors.student_place``).
 
     Refused: signed out; a union that is not school-level, or not the student's; a
     category not the union's; a missing or too long text; a visibility not offered;
@@ -333,7 +398,7 @@ def raise_concern(
     place = clean_text("place", place, limit=MAX_PLACE, required=False)
     visibility = _check_visibility(visibility)
     day = today_or(today)
-    student_path = _student_path(actor)
+    student_path = student_path or _student_path(actor)
     served = served_path(union)
     if not student_path or not student_path.startswith(served):
         raise refuse(
@@ -373,6 +438,8 @@ def raise_concern(
         ),
         handler,
     )
+    # ... and which of them are active, which chose a channel
+    prepared = notifying.prepare_received(recipients)
     with transaction.atomic():
         _count_raise(
             actor,
@@ -395,7 +462,7 @@ def raise_concern(
             photos=cleaned,
             profile=profile,
             notify=True,
-            recipients=recipients,
+            prepared=prepared,
         )
         # last: the audit log's lock is held until the transaction ends
         audit(

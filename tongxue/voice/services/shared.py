@@ -144,8 +144,11 @@ def event(
     text: str = "",
     public_text: str = "",
     public: bool = True,
+    suggested_to: Organisation | None = None,
+    suggestion_used: bool = False,
 ) -> ConcernEvent:
-    """Add a step to the concern's timeline (``actor``: a handler, never the author)."""
+    """Add a step to the concern's timeline (``actor``: a handler, never the author;
+    ``suggested_to``, ``suggestion_used``: a hand-over's routing suggestion)."""
     user = (
         actor
         if actor is not None and getattr(actor, "is_authenticated", False)
@@ -161,6 +164,8 @@ def event(
         text=text,
         public_text=public_text,
         public=public,
+        suggested_to=suggested_to,
+        suggestion_used=suggestion_used,
     )
 
 

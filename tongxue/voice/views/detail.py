@@ -26,7 +26,7 @@ from tongxue.core.transition_table import Step, TransitionTable
 from tongxue.core.view_helpers import add_refusal
 from tongxue.domain.lifecycle import CONCERN
 from tongxue.organisations.models import Organisation
-from tongxue.voice import access, selectors, services, throttle
+from tongxue.voice import access, routing, selectors, services, throttle
 from tongxue.voice import forms as f
 from tongxue.voice.models import Concern, ConcernStatus
 from tongxue.voice.services import exit_cases
@@ -49,11 +49,23 @@ OPEN = (ConcernStatus.RECEIVED, ConcernStatus.IN_HAND, ConcernStatus.REOPENED)
 
 
 def _forward(*, actor: Any, concern: Concern, form: Any) -> None:
+    to = form.cleaned_data["to"]
+    code = form.cleaned_data.get("suggested") or ""
+    # The suggestion the page showed (voice.routing), one of the form's targets.
+    suggested = (
+        to
+        if code == to.code
+        else form.fields["to"].queryset.filter(code=code).first()
+        if code
+        else None
+    )
     services.forward(
         actor=actor,
         concern=concern,
-        to=form.cleaned_data["to"],
+        to=to,
         note=form.cleaned_data["note"],
+        suggested=suggested,
+        suggestion_used=bool(form.cleaned_data.get("suggestion_used")),
     )
 
 
@@ -387,11 +399,23 @@ def _context(
     opened: str = "",
     error: str = "",
     v: access.Viewer | None = None,
+    use_suggestion: bool = False,
 ) -> dict[str, Any]:
     v = v or access.viewer(request.user)
     if page is None:
         page = selectors.concern_page(concern, v, tracking_code=code or None)
     grants = _grants(v, concern, page)
+    # Where it might go (voice.routing), for a handler who may forward it; "use the
+    # suggestion" (``use_suggestion``) only opens the form with its target chosen.
+    route = (
+        routing.route(concern, page["forward_targets"])
+        if not code and HANDLER in grants and page.get("forward_targets")
+        else None
+    )
+    hint = route.hint if route else None
+    use = bool(use_suggestion and hint)
+    if use and not opened:
+        opened = "forward"
 
     def url(step: Step) -> str:
         return reverse(
@@ -428,6 +452,16 @@ def _context(
         "withdraw_button": next(
             (b for b in buttons if b.step.action == "withdraw"), None
         ),
+        "route_hint": hint,
+        "route_used": use,
+        # How the suggestions fared, for the union's rights officers.
+        "route_record": route.record
+        if route
+        and route.record.shown
+        and (
+            v.superuser or any(concern.union.path.startswith(p) for p in v.handle_paths)
+        )
+        else None,
     }
     context.update(_forms(concern, bound or {}, code))
     if may_exit and "exit_form" not in context:
@@ -439,9 +473,15 @@ def _context(
     )
     if "forward_form" not in context:
         # Listed from the page's targets (no second query); a POST checks its own.
+        initial: dict[str, Any] = {}
+        if hint:
+            initial["suggested"] = hint.target.code
+            if use:
+                initial |= {"to": hint.target.code, "suggestion_used": True}
         context["forward_form"] = f.ForwardForm(
             targets=Organisation.objects.none(),
             listed=page.get("forward_targets", []),
+            initial=initial or None,
         )
     return context
 
@@ -461,8 +501,11 @@ def detail(request: HttpRequest, union_code: str, number: int) -> HttpResponse:
     page = selectors.concern_page(concern, v)
     if not page["visible"]:
         return login_or_404(request)
+    use = request.GET.get("route") == "suggested"
     return render(
-        request, "voice/detail.html", _context(request, concern, page=page, v=v)
+        request,
+        "voice/detail.html",
+        _context(request, concern, page=page, v=v, use_suggestion=use),
     )
 
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -65,7 +66,12 @@ def reports_page(request: HttpRequest, union_code: str) -> HttpResponse:
             kind, start = form.cleaned_data["period"]
             try:
                 job = report_services.start_generation(
-                    actor=request.user, union=union, kind=kind, day=start, today=today
+                    actor=request.user,
+                    union=union,
+                    kind=kind,
+                    day=start,
+                    today=today,
+                    site=_site(request),
                 )
             except Refusal as refusal:
                 add_refusal(form, refusal)
@@ -86,6 +92,11 @@ def reports_page(request: HttpRequest, union_code: str) -> HttpResponse:
             status=status,
         )
     )
+
+
+def _site(request: HttpRequest) -> str:
+    """The site's address as the PDF made by a job prints it."""
+    return exports.page_address(request, "/").removesuffix("/")
 
 
 def _page_url(request: HttpRequest, report: SchoolReport) -> str:
@@ -149,11 +160,32 @@ def report_page(request: HttpRequest, union_code: str, pk: int) -> HttpResponse:
 def report_file(
     request: HttpRequest, union_code: str, pk: int, fmt: str
 ) -> HttpResponse:
-    """The report as PDF or Excel, in the reader's language."""
+    """The report as PDF or Excel, in the reader's language. The PDF is the stored
+    one (made by the report's job), made now and stored when there is none yet in
+    this language or the report changed since."""
     union = _union(request, union_code)
     if isinstance(union, HttpResponse):
         return union
     report = _report(union, pk)
+    if fmt == exports.PDF:
+        try:
+            pdf = report_services.report_pdf(report, url=_page_url(request, report))
+        except report_files.PdfUnavailable:
+            # as the exports say it (tongxue.core.exports.pdf_response)
+            return HttpResponse(
+                gettext(
+                    "The PDF cannot be made on this server: WeasyPrint or its system "
+                    "libraries are missing. The same table is on the page and in the "
+                    "Excel file."
+                ),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        out = HttpResponse(pdf, content_type="application/pdf")
+        out["Content-Disposition"] = content_disposition_header(
+            False, f"{report_files.filename(report)}.{exports.PDF}"
+        )
+        return no_store(out)
     export = report_files.export(
         report, _page_url(request, report), full=fmt == exports.XLSX
     )
@@ -187,6 +219,7 @@ def report_submit(request: HttpRequest, union_code: str, pk: int) -> HttpRespons
                     actor=request.user,
                     report=report,
                     submitted_to=form.cleaned_data["submitted_to"],
+                    site=_site(request),
                 )
             except Refusal as refusal:
                 add_refusal(form, refusal)

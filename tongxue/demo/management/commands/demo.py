@@ -34,8 +34,11 @@ from tongxue.demo import business as business_demo
 from tongxue.demo import cadres as cadres_demo
 from tongxue.demo import congresses as congresses_demo
 from tongxue.demo import consultations as consultations_demo
+from tongxue.demo import disclosure as disclosure_demo
 from tongxue.demo import elections as elections_demo
 from tongxue.demo import evaluations as evaluations_demo
+from tongxue.demo import finances as finances_demo
+from tongxue.demo import surveys as surveys_demo
 from tongxue.demo import voice as voice_demo
 from tongxue.demo import voting as voting_demo
 from tongxue.demo.generator import (
@@ -236,6 +239,9 @@ FEATURE_SEEDERS = (
     ("voice", voice_demo),
     ("advocacy", advocacy_demo),
     ("consultations", consultations_demo),
+    ("disclosure", disclosure_demo),
+    ("surveys", surveys_demo),
+    ("finances", finances_demo),
 )
 
 
@@ -250,6 +256,9 @@ FEATURE_LABELS = {
     "voice": gettext_noop("Students' concerns"),
     "advocacy": gettext_noop("Legal aid, meetings and participation"),
     "consultations": gettext_noop("Consultations of students"),
+    "disclosure": gettext_noop("Public page: rules, work affairs, official accounts"),
+    "surveys": gettext_noop("Students evaluate the union"),
+    "finances": gettext_noop("Finances"),
 }
 
 
