@@ -12,22 +12,21 @@ download. A refusal names the file. Done before the entry's transaction.
 from __future__ import annotations
 
 import io
-import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_noop
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tongxue.core.errors import refuse
+from tongxue.core.uploads import IMAGE_FORMATS, clean_image, read_upload
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
 #: A bigger picture is refused before it is decoded (a "decompression bomb").
 MAX_PIXELS = 50_000_000
-IMAGES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+IMAGES = IMAGE_FORMATS
 PDF = "application/pdf"
 OOXML = {
     "word/": (
@@ -75,17 +74,7 @@ def _refused_type(name: str) -> Exception:
 
 
 def _read(upload: Any, name: str) -> bytes:
-    if isinstance(upload, bytes | bytearray):
-        data = bytes(upload)
-    else:
-        size = getattr(upload, "size", None)
-        if size is not None and size > MAX_BYTES:
-            raise _too_big(name)
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _too_big(name)
+    data = read_upload(upload, MAX_BYTES, lambda: _too_big(name))
     if not data:
         raise _refused_type(name)
     return data
@@ -102,43 +91,10 @@ def _too_big(name: str) -> Exception:
 
 
 def _image(data: bytes, name: str) -> tuple[bytes, str] | None:
-    """The picture re-encoded without metadata, or None if it is not one."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                if kind not in IMAGES:
-                    return None
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise _refused_type(name)
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ):
-        return None
-    out = io.BytesIO()
-    if kind == "JPEG":
-        if upright.mode not in ("RGB", "L"):
-            upright = upright.convert("RGB")
-        upright.save(out, "JPEG", quality=90)
-    elif kind == "PNG":
-        if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            upright = upright.convert("RGBA")
-        upright.save(out, "PNG", optimize=True)
-    else:
-        if upright.mode not in ("RGB", "RGBA"):
-            upright = upright.convert("RGBA" if "A" in upright.mode else "RGB")
-        upright.save(out, "WEBP", quality=90)
-    return out.getvalue(), IMAGES[str(kind)]
+    """The picture re-encoded without metadata (``tongxue.core.uploads``), its size
+    kept, or None if it is not one."""
+    image = clean_image(data, max_side=None, quality=90, max_pixels=MAX_PIXELS)
+    return None if image is None else (image.data, image.content_type)
 
 
 def _office(data: bytes) -> tuple[str, str] | None:
