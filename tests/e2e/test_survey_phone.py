@@ -61,5 +61,8 @@ def test_a_student_answers_from_the_notification_and_sees_the_results(
     rows = page.locator("#dimensions-table tbody tr")
     assert rows.count() == 3
     assert page.locator("[data-chart='chart-dimensions']").count() == 1
+    # the vendored ECharts draws it under the CSP (core/charts.js)
+    page.wait_for_selector("[data-chart='chart-dimensions'] canvas")
+    assert page.errors == []
     assert page.locator("#departments-table tbody tr").count() == 1  # 3: too few
     page.screenshot(path="/tmp/phone-survey-results.png", full_page=True)

@@ -569,14 +569,26 @@ def _public_row(entry: Entry) -> dict[str, Any]:
 
 
 def _chart(summary: selectors.TermSummary) -> dict[str, Any]:
+    """Budget against actual per category, as ``core/static/core/charts.js`` draws it
+    (the table after it has the exact amounts)."""
     return {
+        "type": "bar",
+        "horizontal": True,
+        "unit": _("yuan"),
         "categories": [
-            _(CATEGORY_LABELS.get(b.category, b.category)) for b in summary.budget
+            str(_(CATEGORY_LABELS.get(b.category, b.category))) for b in summary.budget
         ],
         "series": [
-            {"name": _("Budget"), "data": [str(b.budget) for b in summary.budget]},
-            {"name": _("Actual"), "data": [str(b.actual) for b in summary.budget]},
+            {
+                "name": str(_("Budget")),
+                "data": [float(b.budget) for b in summary.budget],
+            },
+            {
+                "name": str(_("Actual")),
+                "data": [float(b.actual) for b in summary.budget],
+            },
         ],
+        "empty": str(_("No budget or spending in this term.")),
     }
 
 

@@ -178,12 +178,18 @@ class ResultsView:
         return round(100 * self.responses / self.eligible, 1) if self.eligible else 0.0
 
     def chart_dimensions(self) -> dict[str, Any]:
-        """Data for the chart of the dimensions (a bar per dimension, 1 … 5)."""
+        """Data for the chart of the dimensions (a bar per dimension, 1 … 5), in the
+        shape ``core/static/core/charts.js`` draws."""
         return {
             "type": "bar",
             "max": ds.SCALE_POINTS,
-            "labels": [d.label for d in self.dimensions],
-            "series": [{"name": "", "values": [d.mean for d in self.dimensions]}],
+            "categories": [str(d.label) for d in self.dimensions],
+            "series": [
+                {
+                    "name": gettext("Mean (1–5)"),
+                    "data": [d.mean for d in self.dimensions],
+                }
+            ],
         }
 
     def chart_trend(self) -> dict[str, Any]:
@@ -191,9 +197,9 @@ class ResultsView:
         return {
             "type": "line",
             "max": ds.SCALE_POINTS,
-            "labels": [p.title for p in self.trend],
+            "categories": [p.title for p in self.trend],
             "series": [
-                {"name": label, "values": [p.means[i] for p in self.trend]}
+                {"name": str(label), "data": [p.means[i] for p in self.trend]}
                 for i, label in enumerate(self.dimension_labels)
             ],
         }
