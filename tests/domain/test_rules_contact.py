@@ -132,3 +132,21 @@ def test_a_write_is_never_refused_for_rgt6_but_the_audit_reports_it() -> None:
     assert [c.after.requirement for c in changes] == ["RGT-6"]
     assert new_violations(before, after, as_of=AS_OF) == []
     assert [f.rule for f in findings(after, "RGT-6")] == ["RGT-6.no-contact-route"]
+
+
+def test_a_union_not_run_on_tongxue_is_not_judged() -> None:
+    """Accounts tell whether a delegate can be reached only at a union run on Tongxue
+    (``Registry.role_holders``: someone holds a role at it or below); an imported
+    union never run here has no accounts at all."""
+    b = compliant()
+    lost = _current(b)[5]
+    reg = everyone_reachable(b, but=(lost,))
+    assert rules(replace(reg, role_holders=frozenset()), "RGT-6") == []
+    elsewhere = {
+        o.code for o in reg.organisations if o.code != "U" and o.parent is None
+    }
+    assert rules(replace(reg, role_holders=frozenset(elsewhere)), "RGT-6") == []
+    below = next(o.code for o in reg.organisations if o.parent == "U")
+    for held in ({"U"}, {below}):
+        on = replace(reg, role_holders=frozenset(held))
+        assert [f.rule for f in findings(on, "RGT-6")] == ["RGT-6.no-contact-route"]

@@ -136,8 +136,9 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # was published, official accounts in one UNION ALL): one query each, whatever
     # the size of the subtree; the unions' finances (TRN-4: terms disclosed; spending
     # not approved and self-approvals in one query); the students' evaluations of the
-    # unions (TRN-2); the delegates and cadres with an active account (RGT-6).
-    with django_assert_num_queries(30):
+    # unions (TRN-2); the delegates and cadres with an active account and the
+    # organisations where someone holds a role (RGT-6).
+    with django_assert_num_queries(31):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

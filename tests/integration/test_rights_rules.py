@@ -282,8 +282,9 @@ def test_the_part_reads_a_fixed_number_of_queries_whatever_the_concerns() -> Non
     with CaptureQueriesContext(connection) as queries:
         part = mappers.registry_part(scope)
     # the channels and the open concerns; the federations' consultations (RGT-5); the
-    # delegates and post holders the relay reaches (RGT-6)
-    assert len(queries) == 4
+    # delegates and post holders the relay reaches and the organisations where someone
+    # holds a role (RGT-6)
+    assert len(queries) == 5
     channels = part.fields["concern_channels"]
     assert [(c.union, c.active_categories, c.raised) for c in channels] == [
         ("RSU", 1, True),

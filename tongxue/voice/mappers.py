@@ -48,7 +48,7 @@ from tongxue.voice.models import (
     ReportStatus,
     SchoolReport,
 )
-from tongxue.voice.relay_mappers import reachable
+from tongxue.voice.relay_mappers import reachable, role_holders
 
 #: The kinds of union a concern is raised in (a school-level union).
 _UNION_KINDS = sorted(k.value for k in dm.SCHOOL_LEVEL_UNIONS)
@@ -58,8 +58,8 @@ _ABOUT_CADRE = Q(about_person__isnull=False) | Q(category__about_cadre=True)
 
 def registry_part(scope: Scope) -> Part:
     """The concern channels and open concerns of the subtree (two queries), the
-    federations' consultations of students (one, RGT-5) and the delegates and post
-    holders the relay reaches (one, RGT-6)."""
+    federations' consultations of students (one, RGT-5), the delegates and post
+    holders the relay reaches and the unions run on Tongxue (one each, RGT-6)."""
     return Part(
         fields={
             "concern_channels": concern_channels(scope.under()),
@@ -67,6 +67,7 @@ def registry_part(scope: Scope) -> Part:
             "consultations": consultations(scope.under("federation__")),
             # RGT-6: who among the delegates and cadres the relay reaches (one query)
             "reachable": reachable(scope),
+            "role_holders": role_holders(scope),
         }
     )
 

@@ -12,6 +12,7 @@ rule's to say (:mod:`tongxue.domain.rights.representatives`).
 from __future__ import annotations
 
 from tongxue.congresses.models import Delegate
+from tongxue.core.models import RoleAssignment
 from tongxue.organisations.mappers import Scope
 from tongxue.organisations.models import Position
 
@@ -33,3 +34,15 @@ def reachable(scope: Scope) -> frozenset[str]:
         .values_list("person__ident")
     )
     return frozenset(ident for (ident,) in delegates.union(holders))
+
+
+def role_holders(scope: Scope) -> frozenset[str]:
+    """The codes of the subtree's organisations where someone holds a role (one
+    query): a school-level union with none at it or below is not run on Tongxue, and
+    RGT-6 does not judge it (:func:`tongxue.domain.rights.representatives.online_unions`)."""
+    return frozenset(
+        RoleAssignment.objects.filter(scope.under("organisation__"))
+        .order_by()
+        .values_list("organisation__code", flat=True)
+        .distinct()
+    )

@@ -74,6 +74,11 @@ class Registry:
     # (tongxue.voice). None: the source does not record accounts (a snapshot): not
     # judged.
     reachable: frozenset[str] | None = None
+    # RGT-6: the organisations (codes) where someone holds a role in Tongxue. A
+    # school-level union with none at it or below is not run on Tongxue (imported, its
+    # people without accounts): its accounts say nothing of its routes, and it is not
+    # judged. None: every union is judged (the domain's own registries).
+    role_holders: frozenset[str] | None = None
     # TRN-4: the union's finances: disclosures by term, expenditures not approved,
     # self-approvals (tongxue.finances). None: the source does not record them (a
     # snapshot): not judged.

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tongxue.domain.model import (
+    SCHOOL_LEVEL_UNIONS,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -101,3 +102,23 @@ def unreachable(
         if p.person not in reachable and p.person not in published
     }
     return sorted(people)
+
+
+def online_unions(registry: Registry) -> frozenset[str] | None:
+    """The school-level unions run on Tongxue: someone holds a role at the union or an
+    organisation below it (``Registry.role_holders``); None when the registry does not
+    say (every union counts as run here)."""
+    holders = registry.role_holders
+    if holders is None:
+        return None
+    found: set[str] = set()
+    for code in holders:
+        seen: set[str] = set()
+        org = registry.org.get(code)
+        while org is not None and org.code not in seen:
+            seen.add(org.code)
+            if org.kind in SCHOOL_LEVEL_UNIONS:
+                found.add(org.code)
+                break
+            org = registry.org.get(org.parent) if org.parent else None
+    return frozenset(found)

@@ -17,7 +17,7 @@ from tongxue.domain.audit import AuditContext, rule
 from tongxue.domain.findings import Finding
 from tongxue.domain.findings import gettext_noop as _
 from tongxue.domain.model import Role
-from tongxue.domain.rights.representatives import unreachable
+from tongxue.domain.rights.representatives import online_unions, unreachable
 from tongxue.domain.rules.organisation import applies, roles, school_level_unions
 
 #: How many names a finding's message shows (the ids are all in the evidence).
@@ -29,7 +29,8 @@ def contact_routes(ctx: AuditContext) -> Iterator[Finding]:
     """RGT-6 · GS-一(三), CQ-一(三): every delegate of a school-level union's current
     congress and every cadre on its roster has a contact route on the audit day.
 
-    Every school-level union of a university, when the registry records accounts: one
+    Every school-level union of a university run on Tongxue (someone holds a role at
+    it or below: ``Registry.role_holders``), when the registry records accounts: one
     ``RGT-6.no-contact-route`` finding per union listing the delegates and cadres
     without an active account (a cadre whose post publishes an official contact is
     reachable). The plans say each (建立……制度) and give no share: none may be missing.
@@ -37,7 +38,10 @@ def contact_routes(ctx: AuditContext) -> Iterator[Finding]:
     reg = ctx.registry
     if reg.reachable is None:
         return
+    online = online_unions(reg)
     for union in school_level_unions(reg):
+        if online is not None and union.code not in online:
+            continue  # not run on Tongxue: its accounts say nothing of its routes
         profile = ctx.profile(union.code)
         main: frozenset[Role] = (
             roles(profile, "main_cadre_roles")
