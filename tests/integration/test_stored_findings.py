@@ -411,21 +411,29 @@ def test_a_justification_updates_the_stored_row_and_the_counts(client: Any) -> N
     assert stored_report("SCH").failing == before.failing
 
 
-def test_no_counts_out_of_band_without_a_stored_page(client: Any) -> None:
+def test_counts_out_of_band_before_the_page_is_stored(client: Any) -> None:
+    """Not stored yet: the page computes its audit, and so does the answer to a
+    justification; its counts and verdict (out of band) are the fresh audit's, the
+    deviation no longer among those needing action (#16)."""
     school = build_school_with_deviation()
     client.force_login(school.admin)
+    failing_before = len(selectors.failing(audit_organisation(code="SCH").findings))
     data = {
         "rule": RULE,
         "reason": "r",
         "approved_by": "a",
         "approved_on": "2026-01-10",
         "valid_until": A_YEAR_AHEAD,
-        "within": "SCH",  # not stored: the page computes, and reloads say so
+        "within": "SCH",  # not stored: the page computes
     }
     html = client.post(
         reverse("compliance:justify", args=["SDEPT"]), data, **HTMX
     ).content.decode()
-    assert "justified-marker" in html and "hx-swap-oob" not in html
+    assert "justified-marker" in html
+    assert 'id="summary" hx-swap-oob="true"' in html
+    assert 'id="verdict" class="card" hx-swap-oob="true"' in html
+    failing_after = len(selectors.failing(audit_organisation(code="SCH").findings))
+    assert failing_after == failing_before - 1
     # A "within" that is not above the organisation is ignored.
     other = OrganisationFactory(code="ELSE", kind=OrgKind.SCHOOL)
     store_audit(root=None)

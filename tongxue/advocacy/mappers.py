@@ -11,7 +11,9 @@ requests. Never a text, a student or a concern.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from typing import Any
+
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from tongxue.advocacy.models import (
@@ -32,41 +34,29 @@ def registry_part(scope: Scope) -> Part:
 
 
 def advocacy(scope: Scope) -> dm.Advocacy:
-    unions = scope.under("union__")
     return dm.Advocacy(
-        legal_aid=legal_aid(unions),
-        meetings=meetings(scope.under("organiser__")),
-        **committees(unions),
+        legal_aid=legal_aid(scope),
+        meetings=meetings(scope),
+        **committees(scope),
         requests=tuple(
             dm.AdvocacyRequest(code, kind, sent)
-            for code, kind, sent in WrittenRequest.objects.filter(unions)
-            .order_by("union__code", "sent_on", "pk")
-            .values_list("union__code", "kind", "sent_on")
+            for code, kind, sent in scope.rows(
+                lambda s: (
+                    WrittenRequest.objects.filter(s.under("union__"))
+                    .order_by("union__code", "sent_on", "pk")
+                    .values_list("union__code", "kind", "sent_on")
+                )
+            )
         ),
     )
 
 
-def legal_aid(unions: Q) -> tuple[dm.LegalAidLinks, ...]:
+def legal_aid(scope: Scope) -> tuple[dm.LegalAidLinks, ...]:
     """Each union's active directory entries and referrals (one query: the two counts
     per union in a UNION ALL, the referrals' negated to tell them apart)."""
     contacts: dict[str, int] = {}
     referrals: dict[str, int] = {}
-    rows = (
-        LegalAidContact.objects.filter(unions, active=True)
-        .order_by()
-        .values("union__code")
-        .annotate(n=Count("pk"))
-        .values_list("union__code", "n")
-        .union(
-            Referral.objects.filter(unions)
-            .order_by()
-            .values("union__code")
-            .annotate(n=-Count("pk"))
-            .values_list("union__code", "n"),
-            all=True,
-        )
-    )
-    for code, n in rows:
+    for code, n in scope.rows(_legal_aid_rows):
         if n >= 0:
             contacts[code] = contacts.get(code, 0) + n
         else:
@@ -77,30 +67,54 @@ def legal_aid(unions: Q) -> tuple[dm.LegalAidLinks, ...]:
     )
 
 
-def meetings(where: Q) -> tuple[dm.FaceMeeting, ...]:
+def _legal_aid_rows(scope: Scope) -> QuerySet[Any]:
+    return (
+        LegalAidContact.objects.filter(scope.under("union__"), active=True)
+        .order_by()
+        .values("union__code")
+        .annotate(n=Count("pk"))
+        .values_list("union__code", "n")
+        .union(
+            Referral.objects.filter(scope.under("union__"))
+            .order_by()
+            .values("union__code")
+            .annotate(n=-Count("pk"))
+            .values_list("union__code", "n"),
+            all=True,
+        )
+    )
+
+
+def meetings(scope: Scope) -> tuple[dm.FaceMeeting, ...]:
     """The face-to-face meetings held (a planned or cancelled one does not count)."""
     return tuple(
         dm.FaceMeeting(code, kind, timezone.localdate(starts))
-        for code, kind, starts in Dialogue.objects.filter(
-            where, status=DialogueStatus.HELD
+        for code, kind, starts in scope.rows(
+            lambda s: (
+                Dialogue.objects.filter(
+                    s.under("organiser__"), status=DialogueStatus.HELD
+                )
+                .order_by("organiser__code", "starts", "pk")
+                .values_list("organiser__code", "kind", "starts")
+            )
         )
-        .order_by("organiser__code", "starts", "pk")
-        .values_list("organiser__code", "kind", "starts")
     )
 
 
 def committees(
-    unions: Q,
+    scope: Scope,
 ) -> dict[str, tuple[dm.CommitteeSeat, ...] | tuple[dm.Participation, ...]]:
     """The seats and the meetings attended (one query: committees left-joined to
     their meetings, a committee without any comes back once)."""
     seats: dict[int, dm.CommitteeSeat] = {}
     attended: list[dm.Participation] = []
-    for pk, code, kind, since, until, held in (
-        Committee.objects.filter(unions)
-        .order_by("union__code", "pk", "participations__held")
-        .values_list(
-            "pk", "union__code", "kind", "since", "until", "participations__held"
+    for pk, code, kind, since, until, held in scope.rows(
+        lambda s: (
+            Committee.objects.filter(s.under("union__"))
+            .order_by("union__code", "pk", "participations__held")
+            .values_list(
+                "pk", "union__code", "kind", "since", "until", "participations__held"
+            )
         )
     ):
         seats.setdefault(pk, dm.CommitteeSeat(code, kind, since, until))

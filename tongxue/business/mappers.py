@@ -81,27 +81,33 @@ def registry_part(scope: Scope) -> Part:
     """The business part of the registry (three queries): CON-13, GOV-1, GOV-2, CON-8."""
     return Part(
         fields={
-            "written_reports": written_reports(scope.under("union__")),
-            "guidance": guidance(scope.under("union__")),
-            "standing_conferences": standing_conferences(scope.organisations),
+            "written_reports": written_reports(scope),
+            "guidance": guidance(scope),
+            "standing_conferences": standing_conferences(scope),
         }
     )
 
 
-def standing_conferences(where: Q) -> tuple[dm.StandingConference, ...]:
-    """When each organisation ``where`` selects adopted its standing conference (one query).
+def standing_conferences(scope: Scope) -> tuple[dm.StandingConference, ...]:
+    """When each organisation loaded for ``scope`` adopted its standing conference (one query).
 
     CON-8 … CON-10: a union adopts it with its first standing delegate (the day
     recommended), or on the day a snapshot recorded: the earlier of the two.
     """
+    return tuple(
+        dm.StandingConference(code, min(d for d in (first, recorded) if d is not None))
+        for code, first, recorded in scope.rows(_standing_rows)
+    )
+
+
+def _standing_rows(scope: Scope) -> QuerySet[Any]:
     first_standing = Subquery(
         StandingDelegate.objects.filter(union=OuterRef("pk"))
         .order_by("recommended_on")
         .values("recommended_on")[:1]
     )
-    return tuple(
-        dm.StandingConference(code, min(d for d in (first, recorded) if d is not None))
-        for code, first, recorded in Organisation.objects.filter(where)
+    return (
+        Organisation.objects.filter(scope.organisations)
         .annotate(standing_adopted=first_standing)
         .filter(
             Q(standing_adopted__isnull=False) | Q(standing_conference__isnull=False)
@@ -111,21 +117,29 @@ def standing_conferences(where: Q) -> tuple[dm.StandingConference, ...]:
     )
 
 
-def written_reports(where: Q) -> tuple[dm.WrittenReport, ...]:
-    """The work reports filed in writing by the unions ``where`` selects (CON-13)."""
+def written_reports(scope: Scope) -> tuple[dm.WrittenReport, ...]:
+    """The work reports filed in writing by the unions of ``scope`` (CON-13)."""
     return tuple(
         dm.WrittenReport(union, filed, code or str(pk))
-        for pk, union, filed, code in WrittenReport.objects.filter(where)
-        .values_list("pk", "union__code", "filed_on", "code")
-        .order_by("union__code", "filed_on", "pk")
+        for pk, union, filed, code in scope.rows(
+            lambda s: (
+                WrittenReport.objects.filter(s.under("union__"))
+                .values_list("pk", "union__code", "filed_on", "code")
+                .order_by("union__code", "filed_on", "pk")
+            )
+        )
     )
 
 
-def guidance(where: Q) -> tuple[dm.Guidance, ...]:
-    """The records of guidance of the unions ``where`` selects (GOV-1, GOV-2; one query)."""
+def guidance(scope: Scope) -> tuple[dm.Guidance, ...]:
+    """The records of guidance of the unions of ``scope`` (GOV-1, GOV-2; one query)."""
     return tuple(
         dm.Guidance(union, _GUIDANCE_KINDS[kind], held, by, summary, public)
-        for union, kind, held, by, summary, public in Guidance.objects.filter(where)
-        .values_list("union__code", "kind", "held", "by", "summary", "public")
-        .order_by("union__code", "held", "kind", "pk")
+        for union, kind, held, by, summary, public in scope.rows(
+            lambda s: (
+                Guidance.objects.filter(s.under("union__"))
+                .values_list("union__code", "kind", "held", "by", "summary", "public")
+                .order_by("union__code", "held", "kind", "pk")
+            )
+        )
     )

@@ -17,18 +17,20 @@ def registry_part(scope: Scope) -> Part:
         fields={
             "justifications": tuple(
                 dm.Justification(org, rule, reason, by, on, until, evidence)
-                for org, rule, reason, by, on, until, evidence in (
-                    Justification.objects.filter(scope.under("organisation__"))
-                    .values_list(
-                        "organisation__code",
-                        "rule",
-                        "reason",
-                        "approved_by",
-                        "approved_on",
-                        "valid_until",
-                        "evidence",
+                for org, rule, reason, by, on, until, evidence in scope.rows(
+                    lambda s: (
+                        Justification.objects.filter(s.under("organisation__"))
+                        .values_list(
+                            "organisation__code",
+                            "rule",
+                            "reason",
+                            "approved_by",
+                            "approved_on",
+                            "valid_until",
+                            "evidence",
+                        )
+                        .order_by("pk")
                     )
-                    .order_by("pk")
                 )
             )
         }

@@ -298,13 +298,20 @@ def _within(request: HttpRequest, org: Organisation) -> Organisation | None:
 
 def _summary_update(request: HttpRequest, org: Organisation) -> dict[str, Any]:
     """The page's counts and verdict after a justification, swapped in by htmx beside
-    the finding (out of band) when the page's subtree is stored."""
+    the finding (out of band): from the stored audit of the page's subtree, or, before
+    it is stored, from the audit computed now as the page itself does."""
     within = _within(request, org)
     if within is None:
         return {}
     stored = selectors.stored_report(within.code, path=within.path, per_page=1)
     if not stored.complete:
-        return {}
+        audit = selectors.audit_organisation(code=within.code)
+        return {
+            "summary_oob": True,
+            "counts": selectors.severity_counts(audit),
+            "failing": len(selectors.failing(audit.findings)),
+            "verdict": report_text.verdict(audit),
+        }
     return {
         "summary_oob": True,
         "counts": stored.counts,

@@ -64,7 +64,7 @@ _MEETING_FIELDS = (
 
 def registry_part(scope: Scope) -> Part:
     """The meetings of the subtree, with their delegates and seat plans (5 queries)."""
-    delegates = Delegate.objects.filter(scope.under("meeting__organisation__"))
+    delegates = _delegates(scope)
     # The delegates and the election that elected each (CON-6), in one query; the
     # rows come meeting by meeting, so each meeting's lists are found once.
     seats: dict[int, list[str]] = {}
@@ -84,16 +84,7 @@ def registry_part(scope: Scope) -> Part:
         electorate,
         cast,
         votes,
-    ) in delegates.values_list(
-        "meeting_id",
-        "person_id",
-        "person__ident",
-        "election__unit__code",
-        "election__held",
-        "election__electorate",
-        "election__votes_cast",
-        "votes",
-    ).order_by("meeting_id", "person__ident"):
+    ) in scope.rows(_delegate_rows):
         if meeting_id != current:
             current = meeting_id
             idents = seats[meeting_id] = []
@@ -105,9 +96,6 @@ def registry_part(scope: Scope) -> Part:
             elections.append(provenance(ident, unit, held, electorate, cast, votes))
     allocated = _allocated_seat_plans(scope)
     columns = list(MEETING_COLUMNS)
-    meetings_qs = Meeting.objects.filter(scope.under("organisation__"))
-    for extra in columns:
-        meetings_qs = extra.annotate(meetings_qs)
     meetings = []
     for (
         pk,
@@ -120,9 +108,7 @@ def registry_part(scope: Scope) -> Part:
         status,
         recorded,
         *values,
-    ) in meetings_qs.values_list(
-        *_MEETING_FIELDS, *(f for extra in columns for f in extra.fields)
-    ).order_by("-opened", "pk"):
+    ) in scope.rows(_meeting_rows):
         plan = allocated[pk] if pk in allocated else _recorded_seat_plan(recorded)
         meetings.append(
             dm.Meeting(
@@ -144,6 +130,61 @@ def registry_part(scope: Scope) -> Part:
         people=delegates.values("person_id"),
         person_ids=person_ids,
     )
+
+
+# The part's queries, kept for a small subtree (``Scope.rows``).
+
+
+def _delegates(scope: Scope) -> QuerySet[Any]:
+    return Delegate.objects.filter(scope.under("meeting__organisation__"))
+
+
+def _delegate_rows(scope: Scope) -> QuerySet[Any]:
+    return (
+        _delegates(scope)
+        .values_list(
+            "meeting_id",
+            "person_id",
+            "person__ident",
+            "election__unit__code",
+            "election__held",
+            "election__electorate",
+            "election__votes_cast",
+            "votes",
+        )
+        .order_by("meeting_id", "person__ident")
+    )
+
+
+def _meeting_rows(scope: Scope) -> QuerySet[Any]:
+    meetings = Meeting.objects.filter(scope.under("organisation__"))
+    for extra in MEETING_COLUMNS:
+        meetings = extra.annotate(meetings)
+    return meetings.values_list(
+        *_MEETING_FIELDS, *(f for extra in MEETING_COLUMNS for f in extra.fields)
+    ).order_by("-opened", "pk")
+
+
+def _modes(scope: Scope) -> QuerySet[Any]:
+    return SeatAllocation.objects.filter(
+        scope.under("meeting__organisation__")
+    ).values_list("meeting_id", "mode")
+
+
+def _allocated_units(scope: Scope) -> QuerySet[Any]:
+    return (
+        AllocatedSeats.objects.filter(
+            scope.under("allocation__meeting__organisation__"), seats__gt=0
+        )
+        .values_list("allocation__meeting_id", "kind", "unit__code")
+        .order_by("allocation__meeting_id", "position")
+    )
+
+
+def _allocated_grades(scope: Scope) -> QuerySet[Any]:
+    return AllocatedCell.objects.filter(
+        scope.under("allocation__meeting__organisation__"), seats__gt=0
+    ).values_list("allocation__meeting_id", "grade")
 
 
 def _extra_kwargs(
@@ -173,25 +214,14 @@ def _recorded_seat_plan(plan: Any) -> dm.SeatPlan | None:
 def _allocated_seat_plans(scope: Scope) -> dict[int, dm.SeatPlan]:
     """The seat plan of each congress Tongxue allocated (CON-4), in three queries (one
     when the subtree has none, as most schools)."""
-    modes = list(
-        SeatAllocation.objects.filter(
-            scope.under("meeting__organisation__")
-        ).values_list("meeting_id", "mode")
-    )
+    modes = scope.rows(_modes)
     if not modes:
         return {}
-    where = scope.under("allocation__meeting__organisation__")
     units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for meeting_id, kind, code in (
-        AllocatedSeats.objects.filter(where, seats__gt=0)
-        .values_list("allocation__meeting_id", "kind", "unit__code")
-        .order_by("allocation__meeting_id", "position")
-    ):
+    for meeting_id, kind, code in scope.rows(_allocated_units):
         units[meeting_id][kind].append(code)
     grades: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, grade in AllocatedCell.objects.filter(
-        where, seats__gt=0
-    ).values_list("allocation__meeting_id", "grade"):
+    for meeting_id, grade in scope.rows(_allocated_grades):
         grades[meeting_id].add(grade)
     return {
         meeting_id: dm.SeatPlan(

@@ -53,7 +53,7 @@ def registry_part(scope: Scope) -> Part:
     return Part(fields={"disclosure": disclosure(scope)})
 
 
-def disclosure(scope: Scope) -> dd.Disclosure:
+def _disclosure_rows(scope: Scope) -> QuerySet[Any]:
     unions = scope.under("union__")
     documents = _select(
         RuleDocument.objects.filter(unions, versions__isnull=False)
@@ -107,13 +107,16 @@ def disclosure(scope: Scope) -> dd.Disclosure:
         c_first=F("verified_on"),
         c_second=F("closed_on"),
     )
+    return documents.union(
+        charters, entries, versions, charter_versions, accounts, all=True
+    )
+
+
+def disclosure(scope: Scope) -> dd.Disclosure:
     rules: list[dd.RuleInForce] = []
     published: list[dd.Published] = []
     owned: list[dd.OfficialAccount] = []
-    rows = documents.union(
-        charters, entries, versions, charter_versions, accounts, all=True
-    )
-    for code, tag, what, first, second in rows:
+    for code, tag, what, first, second in scope.rows(_disclosure_rows):
         if tag == RULE:
             rules.append(dd.RuleInForce(code, what, first, second))
         elif tag == PUBLISHED:

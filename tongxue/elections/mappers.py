@@ -17,19 +17,28 @@ def registry_part(scope: Scope) -> Part:
     The elections run here with the meeting that elects (one query), then the elections
     recorded by an import (one query; one run here wins on the same code).
     """
-    where = scope.under("organisation__")
     elections = [
         dm.Election(org, code, meeting, post, status)
-        for org, code, meeting, post, status in Election.objects.filter(where)
-        .values_list("organisation__code", "code", "meeting__code", "post", "status")
-        .order_by("organisation__code", "code")
+        for org, code, meeting, post, status in scope.rows(
+            lambda s: (
+                Election.objects.filter(s.under("organisation__"))
+                .values_list(
+                    "organisation__code", "code", "meeting__code", "post", "status"
+                )
+                .order_by("organisation__code", "code")
+            )
+        )
     ]
     run = {e.code for e in elections}
     elections.extend(
         dm.Election(org, code, meeting or None, post, status)
-        for org, code, meeting, post, status in RecordedElection.objects.filter(where)
-        .values_list("organisation__code", "code", "meeting", "post", "status")
-        .order_by("organisation__code", "code")
+        for org, code, meeting, post, status in scope.rows(
+            lambda s: (
+                RecordedElection.objects.filter(s.under("organisation__"))
+                .values_list("organisation__code", "code", "meeting", "post", "status")
+                .order_by("organisation__code", "code")
+            )
+        )
         if code not in run
     )
     elections.sort(key=lambda e: (e.organisation, e.code))

@@ -80,10 +80,10 @@ def counts() -> dict[str, Coalesce]:
     }
 
 
-def evaluation_periods(where: Q) -> tuple[dm.EvaluationPeriod, ...]:
-    """Return the evaluations of the unions that ``where`` selects (two queries).
+def evaluation_periods(scope: Scope) -> tuple[dm.EvaluationPeriod, ...]:
+    """Return the evaluations of the unions of ``scope`` (two queries).
 
-    ``where`` filters on the organisation (``organisation__…``). A period run here rates
+    A period run here rates
     its cadres on the five dimensions of the domain (the rating service refuses any
     other), its results are published when it closes. An evaluation recorded by an
     import is read as the file gave it; a period run here at the same union with the
@@ -91,18 +91,29 @@ def evaluation_periods(where: Q) -> tuple[dm.EvaluationPeriod, ...]:
     and no cadre of its own does not).
     """
     run: dict[tuple[str, str], dm.EvaluationPeriod] = {}
-    for org, code, start, end, status, n_cadres, n_eligible, n_participants in (
-        EvaluationPeriod.objects.filter(where)
-        .annotate(**counts())
-        .values_list(
-            "organisation__code",
-            "code",
-            "start",
-            "end",
-            "status",
-            "n_cadres",
-            "n_eligible",
-            "n_participants",
+    for (
+        org,
+        code,
+        start,
+        end,
+        status,
+        n_cadres,
+        n_eligible,
+        n_participants,
+    ) in scope.rows(
+        lambda s: (
+            EvaluationPeriod.objects.filter(s.under("organisation__"))
+            .annotate(**counts())
+            .values_list(
+                "organisation__code",
+                "code",
+                "start",
+                "end",
+                "status",
+                "n_cadres",
+                "n_eligible",
+                "n_participants",
+            )
         )
     ):
         run[(org, code)] = dm.EvaluationPeriod(
@@ -127,16 +138,20 @@ def evaluation_periods(where: Q) -> tuple[dm.EvaluationPeriod, ...]:
         n_participants,
         n_eligible,
         pub,
-    ) in RecordedEvaluation.objects.filter(where).values_list(
-        "organisation__code",
-        "code",
-        "start",
-        "end",
-        "dimensions",
-        "cadres",
-        "participants",
-        "eligible",
-        "published",
+    ) in scope.rows(
+        lambda s: RecordedEvaluation.objects.filter(
+            s.under("organisation__")
+        ).values_list(
+            "organisation__code",
+            "code",
+            "start",
+            "end",
+            "dimensions",
+            "cadres",
+            "participants",
+            "eligible",
+            "published",
+        )
     ):
         mine = run.get((org, code))
         if mine is not None and mine.cadres:
@@ -157,37 +172,40 @@ def evaluation_periods(where: Q) -> tuple[dm.EvaluationPeriod, ...]:
 
 def registry_part(scope: Scope) -> Part:
     """The semesters and the evaluations of the subtree (three queries)."""
-    where = scope.under("organisation__")
     return Part(
-        fields={"semesters": semesters(where), "evaluations": evaluation_periods(where)}
+        fields={"semesters": semesters(scope), "evaluations": evaluation_periods(scope)}
     )
 
 
-def semesters(where: Q) -> tuple[dm.Semester, ...]:
-    """The evaluation periods (semesters) ``where`` selects and who filed a 述职 report.
+def semesters(scope: Scope) -> tuple[dm.Semester, ...]:
+    """The evaluation periods (semesters) of ``scope`` and who filed a 述职 report.
 
     CAD-4: one query, a left join on the filed reports (a period without any still
     comes back).
     """
     rows: dict[int, tuple[str, str, date, date, str, list[str]]] = {}
-    for pk, org, code, start, end, status, ident in (
-        EvaluationPeriod.objects.filter(where)
-        .annotate(
-            filed=FilteredRelation(
-                "subjects",
-                condition=Q(subjects__kind="report", subjects__filed_at__isnull=False),
+    for pk, org, code, start, end, status, ident in scope.rows(
+        lambda s: (
+            EvaluationPeriod.objects.filter(s.under("organisation__"))
+            .annotate(
+                filed=FilteredRelation(
+                    "subjects",
+                    condition=Q(
+                        subjects__kind="report", subjects__filed_at__isnull=False
+                    ),
+                )
             )
+            .values_list(
+                "pk",
+                "organisation__code",
+                "code",
+                "start",
+                "end",
+                "status",
+                "filed__position__person__ident",
+            )
+            .order_by("pk", "filed__position__person__ident")
         )
-        .values_list(
-            "pk",
-            "organisation__code",
-            "code",
-            "start",
-            "end",
-            "status",
-            "filed__position__person__ident",
-        )
-        .order_by("pk", "filed__position__person__ident")
     ):
         row = rows.setdefault(pk, (org, code, start, end, status, []))
         if ident is not None:

@@ -31,31 +31,31 @@ def registry_part(scope: Scope) -> Part:
 def finances(scope: Scope) -> Finances:
     """The terms disclosed (one query); the expenditures not approved and the
     self-approved entries (one query for both, told apart by their status)."""
-    unions = scope.under("union__")
-    entries = scope.under("ledger__union__")
     pending: list[PendingSpending] = []
     own: list[SelfApproval] = []
-    for code, year, number, status, day, decided in (
-        Entry.objects.filter(entries)
-        .filter(
-            Q(
-                kind=EntryKind.EXPENDITURE,
-                status__in=(EntryStatus.DRAFT, EntryStatus.SUBMITTED),
-                reverses__isnull=True,
+    for code, year, number, status, day, decided in scope.rows(
+        lambda s: (
+            Entry.objects.filter(s.under("ledger__union__"))
+            .filter(
+                Q(
+                    kind=EntryKind.EXPENDITURE,
+                    status__in=(EntryStatus.DRAFT, EntryStatus.SUBMITTED),
+                    reverses__isnull=True,
+                )
+                | Q(
+                    Q(decided_by=F("entered_by")) | Q(decided_by=F("handled_by")),
+                    status=EntryStatus.APPROVED,
+                )
             )
-            | Q(
-                Q(decided_by=F("entered_by")) | Q(decided_by=F("handled_by")),
-                status=EntryStatus.APPROVED,
+            .order_by("ledger__union__code", "day", "pk")
+            .values_list(
+                "ledger__union__code",
+                "ledger__year",
+                "number",
+                "status",
+                "day",
+                "decided_at",
             )
-        )
-        .order_by("ledger__union__code", "day", "pk")
-        .values_list(
-            "ledger__union__code",
-            "ledger__year",
-            "number",
-            "status",
-            "day",
-            "decided_at",
         )
     ):
         if status == EntryStatus.APPROVED:
@@ -67,9 +67,13 @@ def finances(scope: Scope) -> Finances:
     return Finances(
         disclosures=tuple(
             FinanceDisclosure(code, term, timezone.localdate(at))
-            for code, term, at in Disclosure.objects.filter(unions)
-            .order_by("union__code", "term")
-            .values_list("union__code", "term", "disclosed_at")
+            for code, term, at in scope.rows(
+                lambda s: (
+                    Disclosure.objects.filter(s.under("union__"))
+                    .order_by("union__code", "term")
+                    .values_list("union__code", "term", "disclosed_at")
+                )
+            )
         ),
         pending=tuple(pending),
         self_approvals=tuple(own),

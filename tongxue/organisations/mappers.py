@@ -37,6 +37,7 @@ from django.db.models import BooleanField, Expression, F, Q, QuerySet
 from tongxue.core.hooks import Hook
 from tongxue.domain import model as dm
 from tongxue.domain.gcpause import gc_paused
+from tongxue.organisations import kept
 from tongxue.organisations.models import (
     Enrolment,
     Organisation,
@@ -284,6 +285,24 @@ class Scope:
             return keys_in(f"{field}pk", self.ids)
         return subtree_filter(self.root, field, path=self.path)
 
+    def rows(self, build: Callable[[Scope], QuerySet[Any]]) -> list[Any]:
+        """``list(build(self))``: the rows of a ``values_list`` query of the scope.
+
+        For a small subtree read by keys on PostgreSQL the query is built and compiled
+        once per process and its SQL run with this scope's keys
+        (:mod:`tongxue.organisations.kept`: ``build`` may read nothing but the scope it
+        is given and constants); otherwise built and run as usual. The same rows.
+        """
+        if self.ids is None or self.codes is None or not kept.keepable():
+            return list(build(self))
+        return kept.rows(build, self, _TEMPLATE, self._slot_values())
+
+    def _slot_values(self) -> dict[str, list[int]]:
+        return {
+            kept.SUBTREE.name: list(self.ids or ()),
+            kept.LOADED.name: list(self.codes or ()),
+        }
+
 
 @dataclass(frozen=True)
 class Part:
@@ -310,6 +329,37 @@ class Part:
 REGISTRY_PARTS: Hook[Callable[[Scope], Part]] = Hook("organisations.registry_parts")
 
 
+# The registry's own queries of a small subtree, kept (:meth:`Scope.rows`).
+
+#: In an order of their own (the model's, then the key), not the plan's: a school's
+#: registry read by keys equals the one read by path (#15).
+_POSITION_ORDER = ("organisation_id", "role", "start", "pk")
+
+
+def _keyed_positions(scope: Scope) -> QuerySet[Any]:
+    return (
+        Position.objects.filter(scope.under("organisation__"))
+        .values_list("organisation_id", *POSITION_FIELDS[1:], "person_id")
+        .order_by(*_POSITION_ORDER)
+    )
+
+
+def _keyed_people(scope: Scope) -> QuerySet[Any]:
+    return (
+        Person.objects.filter(Q(_AnyOf("pk", kept.PEOPLE)))
+        .order_by()
+        .values_list(*_KEYED_PERSON_FIELDS)
+    )
+
+
+def _reviews(scope: Scope) -> QuerySet[Any]:
+    return (
+        Review.objects.filter(scope.under("reviewer__"))
+        .values_list(*REVIEW_FIELDS)
+        .order_by("pk")
+    )
+
+
 def load_registry(root_code: str | None = None) -> dm.Registry:
     """Load the subtree under ``root_code`` (everything when None) and its ancestors.
 
@@ -334,17 +384,12 @@ def _load_registry(root_code: str | None) -> dm.Registry:
         org_q = subtree_filter(root_code, path=root_path) | Q(code__in=ancestors)
     orgs, scope = _organisations(root_code, root_path, org_q)
     positions_qs = Position.objects.filter(scope.under("organisation__"))
-    # In an order of their own (the model's, then the key), not the plan's: a
-    # school's registry read by keys equals the one read by path (#15).
-    order = ("organisation_id", "role", "start", "pk")
+    order = _POSITION_ORDER
     ids: set[int] | None = None
     if scope.codes is not None:  # a small subtree: its people by key (:func:`_people`)
         codes = scope.codes
         position_rows = [
-            (codes[org], *rest)
-            for org, *rest in positions_qs.values_list(
-                "organisation_id", *POSITION_FIELDS[1:], "person_id"
-            ).order_by(*order)
+            (codes[org], *rest) for org, *rest in scope.rows(_keyed_positions)
         ]
         positions = positions_from_rows(row[:-1] for row in position_rows)
         ids = {row[-1] for row in position_rows}
@@ -375,17 +420,12 @@ def _load_registry(root_code: str | None) -> dm.Registry:
     # fraction of that (and the order no longer depends on the database's collation).
     people_qs = Person.objects.filter(_people(named, ids)).order_by()
     if scope.codes is not None:
-        rows = _people_rows_by_keys(people_qs, scope.codes)
+        rows = _people_rows_by_keys(people_qs, scope.codes, ids)
     else:
         rows = list(people_qs.values_list(*PERSON_FIELDS))
     rows.sort(key=itemgetter(0))
     people = people_from_rows(rows)
-    reviews = [
-        review_from_row(r)
-        for r in Review.objects.filter(scope.under("reviewer__"))
-        .values_list(*REVIEW_FIELDS)
-        .order_by("pk")
-    ]
+    reviews = [review_from_row(r) for r in scope.rows(_reviews)]
     return dm.Registry(
         organisations=tuple(orgs),
         people=tuple(people),
@@ -405,7 +445,8 @@ class _AnyOf(Expression):
     def __init__(self, field: str, keys: Collection[int]) -> None:
         super().__init__(output_field=BooleanField())
         self.lhs: Any = F(field)
-        self.keys = list(keys)
+        # a slot of a kept query (:mod:`tongxue.organisations.kept`) stays one
+        self.keys: Any = keys if isinstance(keys, kept.Slot) else list(keys)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.lhs]
@@ -430,6 +471,15 @@ def keys_in(field: str, keys: Collection[int]) -> Q:
         return Q(_AnyOf(field, keys))
     return Q(**{f"{field}__in": keys})
 
+
+#: The scope a kept query is compiled for (:meth:`Scope.rows`): slots for its keys.
+_TEMPLATE = Scope(
+    None,
+    Q(_AnyOf("pk", kept.LOADED)),
+    None,
+    kept.SUBTREE,  # type: ignore[arg-type]
+    {},
+)
 
 #: A subtree of at most this many organisations is selected by their primary keys.
 SUBTREE_BY_ID = 400
@@ -500,13 +550,20 @@ _CLASS_UNIT = PERSON_FIELDS.index("class_unit__code")
 
 
 def _people_rows_by_keys(
-    people: QuerySet[Any], codes: Mapping[int, str]
+    people: QuerySet[Any], codes: Mapping[int, str], ids: set[int] | None
 ) -> list[tuple[Any, ...]]:
     """Rows of :data:`PERSON_FIELDS` for a small subtree: the department's and the
     class unit's codes from the organisations already loaded (``codes``), not from a
     join — the planner hashed every organisation of the province for the class units
-    (4 of a school's 5 ms, #15). A key outside the subtree (rare) is looked up once."""
-    rows = list(people.values_list(*_KEYED_PERSON_FIELDS))
+    (4 of a school's 5 ms, #15). A key outside the subtree (rare) is looked up once.
+    People read by their keys (``ids``) by a kept query on PostgreSQL."""
+    limit = min(PEOPLE_BY_ID, connection.features.max_query_params or PEOPLE_BY_ID)
+    if ids is not None and len(ids) <= limit and kept.keepable():
+        rows = kept.rows(
+            _keyed_people, None, _TEMPLATE, {kept.PEOPLE.name: sorted(ids)}
+        )
+    else:
+        rows = list(people.values_list(*_KEYED_PERSON_FIELDS))
     known = dict(codes)
     missing = {
         row[i]
@@ -530,23 +587,29 @@ def _people_rows_by_keys(
     return out
 
 
-def _enrolled_grades(scope: Scope) -> tuple[tuple[str, int], ...]:
-    """(department code, grade) of the enrolled students in the subtree, one query
-    (CON-4 reads every department's grades without loading every student)."""
-    students = Person.objects.filter(
+def _enrolled(scope: Scope) -> QuerySet[Any]:
+    return Person.objects.filter(
         scope.under("department__"),
         kind=PersonKind.STUDENT,
         enrolment=Enrolment.ENROLLED,
         grade__isnull=False,
     ).order_by()
+
+
+def _enrolled_by_key(scope: Scope) -> QuerySet[Any]:
+    return _enrolled(scope).values_list("department_id", "grade").distinct()
+
+
+def _enrolled_grades(scope: Scope) -> tuple[tuple[str, int], ...]:
+    """(department code, grade) of the enrolled students in the subtree, one query
+    (CON-4 reads every department's grades without loading every student)."""
     if scope.codes is not None:  # the departments are in the subtree: codes known
         codes = scope.codes
-        rows = [
-            (codes[dept], grade)
-            for dept, grade in students.values_list("department_id", "grade").distinct()
-        ]
+        rows = [(codes[dept], grade) for dept, grade in scope.rows(_enrolled_by_key)]
     else:
-        rows = list(students.values_list("department__code", "grade").distinct())
+        rows = list(
+            _enrolled(scope).values_list("department__code", "grade").distinct()
+        )
     return tuple(
         sorted(rows, key=lambda row: (row[0] is not None, row[0] or "", row[1]))
     )

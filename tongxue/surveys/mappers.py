@@ -37,11 +37,17 @@ def union_evaluations(scope: Scope) -> tuple[UnionEvaluation, ...]:
             closed=_day(closed),
             published=_day(published),
         )
-        for code, survey, opened, closed, published in Survey.objects.filter(
-            scope.under("organisation__"), evaluation=True
-        )
-        .order_by("organisation__code", "code")
-        .values_list(
-            "organisation__code", "code", "opened_at", "closed_at", "published_at"
+        for code, survey, opened, closed, published in scope.rows(
+            lambda s: (
+                Survey.objects.filter(s.under("organisation__"), evaluation=True)
+                .order_by("organisation__code", "code")
+                .values_list(
+                    "organisation__code",
+                    "code",
+                    "opened_at",
+                    "closed_at",
+                    "published_at",
+                )
+            )
         )
     )

@@ -21,6 +21,7 @@ read apart (dates only, one query, RGT-5).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -30,6 +31,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -54,6 +56,7 @@ from tongxue.voice.relay_mappers import reachable, role_holders
 _UNION_KINDS = sorted(k.value for k in dm.SCHOOL_LEVEL_UNIONS)
 #: A concern about a cadre (CAD-8): naming the cadre, or in a category about cadres.
 _ABOUT_CADRE = Q(about_person__isnull=False) | Q(category__about_cadre=True)
+_OPEN_STATUSES = sorted(OPEN_STATUSES)
 
 
 def registry_part(scope: Scope) -> Part:
@@ -62,9 +65,9 @@ def registry_part(scope: Scope) -> Part:
     holders the relay reaches and the unions run on Tongxue (one each, RGT-6)."""
     return Part(
         fields={
-            "concern_channels": concern_channels(scope.under()),
-            "open_concerns": open_concerns(scope.under("union__")),
-            "consultations": consultations(scope.under("federation__")),
+            "concern_channels": concern_channels(scope),
+            "open_concerns": open_concerns(scope),
+            "consultations": consultations(scope),
             # RGT-6: who among the delegates and cadres the relay reaches (one query)
             "reachable": reachable(scope),
             "role_holders": role_holders(scope),
@@ -72,12 +75,25 @@ def registry_part(scope: Scope) -> Part:
     )
 
 
-def concern_channels(where: Q) -> tuple[dm.ConcernChannel, ...]:
-    """The channel of each school-level union ``where`` selects that has one (one query).
+def concern_channels(scope: Scope) -> tuple[dm.ConcernChannel, ...]:
+    """The channel of each school-level union of ``scope`` that has one (one query).
 
-    ``where`` filters on the organisation. A union with neither an active category
+    A union with neither an active category
     nor a concern ever raised has no row (the rules read it as no channel).
     """
+    return tuple(
+        dm.ConcernChannel(
+            code,
+            n,
+            bool(raised),
+            first_raised=_local_day(first_at),
+            last_report=_local_day(report_at),
+        )
+        for code, n, raised, first_at, report_at in scope.rows(_channel_rows)
+    )
+
+
+def _channel_rows(scope: Scope) -> QuerySet[Any]:
     active = (
         Category.objects.filter(union=OuterRef("pk"), active=True)
         .order_by()
@@ -97,8 +113,8 @@ def concern_channels(where: Q) -> tuple[dm.ConcernChannel, ...]:
         .order_by("-submitted_at")
         .values("submitted_at")[:1]
     )
-    rows = (
-        Organisation.objects.filter(where, kind__in=_UNION_KINDS)
+    return (
+        Organisation.objects.filter(scope.under(), kind__in=_UNION_KINDS)
         .annotate(
             n_categories=Coalesce(Subquery(active, output_field=IntegerField()), 0),
             raised=Exists(Concern.objects.filter(union=OuterRef("pk"))),
@@ -108,16 +124,6 @@ def concern_channels(where: Q) -> tuple[dm.ConcernChannel, ...]:
         .filter(Q(n_categories__gt=0) | Q(raised=True))
         .values_list("code", "n_categories", "raised", "first_raised", "last_report")
         .order_by("code")
-    )
-    return tuple(
-        dm.ConcernChannel(
-            code,
-            n,
-            bool(raised),
-            first_raised=_local_day(first_at),
-            last_report=_local_day(report_at),
-        )
-        for code, n, raised, first_at, report_at in rows
     )
 
 
@@ -132,47 +138,48 @@ def _local_day(value: datetime | str | None) -> date | None:
     return timezone.localdate(value)
 
 
-def open_concerns(where: Q) -> tuple[dm.OpenConcerns, ...]:
-    """The open concerns of the unions ``where`` selects, grouped (one query).
-
-    ``where`` filters on the union (``union__…``).
-    """
-    rows = (
-        # an idea sent to a federation's consultation waits for the federation, not
-        # the union (RGT-5 judges the federation's response)
-        Concern.objects.filter(
-            where, status__in=sorted(OPEN_STATUSES), consultation__isnull=True
-        )
-        .order_by()
-        .annotate(
-            acknowledged=Case(
-                When(acknowledged_at__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            cadre=Case(
-                When(_ABOUT_CADRE, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values(
-            "union__code",
-            "status",
-            "acknowledged",
-            "acknowledge_due",
-            "answer_due",
-            "cadre",
-        )
-        .annotate(n=Count("pk"))
-        .values_list(
-            "union__code",
-            "status",
-            "acknowledged",
-            "acknowledge_due",
-            "answer_due",
-            "cadre",
-            "n",
+def open_concerns(scope: Scope) -> tuple[dm.OpenConcerns, ...]:
+    """The open concerns of the unions of ``scope``, grouped (one query)."""
+    rows = scope.rows(
+        lambda s: (
+            # an idea sent to a federation's consultation waits for the federation, not
+            # the union (RGT-5 judges the federation's response)
+            Concern.objects.filter(
+                s.under("union__"),
+                status__in=_OPEN_STATUSES,
+                consultation__isnull=True,
+            )
+            .order_by()
+            .annotate(
+                acknowledged=Case(
+                    When(acknowledged_at__isnull=False, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+                cadre=Case(
+                    When(_ABOUT_CADRE, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+            )
+            .values(
+                "union__code",
+                "status",
+                "acknowledged",
+                "acknowledge_due",
+                "answer_due",
+                "cadre",
+            )
+            .annotate(n=Count("pk"))
+            .values_list(
+                "union__code",
+                "status",
+                "acknowledged",
+                "acknowledge_due",
+                "answer_due",
+                "cadre",
+                "n",
+            )
         )
     )
     groups = [
@@ -207,19 +214,21 @@ def _day(value: object) -> date:
     return date.fromisoformat(str(value))
 
 
-def consultations(where: Q) -> tuple[dm.Consultation, ...]:
-    """The consultations of students of the federations ``where`` selects (RGT-5, one
-    query; ``where`` filters on the federation, ``federation__…``): dates only."""
-    rows = (
-        Consultation.objects.filter(where)
-        .order_by("federation__code", "number")
-        .values_list(
-            "federation__code",
-            "number",
-            "opens",
-            "closes",
-            "answer_due",
-            "responded_at",
+def consultations(scope: Scope) -> tuple[dm.Consultation, ...]:
+    """The consultations of students of the federations of ``scope`` (RGT-5, one
+    query): dates only."""
+    rows = scope.rows(
+        lambda s: (
+            Consultation.objects.filter(s.under("federation__"))
+            .order_by("federation__code", "number")
+            .values_list(
+                "federation__code",
+                "number",
+                "opens",
+                "closes",
+                "answer_due",
+                "responded_at",
+            )
         )
     )
     return tuple(

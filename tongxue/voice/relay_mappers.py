@@ -11,6 +11,10 @@ rule's to say (:mod:`tongxue.domain.rights.representatives`).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from tongxue.congresses.models import Delegate
 from tongxue.core.models import RoleAssignment
 from tongxue.organisations.mappers import Scope
@@ -19,6 +23,10 @@ from tongxue.organisations.models import Position
 
 def reachable(scope: Scope) -> frozenset[str]:
     """The ids of the subtree's delegates and post holders with an active account."""
+    return frozenset(ident for (ident,) in scope.rows(_reachable_rows))
+
+
+def _reachable_rows(scope: Scope) -> QuerySet[Any]:
     delegates = (
         Delegate.objects.filter(
             scope.under("meeting__organisation__"), person__user__is_active=True
@@ -33,7 +41,7 @@ def reachable(scope: Scope) -> frozenset[str]:
         .order_by()
         .values_list("person__ident")
     )
-    return frozenset(ident for (ident,) in delegates.union(holders))
+    return delegates.union(holders)
 
 
 def role_holders(scope: Scope) -> frozenset[str]:
@@ -41,8 +49,12 @@ def role_holders(scope: Scope) -> frozenset[str]:
     query): a school-level union with none at it or below is not run on Tongxue, and
     RGT-6 does not judge it (:func:`tongxue.domain.rights.representatives.online_unions`)."""
     return frozenset(
-        RoleAssignment.objects.filter(scope.under("organisation__"))
-        .order_by()
-        .values_list("organisation__code", flat=True)
-        .distinct()
+        scope.rows(
+            lambda s: (
+                RoleAssignment.objects.filter(s.under("organisation__"))
+                .order_by()
+                .values_list("organisation__code", flat=True)
+                .distinct()
+            )
+        )
     )

@@ -1,0 +1,189 @@
+"""The registry's queries for a small subtree, compiled once per process (#15).
+
+A school's registry is read after every change in the school (the re-audit at commit,
+:mod:`tongxue.compliance.reaudit`) in about thirty queries, one or a few per app
+(:data:`tongxue.organisations.mappers.REGISTRY_PARTS`). Each query's rows are few; what
+cost most was Django building the query (``filter``, ``values_list``, cloning) and
+compiling it to SQL, about 1 ms a query, then PostgreSQL planning it. Read by keys
+(:attr:`~tongxue.organisations.mappers.Scope.ids`), these queries differ from one school
+to the next only in their arrays of keys (``= ANY(%s)``): the SQL is the same.
+
+:func:`rows` builds and compiles such a query once, for a *template* scope whose keys are
+:class:`Slot` placeholders, keeps the SQL with its parameters, and from then on runs the
+kept SQL with the scope's own keys put in the slots; the rows are converted by the kept
+compiler exactly as Django's ``values_list`` would (same converters, same order of
+columns). With prepared statements on (``TONGXUE_PREPARED_CAST``, the settings' switch
+``DB_PREPARED_STATEMENTS``), the SQL goes through a server-side-binding cursor that
+psycopg prepares after a few runs, so PostgreSQL no longer plans it each time.
+
+What a build function may use: the scope it is given (its ``under()`` and
+``organisations``) and constants. A value read at run time (today's date, a setting)
+would be frozen into the kept SQL, so a build function may not close over local
+variables (refused) and must not read the clock: such a query stays an ordinary one
+(call it without :func:`rows`). Elsewhere (SQLite, a large subtree read by path) the
+build function is called with the real scope and its queryset evaluated as usual: the
+same rows either way (tests/integration/test_registry_kept.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from operator import itemgetter
+from types import CodeType
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+from django.dispatch import receiver
+
+
+class Slot:
+    """A parameter of a kept query filled from the scope at each run (its keys)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Slot({self.name!r})"
+
+    def __iter__(self) -> Any:
+        # Never iterated: a query that would iterate over its keys (``IN (…)``) cannot
+        # be kept; ``keys_in`` writes ``= ANY(%s)`` with the slot as the one parameter.
+        raise TypeError(f"{self!r} holds no keys until the query runs")
+
+
+#: The keys of the subtree's organisations (``Scope.ids``).
+SUBTREE = Slot("subtree")
+#: The keys of every organisation loaded: the subtree and its ancestors.
+LOADED = Slot("loaded")
+#: The keys of the people read (the registry's people query).
+PEOPLE = Slot("people")
+
+Build = Callable[[Any], "QuerySet[Any]"]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    compiler: Any
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]
+    reorder: Callable[[Any], Any] | None
+    flat: bool
+
+
+_kept: dict[tuple[str, CodeType], _Kept] = {}
+_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget(**kwargs: Any) -> None:
+    """Settings changed (tests): compile again."""
+    _kept.clear()
+
+
+def forget() -> None:
+    """Drop every kept query (after a migration changed the tables, in tests)."""
+    _kept.clear()
+
+
+def keepable() -> bool:
+    """Whether queries are kept on this connection: PostgreSQL (``= ANY`` arrays)."""
+    return connection.vendor == "postgresql"
+
+
+def _compile(build: Build, template: Any) -> _Kept:
+    if build.__closure__:
+        names = ", ".join(build.__code__.co_freevars)
+        raise ImproperlyConfigured(
+            f"{build.__qualname__} reads local variables ({names}): their values "
+            "would be frozen into the kept SQL. Take them from the scope, or run the "
+            "query without kept.rows()."
+        )
+    qs = build(template)
+    if qs._iterable_class not in (ValuesListIterable, FlatValuesListIterable):
+        raise ImproperlyConfigured(
+            f"{build.__qualname__} must return a values_list() query to be kept."
+        )
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    slots = tuple((i, p.name) for i, p in enumerate(params) if isinstance(p, Slot))
+    # The order of the columns as values_list gives them (ValuesListIterable).
+    reorder = None
+    if qs._fields:
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [
+            *qs._fields,
+            *(f for f in query.annotation_select if f not in qs._fields),
+        ]
+        if fields != names:
+            index = {name: i for i, name in enumerate(names)}
+            reorder = itemgetter(*[index[f] for f in fields])
+    return _Kept(
+        compiler=compiler,
+        sql=sql,
+        params=tuple(params),
+        slots=slots,
+        reorder=reorder,
+        flat=qs._iterable_class is FlatValuesListIterable,
+    )
+
+
+def rows(
+    build: Build, scope: Any, template: Any, values: Mapping[str, list[int]]
+) -> list[Any]:
+    """The rows of ``build(scope)`` as ``list(values_list(…))`` gives them, from the
+    kept SQL (``template``: the scope of slots; ``values``: each slot's keys)."""
+    key = (connection.alias, build.__code__)
+    kept = _kept.get(key)
+    if kept is None:
+        with _lock:
+            kept = _kept.get(key) or _compile(build, template)
+            _kept[key] = kept
+    params = list(kept.params)
+    for i, name in kept.slots:
+        params[i] = values[name]
+    fetched = _execute(kept.sql, params)
+    if kept.compiler.has_extra_select:  # columns only for a DISTINCT's ordering
+        width = kept.compiler.col_count
+        fetched = [row[:width] for row in fetched]
+    compiler = copy.copy(kept.compiler)
+    compiler.connection = connection
+    out: Any = compiler.results_iter(results=[fetched], tuple_expected=True)
+    if kept.reorder is not None:
+        out = map(kept.reorder, out)
+    if kept.flat:
+        return [row[0] for row in out]
+    return list(out)
+
+
+def _execute(sql: str, params: list[Any]) -> list[Any]:
+    """Run ``sql``: through a server-side-binding cursor, which psycopg prepares after
+    a few runs, when prepared statements are on; else through Django's cursor. Both
+    are Django's cursor wrappers (execute wrappers, error mapping). While queries
+    are logged (``DEBUG``, tests counting queries) Django's own cursor runs it, whose
+    log shows the SQL with its values (a server-side-binding cursor's shows none)."""
+    if connection.queries_logged or not getattr(
+        settings, "TONGXUE_PREPARED_CAST", False
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        wrapped = connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    with wrapped as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
