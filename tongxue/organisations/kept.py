@@ -31,7 +31,6 @@ import copy
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from types import CodeType
 from typing import Any
 
@@ -77,7 +76,6 @@ class _Kept:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]
-    reorder: Callable[[Any], Any] | None
     flat: bool
 
 
@@ -118,23 +116,11 @@ def _compile(build: Build, template: Any) -> _Kept:
     compiler = query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
     slots = tuple((i, p.name) for i, p in enumerate(params) if isinstance(p, Slot))
-    # The order of the columns as values_list gives them (ValuesListIterable).
-    reorder = None
-    if qs._fields:
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [
-            *qs._fields,
-            *(f for f in query.annotation_select if f not in qs._fields),
-        ]
-        if fields != names:
-            index = {name: i for i, name in enumerate(names)}
-            reorder = itemgetter(*[index[f] for f in fields])
     return _Kept(
         compiler=compiler,
         sql=sql,
         params=tuple(params),
         slots=slots,
-        reorder=reorder,
         flat=qs._iterable_class is FlatValuesListIterable,
     )
 
@@ -159,9 +145,8 @@ def rows(
         fetched = [row[:width] for row in fetched]
     compiler = copy.copy(kept.compiler)
     compiler.connection = connection
+    # the columns in the order values_list gives them (Django 5.2 selects them so)
     out: Any = compiler.results_iter(results=[fetched], tuple_expected=True)
-    if kept.reorder is not None:
-        out = map(kept.reorder, out)
     if kept.flat:
         return [row[0] for row in out]
     return list(out)
