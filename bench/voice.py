@@ -28,8 +28,10 @@ contain ``bench``: ``bench/benchdb.py``; never a hard-coded one), then:
    the SQL queries per page.
 4. **Raising concerns over HTTP**: granian as deployed (``deploy/granian.env``),
    production settings, ``--clients`` keep-alive clients (the load generator of
-   ``bench/casting.py``) sending ``POST /api/voice/concerns`` (JSON, session cookie and
-   CSRF token, no photo) as ``--raise-students`` students of the university, each at
+   ``bench/casting.py``) sending ``POST /api/voice/concerns`` (JSON, no photo, the
+   raise page's token in ``X-Raise-Token``: answered by the fast path,
+   ``tongxue.voice.fastpath``; ``--auth session``: the session cookie and CSRF token
+   through Django's stack) as ``--raise-students`` students of the university, each at
    most the daily limit; raises/s, latency, and the check that every 201 answer is a
    stored concern with its event and audit record (none lost) and nothing more was
    stored. Run once without a stored audit and once with the province's audit stored
@@ -541,9 +543,9 @@ def timezone_now():
     return _NOW[0]
 
 
-def make_students(union, n: int, prefix: str) -> list[tuple[str, str]]:
+def make_students(union, n: int, prefix: str) -> list[tuple[str, str, str]]:
     """``n`` students of the university's departments with a session each; return
-    their (session key, CSRF token)."""
+    their (session key, CSRF token, raise token)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -553,6 +555,7 @@ def make_students(union, n: int, prefix: str) -> list[tuple[str, str]]:
 
     from tongxue.accounts.sessions import SEEN, STARTED
     from tongxue.organisations.models import Organisation, OrgKind, Person
+    from tongxue.voice import tokens
 
     depts = list(
         Organisation.objects.filter(parent=union, kind=OrgKind.DEPARTMENT_UNION)
@@ -599,6 +602,7 @@ def make_students(union, n: int, prefix: str) -> list[tuple[str, str]]:
                 get_random_string(
                     32, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
                 ),
+                tokens.issue(u),
             )
         )
     Session.objects.bulk_create(rows, batch_size=2000)
@@ -860,12 +864,17 @@ class WaitSampler:
         return ", ".join(f"{k} {v:.1f}" for k, v in sorted(out.items())) or "none"
 
 
-def raise_work(rnd: random.Random, students: list[tuple[str, str]], per: int) -> list:
+#: How the bench's students raise: "token" (the raise page's token in X-Raise-Token,
+#: answered by the fast path, tongxue.voice.fastpath) or "session" (cookie and CSRF).
+AUTH = ["token"]
+
+
+def raise_work(rnd: random.Random, students: list[tuple], per: int) -> list:
     """Each student's ``per`` requests (interleaved: one each, then again)."""
     codes = [c for c in WEIGHTS if c not in SENSITIVE]
     work = []
     for _round in range(per):
-        for key, csrf in students:
+        for key, csrf, token in students:
             code = rnd.choice(codes)
             title, body = concern_text(rnd, code)
             r = rnd.random()
@@ -877,7 +886,10 @@ def raise_work(rnd: random.Random, students: list[tuple[str, str]], per: int) ->
                 "visibility": visibility,
             }
             headers = (
-                f"Cookie: sessionid={key}; csrftoken={csrf}\r\nX-CSRFToken: {csrf}\r\n"
+                f"X-Raise-Token: {token}\r\n"
+                if AUTH[0] == "token"
+                else f"Cookie: sessionid={key}; csrftoken={csrf}\r\n"
+                f"X-CSRFToken: {csrf}\r\n"
             ).encode()
             work.append((headers, json.dumps(payload, ensure_ascii=False).encode()))
     return work
@@ -995,7 +1007,7 @@ def bench_raising(args, union, env, url, workdir, rnd, label: str) -> list[dict]
         # GET /api/voice/mine (session, user, one query), for 15 seconds
         mine = [
             (f"Cookie: sessionid={key}; csrftoken={csrf}\r\n".encode(), b"")
-            for key, csrf in students_all[0]
+            for key, csrf, _token in students_all[0]
         ] * 40
         results, wall, _e = asyncio.run(
             load(
@@ -1087,9 +1099,11 @@ def profile_raises(union, n: int, rnd: random.Random, label: str = "") -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from pyinstrument import Profiler
 
+    from tongxue.voice.fastpath import RaiseFastPath
+
     students = make_students(union, n + 20, prefix=f"p{RUN}{label}")
     work = raise_work(rnd, students, 1)
-    handler = WSGIHandler()
+    handler = RaiseFastPath(WSGIHandler())  # as tongxue.config.wsgi
 
     def call(headers: bytes, body: bytes) -> int:
         env = {
@@ -1119,11 +1133,31 @@ def profile_raises(union, n: int, rnd: random.Random, label: str = "") -> None:
         status = []
         response = handler(env, lambda s, h: status.append(s))
         b"".join(response)
-        response.close()
+        getattr(response, "close", lambda: None)()
         return int(status[0][:3])
 
     for h, b in work[:20]:
         call(h, b)
+    # CPU of this thread per raise (no profiler), the fast path against Django's
+    # stack with the session and CSRF token (the same students' next raises)
+    session = make_students(union, 2 * n + 20, prefix=f"q{RUN}{label}")
+    cpu = {}
+    for auth, students_ in (("session", session[:n]), ("token", session[n : 2 * n])):
+        AUTH[0], mode = auth, AUTH[0]
+        batch = raise_work(rnd, students_, 1)
+        AUTH[0] = mode
+        t0, w0 = time.thread_time(), time.perf_counter()
+        codes = [call(h, b) for h, b in batch]
+        cpu[auth] = (
+            (time.thread_time() - t0) / len(batch),
+            (time.perf_counter() - w0) / len(batch),
+            sorted(set(codes)),
+        )
+    for auth, (c, w, codes) in cpu.items():
+        print(
+            f"  {auth:>7}: CPU {c * 1000:.2f} ms per raise in this thread, wall "
+            f"{w * 1000:.2f} ms ({n} raises, statuses {codes}; load {loadavg()})"
+        )
     profiler = Profiler(interval=0.0005)
     a = time.perf_counter()
     profiler.start()
@@ -1163,12 +1197,19 @@ def main() -> int:
     )
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument(
+        "--auth",
+        choices=["token", "session"],
+        default="token",
+        help="raise with the raise token (the fast path, default) or the session",
+    )
+    parser.add_argument(
         "--app",
         default="tongxue.config.wsgi:application",
         help="the WSGI application granian serves (to compare a variant)",
     )
     add_option(parser)
     args = parser.parse_args()
+    AUTH[0] = args.auth
     url = os.environ.get("DATABASE_URL", "")
     if not is_postgres(url):
         sys.exit("bench/voice.py: needs DATABASE_URL=postgres://… (PostgreSQL)")

@@ -1,6 +1,6 @@
 """The audit log records private acts without the identities the product hides.
 
-A relay message's sender is shown to the cadre only (docs/cadres.md), an objector to
+A relay message's sender is shown to its recipient only (docs/voice.md), an objector to
 those who may answer the objection (docs/publicity.md), an opinion to nobody with its
 author (docs/business.md): the log records the act, and its page shows each reader
 only what that reader's role may see.
@@ -14,14 +14,20 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory, RoleFactory, SchoolFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    RoleFactory,
+    SchoolFactory,
+    UserFactory,
+)
 from tests.factories_business import union_with_congress
 from tests.factories_cadres import build_cadre_school
 from tongxue.business import services as business
-from tongxue.cadres import services as cadres
 from tongxue.core import auditlog
 from tongxue.core.models import AuditEvent, RoleKind
 from tongxue.publicity import services as publicity
+from tongxue.voice import relay_services
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +52,26 @@ def events_naming(*users) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
 
 
 def test_the_relay_sender_appears_in_the_log_for_nobody(client):
+    """The relay to cadres is the concerns app's since the roster's own was merged
+    into it (RGT-6): the log records the message relayed to the cadre, no sender."""
     cs = build_cadre_school()
+    cs.president.person.user = UserFactory(username="president77")
+    cs.president.person.save()
     sender = UserFactory(username="sender77")
-    message = cadres.send_relay(actor=sender, position=cs.president, text="食堂问题")
-    event = AuditEvent.objects.get(action="cadres.relay.send")
+    PersonFactory(user=sender, department=cs.dept_union)
+    sent = relay_services.send(
+        actor=sender, union=cs.union, person=cs.president.person, text="食堂问题"
+    )
+    event = AuditEvent.objects.get(action="voice.relay.send")
     assert (event.actor_id, event.actor_label) == (None, auditlog.WITHHELD)
-    assert event.target == cs.president.person.ident  # the act: sent to this post
-    assert "message" not in event.data  # and no link to the message (its sender)
+    assert event.target == cs.president.person.ident  # the act: sent to this cadre
+    assert event.data == {"capacity": "cadre"}  # no link to the message (its sender)
     assert events_naming(sender) == []
-    assert message.sender == sender  # the cadre still sees who wrote
+    assert sent.thread.sender == sender  # the cadre still sees who wrote
     operator = UserFactory(is_superuser=True, is_staff=True)
     for reader in (cs.admin, operator):
         html = log_page(client, reader, cs.union.code)
-        assert "cadres.relay.send" in html and "sender77" not in html
+        assert "voice.relay.send" in html and "sender77" not in html
 
 
 # --- objections --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tongxue.cadres.models import (
     Application,
     Attendance,
     ExitCase,
+    RelayMessage,
     Selection,
     SelectionState,
 )
@@ -207,12 +208,15 @@ def test_the_record_page_has_bounded_queries(
             title=f"干事{i}",
             start=dt.date(2020 + i % 5, 9, 1 + i),
         )
-        services.send_relay(actor=UserFactory(), position=cs.president, text=f"m{i}")
+        RelayMessage.objects.create(
+            position=cs.president, sender=UserFactory(), text=f"m{i}"
+        )
     client.force_login(user)
     url = reverse("cadres:record", args=[person.pk])
     client.get(url)
-    # +1: the header's unread-notifications count (#14)
-    with django_assert_num_queries(11):
+    # +1: the header's unread-notifications count (#14); +1: the projects the cadre
+    # owned or joined (ORG-11, CAD-3: the projects app's section of the record)
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

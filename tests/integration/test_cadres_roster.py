@@ -1,4 +1,5 @@
-"""The public roster and the contact relay (CAD-2 · GS-12, CQ-7)."""
+"""The public roster and the contact relay (CAD-2 · GS-12, CQ-7): the roster's old
+relay address leads to the concerns app's relay (RGT-6), which counts on the roster."""
 
 from __future__ import annotations
 
@@ -102,31 +103,77 @@ def test_the_roster_has_a_bounded_number_of_queries(
     add_departments(cs, departments)
     url = reverse("cadres:roster", args=[cs.union.code])
     client.get(url)  # warm the profile cache
-    # organisation, profile codes of the ancestors, children, positions
-    with django_assert_num_queries(4):
+    # organisation, profile codes of the ancestors, children, positions, and the
+    # cadres' relay contacts (RGT-6, one aggregate query through the hook)
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
-# -- relay ----------------------------------------------------------------------------
+# -- relay: merged into the concerns app's relay (RGT-6) -------------------------------
 
 
-def test_a_signed_in_student_writes_to_a_cadre_who_reads_it(client, cs):
+def test_the_old_relay_address_redirects_to_the_voice_relay(client, cs):
+    """/cadres/relay/<post>/ predates the concerns app's relay: it leads there, to
+    writing to the post's holder through the union's relay, signed in or not, GET or
+    an old form's POST (nothing is sent by the old address)."""
+    target = reverse(
+        "voice:contact_write", args=[cs.union.code, cs.president.person.pk]
+    )
+    url = reverse("cadres:relay", args=[cs.president.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == target
+    sender = student(cs.dept_union, name="张同学", username="zhang")
+    client.force_login(sender.user)
+    assert client.get(url)["Location"] == target
+    response = client.post(url, {"text": "食堂价格问题想反映"})
+    assert response.status_code == 302 and response["Location"] == target
+    assert not RelayMessage.objects.exists()
+    # a post of a functional department of the union: the union's relay too
+    head = PositionFactory(
+        organisation=cs.department,
+        person=PersonFactory(name="权益部长"),
+        role=Role.DEPARTMENT_HEAD,
+        title="部长",
+    )
+    assert client.get(reverse("cadres:relay", args=[head.pk]))["Location"] == reverse(
+        "voice:contact_write", args=[cs.union.code, head.person.pk]
+    )
+    assert client.get(reverse("cadres:relay", args=[999999])).status_code == 404
+
+
+def test_a_post_no_union_s_relay_reaches_leads_back_to_its_roster(client, cs):
+    """A department union beside the school union (not under it) is no school-level
+    union's: no relay reaches its cadres, the address leads back to its roster."""
+    president = PositionFactory(
+        organisation=cs.dept_union,
+        person=PersonFactory(name="院会主席"),
+        role=Role.PRESIDENT,
+        title="主席",
+    )
+    response = client.get(reverse("cadres:relay", args=[president.pk]))
+    assert response["Location"] == (
+        reverse("cadres:roster", args=[cs.dept_union.code]) + f"#post-{president.pk}"
+    )
+    # and its roster offers no relay link nor counts
+    html = client.get(
+        reverse("cadres:roster", args=[cs.dept_union.code])
+    ).content.decode()
+    assert reverse("cadres:relay", args=[president.pk]) not in html
+    assert "relay-count" not in html
+
+
+def test_old_relay_messages_stay_readable_by_the_cadre(client, cs):
+    """Messages sent through the old form before the merge: the cadre reads them on
+    the record page with the sender, and marks them read; nobody else may."""
     cadre_user = UserFactory()
     cs.president.person.user = cadre_user
     cs.president.person.save()
     sender = student(cs.dept_union, name="张同学", username="zhang")
-    client.force_login(sender.user)
-    url = reverse("cadres:relay", args=[cs.president.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"text": "食堂价格问题想反映"})
-    assert response.status_code == 302
-    message = RelayMessage.objects.get()
-    assert message.sender == sender.user
-    # Public pages never show the sender.
-    client.logout()
+    message = RelayMessage.objects.create(
+        position=cs.president, sender=sender.user, text="食堂价格问题想反映"
+    )
     html = client.get(reverse("cadres:roster", args=[cs.union.code])).content.decode()
     assert "zhang" not in html and "食堂价格" not in html
-    # The cadre sees it with the sender, and marks it read.
     client.force_login(cadre_user)
     record = reverse("cadres:record", args=[cs.president.person.pk])
     html = client.get(record).content.decode()
@@ -134,52 +181,8 @@ def test_a_signed_in_student_writes_to_a_cadre_who_reads_it(client, cs):
     client.post(record, {"read": message.pk})
     message.refresh_from_db()
     assert message.read_at is not None
-
-
-def test_the_relay_needs_a_sign_in(client, cs):
-    url = reverse("cadres:relay", args=[cs.president.pk])
-    response = client.post(url, {"text": "hi"})
-    assert response.status_code == 302 and "/login/" in response["Location"]
-    assert not RelayMessage.objects.exists()
     with pytest.raises(Refusal):
-        services.send_relay(actor=None, position=cs.president, text="hi")
-
-
-def test_the_relay_is_throttled_per_sender(client, cs, settings):
-    settings.TONGXUE_RELAY_PER_HOUR = 5
-    sender = UserFactory()
-    for i in range(5):
-        services.send_relay(actor=sender, position=cs.president, text=f"第{i}条")
-    with pytest.raises(Refusal) as e:
-        services.send_relay(actor=sender, position=cs.president, text="第6条")
-    assert e.value.code == "throttled"
-    # Another sender is not affected; an hour later the sender may write again.
-    services.send_relay(actor=UserFactory(), position=cs.president, text="另一人")
-    RelayMessage.objects.filter(sender=sender).update(
-        sent_at=timezone.now() - dt.timedelta(hours=1, minutes=1)
-    )
-    services.send_relay(actor=sender, position=cs.president, text="一小时后")
-    client.force_login(sender)
-    for _ in range(4):
-        services.send_relay(actor=sender, position=cs.president, text="x")
-    response = client.post(
-        reverse("cadres:relay", args=[cs.president.pk]), {"text": "太多"}
-    )
-    assert response.status_code == 429
-
-
-def test_no_relay_to_an_ended_post(cs):
-    cs.president.end = TODAY - dt.timedelta(days=1)
-    cs.president.save()
-    with pytest.raises(Refusal) as e:
-        services.send_relay(actor=UserFactory(), position=cs.president, text="x")
-    assert e.value.code == "not-serving"
-
-
-def test_only_the_cadre_marks_a_message_read(cs):
-    msg = services.send_relay(actor=UserFactory(), position=cs.president, text="x")
-    with pytest.raises(Refusal):
-        services.mark_read(actor=cs.admin, message=msg)
+        services.mark_read(actor=cs.admin, message=message)
 
 
 # -- the official contact ---------------------------------------------------------------
@@ -258,34 +261,3 @@ def test_applying_through_the_api(client, cs):
     )
     again = client.post(url, {"statement": "x"}, content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "duplicate"
-
-
-def test_after_writing_to_a_department_head_the_student_sees_that_cadre(client, cs):
-    """#16: the landing page lists the person written to, not "主席 · 空缺"."""
-    head = PositionFactory(
-        organisation=cs.department,
-        person=PersonFactory(name="权益部长"),
-        role=Role.DEPARTMENT_HEAD,
-        title="部长",
-    )
-    sender = student(cs.dept_union)
-    client.force_login(sender.user)
-    url = reverse("cadres:relay", args=[head.pk])
-    page = client.get(url).content.decode()
-    assert reverse("cadres:roster", args=[cs.union.code]) in page
-    response = client.post(url, {"text": "想反映宿舍问题"}, follow=True)
-    assert response.redirect_chain[-1][0] == (
-        reverse("cadres:roster", args=[cs.union.code]) + f"#post-{head.pk}"
-    )
-    html = response.content.decode()
-    assert f'id="post-{head.pk}"' in html and "权益部长" in html
-    # The union's president is held: nothing on the page says the president is vacant.
-    assert 'data-role="president"' in html
-    assert '<li class="vacant" data-role="president"' not in html
-    # A union's own post lands on that union's roster.
-    response = client.post(
-        reverse("cadres:relay", args=[cs.president.pk]), {"text": "你好"}
-    )
-    assert response["Location"] == (
-        reverse("cadres:roster", args=[cs.union.code]) + f"#post-{cs.president.pk}"
-    )

@@ -185,7 +185,11 @@ def test_a_void_ballot_pattern_stays_void_after_valid_ones() -> None:
 def test_the_production_wsgi_application_has_the_fast_path() -> None:
     from tongxue.config.wsgi import application
 
-    assert isinstance(application, CastFastPath)
+    # other fast paths (surveys' answers, voice's raises) may wrap it
+    app = application
+    while not isinstance(app, CastFastPath) and hasattr(app, "application"):
+        app = app.application
+    assert isinstance(app, CastFastPath)
 
 
 def test_an_oversized_ballot_is_refused_without_reading_it() -> None:

@@ -1,5 +1,7 @@
 """Students' concerns (RGT-1 · GS-10, CQ-5; RGT-7; CAD-8): the public list and the
-public figures of a union (anonymous), my concerns and raising one (signed in).
+public figures of a union (anonymous), my concerns and raising one (signed in); the
+relay to delegates and cadres (RGT-6): writing, the contacts received and sent, one
+contact and replying in it (signed in, its two parties only).
 
 The same selectors and service as the pages (:mod:`tongxue.voice.selectors`,
 :func:`tongxue.voice.services.raise_concern`). Nothing here ever carries who raised a
@@ -11,10 +13,11 @@ on the pages).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,18 +25,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
+from ninja.security import APIKeyHeader, django_auth
 
-from tongxue.core.errors import refuse
+from tongxue.core.errors import Refusal, refusal_json, refuse
 from tongxue.domain.rights import Figures
-from tongxue.organisations.models import Organisation
-from tongxue.voice import selectors, services
-from tongxue.voice.models import Category, Concern, Visibility
+from tongxue.organisations.models import Organisation, Person
+from tongxue.voice import relay_selectors, relay_services, selectors, services
+from tongxue.voice import tokens as voice_tokens
+from tongxue.voice.fastpath import raised_json
+from tongxue.voice.models import Category, Concern, RelayText, RelayThread, Visibility
 
 router = Router(tags=["voice"])
 
 #: The figures cover the concerns raised in this many months (as the page).
 MONTHS = 6
+#: The relay's answer for a contact the user is no party to (as the page's 404).
+NO_SUCH_MESSAGE = gettext_noop("There is no such message.")
 
 
 class ErrorOut(Schema):
@@ -236,60 +243,53 @@ def mine(request: HttpRequest) -> Any:
     return selectors.my_concerns(request.user)
 
 
+class RaiseToken(APIKeyHeader):
+    """The raise token (``X-Raise-Token``, :mod:`tongxue.voice.tokens`) instead of
+    the session and CSRF token: its signature here, the account in the raise."""
+
+    param_name = voice_tokens.HEADER
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return voice_tokens.student(key) if key else None
+
+
 @router.post(
     "/concerns",
-    auth=django_auth,
+    auth=[RaiseToken(), django_auth],
     response={201: RaisedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def raise_concern(request: HttpRequest, payload: RaiseIn) -> Any:
-    """Raise a concern as the signed-in student (session and CSRF), with the union of
-    their class or department. An anonymous one answers with its follow-up code."""
-    path = None  # the service reads it when the union is named
-    if payload.union:
-        union = _union(payload.union)
-    else:
-        found, path = selectors.student_place(request.user)
-        if found is None:
-            raise refuse(
-                "no-union",
-                gettext_noop(
-                    "Your account is not linked to a class or department of a school."
-                ),
-            )
-        union = found
-    category = (
-        selectors.categories(union, active_only=True)
-        .filter(code=payload.category)
-        .first()
-    )
-    if category is None:
-        raise refuse(
-            "invalid",
-            gettext_noop("Choose one of the union's categories."),
-            field="category",
+    """Raise a concern as the signed-in student (session and CSRF, or the raise
+    page's token in ``X-Raise-Token``), with the union of their class or department.
+    An anonymous one answers with its follow-up code. JSON raises with a token are
+    answered by the fast path (:mod:`tongxue.voice.fastpath`) before they reach this,
+    with the same service and the same answers."""
+    union = _union(payload.union) if payload.union else None
+    if isinstance(request.auth, voice_tokens.TokenStudent):
+        raised = services.raise_by_token(
+            student=request.auth,
+            union=union,
+            category=payload.category,
+            title=payload.title,
+            body=payload.body,
+            place=payload.place,
+            visibility=payload.visibility,
         )
+        return Status(201, raised_json(raised))
+    path = None  # the service reads it when the union is named
+    if union is None:
+        union, path = services.own_union(request.user)
     raised = services.raise_concern(
         actor=request.user,
         union=union,
-        category=category,
+        category=services.category_by_code(union, payload.category),
         title=payload.title,
         body=payload.body,
         place=payload.place,
         visibility=payload.visibility,
         student_path=path,
     )
-    c = raised.concern
-    return Status(
-        201,
-        {
-            "reference": c.reference,
-            "union": union.code,
-            "number": c.number,
-            "visibility": c.visibility,
-            "url": reverse("voice:detail", args=[union.code, c.number]),
-            "tracking_code": raised.tracking_code,
-        },
-    )
+    return Status(201, raised_json(raised))
 
 
 @router.get("/{union}/concerns", response=list[PublicConcernOut])
@@ -331,3 +331,201 @@ def figures(request: HttpRequest, union: str) -> Any:
         ],
         "months": [{"month": f"{m:%Y-%m}", **_rates(f)} for m, f in months],
     }
+
+
+# -- the relay to delegates and cadres (RGT-6 · GS-一(三), CQ-一(三)) ------------------
+#
+# The same selectors and services as the pages (voice.relay_selectors,
+# voice.relay_services) and the same visibility: a contact (its messages, who wrote)
+# is given to its two parties only — the student who wrote and the delegate or cadre
+# written to; anyone else, the union's administrators and the operator included, gets
+# 404 as on the pages. Signed in only (session; CSRF on writes).
+
+
+class RelayMessageOut(Schema):
+    """One message of a contact: the student's (``from_recipient`` false) or the
+    delegate's or cadre's reply."""
+
+    from_recipient: bool
+    text: str
+    sent: datetime
+    read: datetime | None
+
+    @staticmethod
+    def resolve_sent(obj: RelayText) -> datetime:
+        return obj.sent_at
+
+    @staticmethod
+    def resolve_read(obj: RelayText) -> datetime | None:
+        return obj.read_at
+
+
+class RelaySentOut(Schema):
+    """A contact as its sender sees it: to whom, in which capacity, the messages."""
+
+    id: int
+    union: str
+    union_name: str
+    capacity: str
+    recipient: str
+    recipient_id: int
+    opened: datetime
+    last: datetime
+    unread: int
+    url: str
+    messages: list[RelayMessageOut]
+
+    @staticmethod
+    def resolve_union(obj: RelayThread) -> str:
+        return obj.union.code
+
+    @staticmethod
+    def resolve_union_name(obj: RelayThread) -> str:
+        return obj.union.name
+
+    @staticmethod
+    def resolve_recipient(obj: RelayThread) -> str:
+        return obj.recipient.name
+
+    @staticmethod
+    def resolve_opened(obj: RelayThread) -> datetime:
+        return obj.opened_at
+
+    @staticmethod
+    def resolve_last(obj: RelayThread) -> datetime:
+        return obj.last_at
+
+    @staticmethod
+    def resolve_unread(obj: RelayThread) -> int:
+        return int(getattr(obj, "unread", 0) or 0)
+
+    @staticmethod
+    def resolve_url(obj: RelayThread) -> str:
+        return reverse("voice:relay_thread", args=[obj.pk])
+
+    @staticmethod
+    def resolve_messages(obj: RelayThread) -> list[RelayText]:
+        return list(obj.texts.all())
+
+
+class RelayReceivedOut(RelaySentOut):
+    """A contact as its recipient sees it: with the sender's name (theirs only)."""
+
+    sender: str
+
+    @staticmethod
+    def resolve_sender(obj: RelayThread) -> str:
+        return relay_selectors.sender_name(obj)
+
+
+class RelayThreadOut(RelayReceivedOut):
+    """One contact for one of its parties: ``side`` is ``recipient`` or ``sender``."""
+
+    side: str
+
+    @staticmethod
+    def resolve_side(obj: RelayThread) -> str:
+        return str(getattr(obj, "side", ""))
+
+
+class RelaySendIn(Schema):
+    union: str  # the school-level union's code
+    person: int  # the delegate's or cadre's id (``/voice/<union>/contact/``)
+    text: str
+
+
+class RelayReplyIn(Schema):
+    text: str
+
+
+RELAY_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+def _relay_refused(refusal: Refusal) -> Any:
+    """A relay refusal as the pages answer it: 429 past the day's limit, 403 not
+    one of the students represented, 404 not a party to the contact, else 400."""
+    status = {"throttled": 429, "forbidden": 403, "not-found": 404}.get(
+        refusal.code, 400
+    )
+    return Status(status, refusal_json(refusal))
+
+
+def _texts() -> Prefetch[Any]:
+    return Prefetch("texts", queryset=RelayText.objects.order_by("sent_at", "pk"))
+
+
+@router.get("/relay/received", response=list[RelayReceivedOut], auth=django_auth)
+@paginate(PageNumberPagination, page_size=50)
+def relay_received(request: HttpRequest) -> Any:
+    """The contacts written to me as a delegate or cadre, newest first, with who
+    wrote and every message (signed in; three queries a page)."""
+    return relay_selectors.inbox_qs(request.user).prefetch_related(_texts())
+
+
+@router.get("/relay/sent", response=list[RelaySentOut], auth=django_auth)
+@paginate(PageNumberPagination, page_size=50)
+def relay_sent(request: HttpRequest) -> Any:
+    """The contacts I opened with my delegates and cadres, newest first, with every
+    message and their replies (signed in)."""
+    return relay_selectors.sent_qs(request.user).prefetch_related(_texts())
+
+
+@router.get(
+    "/relay/{int:thread}",
+    response={200: RelayThreadOut, 404: ErrorOut},
+    auth=django_auth,
+)
+def relay_thread(request: HttpRequest, thread: int) -> Any:
+    """One contact, for its sender and its recipient only (404 for anyone else); as
+    its page, reading it marks the other party's messages read."""
+    found = relay_selectors.thread_for(request.user, thread)
+    if found is None:
+        return Status(404, refusal_json(refuse("not-found", NO_SUCH_MESSAGE)))
+    contact, side = found
+    relay_services.mark_read(thread=contact, side=side)
+    contact.side = side  # type: ignore[attr-defined]
+    contact.unread = 0  # type: ignore[attr-defined]
+    return contact
+
+
+@router.post("/relay", response={201: RelaySentOut, **RELAY_ERRORS}, auth=django_auth)
+def relay_send(request: HttpRequest, payload: RelaySendIn) -> Any:
+    """Write to a delegate or cadre of the union who represents me (RGT-6): the same
+    rules as the page (``relay_services.send``): a student they represent, an
+    active account at the other end, at most the day's messages (429 past it)."""
+    union = _union(payload.union)
+    person = get_object_or_404(
+        Person.objects.only("pk", "name", "ident"), pk=payload.person
+    )
+    try:
+        sent = relay_services.send(
+            actor=request.user, union=union, person=person, text=payload.text
+        )
+    except Refusal as refusal:
+        return _relay_refused(refusal)
+    return Status(
+        201,
+        relay_selectors.sent_qs(request.user)
+        .prefetch_related(_texts())
+        .get(pk=sent.thread.pk),
+    )
+
+
+@router.post(
+    "/relay/{int:thread}/messages",
+    response={201: RelayMessageOut, **RELAY_ERRORS},
+    auth=django_auth,
+)
+def relay_reply(request: HttpRequest, thread: int, payload: RelayReplyIn) -> Any:
+    """Write in a contact: the recipient replies (not counted), the student writes
+    again (counted in the day's limit); 404 for anyone else."""
+    found = relay_selectors.thread_for(request.user, thread)
+    if found is None:
+        return Status(404, refusal_json(refuse("not-found", NO_SUCH_MESSAGE)))
+    try:
+        message = relay_services.reply(
+            actor=request.user, thread=found[0], text=payload.text
+        )
+    except Refusal as refusal:
+        return _relay_refused(refusal)
+    return Status(201, message)

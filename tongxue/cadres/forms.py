@@ -139,14 +139,6 @@ class TextForm(forms.Form):
     )
 
 
-class RelayForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your message"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-    )
-
-
 class ReadForm(forms.Form):
     """A relayed message the cadre marks as read (CAD-2)."""
 

@@ -16,6 +16,7 @@ from django.db import DatabaseError
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from tongxue.cadres.hooks import cadre_contacts
 from tongxue.cadres.models import (
     Application,
     Assessment,
@@ -229,6 +230,9 @@ class RosterRow:
     role_label: str
     title: str
     position: Position | None = None  # None: vacant
+    #: (contacts received through the relay, of which answered) as a cadre (RGT-6,
+    #: ``hooks.CADRE_CONTACTS``); None: not counted
+    contacts: tuple[int, int] | None = None
 
     @property
     def vacant(self) -> bool:
@@ -314,6 +318,26 @@ def roster(union: Organisation, today: date | None = None) -> list[RosterSection
         rows.sort(key=lambda r: (_ROLE_ORDER.get(r.role, 99), r.vacant, r.title))
         sections.append(RosterSection(org, rows))
     return sections
+
+
+def roster_contacts(union: Organisation, sections: list[RosterSection]) -> bool:
+    """Set each holder's relay contacts on the roster's rows (one query through the
+    hook, two for a roster below the school-level union); False when no relay reaches
+    the roster's cadres (nothing set)."""
+    holders = [
+        row.position.person_id
+        for section in sections
+        for row in section.rows
+        if row.position is not None
+    ]
+    counts = cadre_contacts(union, holders) if holders else None
+    if counts is None:
+        return False
+    for section in sections:
+        for row in section.rows:
+            if row.position is not None:
+                row.contacts = counts.get(row.position.person_id, (0, 0))
+    return True
 
 
 #: Kinds whose cadres have their own roster page (the others appear on their parent's).

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
+from tongxue.congresses.hooks import delegate_contacts
 from tongxue.congresses.models import Delegate, Meeting, SeatAllocation
 from tongxue.core.words import join_names
 from tongxue.domain import model as dm
@@ -207,6 +208,24 @@ class DelegateRow:
     votes_cast: int | None
     votes: int | None
     core: bool = False
+    #: (contacts received through the relay, of which answered) as a delegate of the
+    #: congress's union (RGT-6, ``hooks.DELEGATE_CONTACTS``); None: not counted
+    contacts: tuple[int, int] | None = None
+
+
+def with_contacts(
+    organisation: Organisation, items: Sequence[Delegate], rows: list[DelegateRow]
+) -> tuple[list[DelegateRow], bool]:
+    """The rows with each delegate's relay contacts (one query through the hook), and
+    whether they are counted at all (an app above reaches the union's delegates)."""
+    person_ids = [d.person_id for d in items]
+    counts = delegate_contacts(organisation, person_ids)
+    if counts is None:
+        return rows, False
+    return [
+        replace(row, contacts=counts.get(pid, (0, 0)))
+        for row, pid in zip(rows, person_ids, strict=True)
+    ], True
 
 
 def delegates(meeting: Meeting) -> QuerySet[Delegate]:

@@ -89,12 +89,16 @@ def _table() -> str:
 
 def lock_head() -> tuple[int, str, dt.datetime | None]:
     """Hold the head of the chain until the transaction ends; return (seq, hash, at)."""
+    head = f"SELECT seq, hash, at FROM {_table()} ORDER BY seq DESC LIMIT 1"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        cursor.execute(
-            f"SELECT seq, hash, at FROM {_table()} ORDER BY seq DESC LIMIT 1"
-        )
+            # the lock and the head in one round trip (#17: every audited write waits
+            # for the one before it to commit; Django binds parameters on the client,
+            # so the two statements go as one query)
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {head}", [LOCK_KEY])
+            cursor.nextset()
+        else:
+            cursor.execute(head)
         row = cursor.fetchone()
     if row is None:
         return 0, GENESIS, None

@@ -68,6 +68,10 @@ def record(
     )
     if withhold_actor:
         user, label = None, WITHHELD
+    # The hook first (it reads nothing of the record; the same transaction): the
+    # record last, so that the chain's lock, held until the commit, waits for no more
+    # than the record's own statements (#17).
+    _recorded(organisation, action)
     event = AuditEvent.objects.create(
         # by id: the actor may be a ballot token's voter (tongxue.voting.tokens), which
         # names the account without loading it
@@ -80,7 +84,6 @@ def record(
         data=data or {},
         actor_perm=str(actor_perm),
     )
-    _recorded(organisation, action)
     return event
 
 

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from tongxue.cadres.selectors import served_path
 from tongxue.core import auditlog
 from tongxue.core.models import RoleAssignment, RoleKind
+from tongxue.demo import voice_history, voice_relay
 from tongxue.demo.accounts import AUDIT_LABEL, DEMO_PASSWORD, demo_organisations
 from tongxue.demo.generator import UNIVERSITY_TYPES
 from tongxue.demo.voice_texts import DUPLICATES, NOTES, TEXTS, Text
@@ -581,6 +582,25 @@ def _plans(
     return plans
 
 
+def _history(acc: Accounts, as_of: dt.date) -> list[Plan]:
+    """The term before's concluded concerns of the category 其他, each forwarded to
+    the office that solved it (:mod:`tongxue.demo.voice_history`)."""
+    rng = random.Random(voice_history.SEED)
+    texts = voice_history.texts()
+    plans = []
+    for t, back, author in zip(
+        texts,
+        voice_history.days_back(len(texts)),
+        reversed(acc.authors),
+        strict=False,
+    ):
+        plan = Plan(t, as_of - dt.timedelta(days=back), Visibility.PUBLIC, author)
+        kind = rng.choice(("satisfied", "satisfied", "basically"))
+        plan.steps = _story(plan, kind, rng)
+        plans.append(plan)
+    return plans
+
+
 def _fresh(concern: Concern) -> Concern:
     return Concern.objects.select_related("union", "handler", "category").get(
         pk=concern.pk
@@ -794,6 +814,11 @@ def seed(*, scale: str, as_of: dt.date) -> str:
             "{union}: {offices} school offices, no concerns (too few students)"
         ).format(union=union.code, offices=len(offices))
     plans = _plans(union, acc, as_of, rng)
+    # the term before's concerns forwarded to offices: the routing suggestion learns
+    # from them (RGT-1, "Route"; their own random stream)
+    plans = sorted(
+        [*plans, *_history(acc, as_of)], key=lambda p: (p.raised, p.text.key)
+    )
     # at province scale the federations' consultations bring ideas of this union's
     # students, concerns of the union: their story runs among these days
     from tongxue.demo import consultations
@@ -806,6 +831,15 @@ def seed(*, scale: str, as_of: dt.date) -> str:
         as_of,
         rng,
         also=consultations.story(scale=scale, as_of=as_of),
+    )
+    # students write to their delegate and the union's president (RGT-6)
+    contacts = voice_relay.seed(
+        union,
+        student=acc.student,
+        authors=acc.authors,
+        concerned=_cadre(union),
+        as_of=as_of,
+        created=acc.created,
     )
     concerns = Concern.objects.filter(union=union)
     summary = _(
@@ -825,6 +859,10 @@ def seed(*, scale: str, as_of: dt.date) -> str:
         ).count(),
         overdue=concerns.filter(overdue_q(as_of)).count(),
     )
+    if contacts:
+        summary += _(
+            "; {n} students' messages to their delegates and cadres, /voice/{union}/contact/"
+        ).format(n=contacts, union=union.code)
     if others:
         summary += _(
             "; the default categories at {n} other universities' unions"
@@ -863,6 +901,23 @@ def voice_accounts() -> list[VoiceAccount]:
         for u in wanted
         if u in roles
     ]
+    reps = {
+        p.user.username: p
+        for p in Person.objects.filter(
+            user__username__in=(voice_relay.DELEGATE, voice_relay.CADRE)
+        ).select_related("user")
+    }
+    union = demo_union("school") or demo_union("province")
+    for username in (voice_relay.DELEGATE, voice_relay.CADRE):
+        if username in reps and union is not None:
+            out.append(
+                VoiceAccount(
+                    username,
+                    f"relay-{username}",
+                    union.code,
+                    f"{reps[username].name} · {union.name}",
+                )
+            )
     student = (
         Person.objects.filter(user__username=STUDENT)
         .select_related("class_unit", "department")

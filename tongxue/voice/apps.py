@@ -29,6 +29,16 @@ class VoiceConfig(AppConfig):
 
         EXIT_CASE_SOURCE.register(exit_case_source)
 
+        # The relay's contacts counted on the delegate list and the cadre roster, and
+        # the roster's "write a message" leading to the relay (RGT-6).
+        from tongxue.cadres.hooks import CADRE_CONTACTS, CADRE_RELAY_URL
+        from tongxue.congresses.hooks import DELEGATE_CONTACTS
+        from tongxue.voice import relay_selectors
+
+        DELEGATE_CONTACTS.register(relay_selectors.delegate_counts)
+        CADRE_CONTACTS.register(relay_selectors.cadre_counts)
+        CADRE_RELAY_URL.register(relay_selectors.cadre_write_url)
+
         # The kinds of notification the channel sends (#14).
         # Overdue concerns escalate (hourly: a due date passes at midnight, and a
         # worker may have been down); unrated answers close and rating reminders go

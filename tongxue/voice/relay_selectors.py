@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ from tongxue.organisations.models import Organisation, OrgKind, Person, Position
 from tongxue.organisations.profiles import governing_profile
 from tongxue.voice.models import RelayCapacity, RelayText, RelayThread
 
+#: The unions that take concerns and relay messages (``selectors.SCHOOL_LEVEL``).
+_SCHOOL_LEVEL = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
 #: A congress in these states has no delegates yet (the domain's ``NOT_ELECTED``).
 _NOT_ELECTED = (MeetingStatus.PLANNED, MeetingStatus.SEATS_ALLOCATED)
 
@@ -294,21 +297,112 @@ def _with_unread(qs: QuerySet[RelayThread], *, mine_from_recipient: bool) -> Any
     )
 
 
+def inbox_qs(user: Any) -> QuerySet[RelayThread]:
+    """The contacts written to the user as a delegate or cadre, newest first, with the
+    sender's name and the messages not read yet (``unread``). The pages' list and the
+    API's (which pages it) read the same."""
+    qs = RelayThread.objects.filter(recipient__user_id=user.pk).select_related(
+        "union", "recipient", "sender__person"
+    )
+    return _with_unread(qs, mine_from_recipient=True)  # type: ignore[no-any-return]
+
+
+def sent_qs(user: Any) -> QuerySet[RelayThread]:
+    """The contacts the user opened, newest first, with ``unread``."""
+    qs = RelayThread.objects.filter(sender_id=user.pk).select_related(
+        "union", "recipient"
+    )
+    return _with_unread(qs, mine_from_recipient=False)  # type: ignore[no-any-return]
+
+
 def inbox(user: Any, *, limit: int = 100) -> list[RelayThread]:
     """The contacts written to the user as a delegate or cadre, newest first, with the
     sender's name (one query)."""
-    qs = RelayThread.objects.filter(recipient__user_id=user.pk).select_related(
-        "union", "sender__person"
-    )
-    return list(_with_unread(qs, mine_from_recipient=True)[:limit])
+    return list(inbox_qs(user)[:limit])
 
 
 def sent(user: Any, *, limit: int = 100) -> list[RelayThread]:
     """The contacts the user opened, newest first (one query)."""
-    qs = RelayThread.objects.filter(sender_id=user.pk).select_related(
-        "union", "recipient"
+    return list(sent_qs(user)[:limit])
+
+
+# -- counts for the lower apps' pages (congresses, cadres: their hooks) ----------------
+
+
+def relay_union(org: Organisation) -> Organisation | None:
+    """The school-level union whose relay reaches the cadres of ``org``: ``org`` itself
+    when it is one (no query), else the nearest one above it (one query); None for
+    an organisation under none (a federation, a school's office)."""
+    if org.kind in _SCHOOL_LEVEL:
+        return org
+    codes = [c for c in org.path.split("/") if c][:-1]
+    if not codes:
+        return None
+    found = {
+        o.code: o
+        for o in Organisation.objects.filter(code__in=codes, kind__in=_SCHOOL_LEVEL)
+    }
+    for code in reversed(codes):
+        if code in found:
+            return found[code]
+    return None
+
+
+def received_counts(
+    person_ids: Any, *, capacity: str, union: Organisation
+) -> dict[int, tuple[int, int]]:
+    """For each person, the contacts (a student's message with its follow-ups) opened
+    with them through ``union``'s relay in ``capacity``, and how many of those they
+    answered (replied to at least once): ``{person id: (received, answered)}``, counts
+    only, never who or what (RGT-6). One aggregate query whatever the number of people
+    and contacts; none without people."""
+    ids = sorted({int(pk) for pk in person_ids})
+    if not ids:
+        return {}
+    rows = (
+        RelayThread.objects.filter(union=union, capacity=capacity, recipient_id__in=ids)
+        .order_by()
+        .values("recipient_id")
+        .annotate(
+            received=Count("pk", distinct=True),
+            answered=Count("pk", distinct=True, filter=Q(texts__from_recipient=True)),
+        )
+        .values_list("recipient_id", "received", "answered")
     )
-    return list(_with_unread(qs, mine_from_recipient=False)[:limit])
+    return {pid: (n, a) for pid, n, a in rows}
+
+
+def delegate_counts(
+    union: Organisation, person_ids: Any
+) -> dict[int, tuple[int, int]] | None:
+    """``congresses.hooks.DELEGATE_CONTACTS``: the contacts of a congress's delegates
+    as delegates of the union (one query); None when the congress is not a
+    school-level union's (the relay reaches only theirs)."""
+    if union.kind not in _SCHOOL_LEVEL:
+        return None
+    return received_counts(person_ids, capacity=RelayCapacity.DELEGATE, union=union)
+
+
+def cadre_counts(
+    org: Organisation, person_ids: Any
+) -> dict[int, tuple[int, int]] | None:
+    """``cadres.hooks.CADRE_CONTACTS``: the contacts of a roster's cadres as cadres
+    of its school-level union (one query, two for a roster below the union); None
+    for a roster under no school-level union."""
+    union = relay_union(org)
+    if union is None:
+        return None
+    return received_counts(person_ids, capacity=RelayCapacity.CADRE, union=union)
+
+
+def cadre_write_url(position: Position) -> str | None:
+    """``cadres.hooks.CADRE_RELAY_URL``: where a student writes to the holder of
+    ``position`` through the relay (the voice page of the post's school-level union),
+    or None under no such union."""
+    union = relay_union(position.organisation)
+    if union is None:
+        return None
+    return reverse("voice:contact_write", args=[union.code, position.person_id])
 
 
 def unread_count(user: Any) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -130,6 +131,31 @@ def student_place(user: Any) -> tuple[Organisation | None, str | None]:
     if not path:
         return None, None
     return _school_union_on(path), path
+
+
+def account_place(user_id: int) -> tuple[bool, bool, str, str | None]:
+    """The account's row and the student's place in one query (the raise token's
+    check, :mod:`tongxue.voice.tokens`): found, active, its password hash, and the
+    path of the student's class (else department; None without a place)."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .values_list(
+            "is_active",
+            "password",
+            "person__class_unit__path",
+            "person__department__path",
+        )
+        .first()
+    )
+    if row is None:
+        return False, False, "", None
+    return True, bool(row[0]), row[1] or "", row[2] or row[3] or None
+
+
+def school_union_on(path: str) -> Organisation | None:
+    """The school-level union serving the unit at ``path`` (see :func:`student_place`)."""
+    return _school_union_on(path)
 
 
 def _school_union_on(path: str) -> Organisation | None:

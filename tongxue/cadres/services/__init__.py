@@ -40,8 +40,6 @@ from tongxue.cadres.selectors import (
 from tongxue.cadres.services.contact import (
     choose_public_contact,
     mark_read,
-    relay_limit,
-    send_relay,
 )
 from tongxue.cadres.services.exit_cases import (
     close_exit_case,
@@ -76,7 +74,6 @@ from tongxue.cadres.services.shared import (
     MAX_TEXT,
     MEASURE_PHRASES,
     RECALL_PARAMETER,
-    RELAY_MAX_TEXT,
     can_manage,
     check_manage,
     looks_like_phone,
@@ -97,7 +94,6 @@ __all__ = [
     "MAX_TEXT",
     "MEASURE_PHRASES",
     "RECALL_PARAMETER",
-    "RELAY_MAX_TEXT",
     "SCHOOL_LEVEL",
     "SELECTION_SUBJECT",
     "UNION_KINDS",
@@ -128,9 +124,7 @@ __all__ = [
     "publish_shortlist",
     "recall_passes",
     "record_attendance",
-    "relay_limit",
     "reopen_assessment",
-    "send_relay",
     "served_path",
     "start_assessment",
     "submit_statement",

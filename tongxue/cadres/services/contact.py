@@ -1,15 +1,16 @@
-"""Contact with cadres (CAD-2 · GS-12, CQ-7): the relay and the official contact.
+"""Contact with cadres (CAD-2 · GS-12, CQ-7): the official contact, and the messages
+of the roster's old relay.
 
-Signed-in students write to a cadre without the cadre publishing a private contact;
-the sender is shown to the cadre only. A main cadre's post publishes an official
-contact address, never a phone number.
+Students write to a cadre through the concerns app's relay (RGT-6,
+``tongxue.voice.relay_services``), which replaced the roster's own relay form: the old
+address ``/cadres/relay/<post>/`` redirects there. The messages sent through the old
+form before (``RelayMessage``) stay readable on the cadre's record page, where the cadre
+marks them read. A main cadre's post publishes an official contact address, never a
+phone number.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
@@ -17,14 +18,10 @@ from tongxue.cadres.models import (
     RelayMessage,
 )
 from tongxue.cadres.services.shared import (
-    RELAY_MAX_TEXT,
     check_manage,
-    clean_text,
     looks_like_phone,
     now,
     phone_refusal,
-    position_active,
-    today_or,
 )
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
@@ -32,47 +29,6 @@ from tongxue.core.errors import refuse
 from tongxue.organisations.models import (
     Position,
 )
-
-
-def relay_limit() -> int:
-    return int(getattr(settings, "TONGXUE_RELAY_PER_HOUR", 5))
-
-
-@transaction.atomic
-def send_relay(
-    *, actor: Actor, position: Position, text: str, today: date | None = None
-) -> RelayMessage:
-    """Send a message to a serving cadre through the roster (signed in, throttled)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise refuse("forbidden", gettext_noop("Sign in to write to a cadre."))
-    if not position_active(position, today_or(today)):
-        raise refuse(
-            "not-serving",
-            gettext_noop("{name} does not hold this post now."),
-            name=position.person.name,
-        )
-    text = clean_text("text", text, limit=RELAY_MAX_TEXT)
-    limit = relay_limit()
-    since = now() - timedelta(hours=1)
-    if RelayMessage.objects.filter(sender=actor, sent_at__gte=since).count() >= limit:
-        raise refuse(
-            "throttled",
-            gettext_noop("You can send {limit} messages an hour; try again later."),
-            limit=limit,
-        )
-    message = RelayMessage.objects.create(position=position, sender=actor, text=text)
-    # The sender is shown to the cadre only (docs/cadres.md): the log records that a
-    # message was sent to the post, not who sent it nor which message it was.
-    auditlog.record(
-        actor=actor,
-        action="cadres.relay.send",
-        organisation=position.organisation.code,
-        target=position.person.ident,
-        role="student",
-        data={"position": position.pk},
-        withhold_actor=True,
-    )
-    return message
 
 
 @transaction.atomic

@@ -32,7 +32,6 @@ RECALL_PARAMETER = "recall_threshold"  # CAD-5
 #: Posts a union's congress elects (ELE-1, ELE-3 · GS-8, CQ-3): never selected openly.
 ELECTED_ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT)
 MAX_TEXT = 5000
-RELAY_MAX_TEXT = 2000
 #: A run of seven or more digits (separators allowed) looks like a phone number.
 _PHONE = re.compile(r"(?:\d[\s\-()+.]*){7,}")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from tongxue.cadres import forms as f
 from tongxue.cadres import selectors, services
+from tongxue.cadres.hooks import record_sections
 from tongxue.cadres.models import (
     RelayMessage,
 )
@@ -131,6 +132,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "is_self": is_self,
             "today": today,
             "error": error,
+            "sections": record_sections(person, request.user),
             "manageable": {
                 p.pk
                 for p in rec.positions

@@ -1,9 +1,7 @@
-"""Roster, relay and training pages (CAD-2, CAD-6)."""
+"""Roster and training pages (CAD-2, CAD-6); the old relay address redirects."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from tongxue.cadres import forms as f
 from tongxue.cadres import selectors, services
+from tongxue.cadres.hooks import relay_url
 from tongxue.cadres.models import (
     Attendance,
     Course,
-)
-from tongxue.cadres.views.shared import (
-    _signed_in,
 )
 from tongxue.core.errors import Refusal
 from tongxue.core.permissions import Perm, has_perm
@@ -31,9 +27,12 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
     """The public roster of a union's main cadres, vacancies shown as vacant."""
     org = get_or_404(code)
     sections = selectors.roster(org)
+    # RGT-6: the contacts each cadre received through the relay (counts only)
+    counted = selectors.roster_contacts(org, sections)
     context = {
         "org": org,
         "sections": sections,
+        "contacts_counted": counted,
         "can_manage": has_perm(request.user, Perm.MANAGE, org.path),
     }
     return render(request, "cadres/roster.html", context)
@@ -46,40 +45,18 @@ def _active_position_or_404(pk: int) -> Position:
     return position
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def relay(request: HttpRequest, position: int) -> HttpResponse:
-    """Write to a cadre through the roster (signed in; the sender is private)."""
+    """The roster's old relay form (CAD-2), merged into the concerns app's relay
+    (RGT-6): redirects to writing to the post's holder there (the union's relay
+    decides who may write), else back to the roster at the post. A form posted
+    from an old page is redirected too (nothing is sent: the student writes again)."""
     pos = _active_position_or_404(position)
-    if not _signed_in(request):
-        return redirect_to_login(request.get_full_path())
-    form = f.RelayForm(request.POST or None)
-    roster_org = selectors.roster_union(pos)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.send_relay(
-                    actor=request.user, position=pos, text=form.cleaned_data["text"]
-                )
-            except Refusal as refusal:
-                add_refusal(form, refusal)
-                status = 429 if refusal.code == "throttled" else 400
-            else:
-                messages.success(
-                    request,
-                    _("Your message to {name} was sent.").format(name=pos.person.name),
-                )
-                # Back to the roster that lists the post, at the post (#16).
-                url = reverse("cadres:roster", args=[roster_org.code])
-                return redirect(f"{url}#post-{pos.pk}")
-        else:
-            status = 400
-    return render(
-        request,
-        "cadres/relay.html",
-        {"position": pos, "form": form, "roster_org": roster_org},
-        status=status,
-    )
+    url = relay_url(pos)
+    if url is None:
+        roster_org = selectors.roster_union(pos)
+        url = reverse("cadres:roster", args=[roster_org.code]) + f"#post-{pos.pk}"
+    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])

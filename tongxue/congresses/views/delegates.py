@@ -174,6 +174,11 @@ def public_delegates(
     meeting = _meeting_or_404(code, meeting_code)
     page = paginate(request, selectors.delegates(meeting))
     table = selectors.allocation_table(meeting)
+    items = list(page)
+    # RGT-6: the contacts each received through the relay (counts only, one query)
+    rows, counted = selectors.with_contacts(
+        meeting.organisation, items, selectors.delegate_rows(items)
+    )
     return render(
         request,
         "congresses/delegates.html",
@@ -182,7 +187,8 @@ def public_delegates(
             "meeting": meeting,
             "page": page,
             "page_url": page_url(),
-            "rows": selectors.delegate_rows(page),
+            "rows": rows,
+            "contacts_counted": counted,
             "table": table,
             "grades": selectors.grade_table(table),
             "method_label": dict(METHOD_CHOICES).get(table.allocation.method, "")

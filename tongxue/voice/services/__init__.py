@@ -44,6 +44,9 @@ from tongxue.voice.services.periodic import (
 from tongxue.voice.services.photos import MAX_BYTES, MAX_PHOTOS, MAX_SIDE
 from tongxue.voice.services.raising import (
     Raised,
+    category_by_code,
+    own_union,
+    raise_by_token,
     raise_concern,
     record_offline,
     support,
@@ -62,6 +65,7 @@ __all__ = [
     "acknowledge",
     "add_note",
     "answer",
+    "category_by_code",
     "close_unrated",
     "ensure_default_categories",
     "escalate_overdue",
@@ -71,6 +75,8 @@ __all__ = [
     "name_handler",
     "note_referral",
     "open_exit_case",
+    "own_union",
+    "raise_by_token",
     "raise_concern",
     "rate",
     "record_offline",

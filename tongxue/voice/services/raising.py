@@ -33,7 +33,7 @@ from tongxue.domain.profiles import Profile
 from tongxue.notifications.services import Prepared
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position
 from tongxue.organisations.profiles import governing_profile
-from tongxue.voice import access, notifying
+from tongxue.voice import access, notifying, tokens
 from tongxue.voice.models import (
     Category,
     Channel,
@@ -46,7 +46,14 @@ from tongxue.voice.models import (
     Support,
     Visibility,
 )
-from tongxue.voice.selectors import SCHOOL_LEVEL, may_forward_to
+from tongxue.voice.selectors import (
+    SCHOOL_LEVEL,
+    account_place,
+    categories,
+    may_forward_to,
+    school_union_on,
+    student_place,
+)
 from tongxue.voice.services.photos import clean_photos
 from tongxue.voice.services.shared import (
     MAX_PLACE,
@@ -59,7 +66,9 @@ from tongxue.voice.services.shared import (
     parameter,
     today_or,
 )
-from tongxue.voice.text import public_text, token_string, tokens
+from tongxue.voice.text import public_text, token_string
+from tongxue.voice.text import tokens as text_tokens
+from tongxue.voice.tokens import TokenStudent
 
 #: The follow-up code of an anonymous concern: letters and digits that are not
 #: mistaken for one another, in groups of four (about 60 bits).
@@ -253,7 +262,7 @@ def _create(
     if anonymous or author is None:
         code = new_tracking_code()
     masked_title, masked_body = public_text(title), public_text(body)
-    words = token_string(tokens(f"{masked_title}\n{masked_body}"))
+    words = token_string(text_tokens(f"{masked_title}\n{masked_body}"))
     raised_at = moment(today)
     concern = Concern(
         union=union,
@@ -270,7 +279,8 @@ def _create(
         channel=channel,
         status=ConcernStatus.RECEIVED,
         handler=handler,
-        author=None if anonymous else author,
+        # by id: the author may be a raise token's student (tongxue.voice.tokens)
+        author_id=None if anonymous or author is None else author.pk,
         tracking_hash=access.hash_code(code) if code else "",
         about_person=about_person,
         raised_at=raised_at,
@@ -479,6 +489,80 @@ def raise_concern(
             withhold=anonymous,
         )
     return Raised(concern, code)
+
+
+# -- the target of a raise over JSON (the API and the fast path share it) -------------
+
+
+def own_union(user: Actor) -> tuple[Organisation, str]:
+    """The school union of the signed-in student and the path of their class (else
+    department); refused ``no-union`` when the account has no place in a school."""
+    found, path = student_place(user)
+    if found is None or not path:
+        raise refuse(
+            "no-union",
+            gettext_noop(
+                "Your account is not linked to a class or department of a school."
+            ),
+        )
+    return found, path
+
+
+def category_by_code(union: Organisation, code: str) -> Category:
+    """The union's active category ``code``; refused ``invalid`` otherwise."""
+    category = categories(union, active_only=True).filter(code=code).first()
+    if category is None:
+        raise refuse(
+            "invalid",
+            gettext_noop("Choose one of the union's categories."),
+            field="category",
+        )
+    return category
+
+
+def raise_by_token(
+    *,
+    student: TokenStudent,
+    category: str,
+    title: str,
+    body: str,
+    visibility: str,
+    place: str = "",
+    union: Organisation | None = None,
+    today: dt.date | None = None,
+) -> Raised:
+    """A student raises a concern with a raise token (:mod:`tongxue.voice.tokens`)
+    instead of the session: ``POST /api/voice/concerns`` with ``X-Raise-Token``,
+    through the API or its fast path (:mod:`tongxue.voice.fastpath`), the same steps.
+
+    One query reads the account (active, the password the token's credential must
+    match) and the student's place; then as the API with the session: the union
+    (``union``, else the student's own), the category by its code, and
+    :func:`raise_concern` with every rule of a raise (no photos over JSON)."""
+    found, is_active, password, path = account_place(student.pk)
+    tokens.check_account(
+        student, found=found, is_active=is_active, password_hash=password
+    )
+    if union is None:
+        union = school_union_on(path) if path else None
+        if union is None:
+            raise refuse(
+                "no-union",
+                gettext_noop(
+                    "Your account is not linked to a class or department of a school."
+                ),
+            )
+    return raise_concern(
+        actor=student,
+        union=union,
+        category=category_by_code(union, category),
+        title=title,
+        body=body,
+        place=place,
+        visibility=visibility,
+        today=today,
+        student_path=path or None,
+    )
 
 
 def record_offline(
