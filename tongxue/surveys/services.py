@@ -4,20 +4,26 @@ TRN-2 · GS-11, CQ-6: students evaluate the union on awareness, participation an
 satisfaction (知晓度、参与度、满意度) and the results are public to all students. Every
 service is keyword-only and atomic, checks the actor itself (``actor=None`` is a system
 command: the demo, a script; managing needs ``Perm.MANAGE`` at the union) and writes an
-audit record in the same transaction. The answer service records *that* a student
-answered, never what.
+audit record in the same transaction — except the answer (#18): its participation row
+records *that* a student answered, never what, and the close's audit record counts the
+responses; a record per answer would queue every answer on the audit log's chain
+(docs/surveys.md, docs/audit.md).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
+import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,6 +35,7 @@ from tongxue.core.errors import refuse
 from tongxue.core.lifecycle import transition
 from tongxue.core.permissions import Perm, require
 from tongxue.domain import surveys as ds
+from tongxue.domain.findings import Refusal
 from tongxue.domain.lifecycle import SURVEY
 from tongxue.domain.profiles import ProfileError
 from tongxue.organisations.models import (
@@ -39,7 +46,7 @@ from tongxue.organisations.models import (
     PersonKind,
 )
 from tongxue.organisations.profiles import governing_profile
-from tongxue.surveys import notifying, text
+from tongxue.surveys import aggregation, notifying, text, tokens
 from tongxue.surveys.models import (
     EligibilityKind,
     Eligible,
@@ -246,21 +253,300 @@ def open_survey(
             "min_group_size": minimum,
         },
     )
+    forget(survey.pk)
     notifying.opened(survey)
     given.refresh_from_db()
     return survey
 
 
-def _share_lock(survey: Survey) -> Survey:
-    """Re-read the survey under a share lock: answers run side by side, the close
-    (``FOR UPDATE``) waits for those under way and they for it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Survey._meta.db_table} WHERE id = %s FOR SHARE",
-                [survey.pk],
+#: The answer's refusals and their HTTP status in JSON (the view and the fast path).
+ANSWER_STATUS = {
+    "invalid": 400,
+    "no-token": 403,
+    "bad-token": 403,
+    "expired-token": 403,
+    "forbidden": 403,
+    "not-eligible": 403,
+    "closed": 409,
+    "already-answered": 409,
+    "too-large": 413,
+}
+
+#: The account's password credential (tongxue.surveys.tokens.credential) in SQL;
+#: SQLite's SHA256 is Django's.
+CREDENTIAL_SQL = {
+    "postgresql": (
+        "substr(encode(sha256(convert_to('tongxue.surveys.answer:' || u.password,"
+        " 'UTF8')), 'hex'), 1, 32)"
+    ),
+    "sqlite": "substr(SHA256('tongxue.surveys.answer:' || u.password), 1, 32)",
+}
+
+#: When the answer names an account (a token, or the signed-in student): the student
+#: must still be that account's person, the account active, its password the one the
+#: token was issued for.
+_ACCOUNT_SQL = (
+    " JOIN organisations_person pe ON pe.id = el.person_id"
+    " AND pe.user_id = %(account)s"
+    " JOIN auth_user u ON u.id = pe.user_id AND u.is_active"
+    " AND {credential} = %(credential)s"
+)
+
+#: PostgreSQL: the whole answer in ONE statement, hence one round trip and one
+#: transaction in autocommit (TRN-2, #18). It share-locks the survey row while it is
+#: open on or before its last day (a close, ``FOR UPDATE``, waits for the answers under
+#: way and they for it; an answer after the close finds it closed), reads the student's
+#: eligible row (with their department and grade) and the account, then writes the
+#: participation and the response, which share nothing but the survey. A second answer
+#: of the same student violates ``one_response_per_student``: the statement fails
+#: whole, nothing is written. The three counts say which check failed (none written:
+#: :func:`_why_not` explains). No audit record per answer (docs/surveys.md).
+_ANSWER_SQL_POSTGRESQL = (
+    "WITH s AS ("
+    " SELECT id FROM surveys_survey"
+    " WHERE id = %(survey)s AND status = 'open' AND closes_on >= %(today)s"
+    " FOR SHARE"
+    "), e AS ("
+    " SELECT el.department_id, el.grade FROM s"
+    " JOIN surveys_eligible el ON el.survey_id = s.id AND el.person_id = %(person)s"
+    "{account}"
+    "), p AS ("
+    " INSERT INTO surveys_participation (id, survey_id, person_id)"
+    " SELECT %(participation)s, %(survey)s, %(person)s FROM e"
+    " RETURNING 1"
+    "), r AS ("
+    " INSERT INTO surveys_response (id, survey_id, department_id, grade, answers)"
+    " SELECT %(response)s, %(survey)s, e.department_id, e.grade, %(answers)s::jsonb"
+    " FROM e, p RETURNING 1"
+    ") SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM e),"
+    " (SELECT count(*) FROM r)"
+)
+ANSWER_SQL_POSTGRESQL = _ANSWER_SQL_POSTGRESQL.format(
+    account=_ACCOUNT_SQL.format(credential=CREDENTIAL_SQL["postgresql"])
+)
+#: Without an account to check: a system command (``actor=None``: the demo).
+ANSWER_SQL_POSTGRESQL_SYSTEM = _ANSWER_SQL_POSTGRESQL.format(account="")
+
+#: Elsewhere (SQLite), the same checks in two statements of one transaction: the
+#: participation written only if they pass, then the response from the eligible row.
+_PARTICIPATE_SQL_PORTABLE = (
+    "INSERT INTO surveys_participation (id, survey_id, person_id)"
+    " SELECT %(participation)s, s.id, el.person_id FROM surveys_survey s"
+    " JOIN surveys_eligible el ON el.survey_id = s.id AND el.person_id = %(person)s"
+    "{account}"
+    " WHERE s.id = %(survey)s AND s.status = 'open' AND s.closes_on >= %(today)s"
+)
+_RESPOND_SQL_PORTABLE = (
+    "INSERT INTO surveys_response (id, survey_id, department_id, grade, answers)"
+    " SELECT %(response)s, survey_id, department_id, grade, %(answers)s"
+    " FROM surveys_eligible WHERE survey_id = %(survey)s AND person_id = %(person)s"
+)
+
+#: How long a process trusts the questions it read of an open survey (seconds). The
+#: questions of an open survey never change (a survey keeps the copy made when it was
+#: created); whether it is still open is checked by the answer's statement every time,
+#: and a refusal forgets the survey at once.
+QUESTIONS_TTL = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSurvey:
+    """What an answer needs of an open survey, kept per process (:func:`open_survey_for`)."""
+
+    pk: int
+    questions: tuple[ds.Question, ...]
+    closes_on: date
+    read_at: float
+
+
+_open_surveys: dict[int, OpenSurvey] = {}
+
+
+def forget(survey_id: int) -> None:
+    """Drop a survey from this process's cache (its status changed, or an answer was
+    refused by the statement)."""
+    _open_surveys.pop(survey_id, None)
+
+
+def _closed(closes_on: date | None) -> Refusal:
+    if closes_on is not None:
+        return refuse("closed", gettext_noop("The last day for answers has passed."))
+    return refuse("closed", gettext_noop("This survey is not open for answers."))
+
+
+def open_survey_for(survey_id: int) -> OpenSurvey:
+    """The survey's questions if it is open on or before its last day, or refuse
+    ``closed`` (one query the first time a process meets it, none after)."""
+    now = time.monotonic()
+    known = _open_surveys.get(survey_id)
+    if known is None or now - known.read_at > QUESTIONS_TTL:
+        row = (
+            Survey.objects.filter(pk=survey_id)
+            .values_list("status", "closes_on", "questions")
+            .first()
+        )
+        if row is None or row[0] != SurveyStatus.OPEN:
+            forget(survey_id)
+            raise _closed(None)
+        known = OpenSurvey(survey_id, ds.questions_from(row[2]), row[1], now)
+        if len(_open_surveys) >= 256:
+            _open_surveys.clear()
+        _open_surveys[survey_id] = known
+    if timezone.localdate() > known.closes_on:
+        raise _closed(known.closes_on)
+    return known
+
+
+def _why_not(
+    survey_id: int, person_id: int, account: int | None, credential: str | None
+) -> Refusal:
+    """Explain why the answer's statement wrote nothing (rare: read then)."""
+    row = Survey.objects.filter(pk=survey_id).values_list("status", "closes_on").first()
+    if row is None or row[0] != SurveyStatus.OPEN:
+        return _closed(None)
+    if timezone.localdate() > row[1]:
+        return _closed(row[1])
+    if account is not None:
+        user = (
+            Person.objects.filter(pk=person_id)
+            .values_list("user_id", "user__is_active", "user__password")
+            .first()
+        )
+        if user is None or user[0] != account:
+            return tokens_stale()
+        if not user[1]:
+            return refuse(
+                "forbidden", gettext_noop("This account is not active: sign in again.")
             )
-    return Survey.objects.select_related("organisation").get(pk=survey.pk)
+        if tokens.credential(user[2] or "") != credential:
+            return refuse(
+                "expired-token",
+                gettext_noop(
+                    "Your password was changed after the answer page was opened: "
+                    "reload it (signing in again if asked) and answer again."
+                ),
+            )
+    if not Eligible.objects.filter(survey_id=survey_id, person_id=person_id).exists():
+        return refuse(
+            "not-eligible",
+            gettext_noop("You are not among the students asked in this survey."),
+        )
+    if Participation.objects.filter(survey_id=survey_id, person_id=person_id).exists():
+        return refuse(
+            "already-answered", gettext_noop("You have already answered this survey.")
+        )
+    return _closed(None)
+
+
+def tokens_stale() -> Refusal:
+    return refuse(
+        "expired-token",
+        gettext_noop(
+            "Your answer page has expired: reload the survey's page and answer again."
+        ),
+    )
+
+
+def _answer_cursor(db: Any) -> Any:
+    """The answer's server-side-binding cursor of this connection, kept (as the cast's:
+    tongxue.voting.services.casting)."""
+    import psycopg
+
+    cursor = getattr(db, "_tongxue_answer_cursor", None)
+    if cursor is None or cursor.closed or cursor.connection is not db.connection:
+        cursor = psycopg.Cursor(db.connection)
+        db._tongxue_answer_cursor = cursor
+    return cursor
+
+
+def _record_postgresql(db: Any, sql: str, params: dict[str, Any]) -> bool:
+    if db.in_atomic_block:
+        # Inside a caller's transaction: a savepoint keeps it usable after a refusal.
+        with transaction.atomic(using=db.alias), db.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    elif getattr(settings, "TONGXUE_PREPARED_CAST", False):
+        # Autocommit: the statement is its own transaction, prepared once per
+        # connection (Django binds on the client and never prepares).
+        db.ensure_connection()
+        with db.wrap_database_errors:
+            cursor = _answer_cursor(db)
+            cursor.execute(sql, params, prepare=True)
+            row = cursor.fetchone()
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return bool(row) and row[2] == 1
+
+
+def _record_portable(db: Any, account: bool, params: dict[str, Any]) -> bool:
+    participate = _PARTICIPATE_SQL_PORTABLE.format(
+        account=_ACCOUNT_SQL.format(credential=CREDENTIAL_SQL["sqlite"])
+        if account
+        else ""
+    )
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        cursor.execute(participate, params)
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(_RESPOND_SQL_PORTABLE, params)
+    return True
+
+
+def record_answer(
+    *,
+    survey_id: int,
+    person_id: int,
+    answers: Mapping[str, Any],
+    account: int | None,
+    credential: str | None,
+    db: Any = None,
+) -> None:
+    """Record one student's answers, anonymously, once (TRN-2): the one rule of the
+    answer service and of the JSON fast path (:mod:`tongxue.surveys.fastpath`).
+
+    ``account`` and ``credential``: the account that answers and the credential of its
+    password (a token's, or the signed-in user's); ``None`` for a system command. The
+    answers are checked by :func:`tongxue.domain.surveys.clean_answers` against the
+    survey's questions (kept per process: :func:`open_survey_for`); the survey being
+    open on or before its last day, the student being asked, the account and one
+    response per student are checked by the statement that writes. Refusals:
+    ``closed``, ``invalid`` (naming the question), ``not-eligible``,
+    ``already-answered``, ``expired-token``, ``forbidden`` (an inactive account).
+    """
+    db = connection if db is None else db
+    survey = open_survey_for(survey_id)
+    clean = ds.clean_answers(survey.questions, answers)
+    params = {
+        "survey": survey_id,
+        "person": person_id,
+        "account": account,
+        "credential": credential,
+        "today": timezone.localdate(),
+        "answers": json.dumps(clean, ensure_ascii=False),
+    }
+    try:
+        if db.vendor == "postgresql":
+            params["participation"] = uuid.uuid4()
+            params["response"] = uuid.uuid4()
+            sql = (
+                ANSWER_SQL_POSTGRESQL
+                if account is not None
+                else ANSWER_SQL_POSTGRESQL_SYSTEM
+            )
+            written = _record_postgresql(db, sql, params)
+        else:
+            params["participation"] = uuid.uuid4().hex
+            params["response"] = uuid.uuid4().hex
+            written = _record_portable(db, account is not None, params)
+    except IntegrityError:
+        raise refuse(
+            "already-answered", gettext_noop("You have already answered this survey.")
+        ) from None
+    if not written:
+        forget(survey_id)
+        raise _why_not(survey_id, person_id, account, credential)
 
 
 def answer(
@@ -274,50 +560,29 @@ def answer(
 
     Writes two unlinked rows in one transaction: a ``Participation`` (the database
     refuses a second one for the same student, even from two requests at once) and a
-    ``Response`` with the answers and the student's department and grade. The audit
-    log records that the student answered the survey, not what.
+    ``Response`` with the answers and the student's department and grade
+    (:func:`record_answer`). No audit record: the participation is the record that the
+    student answered, and the close's audit record counts the responses
+    (docs/surveys.md, docs/audit.md).
     """
-    with transaction.atomic():
-        if actor is not None and getattr(actor, "pk", None) != person.user_id:
-            raise refuse(
-                "forbidden",
-                gettext_noop("You are not allowed to change {target}."),
-                target=survey.title,
-            )
-        current = _share_lock(survey)
-        if current.status != SurveyStatus.OPEN:
-            raise refuse("closed", gettext_noop("This survey is not open for answers."))
-        if timezone.localdate() > current.closes_on:
-            raise refuse("closed", gettext_noop("The last day for answers has passed."))
-        group = (
-            Eligible.objects.filter(survey=current, person=person)
-            .values_list("department_id", "grade")
-            .first()
+    if actor is not None and (
+        not getattr(actor, "is_authenticated", False)
+        or getattr(actor, "pk", None) != person.user_id
+    ):
+        raise refuse(
+            "forbidden",
+            gettext_noop("You are not allowed to change {target}."),
+            target=survey.title,
         )
-        if group is None:
-            raise refuse(
-                "not-eligible",
-                gettext_noop("You are not among the students asked in this survey."),
-            )
-        clean = ds.clean_answers(ds.questions_from(current.questions), answers)
-        try:
-            with transaction.atomic():
-                Participation.objects.create(survey=current, person=person)
-        except IntegrityError:
-            raise refuse(
-                "already-answered",
-                gettext_noop("You have already answered this survey."),
-            ) from None
-        Response.objects.create(
-            survey=current, department_id=group[0], grade=group[1], answers=clean
-        )
-        auditlog.record(
-            actor=actor,
-            action="survey.answer",
-            organisation=current.organisation.code,
-            target=current.code,
-            role="student",
-        )
+    record_answer(
+        survey_id=survey.pk,
+        person_id=person.pk,
+        answers=answers,
+        account=actor.pk if actor is not None else None,
+        credential=tokens.credential(getattr(actor, "password", "") or "")
+        if actor is not None
+        else None,
+    )
 
 
 @transaction.atomic
@@ -366,8 +631,60 @@ def close_survey(*, actor: Actor, survey: Survey, publish: bool = True) -> Surve
             pk__in={d for d, _g, _a in rows if d is not None}
         ).values_list("pk", "code")
     )
+    results = aggregate_results(survey, questions, rows, codes, minimum)
+    Result.objects.create(
+        survey=survey,
+        responses=results.responses,
+        eligible=survey.eligible_count,
+        data=results.as_dict(),
+    )
+    _reshuffle(survey, rows, minimum)
+    forget(survey.pk)
+    now = timezone.now()
+    transition(
+        survey,
+        SURVEY,
+        SurveyStatus.CLOSED,
+        actor=actor,
+        action="survey.close",
+        organisation=union.code,
+        role=role,
+        subject=survey.code,
+        changes={"closed_at": now, "published_at": now if publish else None},
+        # The audit's record of the answers: how many there were at the close (no
+        # record per answer: the participations say who answered, docs/surveys.md).
+        data={
+            "responses": results.responses,
+            "eligible": survey.eligible_count,
+            "published": publish,
+        },
+    )
+    if publish:
+        notifying.published(survey)
+    given.refresh_from_db()
+    return survey
+
+
+def aggregate_results(
+    survey: Survey,
+    questions: tuple[ds.Question, ...],
+    rows: list[tuple[int | None, int | None, Any]],
+    codes: Mapping[int, str],
+    minimum: int,
+) -> ds.SurveyResults:
+    """The survey's results: counted by PostgreSQL in one statement
+    (:mod:`tongxue.surveys.aggregation`, the same results), elsewhere in Python over
+    ``rows`` (:func:`tongxue.domain.surveys.aggregate`)."""
+    if connection.vendor == "postgresql":
+        return aggregation.aggregate_sql(
+            survey,
+            questions,
+            min_group=minimum,
+            tokenize=text.keywords,
+            public_text=text.public_text,
+        )
     texts = {q.key for q in questions if q.kind == ds.QuestionKind.TEXT}
-    results = ds.aggregate(
+    return ds.aggregate(
         questions,
         (
             ds.Response(
@@ -380,34 +697,6 @@ def close_survey(*, actor: Actor, survey: Survey, publish: bool = True) -> Surve
         min_group=minimum,
         tokenize=text.keywords,
     )
-    Result.objects.create(
-        survey=survey,
-        responses=results.responses,
-        eligible=survey.eligible_count,
-        data=results.as_dict(),
-    )
-    _reshuffle(survey, rows, minimum)
-    now = timezone.now()
-    transition(
-        survey,
-        SURVEY,
-        SurveyStatus.CLOSED,
-        actor=actor,
-        action="survey.close",
-        organisation=union.code,
-        role=role,
-        subject=survey.code,
-        changes={"closed_at": now, "published_at": now if publish else None},
-        data={
-            "responses": results.responses,
-            "eligible": survey.eligible_count,
-            "published": publish,
-        },
-    )
-    if publish:
-        notifying.published(survey)
-    given.refresh_from_db()
-    return survey
 
 
 def _reshuffle(

@@ -10,25 +10,28 @@ services, map refusals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from tongxue.core import exports
-from tongxue.core.errors import Refusal
+from tongxue.core.errors import Refusal, refusal_json
+from tongxue.core.hooks import Hook
 from tongxue.core.permissions import Perm
 from tongxue.core.view_helpers import add_refusal, page_url, paginate
 from tongxue.domain import surveys as ds
 from tongxue.organisations.http import get_or_404
 from tongxue.organisations.models import Organisation, Person
-from tongxue.surveys import selectors, services
+from tongxue.surveys import fastpath, selectors, services, tokens
 from tongxue.surveys.forms import (
     AnswerForm,
     CloseSurveyForm,
@@ -36,6 +39,13 @@ from tongxue.surveys.forms import (
     SurveyForm,
 )
 from tongxue.surveys.models import Survey, SurveyStatus
+
+#: What apps above add beside a survey's published results (the projects app: the
+#: union's participation in its projects that term, 参与度): each returns a template
+#: and its context, or None.
+RESULTS_SECTIONS: Hook[Callable[[Survey], tuple[str, dict[str, Any]] | None]] = Hook(
+    "surveys.results_sections"
+)
 
 
 def organisation_context(org: Organisation, perms: set[Perm]) -> dict[str, Any]:
@@ -135,14 +145,44 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asked": asked,
             "answered": answered,
             "results": view,
+            "sections": [
+                section
+                for add in (RESULTS_SECTIONS if view else ())
+                if (section := add(survey)) is not None
+            ],
             "can_manage": selectors.can_manage(request.user, survey.organisation),
         },
     )
 
 
-@login_required
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer form, or a JSON answer by answer token.
+
+    ``csrf_exempt`` only for the JSON answer carrying the ``X-Survey-Token`` header: it
+    reads no cookie, the token is its credential (:mod:`tongxue.surveys.tokens`). In
+    production the fast path (:mod:`tongxue.surveys.fastpath`) answers it before this
+    view; this branch gives the same JSON and status where the fast path is not in front
+    (tests, runserver). Every other request is the form's, with the session and Django's
+    CSRF check as before.
+    """
+    token = request.headers.get(tokens.HEADER, "")
+    if request.method == "POST" and token:
+        try:
+            doc = fastpath.respond(token, pk, request.body)
+        except Refusal as refusal:
+            return JsonResponse(
+                refusal_json(refusal),
+                status=services.ANSWER_STATUS.get(refusal.code, 400),
+            )
+        return JsonResponse(doc)
+    return _answer_form(request, pk)
+
+
+@csrf_protect
+@login_required
+def _answer_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer form, on a phone first: the questions by dimension, one submit."""
     survey = _survey_or_404(pk)
     if not _visible(request, survey):
@@ -183,7 +223,15 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/answer.html",
-        {"survey": survey, "org": survey.organisation, "form": form},
+        {
+            "survey": survey,
+            "org": survey.organisation,
+            "form": form,
+            # for a client answering in JSON (X-Survey-Token, tongxue.surveys.fastpath)
+            "answer_token": tokens.issue(
+                user=request.user, person_id=person.pk, survey_id=survey.pk
+            ),
+        },
         status=status,
     )
 
