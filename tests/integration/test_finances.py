@@ -629,6 +629,12 @@ def test_approvers_find_the_entries_awaiting_them_on_their_home(u: Union) -> Non
     assert approvals_due(u.advisor, None, now) != []
     assert approvals_due(u.treasurer, None, now) == []  # no approval authority
     assert approvals_due(u.student, None, now) == []
+    # above the threshold an expenditure awaits the League advisor only; at it, both
+    for amount in ("2000.01", "2000.00"):
+        services.submit(actor=u.treasurer, entry=spend(u, amount))
+    [mine] = approvals_due(u.approver, None, now)
+    [theirs] = approvals_due(u.advisor, None, now)
+    assert ("2" in mine.title, "3" in theirs.title) == (True, True)
 
 
 def test_the_api_shows_what_the_public_page_shows(u: Union, client: Client) -> None:

@@ -1,6 +1,7 @@
-"""The search box (#16): organisations, public people, notices and elections by a
-fragment of their name, grouped by kind; people by name only (never a student number);
-a bounded number of queries whatever the data; zh and en.
+"""The search box (#16): organisations, public people, notices, elections and
+documents (a union's rules and work affairs) by a fragment of their name, grouped by
+kind; people by name only (never a student number); a bounded number of queries
+whatever the data; zh and en.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.factories import (
     PositionFactory,
 )
 from tests.factories_elections import ElectionFactory
+from tongxue.disclosure.models import RuleDocument, RuleVersion, WorkEntry
 from tongxue.elections.models import ElectionStatus
 from tongxue.organisations.models import Role
 from tongxue.publicity.models import Notice
@@ -50,6 +52,27 @@ def notice(org, title: str) -> Notice:  # type: ignore[no-untyped-def]
     )
 
 
+def documents(org, rule_title: str, entry_title: str) -> WorkEntry:  # type: ignore[no-untyped-def]
+    """A rule of ``org`` with its first version, and a work-affairs entry (#18)."""
+    now = timezone.now()
+    document = RuleDocument.objects.create(union=org, kind="finance", title=rule_title)
+    RuleVersion.objects.create(
+        document=document,
+        number=1,
+        text="第一条 经费公开。",
+        in_force_from=today(),
+        published_at=now,
+    )
+    return WorkEntry.objects.create(
+        union=org,
+        kind="activity",
+        title=entry_title,
+        body="正文",
+        dated=today(),
+        published_at=now,
+    )
+
+
 @pytest.fixture
 def world():  # type: ignore[no-untyped-def]
     union = OrganisationFactory(code="SRCH-U", name="示范理工大学学生会")
@@ -74,6 +97,7 @@ def world():  # type: ignore[no-untyped-def]
         title="第五届主席团选举",
         status=ElectionStatus.NOMINATION,
     )
+    documents(union, "社团活动经费管理办法", "迎新晚会工作总结")
     return union
 
 
@@ -90,6 +114,8 @@ def kinds(body: str) -> list[str]:
         ("宇华", "delegates", "马宇华"),
         ("任前", "notices", "学生会干部任前公示"),
         ("主席团", "elections", "第五届主席团选举"),
+        ("经费", "rules", "社团活动经费管理办法"),  # a union's rules (#18) …
+        ("晚会", "affairs", "迎新晚会工作总结"),  # … and work affairs: documents
     ],
 )
 def test_each_kind_is_found_by_a_fragment_of_its_name(client, world, q, kind, title):  # type: ignore[no-untyped-def]
@@ -110,9 +136,17 @@ def test_a_hit_links_to_its_page_and_places_a_person_by_post_and_organisation(
     assert client.get(hit.url).status_code == 200
     (seat,) = selectors.search(selectors.parse("马宇华"))[0].hits
     assert client.get(seat.url).status_code == 200
-    for q in ("任前", "主席团"):
+    for q in ("任前", "主席团", "经费", "晚会"):
         (h,) = selectors.search(selectors.parse(q))[0].hits
         assert client.get(h.url).status_code == 200
+
+
+def test_a_withdrawn_work_affairs_entry_is_not_found(client, world):  # type: ignore[no-untyped-def]
+    WorkEntry.objects.filter(title="迎新晚会工作总结").update(
+        withdrawn_at=timezone.now()
+    )
+    assert selectors.search(selectors.parse("晚会")) == []
+    assert "迎新晚会" not in client.get(URL, {"q": "晚会"}).content.decode()
 
 
 def test_private_data_is_never_searched_nor_shown(client, world):  # type: ignore[no-untyped-def]
@@ -233,6 +267,7 @@ def _populate(n: int) -> None:
             title=f"量测选举{i}",
             status=ElectionStatus.OPEN,
         )
+        documents(org, f"量测制度{i}", f"量测事务{i}")
 
 
 @pytest.mark.parametrize("n", [2, 12])

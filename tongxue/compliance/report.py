@@ -175,9 +175,20 @@ def evidence_text(entry: Mapping[str, Any]) -> str:
     """Return one evidence entry as words: its label, then its value's label or value."""
     value = entry["value_label"]
     if value is None:
-        raw = entry["value"]
-        value = ", ".join(str(v) for v in raw) if isinstance(raw, list) else str(raw)
+        value = plain_value_text(entry["value"])
     return f"{entry['label']}{_punctuation()[0]}{value}"
+
+
+def plain_value_text(value: Any) -> Any:
+    """Return an evidence value that has no label as shown to people (#16): nothing as
+    "—" (not "None"), a list joined with the language's separator ("、" in Chinese, as
+    names are), anything else as it is."""
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        joiner = "、" if _punctuation()[0] == "：" else ", "
+        return joiner.join(str(v) for v in value) or "—"
+    return value
 
 
 def _punctuation() -> tuple[str, str]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from tongxue.accounts.selectors import HomeItem, organisations_with, within
-from tongxue.finances.models import Entry, EntryStatus
+from tongxue.core.permissions import Perm
+from tongxue.finances.models import Entry, EntryKind, EntryStatus
 from tongxue.finances.services import APPROVERS
 from tongxue.organisations.models import Person
 
@@ -29,9 +30,17 @@ def approvals_due(
     orgs = organisations_with(user, *APPROVERS)
     if not orgs:
         return []
+    # Above its ledger's threshold an expenditure awaits the League advisor only (the
+    # rule of ``domain.finance.approval_refusal``): a finance approver is not told of it.
+    advised = organisations_with(user, Perm.GUIDE)
+    decidable = within(advised, "ledger__union__path") | ~Q(
+        kind=EntryKind.EXPENDITURE, amount__gt=F("ledger__advisor_threshold")
+    )
     rows = (
         Entry.objects.filter(
-            within(orgs, "ledger__union__path"), status=EntryStatus.SUBMITTED
+            within(orgs, "ledger__union__path"),
+            decidable,
+            status=EntryStatus.SUBMITTED,
         )
         .exclude(Q(entered_by=user) | Q(handled_by=user))
         .order_by()

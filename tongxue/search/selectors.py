@@ -1,13 +1,14 @@
 """One search box over what Tongxue publishes (#16): organisations, public people,
-notices and elections, grouped by kind, in one bounded query per kind.
+notices, elections and documents (a union's rules and work affairs, #18's public
+page), grouped by kind, in one bounded query per kind.
 
 Public people are the holders of current posts (cadres, as an organisation's page
 lists them) and the delegates of congresses (as the public delegate lists show them):
 they are found **by name only** and shown with their post or congress and
 organisation, never with a student number, identifier or contact (CON-6). Elections
-in draft are not public yet and are not found. Tongxue has no model of documents of
-its own (work reports and charters belong to a congress's pages), so there is no
-documents kind.
+in draft are not public yet and are not found. Documents are the unions' rules
+(规章制度, every version public) and their work-affairs entries (工作事务, withdrawn ones
+left out), found by title; a congress's work report and charter are on its pages.
 
 Matching, Chinese-aware without a segmenter: the query is NFKC-normalised (full-width
 letters, digits and the ideographic space become ordinary ones), split on spaces and
@@ -37,9 +38,10 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from tongxue.congresses.models import Delegate
+from tongxue.disclosure.models import RuleDocument, WorkEntry
 from tongxue.elections.models import Election, ElectionStatus
 from tongxue.organisations.models import Organisation, Position
 from tongxue.publicity.models import Notice
@@ -286,6 +288,45 @@ def _election_hit(election: Election) -> Hit:
     )
 
 
+def _rules(query: Query) -> QuerySet[RuleDocument]:
+    rules = RuleDocument.objects.select_related("union").only(
+        "title", "kind", "repealed_on", "union__code", "union__name"
+    )
+    return _matching(rules, "title", query)
+
+
+def _rule_hit(rule: RuleDocument) -> Hit:
+    details = [str(rule.get_kind_display()), rule.union.name]
+    if rule.repealed_on is not None:
+        details.insert(1, gettext("Repealed"))
+    return Hit(
+        rule.title,
+        tuple(details),
+        reverse("disclosure:rule", args=[rule.union.code, rule.pk]),
+    )
+
+
+def _affairs(query: Query) -> QuerySet[WorkEntry]:
+    entries = (
+        WorkEntry.objects.filter(withdrawn_at__isnull=True)
+        .select_related("union")
+        .only("title", "kind", "dated", "union__code", "union__name")
+    )
+    return _matching(entries, "title", query, then=("-dated",))
+
+
+def _affair_hit(entry: WorkEntry) -> Hit:
+    return Hit(
+        entry.title,
+        (
+            str(entry.get_kind_display()),
+            f"{entry.dated:%Y-%m-%d}",
+            entry.union.name,
+        ),
+        reverse("disclosure:entry", args=[entry.union.code, entry.pk]),
+    )
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         "organisations",
@@ -308,6 +349,13 @@ KINDS: tuple[Kind, ...] = (
         pgettext_lazy("search kind", "Elections"),
         _elections,
         _election_hit,
+    ),
+    Kind("rules", pgettext_lazy("search kind", "Rules"), _rules, _rule_hit),
+    Kind(
+        "affairs",
+        pgettext_lazy("search kind", "Work affairs"),
+        _affairs,
+        _affair_hit,
     ),
 )
 BY_KEY = {k.key: k for k in KINDS}

@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 
 from tongxue.compliance.report import clause_quotes as _clause_quotes
-from tongxue.compliance.report import evidence_display, remedy_text
+from tongxue.compliance.report import evidence_display, plain_value_text, remedy_text
 from tongxue.domain.findings import Finding
 
 register = template.Library()
@@ -36,7 +36,8 @@ def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """Return the evidence of a finding as (translated label, value in words) pairs.
 
     Labels come from :mod:`tongxue.domain.evidence`; a coded value (a role, a kind,
-    a status) shows its translated label, lists are joined with commas, and keys
+    a status) shows its translated label, lists are joined with the language's
+    separator (、 in Chinese), nothing reads "—", and keys
     ending in ``_label`` (a coded value in words for the message) are left out.
     """
     return [
@@ -46,5 +47,4 @@ def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _joined(entry: Mapping[str, Any]) -> Any:
-    value = entry["value"]
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+    return plain_value_text(entry["value"])
