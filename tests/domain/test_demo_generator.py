@@ -158,6 +158,10 @@ NOT_IN_SNAPSHOTS: set[str] = {
     # the union's rules, work affairs and official accounts (tongxue.disclosure)
     "TRN-1",
     "TRN-5",
+    # the union's clubs and their activities (ORG-14, tongxue.clubs)
+    "ORG-14",
+    # the union's projects (ORG-11, tongxue.projects)
+    "ORG-11",
 }
 
 

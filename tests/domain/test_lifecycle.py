@@ -20,6 +20,7 @@ from tongxue.domain.lifecycle import (
     FACE_MEETING,
     JOB,
     LIFECYCLES,
+    PROJECT,
     SCHOOL_REPORT,
     SELECTION,
     SURVEY,
@@ -39,6 +40,7 @@ def test_every_lifecycle_is_listed_by_name() -> None:
         SCHOOL_REPORT,
         FACE_MEETING,
         SURVEY,
+        PROJECT,
     )
     assert len(LIFECYCLES) == len(every)
     assert all(LIFECYCLES[lc.name] is lc for lc in every)

@@ -137,8 +137,9 @@ def test_the_audit_runs_a_fixed_number_of_queries(
     # the size of the subtree; the unions' finances (TRN-4: terms disclosed; spending
     # not approved and self-approvals in one query); the students' evaluations of the
     # unions (TRN-2); the delegates and cadres with an active account and the
-    # organisations where someone holds a role (RGT-6).
-    with django_assert_num_queries(31):
+    # organisations where someone holds a role (RGT-6); the unions' projects (ORG-11).
+    # the clubs (ORG-14): the registered clubs; their approved and held activities.
+    with django_assert_num_queries(34):
         report = audit_organisation(code=union.parent.code, as_of=AS_OF)
     assert report.organisations_audited == 3 + departments
     assert sum(f.requirement == "ORG-5" for f in report.findings) == departments

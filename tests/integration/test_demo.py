@@ -43,7 +43,7 @@ def test_demo_school_loads_and_accounts_are_idempotent(
     """One (slow) test: the school demo imports in full, with demo accounts and audit records."""
     settings.DEBUG = True  # a development install: the demo refuses otherwise
     # The console speaks the operator's locale: Chinese here, as the site (#16).
-    for name in ("LC_ALL", "LC_MESSAGES"):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     output = _run("demo", "--scale", "school")
@@ -83,6 +83,9 @@ def test_demo_school_loads_and_accounts_are_idempotent(
         "sensitive",
         "student",
         *(o[3] for o in voice_demo.OFFICES),
+        # a delegate and the union's president students wrote to (RGT-6)
+        "delegate",
+        "cadre",
     }
     authors = set(users) - core - feature - voice
     assert len(authors) == voice_demo.AUTHORS
@@ -216,16 +219,19 @@ def test_up_prepares_an_empty_database_and_loads_the_demo(
         ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, "zh-hans"),
         ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
         ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        # GNU gettext's LANGUAGE first, as every other command reads it (core.console)
+        ({"LANG": "en_US.UTF-8", "LANGUAGE": "zh_CN:en"}, "zh-hans"),
+        ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en_GB"}, "en"),
     ],
 )
 def test_the_console_speaks_the_operators_locale(
     monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], language: str
 ) -> None:
-    """`tongxue up` and `tongxue demo` print one language: LC_ALL, then
-    LC_MESSAGES, then LANG; Chinese when it starts with zh, else English (#16)."""
+    """`tongxue up` and `tongxue demo` print one language: LANGUAGE, then LC_ALL,
+    LC_MESSAGES, LANG; Chinese when it starts with zh, else English (#16)."""
     from tongxue.demo.management.commands.demo import operator_language
 
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -243,7 +249,7 @@ def test_up_prints_in_the_operators_language(
     lang: str,
     first_line: str,
 ) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES"):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", lang)
     settings.DATA_DIR = tmp_path / "var"

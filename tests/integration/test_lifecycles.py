@@ -29,6 +29,7 @@ from tongxue.core.lifecycle import transition
 from tongxue.core.models import AuditEvent
 from tongxue.core.permissions import Perm
 from tongxue.core.transition_table import Button, Step, TransitionTable
+from tongxue.domain.clubs import ACTIVITY
 from tongxue.domain.finance import ENTRY
 from tongxue.domain.findings import Message, Refusal
 from tongxue.domain.lifecycle import (
@@ -39,6 +40,7 @@ from tongxue.domain.lifecycle import (
     EXIT_CASE,
     FACE_MEETING,
     JOB,
+    PROJECT,
     SCHOOL_REPORT,
     SELECTION,
     SURVEY,
@@ -63,6 +65,10 @@ LIFECYCLE_FIELDS = {
     ("surveys.Survey", "status"): SURVEY,
     # a ledger entry (TRN-4): its lifecycle is the finance domain's
     ("finances.Entry", "status"): ENTRY,
+    # a union's project (ORG-11)
+    ("projects.Project", "status"): PROJECT,
+    # a club's activity, reviewed under the League's guidance (ORG-14)
+    ("clubs.Activity", "status"): ACTIVITY,
 }
 #: State fields that are not a lifecycle, and why.
 NOT_LIFECYCLES = {
@@ -73,6 +79,9 @@ NOT_LIFECYCLES = {
     # django-tasks-db's queue row (a library's model, moved by its worker); what a
     # person sees is the job's own state, jobs.Job (the JOB lifecycle)
     ("django_tasks_database.DBTaskResult", "status"),
+    # a club's standing on the union's register (active, suspended, dissolved): set by
+    # the union's administrator in either direction, no order between the states
+    ("clubs.Club", "status"),
 }
 
 

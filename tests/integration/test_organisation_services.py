@@ -27,6 +27,7 @@ from tongxue.organisations.models import (
     Position,
     Role,
 )
+from tongxue.projects.models import Project, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def compliant_union(
         function=DepartmentFunction.RIGHTS,
         parent=union,
     )
-    PositionFactory(
+    president = PositionFactory(
         organisation=union,
         role=Role.PRESIDENT,
         title="主席",
@@ -85,6 +86,16 @@ def compliant_union(
         participants=40,
         eligible=50,
         published=True,
+    )
+    # ORG-11: the union ran a project in the autumn term (2025-09-01 to 2026-02-28).
+    Project.objects.create(
+        union=union,
+        number=1,
+        title="学风建设月",
+        owner=president.person,
+        start=dt.date(2025, 10, 1),
+        end=dt.date(2025, 12, 1),
+        status=ProjectStatus.CONCLUDED,
     )
     return union
 

@@ -59,7 +59,9 @@ def test_every_field_of_the_registry_is_filled_once() -> None:
         "tongxue.advocacy.mappers",
         "tongxue.disclosure.mappers",
         "tongxue.finances.mappers",
+        "tongxue.clubs.mappers",
         "tongxue.surveys.mappers",
+        "tongxue.projects.mappers",
         "tongxue.evaluations.mappers",
     ]
 

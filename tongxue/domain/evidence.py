@@ -173,6 +173,13 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "presidium": _("Presidium members"),
     "presidents": _("Presidents"),
     "referrals": _("Concerns referred to legal aid"),
+    # ORG-14 (student clubs and their activities)
+    "unreviewed_count": _("Activities held without an approving review"),
+    "first_unreviewed": _("The first of them held on"),
+    "unreviewed_activities": _("Activities (references)"),
+    "clubs_judged": _("Active clubs judged"),
+    "inactive_count": _("Clubs without enough approved activities"),
+    "inactive_clubs": _("Those clubs"),
     # TRN-4 (the union's finances)
     "finance_term": _("Term of the finances"),
     "last_disclosure": _("Last term whose finances were disclosed"),
@@ -188,6 +195,9 @@ EVIDENCE_LABELS: Mapping[str, str] = {
     "oldest_closed": _("Earliest of them closed on"),
     "publish_days": _("Days allowed to publish the results"),
     "survey_codes": _("Surveys (codes)"),
+    # ORG-11 (projects)
+    "projects_count": _("Projects carried out"),
+    "last_project": _("Last project started on"),
     # TRN-1, TRN-5 (the union's public page)
     "rules_in_force": _("Rules in force"),
     "term": _("School term"),

@@ -307,6 +307,24 @@ SURVEY = Lifecycle(
     initial="draft",
 )
 
+#: A union's project (ORG-11 · GS-9, CQ-4, #18): planned, running (its events and
+#: check-ins), concluded with its outcome report published, or cancelled before it
+#: concluded. Only a project that ran counts for the audit.
+PROJECT = Lifecycle(
+    name="project",
+    labels={
+        "planned": gettext_noop("Planned"),
+        "running": gettext_noop("Running"),
+        "concluded": gettext_noop("Concluded"),
+        "cancelled": gettext_noop("Cancelled"),
+    },
+    transitions={
+        "planned": ("running", "cancelled"),
+        "running": ("concluded", "cancelled"),
+    },
+    initial="planned",
+)
+
 LIFECYCLES: dict[str, Lifecycle] = {
     lc.name: lc
     for lc in (
@@ -320,5 +338,6 @@ LIFECYCLES: dict[str, Lifecycle] = {
         SCHOOL_REPORT,
         FACE_MEETING,
         SURVEY,
+        PROJECT,
     )
 }

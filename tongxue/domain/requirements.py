@@ -297,7 +297,8 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Run work as projects with an owner, members, dates and participants."
             ),
-            planned="later",
+            guarded="a union's projects ([projects.md](projects.md)): an owner among the union's cadres, the functional departments involved, members (cadres and students of the school), dates, a budget line of the union's ledger; planned, running, concluded with a written outcome report published on the union's public page (`/open/CODE/`), or cancelled; events where participants check in once by a signed QR code that expires; participation counted per project and per union and term, shown publicly, and a cadre's projects on their record (CAD-3)",
+            note="every school-level union of a university, from the projects recorded in Tongxue (a snapshot carries none: not judged): at least `projects_min_per_term` projects carried out (running or concluded) in the last term that is over (Tongxue's default: 1)",
         ),
         _r(
             "ORG-12",
@@ -351,7 +352,18 @@ REQUIREMENTS: dict[str, Requirement] = {
             remedy=_(
                 "Register the clubs' activities and have them reviewed under the Youth League's guidance."
             ),
-            planned="a later issue (club activities are not recorded yet)",
+            parts={
+                "review": Part(
+                    M,
+                    "every club activity registered with the union and reviewed under the League's guidance before it is held (把好学生社团活动的政治关)",
+                ),
+                "regular": Part(
+                    D,
+                    "clubs' daily activities are regular: at least `club_activities_min_per_term` approved activities a term (规范日常活动; no number in the plans)",
+                ),
+            },
+            guarded="the union's register of clubs and their activities ([clubs.md](clubs.md)): an activity (with its outside speakers and sponsors) is submitted by the union and decided by the League advisor of the union or its school: approved, returned with reasons and resubmitted, or rejected with reasons; who decided, when and why is recorded; only an approved activity is recorded as held; a suspended or dissolved club registers none; approved and held activities are listed publicly",
+            note="from the records of Tongxue (a snapshot carries none: not judged), at a school-level union with clubs on its register: an activity held without an approving review before it began (violation); an active club registered before the last finished term that registered fewer than `club_activities_min_per_term` (1, Tongxue's default: the plans give no number) approved activities in it (deviation)",
         ),
         _r(
             "ORG-15",
@@ -1269,6 +1281,11 @@ RULES: dict[str, RuleText] = {
         )
     ),
     "ORG-8.rights-body": RuleText(),
+    "ORG-11.no-project": RuleText(
+        _(
+            "Run the union's work as projects: plan a project with an owner, the departments involved and members, start it and conclude it with its outcome report."
+        )
+    ),
     "ORG-12.no-union": RuleText(),
     "ORG-15.department-layers": RuleText(),
     "CON-1.no-congress": RuleText(
@@ -1561,6 +1578,18 @@ RULES: dict[str, RuleText] = {
         _(
             "Have the union's official account verified under its real name and record it, with the day, on the union's public page."
         )
+    ),
+    "ORG-14.unreviewed-activity": RuleText(
+        _(
+            "Have every club activity reviewed by the League advisor before it is held; record held only approved activities."
+        ),
+        part="review",
+    ),
+    "ORG-14.inactive-club": RuleText(
+        _(
+            "Help the club plan and register its activities each term, suspend or dissolve a club that no longer runs, or record why it paused."
+        ),
+        part="regular",
     ),
     "TRN-4.no-disclosure": RuleText(
         _(

@@ -46,7 +46,9 @@ RULE_IDS_BY_REQUIREMENT: dict[str, tuple[str, ...]] = {
     "ORG-6": ("core-members", "data-missing"),
     "ORG-7": ("clubs-responsible", "club-federation-head"),
     "ORG-8": ("rights-body",),
+    "ORG-11": ("no-project",),
     "ORG-12": ("no-union",),
+    "ORG-14": ("unreviewed-activity", "inactive-club"),
     "ORG-15": ("department-layers",),
     "CON-1": ("no-congress", "congress-overdue"),
     "CON-2": ("congress-overdue", "assembly-not-allowed", "data-missing"),
@@ -205,6 +207,14 @@ DEVIATIONS: dict[str, Deviation] = {
             (OrgKind.PROVINCIAL_FEDERATION, OrgKind.CITY_FEDERATION),
             "last_consultation",
             "max_interval_months",
+        ),
+        # ORG-14 · regular (规范日常活动, no number in the plans): a union justifies a
+        # club that paused for a reason; another term, or other clubs, is a new one
+        _d(
+            "ORG-14.inactive-club",
+            SCHOOL_LEVEL_UNIONS,
+            "term",
+            "inactive_clubs",
         ),
         # FED-1 · GS-1 (力争): another group of unions missing is a new occurrence
         _d(

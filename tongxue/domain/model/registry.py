@@ -11,6 +11,7 @@ from functools import cached_property
 
 from tongxue.domain.model.advocacy import Advocacy
 from tongxue.domain.model.cadres import EvaluationPeriod, Semester
+from tongxue.domain.model.clubs import Clubs
 from tongxue.domain.model.concerns import ConcernChannel, OpenConcerns
 from tongxue.domain.model.consultations import Consultation
 from tongxue.domain.model.disclosure import Disclosure
@@ -33,6 +34,7 @@ from tongxue.domain.model.organisations import (
     Position,
 )
 from tongxue.domain.model.oversight import Guidance, Review
+from tongxue.domain.model.projects import ProjectRecord
 from tongxue.domain.model.surveys import UnionEvaluation
 
 
@@ -87,9 +89,15 @@ class Registry:
     # official accounts (tongxue.disclosure). None: the source does not record them (a
     # snapshot): not judged.
     disclosure: Disclosure | None = None
+    # ORG-14: the unions' registered clubs and their approved or held activities
+    # (tongxue.clubs). None: the source does not record them (a snapshot): not judged.
+    clubs: Clubs | None = None
     # TRN-2: the surveys in which students evaluated the unions (tongxue.surveys): dates
     # only. None: the source does not record them (a snapshot): not judged.
     union_evaluations: tuple[UnionEvaluation, ...] | None = None
+    # ORG-11: the unions' projects (tongxue.projects): state and dates only. None: the
+    # source does not record them (a snapshot): not judged.
+    projects: tuple[ProjectRecord, ...] | None = None
 
     @cached_property
     def grades_of(self) -> dict[str, set[int]]:

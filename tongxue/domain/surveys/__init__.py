@@ -44,8 +44,11 @@ from tongxue.domain.surveys.results import (
     QuestionResult,
     Response,
     SurveyResults,
+    Tally,
     aggregate,
     group_texts,
+    new_sums,
+    results_from,
 )
 
 #: The profile's parameters (TRN-2, not in the plans: Tongxue's defaults).
@@ -83,11 +86,14 @@ __all__ = [
     "QuestionResult",
     "Response",
     "SurveyResults",
+    "Tally",
     "Template",
     "aggregate",
     "check_questions",
     "clean_answers",
     "eligible",
     "group_texts",
+    "new_sums",
     "questions_from",
+    "results_from",
 ]

@@ -173,10 +173,7 @@ def aggregate(
     ``tokenize`` splits a text into keywords (jieba on the Django side); without it the
     texts are counted, not grouped.
     """
-    min_group = max(1, min_group)
     scale_dim = _dimension_of(questions)
-    scale_keys = [q.key for q in questions if q.kind == QuestionKind.SCALE]
-    dims_used = [d for d in DIMENSIONS if d in scale_dim.values()]
     answered: Counter[str] = Counter()
     counts: dict[str, Counter[str]] = {q.key: Counter() for q in questions}
     overall = _Sums()
@@ -220,6 +217,63 @@ def aggregate(
                     counts[key][str(option)] += 1
             else:
                 texts[key].append(str(value))
+    return results_from(
+        questions,
+        Tally(
+            total=total,
+            answered=answered,
+            counts=counts,
+            overall=overall,
+            by_department=by_dept,
+            by_grade=by_grade,
+            department_sizes=dept_n,
+            grade_sizes=grade_n,
+            texts=texts,
+        ),
+        min_group=min_group,
+        tokenize=tokenize,
+    )
+
+
+@dataclass
+class Tally:
+    """What :func:`aggregate` counts in its one pass over the responses; the database
+    counts the same in SQL (``tongxue.surveys.aggregation``), and
+    :func:`results_from` turns either into the results."""
+
+    total: int
+    answered: Counter[str]
+    #: question → answer ("1" … "5", an option) → count
+    counts: dict[str, Counter[str]]
+    overall: _Sums
+    by_department: dict[str, _Sums]
+    by_grade: dict[str, _Sums]
+    department_sizes: Counter[str]
+    grade_sizes: Counter[str]
+    texts: dict[str, list[str]]
+
+
+def new_sums() -> _Sums:
+    """Empty running sums of scale answers (a question's key, ``dim:<dimension>``)."""
+    return _Sums()
+
+
+def results_from(
+    questions: Sequence[Question],
+    tally: Tally,
+    *,
+    min_group: int,
+    tokenize: Callable[[str], list[str]] | None = None,
+) -> SurveyResults:
+    """The results of a survey from its :class:`Tally` (see :func:`aggregate`)."""
+    min_group = max(1, min_group)
+    total = tally.total
+    answered, counts, overall = tally.answered, tally.counts, tally.overall
+    by_dept, by_grade = tally.by_department, tally.by_grade
+    dept_n, grade_n, texts = tally.department_sizes, tally.grade_sizes, tally.texts
+    scale_dim = _dimension_of(questions)
+    scale_keys = [q.key for q in questions if q.kind == QuestionKind.SCALE]
+    dims_used = [d for d in DIMENSIONS if d in scale_dim.values()]
     if total < min_group:
         return SurveyResults(responses=total, min_group=min_group, shown=False)
     results = []

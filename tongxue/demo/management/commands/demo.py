@@ -17,7 +17,6 @@ day, so the audit of the demo finds the same planted problems on the day it is l
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from datetime import date
@@ -32,12 +31,14 @@ from django.utils.translation import gettext_noop, pgettext
 from tongxue.demo import advocacy as advocacy_demo
 from tongxue.demo import business as business_demo
 from tongxue.demo import cadres as cadres_demo
+from tongxue.demo import clubs as clubs_demo
 from tongxue.demo import congresses as congresses_demo
 from tongxue.demo import consultations as consultations_demo
 from tongxue.demo import disclosure as disclosure_demo
 from tongxue.demo import elections as elections_demo
 from tongxue.demo import evaluations as evaluations_demo
 from tongxue.demo import finances as finances_demo
+from tongxue.demo import projects as projects_demo
 from tongxue.demo import surveys as surveys_demo
 from tongxue.demo import voice as voice_demo
 from tongxue.demo import voting as voting_demo
@@ -71,14 +72,12 @@ DEFAULT_URL = "http://127.0.0.1:8000/"
 
 
 def operator_language() -> str:
-    """The language of the console: the operator's locale (``LC_ALL``, then
-    ``LC_MESSAGES``, then ``LANG``, as POSIX reads them): Chinese (zh-hans) when it
-    starts with ``zh``, else English (#16). The site's own language does not change."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "zh-hans" if value.lower().startswith("zh") else "en"
-    return "en"
+    """The language of the console, as every command that writes for a person reads
+    it (:func:`tongxue.core.console.operator_language`: ``LANGUAGE``, then the locale):
+    Chinese (zh-hans) or English (#16). The site's own language does not change."""
+    from tongxue.core.console import operator_language as of_console
+
+    return of_console()
 
 
 def scale_label(scale: str) -> str:
@@ -242,6 +241,8 @@ FEATURE_SEEDERS = (
     ("disclosure", disclosure_demo),
     ("surveys", surveys_demo),
     ("finances", finances_demo),
+    ("clubs", clubs_demo),
+    ("projects", projects_demo),
 )
 
 
@@ -259,6 +260,8 @@ FEATURE_LABELS = {
     "disclosure": gettext_noop("Public page: rules, work affairs, official accounts"),
     "surveys": gettext_noop("Students evaluate the union"),
     "finances": gettext_noop("Finances"),
+    "clubs": gettext_noop("Student clubs"),
+    "projects": gettext_noop("Projects"),
 }
 
 
@@ -361,6 +364,10 @@ def print_voice(command: BaseCommand, *, base_url: str = DEFAULT_URL) -> None:
         what = {
             "student": _("student with concerns of their own"),
             "named": _("named handler of sensitive concerns and those about cadres"),
+            "relay-delegate": _(
+                "congress delegate: students' messages at /voice/relay/"
+            ),
+            "relay-cadre": _("union president: students' messages at /voice/relay/"),
         }.get(a.role) or role_label(a.role)
         out.write(
             f"  {a.username:<12} {DEMO_PASSWORD}  {what} · "
