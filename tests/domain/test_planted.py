@@ -197,6 +197,9 @@ DB_ONLY_RULES: frozenset[str] = frozenset(
         "TRN-1.no-rules",
         "TRN-1.nothing-published",
         "TRN-5.no-verified-account",
+        # ORG-11: no project on record (tongxue.projects): no school-level union of a
+        # university carried one out in the last term
+        "ORG-11.no-project",
     }
 )
 
