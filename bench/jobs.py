@@ -109,6 +109,7 @@ def main() -> int:
     args = parser.parse_args()
     url, label = use_own_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
+    os.environ.setdefault("DEBUG", "0")  # as deployed: no query log (#15)
     import django
 
     django.setup()

@@ -80,6 +80,7 @@ def main() -> int:
     else:
         label = recreate(url, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
+    os.environ.setdefault("DEBUG", "0")  # as deployed: no query log (#15)
     import django
 
     django.setup()

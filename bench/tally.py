@@ -110,6 +110,7 @@ def main() -> int:
 
     label = use_own_database(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
+    os.environ.setdefault("DEBUG", "0")  # as deployed: no query log (#15)
     import django
 
     django.setup()

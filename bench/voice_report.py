@@ -143,6 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     label = setup_database(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxue.config.settings")
+    os.environ.setdefault("DEBUG", "0")  # as deployed: no query log (#15)
 
     # jieba's dictionary, loaded once per worker process (before anything else does)
     t0 = time.perf_counter()

@@ -83,6 +83,35 @@ def test_prepared_statements_off_run_the_same_rows(settings) -> None:  # type: i
     assert load_registry(school) == prepared
 
 
+@postgresql_only
+def test_queries_sent_together_read_the_same_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second school's kept queries go in one pipelined round trip (those the
+    first school's load ran), and its registry is the one read query by query."""
+    import_file(FILES[sorted(FILES)[0]])
+    first, second = _schools()[:2]
+    kept.forget()
+    load_registry(first)  # learns which queries a load runs
+    sent: list[int] = []
+    send = kept._send_ahead
+
+    def spy(alias, values):  # type: ignore[no-untyped-def]
+        out = send(alias, values)
+        sent.append(len(out))
+        return out
+
+    monkeypatch.setattr(kept, "_send_ahead", spy)
+    together = load_registry(second)
+    assert sent and sent[0] >= 20  # the registry's and the parts' queries
+    monkeypatch.setattr(kept, "_pipelined", lambda: False)
+    one_by_one = load_registry(second)
+    assert len(sent) == 1  # nothing sent ahead now
+    assert together == one_by_one
+    monkeypatch.setattr(kept, "keepable", lambda: False)
+    assert load_registry(second) == together
+
+
 def _scope() -> Scope:
     org = Organisation.objects.filter(kind=OrgKind.SCHOOL).first()
     assert org is not None

@@ -339,7 +339,7 @@ _POSITION_ORDER = ("organisation_id", "role", "start", "pk")
 def _keyed_positions(scope: Scope) -> QuerySet[Any]:
     return (
         Position.objects.filter(scope.under("organisation__"))
-        .values_list("organisation_id", *POSITION_FIELDS[1:], "person_id")
+        .values_list("organisation_id", "person_id", *POSITION_FIELDS[2:])
         .order_by(*_POSITION_ORDER)
     )
 
@@ -348,7 +348,7 @@ def _keyed_people(scope: Scope) -> QuerySet[Any]:
     return (
         Person.objects.filter(Q(_AnyOf("pk", kept.PEOPLE)))
         .order_by()
-        .values_list(*_KEYED_PERSON_FIELDS)
+        .values_list("pk", *_KEYED_PERSON_FIELDS)
     )
 
 
@@ -383,16 +383,25 @@ def _load_registry(root_code: str | None) -> dm.Registry:
         ancestors = [c for c in (root_path or "").split("/") if c]
         org_q = subtree_filter(root_code, path=root_path) | Q(code__in=ancestors)
     orgs, scope = _organisations(root_code, root_path, org_q)
+    if scope.ids is None or scope.codes is None:
+        return _load_scope(orgs, scope)
+    # a small subtree's kept queries, sent together (:func:`kept.batch`)
+    with kept.batch(scope._slot_values()):
+        return _load_scope(orgs, scope)
+
+
+def _load_scope(orgs: list[dm.Organisation], scope: Scope) -> dm.Registry:
     positions_qs = Position.objects.filter(scope.under("organisation__"))
     order = _POSITION_ORDER
     ids: set[int] | None = None
     if scope.codes is not None:  # a small subtree: its people by key (:func:`_people`)
         codes = scope.codes
-        position_rows = [
-            (codes[org], *rest) for org, *rest in scope.rows(_keyed_positions)
-        ]
-        positions = positions_from_rows(row[:-1] for row in position_rows)
-        ids = {row[-1] for row in position_rows}
+        # the person's key, not a join for the ident: the ident comes from the
+        # people's rows below (the planner hashed every person of the province for
+        # the join once the tables were analysed: 7 of a school's 40 ms, #15)
+        keyed_positions = scope.rows(_keyed_positions)
+        ids = {row[1] for row in keyed_positions}
+        positions = None
     else:
         positions = positions_from_rows(
             positions_qs.values_list(*POSITION_FIELDS).order_by(*order)
@@ -420,7 +429,14 @@ def _load_registry(root_code: str | None) -> dm.Registry:
     # fraction of that (and the order no longer depends on the database's collation).
     people_qs = Person.objects.filter(_people(named, ids)).order_by()
     if scope.codes is not None:
-        rows = _people_rows_by_keys(people_qs, scope.codes, ids)
+        keyed = _people_rows_by_keys(people_qs, scope.codes, ids)
+        idents = {pk: row[0] for pk, *row in keyed}
+        rows = [row[1:] for row in keyed]
+        codes = scope.codes
+        positions = positions_from_rows(
+            (codes[org], idents[person], *rest)
+            for org, person, *rest in keyed_positions
+        )
     else:
         rows = list(people_qs.values_list(*PERSON_FIELDS))
     rows.sort(key=itemgetter(0))
@@ -552,7 +568,7 @@ _CLASS_UNIT = PERSON_FIELDS.index("class_unit__code")
 def _people_rows_by_keys(
     people: QuerySet[Any], codes: Mapping[int, str], ids: set[int] | None
 ) -> list[tuple[Any, ...]]:
-    """Rows of :data:`PERSON_FIELDS` for a small subtree: the department's and the
+    """Rows of the key and :data:`PERSON_FIELDS` for a small subtree: the department's and the
     class unit's codes from the organisations already loaded (``codes``), not from a
     join — the planner hashed every organisation of the province for the class units
     (4 of a school's 5 ms, #15). A key outside the subtree (rare) is looked up once.
@@ -563,12 +579,13 @@ def _people_rows_by_keys(
             _keyed_people, None, _TEMPLATE, {kept.PEOPLE.name: sorted(ids)}
         )
     else:
-        rows = list(people.values_list(*_KEYED_PERSON_FIELDS))
+        rows = list(people.values_list("pk", *_KEYED_PERSON_FIELDS))
     known = dict(codes)
+    columns = (_DEPARTMENT + 1, _CLASS_UNIT + 1)  # after the key
     missing = {
         row[i]
         for row in rows
-        for i in (_DEPARTMENT, _CLASS_UNIT)
+        for i in columns
         if row[i] is not None and row[i] not in known
     }
     if missing:
@@ -580,7 +597,7 @@ def _people_rows_by_keys(
     out = []
     for row in rows:
         item = list(row)
-        for i in (_DEPARTMENT, _CLASS_UNIT):
+        for i in columns:
             if item[i] is not None:
                 item[i] = known[item[i]]
         out.append(tuple(item))
