@@ -96,9 +96,9 @@ UNAUDITED = (
     "advocacy.meeting.point",
     "advocacy.request.answer",
     # surveys (TRN-2): the audit reads when an evaluation opened, closed and was
-    # published; a draft, an answer and a reminder change none of them
+    # published; a draft and a reminder change none of them (an answer writes no audit
+    # event at all: docs/audit.md)
     "survey.create",
-    "survey.answer",
     "survey.remind",
 )
 

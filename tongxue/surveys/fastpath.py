@@ -13,10 +13,10 @@ the view runs for them (:func:`respond`: the token, then
 hands every other request — the browser's form post, an unknown host, plain HTTP when
 HTTPS is required — to Django unchanged.
 
-The same shape as the cast's fast path (``tongxue.voting.fastpath``, which surveys may
-not import: voting is above surveys in the layers): the few settings it reads are read
-once per process, the security headers are Django's, the answer's language is the
-language cookie's. Measured in docs/performance.md (bench/survey.py).
+The same shape and rules as the cast's fast path, sharing its parts
+(:mod:`tongxue.core.fastpath`): the few settings it reads are read once per process, the
+security headers are Django's, the answer's language is the language cookie's. Measured
+in docs/performance.md (bench/survey.py).
 """
 
 from __future__ import annotations
@@ -24,27 +24,27 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
-from http import HTTPStatus
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.dispatch import receiver
-from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
+
+from tongxue.core.fastpath import (
+    FastPathSettings,
+    StartResponse,
+    WSGIApp,
+    answer,
+    current,
+)
 
 logger = logging.getLogger(__name__)
 
 #: ``/surveys/<id>/answer/`` (tongxue/surveys/urls.py, mounted at /surveys/).
 ANSWER_PATH = re.compile(r"^/surveys/(?P<pk>[0-9]{1,18})/answer/$")
 MAX_BODY = 16 * 1024
-
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def parse_answers(body: bytes) -> dict[str, Any]:
@@ -89,71 +89,6 @@ def respond(token: str, survey_id: int, body: bytes, db: Any = None) -> dict[str
     }
 
 
-class _Settings:
-    """What the fast path reads from the settings, read once per process (and again
-    after any change: ``setting_changed``, tests)."""
-
-    HOSTS_REMEMBERED = 64
-
-    def __init__(self) -> None:
-        allowed = list(settings.ALLOWED_HOSTS)
-        if settings.DEBUG and not allowed:
-            allowed = [".localhost", "127.0.0.1", "[::1]"]
-        self.allowed_hosts = allowed
-        self.ssl_redirect = bool(settings.SECURE_SSL_REDIRECT)
-        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
-        self.language_cookie = settings.LANGUAGE_COOKIE_NAME
-        self.languages = frozenset(code for code, _ in settings.LANGUAGES)
-        self.language_code = settings.LANGUAGE_CODE
-        headers = [
-            ("Cache-Control", "no-store"),
-            ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "same-origin"),
-            ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-        ]
-        if settings.SECURE_HSTS_SECONDS:
-            headers.append(
-                ("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}")
-            )
-        self.headers = tuple(headers)
-        self.hosts: dict[str, bool] = {}
-
-    def host_allowed(self, host: str) -> bool:
-        known = self.hosts.get(host)
-        if known is None:
-            domain, _port = split_domain_port(host)
-            known = bool(domain) and validate_host(domain, self.allowed_hosts)
-            if len(self.hosts) >= self.HOSTS_REMEMBERED:
-                self.hosts.clear()
-            self.hosts[host] = known
-        return known
-
-    def language(self, environ: dict[str, Any]) -> str:
-        """Chinese unless the language switch's cookie chose English (as the site)."""
-        for part in environ.get("HTTP_COOKIE", "").split(";"):
-            key, _, value = part.strip().partition("=")
-            if key == self.language_cookie and value in self.languages:
-                return value
-        return self.language_code
-
-
-_settings: _Settings | None = None
-
-
-def _current() -> _Settings:
-    global _settings
-    if _settings is None:
-        _settings = _Settings()
-    return _settings
-
-
-@receiver(setting_changed)
-def _forget_settings(**kwargs: Any) -> None:
-    global _settings
-    _settings = None
-
-
 class AnswerFastPath:
     """WSGI middleware answering JSON survey answers by token; the rest goes to Django."""
 
@@ -163,7 +98,7 @@ class AnswerFastPath:
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        conf = _current()
+        conf = current()
         match = self._match(environ, conf)
         if match is None:
             return self.application(environ, start_response)
@@ -193,18 +128,11 @@ class AnswerFastPath:
                 # inside a transaction: only a test calls the fast path in one).
                 if not conn.in_atomic_block:
                     conn.close_if_unusable_or_obsolete()
-        body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-        start_response(
-            _STATUS_LINES.get(status) or _status_line(status),
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(body))),
-                *conf.headers,
-            ],
-        )
-        return [body]
+        return answer(start_response, status, doc)
 
-    def _match(self, environ: dict[str, Any], conf: _Settings) -> re.Match[str] | None:
+    def _match(
+        self, environ: dict[str, Any], conf: FastPathSettings
+    ) -> re.Match[str] | None:
         if environ.get("REQUEST_METHOD") != "POST":
             return None
         if not environ.get("HTTP_X_SURVEY_TOKEN"):
@@ -212,12 +140,8 @@ class AnswerFastPath:
         if "application/json" not in environ.get("HTTP_ACCEPT", ""):
             return None
         match = ANSWER_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or not conf.host_allowed(
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        ):
-            return None
-        if conf.ssl_redirect and not _secure(environ, conf):
-            return None  # Django answers with its redirect
+        if match is None or not conf.passes(environ):
+            return None  # Django answers (400 for the host, its redirect to HTTPS)
         return match
 
     @staticmethod
@@ -238,19 +162,3 @@ class AnswerFastPath:
             return 200, respond(environ["HTTP_X_SURVEY_TOKEN"], survey_id, body, conn)
         except Refusal as refusal:
             return ANSWER_STATUS.get(refusal.code, 400), refusal_json(refusal)
-
-
-def _secure(environ: dict[str, Any], conf: _Settings) -> bool:
-    header = conf.proxy_ssl_header
-    if header:
-        name, value = header
-        if environ.get(name) == value:
-            return True
-    return environ.get("wsgi.url_scheme") == "https"
-
-
-def _status_line(status: int) -> str:
-    return f"{status} {HTTPStatus(status).phrase}"
-
-
-_STATUS_LINES = {code: _status_line(code) for code in (200, 400, 403, 409, 413, 500)}

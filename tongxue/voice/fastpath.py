@@ -14,7 +14,9 @@ refusals as ``{code, message, params, …}``) and the same status codes (201; 40
 unchanged, body included, where the API answers it the same way with the same token:
 a body that is not a JSON object of the API's fields and types (the API's 400 or 422),
 a union named in the body (the API's 404 for an unknown one), an unknown host, plain
-HTTP when HTTPS is required, a body over :data:`MAX_BODY`.
+HTTP when HTTPS is required, a body over :data:`MAX_BODY`. The parts the fast paths
+share (settings read once, host and HTTPS checks, language, headers) are
+:mod:`tongxue.core.fastpath`.
 
 Measured in docs/performance.md (bench/voice.py).
 """
@@ -24,15 +26,15 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tongxue.core.fastpath import StartResponse, WSGIApp, answer, current
 from tongxue.core.middleware import bad_string
-from tongxue.voting.fastpath import CastFastPath, _current, _language
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +44,6 @@ MAX_BODY = 32 * 1024
 #: The API's fields (``api.voice.RaiseIn``): required, then optional with the default.
 REQUIRED = ("category", "title", "body")
 OPTIONAL = (("place", ""), ("visibility", "private"))
-
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def raised_json(raised: Any) -> dict[str, Any]:
@@ -102,14 +101,9 @@ class RaiseFastPath:
             or environ.get("PATH_INFO") != PATH
         ):
             return self.application(environ, start_response)
-        conf = _current()
-        if (
-            "application/json" not in environ.get("CONTENT_TYPE", "")
-            or not conf.host_allowed(
-                environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-            )
-            or (conf.ssl_redirect and not CastFastPath._secure(environ, conf))
-        ):
+        conf = current()
+        json_body = "application/json" in environ.get("CONTENT_TYPE", "")
+        if not json_body or not conf.passes(environ):
             return self.application(environ, start_response)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -128,7 +122,7 @@ class RaiseFastPath:
         conn = connections[DEFAULT_DB_ALIAS]
         if conn.connection is not None and not conn.errors_occurred:
             conn.health_check_done = True
-        language = _language(environ)
+        language = conf.language(environ)
         try:
             with translation.override(language):
                 status, doc = self._raise(environ["HTTP_X_RAISE_TOKEN"], fields)
@@ -147,7 +141,7 @@ class RaiseFastPath:
                 )
         finally:
             conn.close_if_unusable_or_obsolete()
-        return CastFastPath._answer(start_response, status, doc, conf)
+        return answer(start_response, status, doc)
 
     @staticmethod
     def _raise(token: str, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
