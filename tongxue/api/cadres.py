@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
@@ -25,6 +25,9 @@ class ErrorOut(Schema):
 
 
 class RosterRowOut(Schema):
+    """A post of the roster as the page shows it (CAD-2), with the students' messages
+    the holder received through the relay (RGT-6): counts only, never who or what."""
+
     organisation: str
     role: str
     title: str
@@ -32,8 +35,30 @@ class RosterRowOut(Schema):
     name: str | None
     start: date | None
     end: date | None
-    contact: str | None  # the official address the cadre chose
-    relay: str | None  # else the relay form's address
+    contact: str | None = Field(
+        description="The official address the cadre chose (Position.public_contact)."
+    )
+    relay: str | None = Field(
+        description=(
+            "Else where a student writes to the cadre through the relay "
+            "(/cadres/relay/<post>/, leading to the union's relay); null when the "
+            "post is vacant, has a contact, or no relay reaches the roster's cadres."
+        )
+    )
+    messages_received: int | None = Field(
+        description=(
+            "Students' messages: the contacts students opened with the holder "
+            "through the school-level union's relay in the capacity of a cadre "
+            "(RGT-6), as the roster page shows them; null when the post is vacant "
+            "or no relay reaches the roster's cadres (then the page shows none)."
+        )
+    )
+    messages_answered: int | None = Field(
+        description=(
+            "Of messages_received, those the holder answered (replied to at least "
+            "once); null as messages_received."
+        )
+    )
 
 
 class SelectionOut(Schema):
@@ -59,14 +84,24 @@ class ApplicationOut(Schema):
 
 @router.get("/roster/{code}", response={200: list[RosterRowOut], 404: ErrorOut})
 def roster(request: HttpRequest, code: str) -> Any:
-    """The main cadres of a union and its departments, vacancies included (public)."""
+    """The main cadres of a union and its departments, vacancies included (public),
+    with the students' messages each holder received and answered through the relay
+    (RGT-6), as the roster page: the same selectors, a bounded number of queries
+    whatever the number of posts."""
     from django.urls import reverse
 
     org = get_object_or_404(Organisation, code=code)
+    sections = selectors.roster(org)
+    # RGT-6: the contacts each cadre received through the relay (counts only; one
+    # aggregate query, two for a roster below the school-level union)
+    counted = selectors.roster_contacts(org, sections)
     out = []
-    for section in selectors.roster(org):
+    for section in sections:
         for row in section.rows:
             p = row.position
+            received, answered = (
+                row.contacts if row.contacts is not None else (None, None)
+            )
             out.append(
                 {
                     "organisation": section.organisation.code,
@@ -78,8 +113,10 @@ def roster(request: HttpRequest, code: str) -> Any:
                     "end": p.end if p else None,
                     "contact": (p.public_contact or None) if p else None,
                     "relay": reverse("cadres:relay", args=[p.pk])
-                    if p and not p.public_contact
+                    if p and not p.public_contact and counted
                     else None,
+                    "messages_received": received,
+                    "messages_answered": answered,
                 }
             )
     return out

@@ -46,7 +46,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Min, Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from tongxue.cadres.selectors import served_path
@@ -56,7 +57,7 @@ from tongxue.demo import voice_history, voice_relay
 from tongxue.demo.accounts import AUDIT_LABEL, DEMO_PASSWORD, demo_organisations
 from tongxue.demo.generator import UNIVERSITY_TYPES
 from tongxue.demo.voice_texts import DUPLICATES, NOTES, TEXTS, Text
-from tongxue.domain.rights import due_date
+from tongxue.domain.rights import OPEN_STATUSES, due_date
 from tongxue.notifications.models import Notification
 from tongxue.organisations.models import (
     Enrolment,
@@ -841,23 +842,28 @@ def seed(*, scale: str, as_of: dt.date) -> str:
         as_of=as_of,
         created=acc.created,
     )
-    concerns = Concern.objects.filter(union=union)
+    # the figures as the database has them: every concern of the union (the term's,
+    # the merged duplicates, the term before's, at province scale the consultations'
+    # ideas) and the days they were raised on (one query)
+    made = Concern.objects.filter(union=union).aggregate(
+        n=Count("pk"),
+        open=Count("pk", filter=Q(status__in=sorted(OPEN_STATUSES))),
+        overdue=Count("pk", filter=overdue_q(as_of)),
+        first=Min("raised_at"),
+        last=Max("raised_at"),
+    )
     summary = _(
-        "{union}: {offices} school offices, {concerns} concerns over four months "
-        "({open} open, {overdue} overdue), public list /voice/{union}/, figures "
-        "/voice/{union}/figures/"
+        "{union}: {offices} school offices, {concerns} concerns raised from {first} "
+        "to {last} ({open} open, {overdue} overdue), public list /voice/{union}/, "
+        "figures /voice/{union}/figures/"
     ).format(
         union=union.code,
         offices=len(offices),
-        concerns=concerns.count(),
-        open=concerns.filter(
-            status__in=(
-                ConcernStatus.RECEIVED,
-                ConcernStatus.IN_HAND,
-                ConcernStatus.REOPENED,
-            )
-        ).count(),
-        overdue=concerns.filter(overdue_q(as_of)).count(),
+        concerns=made["n"],
+        first=localdate(made["first"]).isoformat() if made["first"] else "—",
+        last=localdate(made["last"]).isoformat() if made["last"] else "—",
+        open=made["open"],
+        overdue=made["overdue"],
     )
     if contacts:
         summary += _(

@@ -416,6 +416,19 @@ class RaiseCount(models.Model):
         return f"{self.user_id} {self.day}: {self.count}"
 
 
+class RaiseStamp(models.Model):
+    """One row: a number the database moves on by itself (triggers, migration 0011)
+    whenever something a raise reads and each process keeps changes — organisations
+    (the tree, profiles), role assignments, a union's categories, its named handlers
+    (:mod:`tongxue.voice.services.kept`). A raise reads it with the account, in the
+    same query; what a process kept under another number is read again."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.n)
+
+
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly report")
     TERM = "term", _("Term report")

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, DateField, F, Q, QuerySet, Value
+from django.db.models import Count, DateField, F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -43,6 +43,7 @@ from tongxue.voice.models import (
     ConcernStatus,
     EventKind,
     Photo,
+    RaiseStamp,
     Support,
     Visibility,
 )
@@ -133,24 +134,28 @@ def student_place(user: Any) -> tuple[Organisation | None, str | None]:
     return _school_union_on(path), path
 
 
-def account_place(user_id: int) -> tuple[bool, bool, str, str | None]:
+def account_place(user_id: int) -> tuple[bool, bool, str, str | None, int | None]:
     """The account's row and the student's place in one query (the raise token's
-    check, :mod:`tongxue.voice.tokens`): found, active, its password hash, and the
-    path of the student's class (else department; None without a place)."""
+    check, :mod:`tongxue.voice.tokens`): found, active, its password hash, the
+    path of the student's class (else department; None without a place), and the
+    raise stamp (:class:`~tongxue.voice.models.RaiseStamp`; None without its row)."""
+    stamp = RaiseStamp.objects.filter(pk=1).values("n")
     row = (
         get_user_model()
         .objects.filter(pk=user_id)
+        .annotate(stamp=Subquery(stamp))
         .values_list(
             "is_active",
             "password",
             "person__class_unit__path",
             "person__department__path",
+            "stamp",
         )
         .first()
     )
     if row is None:
-        return False, False, "", None
-    return True, bool(row[0]), row[1] or "", row[2] or row[3] or None
+        return False, False, "", None, None
+    return True, bool(row[0]), row[1] or "", row[2] or row[3] or None, row[4]
 
 
 def school_union_on(path: str) -> Organisation | None:

@@ -1,9 +1,12 @@
 """Ballot tokens: who casts, without the session (ELE-5 · GS-8).
 
 The ballot page (which requires sign-in and a place on the roll) hands the voter a
-token signed with the server's key (:mod:`django.core.signing`, HMAC-SHA256, salt
-:data:`SALT`) naming the voter's account and the election. The cast endpoint reads the
-voter from that token alone: no session row, no user row, no CSRF cookie.
+token signed with the server's key (:mod:`tongxue.core.signedtokens`, shared with the
+raise and survey tokens: :mod:`django.core.signing`, HMAC-SHA256, salt :data:`SALT`)
+naming the voter's account and the election. The cast endpoint reads the voter from
+that token alone: no session row, no user row, no CSRF cookie. The token's format is
+``signing.dumps(payload, salt=SALT, compress=False)`` as it always was: tokens issued
+before the shared module was used still work.
 
 Why this is enough, and why it is the CSRF defence of the cast endpoint: a cross-site
 request forgery works because the browser adds the victim's cookies by itself. The cast
@@ -27,15 +30,13 @@ stretched hash whose salt the token does not carry.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.core import signing
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
+from tongxue.core import signedtokens
 from tongxue.core.errors import refuse
 
 #: Salt of the signature: a ballot token is useless as any other signed value.
@@ -48,8 +49,8 @@ MAX_AGE = 4 * 60 * 60
 #: Prefix of the password hash in :func:`credential` (the cast statement computes the
 #: same digest in SQL: tongxue.voting.services).
 CREDENTIAL_PREFIX = "tongxue.voting.cast:"
-#: Hex digits of the SHA-256 digest kept (128 bits).
-CREDENTIAL_LENGTH = 32
+#: Hex digits of the SHA-256 digest kept (128 bits; the cast statement's ``substr``).
+CREDENTIAL_LENGTH = signedtokens.CREDENTIAL_LENGTH
 
 #: The form field and the header (``X-Ballot-Token``) that carry the token.
 FIELD = "ballot_token"
@@ -80,37 +81,14 @@ class TokenVoter:
         return self.username
 
 
-_signer: signing.TimestampSigner | None = None
-
-
-def _verifier() -> signing.TimestampSigner:
-    """The signer that checks tokens: what ``signing.loads`` builds, built once.
-
-    ``signing.loads`` makes a new signer (reading the key settings) on every call;
-    a cast checks one token, so it is made once per process and again after the key
-    settings change (``setting_changed``: tests, never in production).
-    """
-    global _signer
-    if _signer is None:
-        _signer = signing.TimestampSigner(salt=SALT)
-    return _signer
-
-
-@receiver(setting_changed)
-def _forget_signer(*, setting: str, **kwargs: Any) -> None:
-    global _signer
-    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS"}:
-        _signer = None
-
-
 def credential(password_hash: str) -> str:
     """Return the digest of an account's password hash that a ballot token carries.
 
     ``sha256(CREDENTIAL_PREFIX + password_hash)``, first :data:`CREDENTIAL_LENGTH` hex
-    digits: the same expression as in the cast statement.
+    digits (:func:`tongxue.core.signedtokens.credential`): the same expression as in
+    the cast statement.
     """
-    digest = hashlib.sha256((CREDENTIAL_PREFIX + password_hash).encode()).hexdigest()
-    return digest[:CREDENTIAL_LENGTH]
+    return signedtokens.credential(password_hash, prefix=CREDENTIAL_PREFIX)
 
 
 def credential_of(voter: Any) -> str:
@@ -133,7 +111,7 @@ def issue(*, voter: Any, election_id: int) -> str:
         "e": election_id,
         "p": credential(voter.password),
     }
-    return signing.dumps(payload, salt=SALT, compress=False)
+    return signedtokens.sign(payload, salt=SALT)
 
 
 def voter(token: str, *, election_id: int | None) -> TokenVoter:
@@ -155,7 +133,8 @@ def voter(token: str, *, election_id: int | None) -> TokenVoter:
             ),
         )
     try:
-        payload = _verifier().unsign_object(token, max_age=MAX_AGE)
+        # the signer is built once per process (signedtokens), not once per cast
+        payload = signedtokens.unsign(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise refuse(
             "expired-token",

@@ -54,6 +54,7 @@ from tongxue.voice.selectors import (
     school_union_on,
     student_place,
 )
+from tongxue.voice.services import kept
 from tongxue.voice.services.photos import clean_photos
 from tongxue.voice.services.shared import (
     MAX_PLACE,
@@ -386,11 +387,15 @@ def raise_concern(
     about_person: Person | None = None,
     today: dt.date | None = None,
     student_path: str | None = None,
+    stamp: int | None = None,
 ) -> Raised:
     """A signed-in student raises a concern with their school's union (RGT-1).
 
     ``student_path``: the path of the student's class (else department), when the
-    caller read it already (``selectors.student_place``).
+    caller read it already (``selectors.student_place``). ``stamp``: the raise stamp
+    the caller read with the account; what the process keeps under it (the union's
+    served students and profile, the route, who is told) is not read again
+    (:mod:`tongxue.voice.services.kept`).
 
     Refused: signed out; a union that is not school-level, or not the student's; a
     category not the union's; a missing or too long text; a visibility not offered;
@@ -409,7 +414,7 @@ def raise_concern(
     visibility = _check_visibility(visibility)
     day = today_or(today)
     student_path = student_path or _student_path(actor)
-    served = served_path(union)
+    served = kept.get(stamp, ("served", union.pk), lambda: served_path(union))
     if not student_path or not student_path.startswith(served):
         raise refuse(
             "forbidden",
@@ -428,7 +433,8 @@ def raise_concern(
         visibility = Visibility.PRIVATE
     cleaned = clean_photos(photos)
     anonymous = visibility == Visibility.ANONYMOUS
-    handler = route(
+    handler = _kept_route(
+        stamp,
         union,
         category,
         student_path=student_path,
@@ -436,17 +442,27 @@ def raise_concern(
         anonymous=anonymous,
         served=served,
     )
-    profile = governing_profile(union)
+    profile = kept.get(stamp, ("profile", union.pk), lambda: governing_profile(union))
+
     # who is told: worked out before the transaction (the rows locked in it are held
     # until it ends)
-    recipients = notifying.handler_ids(
-        Concern(
-            union=union,
-            handler=handler,
-            sensitive=category.sensitive,
-            about_person=about_person,
-        ),
-        handler,
+    def told() -> tuple[int, ...]:
+        return tuple(
+            notifying.handler_ids(
+                Concern(
+                    union=union,
+                    handler=handler,
+                    sensitive=category.sensitive,
+                    about_person=about_person,
+                ),
+                handler,
+            )
+        )
+
+    recipients = list(
+        told()
+        if about_person is not None  # the cadre concerned is left out: not kept
+        else kept.get(stamp, ("told", union.pk, handler.pk, category.sensitive), told)
     )
     # ... and which of them are active, which chose a channel
     prepared = notifying.prepare_received(recipients)
@@ -489,6 +505,38 @@ def raise_concern(
             withhold=anonymous,
         )
     return Raised(concern, code)
+
+
+def _kept_route(
+    stamp: int | None,
+    union: Organisation,
+    category: Category,
+    *,
+    student_path: str | None,
+    restricted: bool,
+    anonymous: bool,
+    served: str,
+) -> Organisation:
+    """:func:`route`, its answer kept under ``stamp`` (by the handler's key: many
+    classes share a handler)."""
+
+    def routed() -> Organisation:
+        return route(
+            union,
+            category,
+            student_path=student_path,
+            restricted=restricted,
+            anonymous=anonymous,
+            served=served,
+        )
+
+    if stamp is None or restricted:
+        return routed() if stamp is None else union
+    place = "" if anonymous else student_path
+    key = ("route", union.pk, category.pk, place)
+    found = kept.get(stamp, key, lambda: routed())
+    # the organisation itself kept once, whichever classes it handles for
+    return kept.get(stamp, ("organisation", found.pk), lambda: found)
 
 
 # -- the target of a raise over JSON (the API and the fast path share it) -------------
@@ -539,29 +587,35 @@ def raise_by_token(
     match) and the student's place; then as the API with the session: the union
     (``union``, else the student's own), the category by its code, and
     :func:`raise_concern` with every rule of a raise (no photos over JSON)."""
-    found, is_active, password, path = account_place(student.pk)
+    found, is_active, password, path, stamp = account_place(student.pk)
     tokens.check_account(
         student, found=found, is_active=is_active, password_hash=password
     )
     if union is None:
-        union = school_union_on(path) if path else None
-        if union is None:
+        union = kept.get(stamp, ("union", path), lambda: school_union_on(path or ""))
+        if union is None or not path:
             raise refuse(
                 "no-union",
                 gettext_noop(
                     "Your account is not linked to a class or department of a school."
                 ),
             )
+    code, found_union = category, union
     return raise_concern(
         actor=student,
         union=union,
-        category=category_by_code(union, category),
+        category=kept.get(
+            stamp,
+            ("category", union.pk, code),
+            lambda: category_by_code(found_union, code),
+        ),
         title=title,
         body=body,
         place=place,
         visibility=visibility,
         today=today,
         student_path=path or None,
+        stamp=stamp,
     )
 
 
