@@ -60,5 +60,7 @@ def phone(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    if _skipped:
+    # the skips as reported (by this process, or by the workers of ``-n``)
+    skipped = terminalreporter.stats.get("skipped", [])
+    if _skipped or any(SKIP_NOTE in str(r.longrepr) for r in skipped):
         terminalreporter.write_line(SKIP_NOTE, yellow=True, bold=True)
