@@ -691,3 +691,87 @@ def test_the_advisor_sees_the_queue_on_the_home(w: World) -> None:
     assert item.kind == "review-club-activities" and "2" in item.title
     assert reviews_due(w.admin, None, timezone.now()) == []
     assert reviews_due(w.other_advisor, None, timezone.now()) == []
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+def test_the_register_links_a_club_of_the_registry(w: World) -> None:
+    from tongxue.clubs.selectors import registry_clubs
+
+    school = w.union.parent
+    fed = OrganisationFactory(
+        code="KSCH-SL",
+        name="学生社团联合会",
+        kind=OrgKind.CLUB_FEDERATION,
+        parent=school,
+    )
+    astro = OrganisationFactory(
+        code="KSCH-C01", name="天文协会", kind=OrgKind.CLUB, parent=fed
+    )
+    own = OrganisationFactory(
+        code="KSU-C01", name="K学生会合唱团", kind=OrgKind.CLUB, parent=w.union
+    )
+    elsewhere = OrganisationFactory(
+        code="MSCH-C01",
+        name="天文协会",
+        kind=OrgKind.CLUB,
+        parent=OrganisationFactory(
+            code="MSCH-SL",
+            name="学生社团联合会",
+            kind=OrgKind.CLUB_FEDERATION,
+            parent=w.other.parent,
+        ),
+    )
+    assert list(registry_clubs(w.union)) == [own, astro]  # by name
+    assert list(registry_clubs(w.other)) == [elsewhere]
+    admin = client_for(w.admin)
+    form = admin.get(reverse("clubs:manage", args=["KSU"])).content.decode()
+    assert 'value="KSCH-C01"' in form and 'value="MSCH-C01"' not in form
+    data = {
+        "club-name": "天文协会",
+        "club-category": "academic",
+        "club-guiding_unit": "物理学院团委",
+        "club-advisor": "钱老师",
+        "club-organisation": "MSCH-C01",  # another school's: not a choice
+    }
+    r = admin.post(reverse("clubs:manage", args=["KSU"]), data)
+    assert r.status_code == 400 and not Club.objects.filter(name="天文协会").exists()
+    data["club-organisation"] = "KSCH-C01"
+    assert admin.post(reverse("clubs:manage", args=["KSU"]), data).status_code == 302
+    club = Club.objects.get(name="天文协会")
+    assert club.organisation == astro
+    # the register and the club's page show the link, to everyone
+    href = reverse("organisations:detail", args=["KSCH-C01"])
+    register = Client().get(reverse("clubs:register", args=["KSU"])).content.decode()
+    assert f'href="{href}"' in register and 'class="registry-link"' in register
+    page = Client().get(reverse("clubs:club", args=["KSU", club.pk])).content.decode()
+    assert 'id="club-registry"' in page and f'href="{href}"' in page
+    # one register entry a registry club
+    refused(
+        "duplicate",
+        services.update_club,
+        actor=w.admin,
+        club=w.club,
+        name=w.club.name,
+        category=w.club.category,
+        guiding_unit=w.club.guiding_unit,
+        advisor=w.club.advisor,
+        status="active",
+        organisation="KSCH-C01",
+    )
+    # unlinked on the page's edit form (a blank choice)
+    r = admin.post(
+        reverse("clubs:club_edit", args=["KSU", club.pk]),
+        {
+            "club-name": "天文协会",
+            "club-category": "academic",
+            "club-guiding_unit": "物理学院团委",
+            "club-advisor": "钱老师",
+            "club-status": "active",
+            "club-organisation": "",
+        },
+    )
+    assert r.status_code == 302
+    club.refresh_from_db()
+    assert club.organisation is None

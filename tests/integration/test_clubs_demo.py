@@ -105,3 +105,28 @@ def test_the_demo_seeds_every_state_once() -> None:
 def test_without_the_demo_school_nothing_is_seeded() -> None:
     assert demo.seed(scale="school", as_of=timezone.localdate()) == ""
     assert not Club.objects.exists()
+
+
+def test_the_demo_links_the_clubs_the_registry_has() -> None:
+    _school()
+    school = SchoolFactory._meta.model.objects.get(code=SCHOOL_CODE)
+    fed = OrganisationFactory(
+        code=f"{SCHOOL_CODE}-SL",
+        name="学生社团联合会",
+        kind=OrgKind.CLUB_FEDERATION,
+        parent=school,
+    )
+    for n, name in enumerate(("摄影协会", "青年志愿者协会", "书法协会"), start=1):
+        OrganisationFactory(
+            code=f"{SCHOOL_CODE}-C{n:02d}", name=name, kind=OrgKind.CLUB, parent=fed
+        )
+    demo.seed(scale="school", as_of=timezone.localdate())
+    linked = dict(
+        Club.objects.filter(organisation__isnull=False).values_list(
+            "name", "organisation__code"
+        )
+    )
+    assert linked == {
+        "摄影协会": f"{SCHOOL_CODE}-C01",
+        "青年志愿者协会": f"{SCHOOL_CODE}-C02",
+    }

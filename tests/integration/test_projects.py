@@ -617,3 +617,89 @@ def test_the_survey_results_show_the_unions_participation(client: Client) -> Non
     body = client.get(url).content.decode()
     assert 'id="project-participation"' in body
     assert 'id="project-participants">4<' in body
+
+
+# ----------------------------------------------------------------------------- event dates
+
+
+def test_an_event_is_dated_within_its_project_both_sides_of_each_bound(
+    u: Union,
+) -> None:
+    start, end = TODAY - dt.timedelta(days=5), TODAY + dt.timedelta(days=20)
+    p = running(u, start=start, end=end)
+    with pytest.raises(Refusal) as before:
+        event(u, p, start - dt.timedelta(days=1))
+    assert (before.value.code, before.value.field) == ("out-of-dates", "day")
+    assert before.value.message.params == {"start": start.isoformat()}
+    with pytest.raises(Refusal) as after:
+        event(u, p, end + dt.timedelta(days=1))
+    assert (after.value.code, after.value.field) == ("out-of-dates", "day")
+    assert after.value.message.params == {"end": end.isoformat()}
+    assert not p.events.exists()
+    event(u, p, start)  # the first day counts
+    event(u, p, end)  # and the last (planned ahead: in the future is allowed)
+    open_ended = running(u, start=start)
+    event(u, open_ended, TODAY + dt.timedelta(days=400))  # no end yet
+    assert p.events.count() == 2
+
+
+def test_new_dates_keep_the_events_within_them(u: Union) -> None:
+    p = running(u, start=TODAY - dt.timedelta(days=10))
+    first, last = TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=3)
+    event(u, p, first)
+    event(u, p, last)
+
+    def edit(start: dt.date, end: dt.date | None) -> Any:
+        return services.edit_project(
+            actor=u.admin,
+            project=p,
+            title=p.title,
+            owner=u.owner,
+            start=start,
+            end=end,
+            departments=[u.dept],
+        )
+
+    with pytest.raises(Refusal) as late_start:
+        edit(first + dt.timedelta(days=1), None)
+    assert (late_start.value.code, late_start.value.field) == ("out-of-dates", "start")
+    with pytest.raises(Refusal) as early_end:
+        edit(first, last - dt.timedelta(days=1))
+    assert (early_end.value.code, early_end.value.field) == ("out-of-dates", "end")
+    edit(first, last)  # exactly the events' days
+    p.refresh_from_db()
+    assert (p.start, p.end) == (first, last)
+
+
+def test_no_check_in_at_an_event_still_to_come(u: Union, client: Client) -> None:
+    p = running(u)
+    tomorrow = event(u, p, TODAY + dt.timedelta(days=1))
+    with pytest.raises(Refusal) as early:
+        code(u, tomorrow)
+    assert early.value.code == "too-early"
+    token = signing.TimestampSigner(salt=services.CODE_SALT).sign(str(tomorrow.pk))
+    with pytest.raises(Refusal) as scanned:
+        services.check_in(actor=u.student, code=token)
+    assert scanned.value.code == "too-early"
+    assert not CheckIn.objects.exists()
+    services.check_in(actor=u.student, code=code(u, event(u, p, TODAY)))  # today: yes
+    # the organiser's page says when, and shows no code yet
+    client.force_login(u.admin)
+    url = reverse("projects:event", args=[u.union.code, p.number, tomorrow.pk])
+    body = client.get(url).content.decode()
+    assert 'id="no-code"' in body and 'id="check-in-code"' not in body
+
+
+def test_the_page_shows_the_refusal_at_the_date(u: Union, client: Client) -> None:
+    p = running(u, start=TODAY)
+    client.force_login(u.admin)
+    response = client.post(
+        reverse("projects:add_event", args=[u.union.code, p.number]),
+        {
+            "event-title": "预热",
+            "event-day": (TODAY - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["event_form"].errors["day"]
+    assert not p.events.exists()

@@ -74,6 +74,8 @@ api.add_router("/voice", "tongxue.api.voice.router")
 api.add_router("/finances", "tongxue.api.finances.router")
 api.add_router("/disclosure", "tongxue.api.disclosure.router")
 api.add_router("/surveys", "tongxue.api.surveys.router")
+api.add_router("/projects", "tongxue.api.projects.router")
+api.add_router("/clubs", "tongxue.api.clubs.router")
 
 
 @api.exception_handler(Refusal)

@@ -48,6 +48,22 @@ class ClubForm(forms.Form):
             "only their name is public."
         ),
     )
+    organisation = forms.ChoiceField(
+        label=_("The club in the registry"),
+        required=False,
+        choices=(),
+        help_text=_(
+            "When the club is an organisation of the registry (under the union or "
+            "its school's club federation), link it: the register shows the link."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            ("", _("not in the registry")),
+            *((o.code, o.name) for o in organisations),
+        ]
 
 
 class ClubEditForm(ClubForm):

@@ -2,7 +2,8 @@
 CQ-1, CQ-9).
 
 * :class:`Club`: a club on the union's register (社团登记): its category, the League's
-  guiding unit and advisor, the responsible student, its status.
+  guiding unit and advisor, the responsible student, its status, and the same club in
+  the registry of organisations when it is there.
 * :class:`Activity`: an activity a club registers with the union: draft → submitted →
   approved | returned (resubmitted) | rejected; then held (with a short record) or
   cancelled (:data:`tongxue.domain.clubs.ACTIVITY`).
@@ -84,13 +85,26 @@ class Club(models.Model):
         choices=ClubStatus.choices,
         default=ClubStatus.ACTIVE,
     )
+    #: The same club in the registry of organisations (a club of the union's, or of
+    #: the club federation of its school), when it is there: one entry a club.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="register_entries",
+        verbose_name=_("club in the registry"),
+    )
     registered_on = models.DateField(_("registered on"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["union_id", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["union", "name"], name="unique_club_name")
+            models.UniqueConstraint(fields=["union", "name"], name="unique_club_name"),
+            models.UniqueConstraint(
+                fields=["organisation"], name="unique_club_organisation"
+            ),
         ]
         verbose_name = _("student club")
         verbose_name_plural = _("student clubs")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tongxue.clubs.models import Activity, ActivityStatus, Club, ClubStatus, Review
-from tongxue.organisations.models import Organisation
+from tongxue.organisations.models import Organisation, OrgKind
 
 #: Public pages list at most this many upcoming activities (the soonest).
 UPCOMING_LIMIT = 30
@@ -32,15 +32,35 @@ PUBLIC_FIELDS = (
 
 
 def clubs_of(union: Organisation, *, everyone: bool = False) -> QuerySet[Club]:
-    """The union's clubs by name: the active ones, or all for its managers."""
+    """The union's clubs by name: the active ones, or all for its managers (with the
+    responsible student and the registry's club: one query)."""
     rows = Club.objects.filter(union=union)
     if not everyone:
         rows = rows.filter(status=ClubStatus.ACTIVE)
-    return rows.select_related("responsible").order_by("name", "pk")
+    return rows.select_related("responsible", "organisation").order_by("name", "pk")
 
 
 def club_of(union: Organisation, pk: int) -> Club | None:
-    return Club.objects.filter(union=union, pk=pk).select_related("responsible").first()
+    return (
+        Club.objects.filter(union=union, pk=pk)
+        .select_related("responsible", "organisation")
+        .first()
+    )
+
+
+def registry_clubs(union: Organisation) -> QuerySet[Organisation]:
+    """The clubs of the registry that the union's register may link to (one query):
+    the clubs under the union, and for a school union those of the club federations
+    directly under its school (where the registry places a school's 社团联合会, as
+    the congress's main clubs read it)."""
+    where = Q(kind=OrgKind.CLUB, path__startswith=union.path)
+    if union.kind == OrgKind.SCHOOL_UNION and union.parent_id is not None:
+        where |= Q(
+            kind=OrgKind.CLUB,
+            parent__kind=OrgKind.CLUB_FEDERATION,
+            parent__parent_id=union.parent_id,
+        )
+    return Organisation.objects.filter(where).order_by("name", "code")
 
 
 def upcoming(

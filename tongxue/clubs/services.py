@@ -39,6 +39,7 @@ from tongxue.clubs.models import (
     Photo,
     Review,
 )
+from tongxue.clubs.selectors import registry_clubs
 from tongxue.core import auditlog
 from tongxue.core.auditlog import Actor
 from tongxue.core.errors import refuse
@@ -147,6 +148,38 @@ def _responsible(number: str) -> Person | None:
     return person
 
 
+def _registry_club(
+    union: Organisation, code: str, exclude: int | None = None
+) -> Organisation | None:
+    """The registry's club of this code that the union's register may link to (None
+    if blank): a club under the union (or its school's club federation), not linked
+    to another club on a register."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    org = registry_clubs(union).filter(code=code).first()
+    if org is None:
+        raise refuse(
+            "invalid",
+            gettext_noop("Choose a club of the registry under {union}."),
+            field="organisation",
+            union=union.name,
+        )
+    taken = Club.objects.filter(organisation=org)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    other = taken.first()
+    if other is not None:
+        raise refuse(
+            "duplicate",
+            gettext_noop("{target} of the registry is linked to {club} already."),
+            field="organisation",
+            target=org.name,
+            club=other.name,
+        )
+    return org
+
+
 # ----------------------------------------------------------------------------- clubs
 
 
@@ -193,10 +226,14 @@ def register_club(
     responsible: str = "",
     description: str = "",
     registered_on: dt.date | None = None,
+    organisation: str = "",
 ) -> Club:
     """Put a club on the union's register (active). ``responsible``: the responsible
-    student's student number. Refused: not an administrator of the union; not a union;
-    a missing field; a name on the register already; an unknown student number."""
+    student's student number; ``organisation``: the code of the same club in the
+    registry, when it is there. Refused: not an administrator of the union; not a
+    union; a missing field; a name on the register already; an unknown student number;
+    a registry organisation that is not a club under the union (or its school's club
+    federation), or is linked to another club already."""
     role = _require(actor, union, MANAGERS)
     _require_union(union)
     fields = _club_fields(
@@ -209,6 +246,7 @@ def register_club(
     _unique_name(union, fields["name"])
     club = Club.objects.create(
         union=union,
+        organisation=_registry_club(union, organisation),
         responsible=_responsible(responsible),
         registered_on=registered_on or timezone.localdate(),
         **fields,
@@ -221,6 +259,7 @@ def register_club(
         f"{union.code} {club.reference}",
         club=club.pk,
         category=club.category,
+        organisation=club.organisation.code if club.organisation else None,
     )
     return club
 
@@ -237,9 +276,11 @@ def update_club(
     status: str,
     responsible: str = "",
     description: str = "",
+    organisation: str = "",
 ) -> Club:
-    """Change a club's entry on the register, its status included (active, suspended,
-    dissolved). Refused as :func:`register_club`, and an unknown status."""
+    """Change a club's entry on the register, its status and its registry club
+    included (active, suspended, dissolved; a blank ``organisation`` unlinks it).
+    Refused as :func:`register_club`, and an unknown status."""
     union = club.union
     role = _require(actor, union, MANAGERS)
     fields = _club_fields(
@@ -252,11 +293,13 @@ def update_club(
     if status not in ClubStatus.values:
         raise refuse("required", gettext_noop("Choose the status."), field="status")
     _unique_name(union, fields["name"], exclude=club.pk)
+    linked = _registry_club(union, organisation, exclude=club.pk)
     locked = Club.objects.select_for_update().get(pk=club.pk)
     before = locked.status
     for key, value in fields.items():
         setattr(locked, key, value)
     locked.status = status
+    locked.organisation = linked
     locked.responsible = _responsible(responsible)
     locked.save()
     _record(
@@ -268,6 +311,7 @@ def update_club(
         club=locked.pk,
         status_before=before,
         status=status,
+        organisation=linked.code if linked else None,
     )
     return locked
 

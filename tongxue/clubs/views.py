@@ -41,6 +41,7 @@ from tongxue.organisations.models import Organisation
 
 PAGE_SIZE = 20
 CLUBS_SHOWN = 100
+REGISTRY_SHOWN = 500
 ACTIONS = ("submit", "decide", "held", "cancel")
 ACTIVITY_FIELDS = (
     "title",
@@ -97,6 +98,12 @@ def organisation_context(org: Organisation, perms: set[Perm]) -> dict[str, Any]:
     if org.kind not in services.UNION_KINDS:
         return {}
     return {"clubs_url": reverse("clubs:public", args=[org.code])}
+
+
+def _registry_choices(union: Organisation) -> list[Organisation]:
+    """The registry's clubs the union's register may link to (the first
+    :data:`REGISTRY_SHOWN`, by name)."""
+    return list(selectors.registry_clubs(union)[:REGISTRY_SHOWN])
 
 
 def _person_name(user: Any) -> str:
@@ -170,6 +177,7 @@ def _club_page(
     if form is None and access.manager:
         form = ClubEditForm(
             prefix="club",
+            organisations=_registry_choices(union),
             initial={
                 "name": item.name,
                 "category": item.category,
@@ -180,6 +188,7 @@ def _club_page(
                 "responsible": item.responsible.student_number
                 if item.responsible
                 else "",
+                "organisation": item.organisation.code if item.organisation else "",
             },
         )
     page = paginate(request, selectors.held(union, item), PAGE_SIZE)
@@ -208,7 +217,9 @@ def club_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     item = selectors.club_of(union, pk)
     if item is None:
         raise Http404("club")
-    form = ClubEditForm(request.POST, prefix="club")
+    form = ClubEditForm(
+        request.POST, prefix="club", organisations=_registry_choices(union)
+    )
     if form.is_valid():
         try:
             services.update_club(actor=request.user, club=item, **form.cleaned_data)
@@ -255,7 +266,11 @@ def _manage_page(
             "clubs_shown": CLUBS_SHOWN,
             "club_form": club_form
             if club_form is not None
-            else (ClubForm(prefix="club") if access.manager else None),
+            else (
+                ClubForm(prefix="club", organisations=_registry_choices(union))
+                if access.manager
+                else None
+            ),
         },
         status=status,
     )
@@ -272,7 +287,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         return _manage_page(request, union, access)
     if not access.manager:
         raise PermissionDenied
-    form = ClubForm(request.POST, prefix="club")
+    form = ClubForm(request.POST, prefix="club", organisations=_registry_choices(union))
     if form.is_valid():
         try:
             item = services.register_club(

@@ -16,12 +16,11 @@ from datetime import date
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from tongxue.compliance.models import FindingHistory
+from tongxue.core.terms import term_label
 from tongxue.domain.findings import SEVERITY_ORDER
-from tongxue.domain.terms import AUTUMN, parse_term
 from tongxue.organisations.http import get_or_404
 
 #: The severities, most serious first (the table's columns).
@@ -43,14 +42,8 @@ class TermCounts:
 
     @property
     def label(self) -> str:
-        """The term's name in the active language."""
-        try:
-            term = parse_term(self.term)
-        except ValueError:
-            return self.term
-        if term.season == AUTUMN:
-            return gettext("Autumn term %(year)d") % {"year": term.year}
-        return gettext("Spring term %(year)d") % {"year": term.year}
+        """The term's name in the active language (:func:`tongxue.core.terms.term_label`)."""
+        return term_label(self.term)
 
 
 def finding_history(path: str) -> list[TermCounts]:

@@ -5,9 +5,10 @@ registers the clubs and their activities, ``advisor`` (the League advisor at the
 decides. Six clubs (one suspended) and activities in every state: held in the last term
 (approved before they began), approved and coming up (one with an outside speaker),
 awaiting review, returned with reasons, rejected with reasons, a draft, a cancelled
-one. The demo student is the responsible student of the photography club. The services
-date every act now, so the history is dated back afterwards (submitted a week and
-decided five days before the activity). One active club registered no activity in the
+one. The demo student is the responsible student of the photography club. The clubs
+the registry has too (by name, in the school's club federation) are linked to it. The
+services date every act now, so the history is dated back afterwards (submitted a week
+and decided five days before the activity). One active club registered no activity in the
 last term: the audit reports ``ORG-14.inactive-club`` (a deviation), as a union may
 meet it. Idempotent: nothing is added when the union has a club already.
 """
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongxue.clubs import services
+from tongxue.clubs import selectors, services
 from tongxue.clubs.models import Activity, Club, Review
 from tongxue.demo.voice import demo_union
 from tongxue.domain.rules.disclosure import previous_term
@@ -83,6 +84,8 @@ def _story(union: Organisation, admin: Any, advisor: Any, as_of: dt.date) -> int
     student = Person.objects.filter(user__username="student").first()
     if student is not None:
         people.insert(0, student)
+    # the register's clubs that the registry has too (its school's club federation)
+    registry = {o.name: o.code for o in selectors.registry_clubs(union)}
     clubs: list[Club] = []
     for i, (name, category, unit, teacher, what) in enumerate(CLUBS):
         person = people[i] if i < len(people) else None
@@ -97,6 +100,7 @@ def _story(union: Organisation, admin: Any, advisor: Any, as_of: dt.date) -> int
                 description=what,
                 responsible=(person.student_number or person.ident) if person else "",
                 registered_on=registered,
+                organisation=registry.get(name, ""),
             )
         )
     photo, robots, volunteers, theory, dance, bridge = clubs

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -338,7 +338,8 @@ def edit_project(
     budget_amount: Any = None,
 ) -> Project:
     """Change a planned or running project (the same checks as :func:`plan_project`).
-    Refused: a concluded or cancelled project."""
+    Refused: a concluded or cancelled project; dates that leave one of its events out
+    ("out-of-dates", field ``start`` or ``end``)."""
     role = _require_runner(actor, project)
     union = project.union
     if project.status not in (ProjectStatus.PLANNED, ProjectStatus.RUNNING):
@@ -355,6 +356,7 @@ def edit_project(
         start=start,
         end=end,
     )
+    _check_dates_hold_events(project, start, end)
     people = _resolve_members(union, members)
     year, category, amount = _budget(budget_year, budget_category, budget_amount)
     before = set(project.members.values_list("pk", flat=True))
@@ -464,12 +466,67 @@ def conclude_project(*, actor: Actor, project: Project, outcome: str) -> Project
 # ----------------------------------------------------------------------------- events
 
 
+def _check_event_day(project: Project, day: dt.date) -> None:
+    """An event is dated within its project: on or after its start, on or before its
+    end (an open-ended project has no end yet)."""
+    if day < project.start:
+        raise refuse(
+            "out-of-dates",
+            gettext_noop(
+                "The event's date is before the project starts ({start}): "
+                "date it on or after the start, or change the project's dates."
+            ),
+            field="day",
+            start=project.start.isoformat(),
+        )
+    if project.end is not None and day > project.end:
+        raise refuse(
+            "out-of-dates",
+            gettext_noop(
+                "The event's date is after the project ends ({end}): "
+                "date it on or before the end, or change the project's dates."
+            ),
+            field="day",
+            end=project.end.isoformat(),
+        )
+
+
+def _check_dates_hold_events(
+    project: Project, start: dt.date | None, end: dt.date | None
+) -> None:
+    """New dates of a project keep every one of its events within them."""
+    if start is None:
+        return
+    days = project.events.aggregate(first=Min("day"), last=Max("day"))
+    if days["first"] is not None and days["first"] < start:
+        raise refuse(
+            "out-of-dates",
+            gettext_noop(
+                "The project has an event on {day}: it starts on or before that day."
+            ),
+            field="start",
+            day=days["first"].isoformat(),
+        )
+    if end is not None and days["last"] is not None and days["last"] > end:
+        raise refuse(
+            "out-of-dates",
+            gettext_noop(
+                "The project has an event on {day}: it ends on or after that day."
+            ),
+            field="end",
+            day=days["last"].isoformat(),
+        )
+
+
 @transaction.atomic
 def add_event(
     *, actor: Actor, project: Project, title: str, day: dt.date | None, place: str = ""
 ) -> Event:
-    """Add an event to a planned or running project. Refused: not a manager or the
-    owner; a concluded or cancelled project; no title or day."""
+    """Add an event to a planned or running project, dated within the project's dates
+    (an event may be planned ahead: participants check in from its day on).
+    Refused: not a manager or the owner; a concluded or cancelled project; no title or
+    day; a day before the project's start or after its end ("out-of-dates", field
+    ``day``)."""
     role = _require_runner(actor, project)
     if project.status not in (ProjectStatus.PLANNED, ProjectStatus.RUNNING):
         raise refuse(
@@ -480,6 +537,7 @@ def add_event(
     place = _clean("place", place, limit=200, required=False)
     if day is None:
         raise refuse("required", gettext_noop("This field is required."), field="day")
+    _check_event_day(project, day)
     event = Event.objects.create(project=project, title=title, day=day, place=place)
     _record(
         actor,
@@ -493,16 +551,29 @@ def add_event(
     return event
 
 
+def _require_begun(event: Event) -> None:
+    """A check-in records that someone took part: not at an event dated later."""
+    if event.day > timezone.localdate():
+        raise refuse(
+            "too-early",
+            gettext_noop(
+                "The event is on {day}: participants check in from that day on."
+            ),
+            day=event.day.isoformat(),
+        )
+
+
 def check_in_code(*, actor: Actor, event: Event) -> str:
     """A signed code of the event, valid :data:`CODE_SECONDS` (the organiser shows it as
     a QR code). Writes nothing. Refused: not a manager or the owner; the project not
-    running."""
+    running; the event's day still to come ("too-early")."""
     _require_runner(actor, event.project)
     if event.project.status != ProjectStatus.RUNNING:
         raise refuse(
             "invalid",
             gettext_noop("Participants check in only while the project is running."),
         )
+    _require_begun(event)
     return signing.TimestampSigner(salt=CODE_SALT).sign(str(event.pk))
 
 
@@ -537,8 +608,8 @@ def check_in(*, actor: Actor, code: str) -> CheckIn:
     """Check the signed-in student in at the code's event, once.
 
     Refused: not signed in or not linked to a person; an expired or forged code; the
-    project not running; a person not of the union's school; checked in already
-    ("duplicate").
+    project not running; an event dated later than today ("too-early"); a person not
+    of the union's school; checked in already ("duplicate").
     """
     event = event_of_code(code)
     project = event.project
@@ -557,6 +628,7 @@ def check_in(*, actor: Actor, code: str) -> CheckIn:
             "invalid",
             gettext_noop("Participants check in only while the project is running."),
         )
+    _require_begun(event)
     if not people_of_school(school_path(project.union)).filter(pk=person.pk).exists():
         raise refuse(
             "outside",

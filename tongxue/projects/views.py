@@ -341,7 +341,8 @@ def event(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse
         raise Http404(pk)
     access = Access(request, union)
     code_url = qr = ""
-    if access.runs(item) and item.status == ProjectStatus.RUNNING:
+    begun = row.day <= timezone.localdate()
+    if access.runs(item) and item.status == ProjectStatus.RUNNING and begun:
         token = services.check_in_code(actor=request.user, event=row)
         code_url = request.build_absolute_uri(
             reverse("projects:check_in", args=[token])
@@ -364,6 +365,7 @@ def event(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse
             "qr": qr,
             "valid_minutes": services.CODE_SECONDS // 60,
             "checked_in": selectors.checked_in(row, person),
+            "begun": begun,
         },
     )
 

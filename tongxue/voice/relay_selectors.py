@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxue.cadres.selectors import served_path
 from tongxue.congresses.models import Delegate, Meeting, MeetingKind, MeetingStatus
+from tongxue.core.terms import term_label
 from tongxue.domain.rights.representatives import UNION_ROLES, UNIT_ROLES
-from tongxue.domain.terms import AUTUMN, Term, term_of
+from tongxue.domain.terms import Term, term_of
 from tongxue.organisations.models import Organisation, OrgKind, Person, Position, Role
 from tongxue.organisations.profiles import governing_profile
 from tongxue.voice.models import RelayCapacity, RelayText, RelayThread
@@ -93,13 +94,6 @@ class Roll:
             if rep.person_id == person_id:
                 return rep
         return None
-
-
-def term_label(term: Term) -> str:
-    """A term in the reader's language (2026 autumn term, 2026年秋季学期)."""
-    if term.season == AUTUMN:
-        return _("%(year)s autumn term") % {"year": term.year}
-    return _("%(year)s spring term") % {"year": term.year}
 
 
 def current_congress(union: Organisation) -> Meeting | None:

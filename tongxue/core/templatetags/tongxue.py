@@ -13,6 +13,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from tongxue.core.errors import render_message
+from tongxue.core.terms import term_label as _term_label
 from tongxue.core.words import join_names
 from tongxue.domain.evidence import SEVERITY_LABELS
 from tongxue.domain.findings import SEVERITY_ORDER, Finding, Message, Severity
@@ -36,6 +37,12 @@ def names(values: Any) -> str:
     """Join names (or labels) with the active language's list separator: 、 in
     Chinese, ", " in English (#16), never an ASCII comma between Chinese names."""
     return join_names(values or ())
+
+
+@register.filter
+def term_label(value: Any) -> str:
+    """A term key (``2026-autumn``) as the reader's words: 2026年秋季学期 (#18)."""
+    return _term_label(value)
 
 
 @register.filter
