@@ -1,8 +1,10 @@
 """Reads of a union's ledger (TRN-4), each in a fixed number of queries.
 
 The public page of a term (:func:`term_summary` + :func:`public_entries`) reads the
-totals in one grouped query, whatever the number of entries, and a page of entries with
-their questions in three (count, rows, questions).
+totals and the number of the term's entries in one grouped query, whatever the number
+of entries, and a page of entries with their questions in two (rows, questions: the
+pager is told the count, :class:`CountedPaginator`). Measured at 10,000 entries in
+docs/performance.md (bench/finance.py).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -24,6 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from tongxue.domain import finance as fin
 from tongxue.domain.finance.ledger import ZERO, school_year_of
@@ -90,8 +96,9 @@ def entry_of(union: Organisation, year: int, number: int) -> Entry | None:
 
 
 def _grouped(ledger_ids: Iterable[int], start: date, end: date) -> list[dict[str, Any]]:
-    """Approved totals of the ledgers grouped by kind, category, source, reversal and
-    period (before, in or after [start, end]): one query."""
+    """Approved totals (``total``) and numbers of entries (``n``) of the ledgers grouped
+    by kind, category, source, reversal and period (before, in or after [start, end]):
+    one query."""
     return list(
         Entry.objects.filter(
             ledger_id__in=list(ledger_ids), status=EntryStatus.APPROVED
@@ -111,7 +118,7 @@ def _grouped(ledger_ids: Iterable[int], start: date, end: date) -> list[dict[str
         )
         .order_by()
         .values("kind", "category", "source", "reversal", "period")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), n=Count("pk"))
     )
 
 
@@ -134,6 +141,8 @@ class TermSummary:
     spending_by_category: list[tuple[str, Decimal]] = field(default_factory=list)
     #: The school year's budget against the spending to the term's last day.
     budget: list[fin.BudgetLine] = field(default_factory=list)
+    #: The number of the term's approved income and spending entries (the public list's).
+    entries: int = 0
 
 
 def term_summary(union: Organisation, term_code: str) -> TermSummary:
@@ -168,6 +177,7 @@ def term_summary(union: Organisation, term_code: str) -> TermSummary:
             to_date.append((row["kind"], row["category"], reversal, total))
         if row["period"] != "in":
             continue
+        summary.entries += row["n"]
         sign = -1 if reversal else 1
         if row["kind"] == EntryKind.INCOME:
             summary.income += sign * total
@@ -185,6 +195,19 @@ def term_summary(union: Organisation, term_code: str) -> TermSummary:
     ]
     summary.budget = fin.budget_against_actual(to_date)
     return summary
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told how many objects there are (:attr:`TermSummary.entries`, from
+    the totals' grouped query), so that it runs no ``COUNT`` of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def public_entries(ledger: Ledger, start: date, end: date) -> QuerySet[Entry]:
@@ -255,18 +278,62 @@ def terms_of(union: Organisation, today: date) -> list[str]:
     return [t.code for t in sorted(terms, key=lambda t: t.start, reverse=True)]
 
 
-def ledger_rows(ledger: Ledger) -> list[Entry]:
-    """The approved income and spending of a school year in date order, with the people
-    (for the export: one query)."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """An approved entry as the export writes it: what it needs, no model instance."""
+
+    number: int
+    day: date
+    kind: str
+    amount: Decimal
+    summary: str
+    reverses_id: int | None
+    #: The names of who handled and who approved it, as the registry knows them (else
+    #: their user names).
+    handled_name: str
+    decided_name: str
+    has_receipt: bool
+
+    def facts(self) -> fin.EntryFacts:
+        return fin.EntryFacts(
+            number=self.number,
+            kind=fin.EntryKind(self.kind),
+            amount=self.amount,
+            status=fin.EntryStatus.APPROVED,
+            reverses=self.reverses_id,
+        )
+
+
+def ledger_rows(ledger: Ledger) -> list[LedgerRow]:
+    """The approved income and spending of a school year in date order, with the names
+    of the people (for the export: one query, plain rows: a school year's 10,000 entries
+    are not 50,000 model instances)."""
+    rows = (
         Entry.objects.filter(ledger=ledger, status=EntryStatus.APPROVED)
         .exclude(kind=EntryKind.BUDGET)
-        .select_related(
-            "handled_by", "handled_by__person", "decided_by", "decided_by__person"
+        .annotate(
+            has_receipt=Exists(Receipt.objects.filter(entry=OuterRef("pk"))),
+            handled_name=Coalesce(
+                "handled_by__person__name", "handled_by__username", Value("")
+            ),
+            decided_name=Coalesce(
+                "decided_by__person__name", "decided_by__username", Value("")
+            ),
         )
-        .annotate(has_receipt=Exists(Receipt.objects.filter(entry=OuterRef("pk"))))
         .order_by("day", "number")
+        .values_list(
+            "number",
+            "day",
+            "kind",
+            "amount",
+            "summary",
+            "reverses_id",
+            "handled_name",
+            "decided_name",
+            "has_receipt",
+        )
     )
+    return [LedgerRow(*row) for row in rows]
 
 
 def budget_of(ledger: Ledger) -> list[fin.BudgetLine]:
@@ -281,9 +348,16 @@ def budget_of(ledger: Ledger) -> list[fin.BudgetLine]:
 
 def balance_of(ledger: Ledger) -> Decimal:
     """The balance of the ledger's approved entries (one query)."""
+    return year_totals(ledger)[0]
+
+
+def year_totals(ledger: Ledger) -> tuple[Decimal, list[fin.BudgetLine]]:
+    """The balance of the ledger's approved entries and the school year's budget
+    against actual, from one grouped query."""
     total = ZERO
     start, end = fin.year_bounds(ledger.year)
-    for r in _grouped([ledger.pk], start, end):
+    rows = _grouped([ledger.pk], start, end)
+    for r in rows:
         facts = fin.EntryFacts(
             number=0,
             kind=fin.EntryKind(r["kind"]),
@@ -292,7 +366,10 @@ def balance_of(ledger: Ledger) -> Decimal:
             reverses=0 if r["reversal"] == "r" else None,
         )
         total += fin.signed_amount(facts)
-    return total
+    to_date = [
+        (r["kind"], r["category"], r["reversal"] == "r", r["total"]) for r in rows
+    ]
+    return total, fin.budget_against_actual(to_date)
 
 
 def pending_count(union: Organisation) -> int:

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from tongxue.core import exports
 from tongxue.core.errors import Refusal, render_message
 from tongxue.core.models import RoleKind
 from tongxue.core.permissions import GRANTS, Perm, roles_at
+from tongxue.core.terms import term_label
 from tongxue.core.view_helpers import add_refusal, page_url, paginate
 from tongxue.domain import finance as fin
 from tongxue.domain.finance.ledger import CATEGORY_LABELS, SOURCE_LABELS
@@ -167,6 +169,12 @@ def _ledger_page(
     if shown not in EntryStatus.values:
         shown = ""
     terms = selectors.terms_of(union, today)
+    # the balance and the budget against actual from one grouped query
+    balance, budget = (
+        selectors.year_totals(ledger)
+        if ledger is not None
+        else (Decimal("0.00"), list[fin.BudgetLine]())
+    )
     context: dict[str, Any] = {
         "union": union,
         "year": year,
@@ -186,12 +194,8 @@ def _ledger_page(
         if ledger is not None
         else None,
         "page_url": page_url(year=str(year), status=shown),
-        "balance": selectors.balance_of(ledger)
-        if ledger is not None
-        else Decimal("0.00"),
-        "budget": _budget_rows(selectors.budget_of(ledger))
-        if ledger is not None
-        else [],
+        "balance": balance,
+        "budget": _budget_rows(budget),
         "pending": selectors.pending_count(union) if access.approver else 0,
         "open_questions": list(selectors.open_questions(union)[:20])
         if access.answerer
@@ -206,7 +210,7 @@ def _ledger_page(
             handlers=_handlers(union),
         )
         context["disclose_form"] = disclose_form or DiscloseForm(
-            prefix="disclose", terms=[(t, t) for t in terms]
+            prefix="disclose", terms=[(t, term_label(t)) for t in terms]
         )
     if access.advisor and ledger is not None:
         context["threshold_form"] = threshold_form or ThresholdForm(
@@ -303,7 +307,9 @@ def disclose(request: HttpRequest, code: str) -> HttpResponse:
     if not access.keeper:
         return _login_or_403(request)
     terms = selectors.terms_of(union, timezone.localdate())
-    form = DiscloseForm(request.POST, prefix="disclose", terms=[(t, t) for t in terms])
+    form = DiscloseForm(
+        request.POST, prefix="disclose", terms=[(t, term_label(t)) for t in terms]
+    )
     if form.is_valid():
         try:
             done = services.disclose(
@@ -551,10 +557,12 @@ def _public_row(entry: Entry) -> dict[str, Any]:
             reverses=entry.reverses_id,
         )
     )
+    # dates and amounts formatted here, once, not by template filters in the loop
     return {
         "pk": entry.pk,
         "number": entry.number,
         "day": entry.day,
+        "day_text": entry.day.isoformat(),
         "kind": kind,
         "label": label,
         "summary": mask_private(entry.summary),
@@ -563,6 +571,8 @@ def _public_row(entry: Entry) -> dict[str, Any]:
         "sponsor": entry.sponsor,
         "income": signed if signed > 0 else None,
         "spending": -signed if signed < 0 else None,
+        "income_text": f"{signed:.2f}" if signed > 0 else "",
+        "spending_text": f"{-signed:.2f}" if signed < 0 else "",
         "reverses": entry.reverses.number if entry.reverses_id else None,
         "questions": list(entry.questions.all()),
     }
@@ -605,11 +615,12 @@ def public(request: HttpRequest, code: str, term: str) -> HttpResponse:
     access = Access(request, union)
     page = None
     if summary.ledger is not None:
-        page = paginate(
-            request,
+        # the number of entries came with the totals: no COUNT query (#18)
+        page = selectors.CountedPaginator(
             selectors.public_entries(summary.ledger, summary.start, summary.end),
             PUBLIC_PAGE_SIZE,
-        )
+            count=summary.entries,
+        ).get_page(request.GET.get("page"))
         page.rows = [_public_row(e) for e in page.object_list]
     context = {
         "union": union,
@@ -630,6 +641,14 @@ def public(request: HttpRequest, code: str, term: str) -> HttpResponse:
         "question_form": QuestionForm(prefix="question") if access.asker else None,
         "answer_form": AnswerForm(prefix="answer") if access.answerer else None,
     }
+    # The same form under every entry (and unanswered question): rendered once (#18).
+    for name in ("question", "answer"):
+        form = context[f"{name}_form"]
+        context[f"{name}_fields"] = (
+            render_to_string("finances/_form.html", {"form": form}, request)
+            if form is not None
+            else ""
+        )
     return render(request, "finances/public.html", context)
 
 
@@ -728,8 +747,8 @@ def export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse
                 signed if signed > 0 else None,
                 -signed if signed < 0 else None,
                 running,
-                person_name(e.handled_by),
-                person_name(e.decided_by),
+                e.handled_name,
+                e.decided_name,
                 f"{year}-{e.number}" if e.has_receipt else "",
             ]
         )
