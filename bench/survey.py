@@ -27,9 +27,17 @@ name must contain ``bench``: ``bench/benchdb.py``), then:
 3. Concurrent double submissions: ``--doubles`` students each submit twice at once
    (the two requests adjacent in the queue, on different connections): one 200 and one
    409 ``already-answered`` each, one participation and one response each.
-4. Fills the responses up to ``--responses`` (2,500,000) with realistic answers (SQL)
-   and times the results' aggregation on PostgreSQL
-   (``tongxue.surveys.aggregation.aggregate_sql``), and, for comparison, the Python
+4. Fills the responses up to ``--responses`` (2,500,000) less ``--remainder`` with
+   realistic answers (SQL, the rows the answer statement writes: not counted yet) and
+   times the results' counting on PostgreSQL
+   (``tongxue.surveys.aggregation.aggregate_sql``, ``--repeat`` runs: min / median /
+   max and the load average): first with nothing folded (one statement over them all,
+   the close before the partial tally); with ``--typed`` the same counts over typed
+   answers (design (a), a scratch table); then the fold of them all (the periodic
+   work's cost), then ``--remainder`` (60,000: a minute of answers at 1,000/s) more
+   not folded, and the close's counting (the partial tally plus one statement over
+   those) without and with the keyword grouping of the texts; checks the numbers
+   against one statement over every response; and, for comparison, the Python
    aggregation of the close (``tongxue.domain.surveys.aggregate``) over the first
    ``--python-rows`` rows (extrapolated).
 
@@ -52,6 +60,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,7 +127,10 @@ SELECT gen_random_uuid(), %(survey)s, d.ids[1 + (g %% array_length(d.ids, 1))],
                            '["elections"]'])[1 + (g * 5) %% 3]::jsonb,
          'sa_better', CASE WHEN g %% 10 = 0 THEN
            (ARRAY['多办活动','食堂价格太高','宿舍热水时间短','公开财务','图书馆座位不够'])
-           [1 + (g / 10) %% 5] END))
+           [1 + (g / 10) %% 5]
+           || (ARRAY['', '，希望改进', '，谢谢', '，尽快解决', '，学生会加油',
+                     '，多听同学意见', '，第' || ((g / 350) %% 300) || '次提了'])
+           [1 + (g / 50) %% 7] END))
 FROM generate_series(1, %(n)s) AS g,
      LATERAL (SELECT ARRAY(SELECT (ARRAY[1,2,3,3,3,4,4,4,4,5,5])[1 + ((g * p * 2654435761) %% 11)]
                             FROM generate_series(1, 7) AS p) AS s) AS sc,
@@ -347,16 +359,11 @@ def serve_and_load(*, argv, env, phases, path, url, args, workdir):
 # --- aggregation ---------------------------------------------------------------
 
 
-def time_aggregation(setup, args, base_nice: int) -> None:
+def _fill_responses(setup, n: int, base_nice: int) -> float:
+    """Write ``n`` more responses (``_FILL_SQL``: what the answer statement writes, not
+    counted yet) under nice 19; return the seconds."""
     from django.db import connection
 
-    from tongxue.domain import surveys as ds
-    from tongxue.surveys import aggregation, text
-    from tongxue.surveys.models import Response
-
-    survey = setup.survey
-    have = Response.objects.filter(survey=survey).count()
-    fill = max(0, args.responses - have)
     t0 = time.perf_counter()
     os.setpriority(os.PRIO_PROCESS, 0, 19)
     nice_backend()
@@ -364,54 +371,260 @@ def time_aggregation(setup, args, base_nice: int) -> None:
         cursor.execute(
             _FILL_SQL,
             {
-                "survey": survey.pk,
-                "n": fill,
+                "survey": setup.survey.pk,
+                "n": n,
                 "school": setup.school.pk,
                 "grades": list(GRADES),
             },
         )
         cursor.execute("ANALYZE surveys_response")
-    connection.close()  # the timing on a new backend, at the starting priority
+    connection.close()  # the timings on a new backend, at the starting priority
     os.setpriority(os.PRIO_PROCESS, 0, base_nice)
+    return time.perf_counter() - t0
+
+
+def _runs(label: str, work, repeat: int):
+    """Run ``work`` ``repeat`` times; print min / median / max and the load averages."""
+    times, loads, out = [], [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = work()
+        times.append(time.perf_counter() - t0)
+        loads.append(loadavg().split()[0])
+    ordered = sorted(times)
+    print(
+        f"   {label}: min / median / max "
+        f"{ordered[0] * 1000:,.0f} / {ordered[len(ordered) // 2] * 1000:,.0f} / "
+        f"{ordered[-1] * 1000:,.0f} ms (in order: "
+        + ", ".join(f"{t * 1000:,.0f}" for t in times)
+        + f"); load average (1 min) at each end: {', '.join(loads)}"
+    )
+    return out
+
+
+def _typed_slots(questions) -> list[tuple[Any, str]]:
+    """Design (a), measured and not chosen: each closed answer as a small integer (a
+    scale's point, a single choice's option number, a multiple choice's options as a
+    bit mask, 1 for a text), computed here from the ``jsonb`` as the answer statement
+    would have written it."""
+    from tongxue.domain import surveys as ds
+
+    def lit(v: str) -> str:
+        return "'" + v.replace("'", "''") + "'"
+
+    out = []
+    for q in questions:
+        key = lit(q.key)
+        opts = "ARRAY[" + ", ".join(lit(o) for o in q.option_keys()) + "]::text[]"
+        if q.kind == ds.QuestionKind.SCALE:
+            expr = f"(answers ->> {key})::smallint"
+        elif q.kind == ds.QuestionKind.SINGLE:
+            expr = f"array_position({opts}, answers ->> {key})::smallint"
+        elif q.kind == ds.QuestionKind.MULTIPLE:
+            expr = (
+                f"CASE WHEN answers ? {key} THEN (SELECT coalesce(sum(1 << "
+                f"(array_position({opts}, o) - 1)), 0) FROM "
+                f"jsonb_array_elements_text(answers -> {key}) o)::smallint END"
+            )
+        else:
+            expr = f"CASE WHEN answers ? {key} THEN 1 END::smallint"
+        out.append((q, expr))
+    return out
+
+
+def _typed_counts(questions, ref) -> str:
+    from tongxue.domain import surveys as ds
+
+    cols = []
+    for i, q in enumerate(questions, 1):
+        x = ref(i)
+        cols.append(f"count({x})")
+        if q.kind == ds.QuestionKind.SCALE:
+            cols.append(f"sum({x})")
+            cols += [
+                f"count(*) FILTER (WHERE {x} = {p})"
+                for p in range(1, ds.SCALE_POINTS + 1)
+            ]
+        elif q.kind == ds.QuestionKind.SINGLE:
+            cols += [
+                f"count(*) FILTER (WHERE {x} = {n})"
+                for n in range(1, len(q.options) + 1)
+            ]
+        elif q.kind == ds.QuestionKind.MULTIPLE:
+            cols += [
+                f"count(*) FILTER (WHERE ({x} & {1 << b}) <> 0)"
+                for b in range(len(q.options))
+            ]
+    return ", ".join(cols)
+
+
+def time_typed(setup, questions, args, base_nice: int) -> None:
+    """Design (a): the same counts over typed answers (a scratch table made from the
+    responses: a ``smallint[]`` of the closed answers, and the same as plain columns)."""
+    from django.db import connection
+
+    slots = _typed_slots(questions)
+    n = len(slots)
+    t0 = time.perf_counter()
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
+    nice_backend()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_typed")
+        cursor.execute(
+            "CREATE TABLE bench_typed AS SELECT survey_id, department_id, grade, "
+            "ARRAY["
+            + ", ".join(e for _q, e in slots)
+            + "]::smallint[] AS a, "
+            + ", ".join(f"{e} AS c{i}" for i, (_q, e) in enumerate(slots, 1))
+            + " FROM surveys_response WHERE survey_id = %s",
+            [setup.survey.pk],
+        )
+        cursor.execute("VACUUM ANALYZE bench_typed")
+    connection.close()
+    os.setpriority(os.PRIO_PROCESS, 0, base_nice)
+    print(
+        f"   design (a), typed answers: scratch table of {n} small integers a response "
+        f"made in {time.perf_counter() - t0:.0f} s (under nice)"
+    )
+    group = " FROM {src} WHERE survey_id = %s GROUP BY department_id, grade"
+    unpacked = (
+        "(SELECT survey_id, department_id, grade, "
+        + ", ".join(f"a[{i}] AS s{i}" for i in range(1, n + 1))
+        + " FROM bench_typed OFFSET 0) t"
+    )
+    statements = {
+        "a smallint[], each answer read from the array": "SELECT department_id, "
+        "grade, count(*), "
+        + _typed_counts(questions, lambda i: f"a[{i}]")
+        + group.format(src="bench_typed"),
+        "a smallint[] unpacked once per row": "SELECT department_id, grade, "
+        "count(*), "
+        + _typed_counts(questions, lambda i: f"s{i}")
+        + group.format(src=unpacked),
+        "a smallint column per question": "SELECT department_id, grade, count(*), "
+        + _typed_counts(questions, lambda i: f"c{i}")
+        + group.format(src="bench_typed"),
+    }
+
+    def run(sql: str):
+        def work():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [setup.survey.pk])
+                return cursor.fetchall()
+
+        return work
+
+    for label, sql in statements.items():
+        _runs(label, run(sql), args.repeat)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_typed")
+
+
+def time_aggregation(setup, args, base_nice: int) -> None:
+    from django.db import connection
+
+    from tongxue.domain import surveys as ds
+    from tongxue.organisations.models import Organisation
+    from tongxue.surveys import aggregation, text
+    from tongxue.surveys.models import PartialText, Response
+
+    survey = setup.survey
+    questions = ds.questions_from(survey.questions)
+    have = Response.objects.filter(survey=survey).count()
+    rest = min(args.remainder, max(0, args.responses - have))
+    fill = max(0, args.responses - rest - have)
+    seconds = _fill_responses(setup, fill, base_nice)
     total = have + fill
     print(
-        f"4. results of {total:,} responses ({fill:,} filled in SQL, "
-        f"{time.perf_counter() - t0:.0f} s, under nice)"
+        f"4. results of {total + rest:,} responses: {fill:,} filled in SQL as the "
+        f"answer statement writes them ({seconds:.0f} s, under nice)"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_size_pretty(pg_total_relation_size('surveys_response'))"
         )
         print(f"   surveys_response: {cursor.fetchone()[0]}")
-    questions = ds.questions_from(survey.questions)
-    times = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        sums = aggregation.aggregate_sql(survey, questions, min_group=10)
-        times.append(time.perf_counter() - t0)
-        load = loadavg()
-    print(
-        "   SQL aggregation (numbers: questions, dimensions, departments, grades): "
-        + ", ".join(f"{t * 1000:.0f} ms" for t in times)
-        + f" (best {min(times) * 1000:.0f} ms); load average {load}"
+
+    def counts():
+        return aggregation.aggregate_sql(survey, questions, min_group=10)
+
+    def results():
+        return aggregation.aggregate_sql(
+            survey,
+            questions,
+            min_group=10,
+            tokenize=text.keywords,
+            public_text=text.public_text,
+        )
+
+    _runs(
+        f"before the fold, one statement over all {total:,} (the close before this "
+        "change; counts, texts read)",
+        counts,
+        args.repeat,
     )
+    if args.typed:
+        time_typed(setup, questions, args, base_nice)
+    # The fold: what the periodic work does, every minute, while the survey is open.
     t0 = time.perf_counter()
-    texts = aggregation.texts_of(survey, questions)
-    t_read = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    grouped = {
-        k: ds.group_texts([text.public_text(t) for t in v], text.keywords)
-        for k, v in texts.items()
-    }
-    t_group = time.perf_counter() - t0
+    folded = aggregation.fold(survey.pk, limit=total)
+    t_fold = time.perf_counter() - t0
     print(
-        f"   open texts: {sum(len(v) for v in texts.values()):,} read in "
-        f"{t_read * 1000:.0f} ms, grouped by keyword (jieba) in {t_group * 1000:.0f} ms; "
-        f"{sum(len(v) for v in grouped.values())} groups"
+        f"   the fold of {folded:,} responses at once (spread over the days the survey "
+        f"is open: every minute, the minute's answers): {t_fold:.1f} s, "
+        f"{folded / max(t_fold, 1e-9):,.0f} responses/s, "
+        f"{PartialText.objects.filter(survey=survey).count():,} texts kept with their "
+        f"keywords; load average {loadavg()}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE surveys_response")
+    print(f"   a close after the last day: all {total:,} folded")
+    _runs("     the counts (the partial tally)", counts, args.repeat)
+    _runs(
+        "     the close's results (and the texts grouped by keyword)",
+        results,
+        args.repeat,
+    )
+    seconds = _fill_responses(setup, rest, base_nice)
+    print(
+        f"   a close while students still answer: {total:,} folded and {rest:,} not "
+        f"yet (the last minute's answers at 1,000 a second; filled in {seconds:.0f} s)"
+    )
+    sums = _runs(
+        f"     the counts (the partial tally + one statement over the {rest:,})",
+        counts,
+        args.repeat,
+    )
+    full = _runs(
+        "     the close's results (and the texts grouped by keyword: the fold's "
+        "keywords, jieba for the rest)",
+        results,
+        args.repeat,
+    )
+    # The same numbers as one statement over every response, folded or not.
+    sql, meaning = aggregation._statement(
+        questions, rows="surveys_response", where=" WHERE r.survey_id = %s"
+    )
+    with connection.cursor() as cursor:
+        groups, _texts, _n = aggregation._count(cursor, sql, meaning, [survey.pk])
+    codes = dict(
+        Organisation.objects.filter(
+            pk__in={d for d, _g in groups if d is not None}
+        ).values_list("pk", "code")
+    )
+    whole = ds.results_from(
+        questions, aggregation.tally_of(questions, groups, codes), min_group=10
+    )
+    same = whole.as_dict() == sums.as_dict()
+    print(
+        f"   check: the same numbers as one statement over all {total + rest:,}: "
+        + ("yes" if same else "NO")
     )
     print(
         f"   responses {sums.responses:,}, dimensions {dict(sums.dimensions)}, "
-        f"departments shown {len(sums.by_department)}, grades shown {len(sums.by_grade)}"
+        f"departments shown {len(sums.by_department)}, grades shown "
+        f"{len(sums.by_grade)}, keyword groups "
+        f"{sum(len(v) for v in full.keywords.values())}"
     )
     n = min(args.python_rows, total)
     t0 = time.perf_counter()
@@ -428,11 +641,11 @@ def time_aggregation(setup, args, base_nice: int) -> None:
         min_group=10,
     )
     t_py = time.perf_counter() - t0
-    scale = total / max(1, n)
+    scale = (total + rest) / max(1, n)
     print(
         f"   for comparison, the close's Python aggregation over {n:,} rows: read "
         f"{t_fetch:.1f} s + aggregate {t_py:.1f} s, so about "
-        f"{(t_fetch + t_py) * scale:.0f} s for {total:,}"
+        f"{(t_fetch + t_py) * scale:.0f} s for {total + rest:,}"
     )
 
 
@@ -451,6 +664,17 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18471)
     parser.add_argument("--responses", type=int, default=2_500_000)
     parser.add_argument("--python-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--remainder",
+        type=int,
+        default=60_000,
+        help="responses not folded at the close (default: a minute at 1,000/s)",
+    )
+    parser.add_argument(
+        "--typed",
+        action="store_true",
+        help="also time design (a): the counts over typed answers (a scratch table)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument("--skip-http", action="store_true")

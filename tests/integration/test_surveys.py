@@ -6,7 +6,6 @@ sides of the minimum, bounded queries, the home item, and the audit's TRN-2."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -29,6 +28,9 @@ from tongxue.notifications.models import Notification
 from tongxue.surveys import notifying, selectors, services
 from tongxue.surveys.models import (
     Eligible,
+    PartialTally,
+    PartialText,
+    PartialWord,
     Participation,
     Response,
     Result,
@@ -85,6 +87,45 @@ def test_the_same_seed_draws_the_same_sample() -> None:
         actor=u.admin, survey=create(u, "C"), eligibility="sample", sample_size=6
     )
     assert other.seed  # a random seed, published
+
+
+@pytest.mark.parametrize("seed", ["2026-秋", "s", "it's"])
+def test_the_sample_drawn_by_the_database_is_the_published_draw(seed: str) -> None:
+    """The opening draws the sample in one SQL statement; anyone holding the seed and
+    the list of students repeats it with ``draw_sample`` (SHA-256 of "seed:ident"),
+    whatever the size: one, some, all but one, all, more than there are."""
+    from tongxue.domain.evaluation import draw_sample
+
+    u = build()
+    students = {p.ident: p.pk for p in u.big + u.small}
+    for size in (1, 6, 14, 15, 40):
+        survey = services.open_survey(
+            actor=u.admin,
+            survey=create(u, f"S{size}"),
+            eligibility="sample",
+            sample_size=size,
+            seed=seed,
+        )
+        expected = {students[i] for i in draw_sample(list(students), size, seed)}
+        drawn = set(
+            Eligible.objects.filter(survey=survey).values_list("person", flat=True)
+        )
+        assert drawn == expected, size
+        assert survey.eligible_count == len(expected) == min(size, 15)
+        row = Eligible.objects.filter(survey=survey, person=u.small[0]).first()
+        if row is not None:  # listed with the department and grade of that day
+            assert (row.department_id, row.grade) == (u.d2.pk, 2025)
+
+
+def test_a_union_serving_nobody_cannot_open_a_survey() -> None:
+    u = build(big=0, small=0)
+    survey = create(u)
+    with pytest.raises(Refusal) as refused:
+        services.open_survey(actor=u.admin, survey=survey)
+    assert refused.value.code == "empty"
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.DRAFT
+    assert not Eligible.objects.filter(survey=survey).exists()
 
 
 def test_only_a_manager_creates_opens_reminds_and_closes() -> None:
@@ -178,11 +219,36 @@ def test_nothing_links_an_answer_to_its_student() -> None:
         "department",
         "grade",
         "answers",
+        "tallied",  # counted (by a fold or the close): true or false, no order
     }
     assert {f.name for f in Participation._meta.get_fields()} == {
         "id",
         "survey",
         "person",
+    }
+    # the partial tally of an open survey (PostgreSQL): counts and texts, no student
+    assert {f.name for f in PartialTally._meta.get_fields()} == {
+        "id",
+        "survey",
+        "department",
+        "grade",
+        "responses",
+        "counts",
+    }
+    assert {f.name for f in PartialText._meta.get_fields()} == {
+        "id",
+        "survey",
+        "question",
+        "text",
+        "digest",
+        "words",
+    }
+    assert {f.name for f in PartialWord._meta.get_fields()} == {
+        "id",
+        "survey",
+        "question",
+        "word",
+        "texts",
     }
     u = build()
     survey = opened(u)
@@ -198,8 +264,9 @@ def test_nothing_links_an_answer_to_its_student() -> None:
     assert len(after_p) == 12 and not (before_p & after_p)
 
 
-def test_closing_rewrites_the_responses_in_a_random_order(monkeypatch) -> None:
-    """The order the rows lie in after the close is the shuffle's, not the answers'."""
+def test_closing_rewrites_the_responses_in_a_random_order() -> None:
+    """The order the rows lie in after the close is that of their new random keys, not
+    the answers' (by chance the same with a probability of 1 in 10!)."""
     u = build()
     survey = opened(u)
     people = u.big[:10]
@@ -214,14 +281,14 @@ def test_closing_rewrites_the_responses_in_a_random_order(monkeypatch) -> None:
         a["sa_better"] for a in Response.objects.values_list("answers", flat=True)
     ]
     assert stored == [f"t{i}" for i in range(10)]  # the answers' order while open
-
-    def reverse_all(self, rows):  # type: ignore[no-untyped-def]
-        rows.reverse()
-
-    monkeypatch.setattr(random.SystemRandom, "shuffle", reverse_all)
     services.close_survey(actor=u.admin, survey=survey)
     after = [a["sa_better"] for a in Response.objects.values_list("answers", flat=True)]
-    assert after == [f"t{i}" for i in reversed(range(10))]
+    by_key = [
+        a["sa_better"]
+        for a in Response.objects.order_by("id").values_list("answers", flat=True)
+    ]
+    assert sorted(after) == stored and after == by_key  # in the order of the keys
+    assert after != stored  # not the answers'
     people_order = list(Participation.objects.values_list("person_id", flat=True))
     assert people_order == sorted(people_order)  # sorted by student, not by answer
 

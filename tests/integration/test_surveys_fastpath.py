@@ -343,42 +343,28 @@ def test_one_student_submitting_at_once_through_the_fast_path_gets_one_response(
     assert Response.objects.filter(survey=survey).count() == 3
 
 
-def test_the_sql_aggregation_equals_the_python_one() -> None:
-    """The results counted by PostgreSQL in one statement (tongxue.surveys.aggregation)
-    are the close's Python aggregation's, number for number, small groups included."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-statement aggregation is PostgreSQL's")
-    from tongxue.domain import surveys as ds
-    from tongxue.surveys import aggregation, text
+def python_results(survey: Survey, codes: dict[int, str], min_group: int) -> Any:
+    """The close's Python aggregation (``tongxue.domain.surveys.aggregate``) over the
+    survey's responses, the open texts in the order of their digest (as the SQL
+    aggregation gives them to the keyword grouping)."""
+    import hashlib
 
-    u = build(big=14, small=4)
-    survey = opened(u, min_group=5)
-    for i, p in enumerate(u.big + u.small):
-        answers = {
-            **GOOD,
-            "aw_work": 1 + i % 5,
-            "sa_cadres": 5 - i % 5,
-            "aw_reach": ("yes", "no", "unsure")[i % 3],
-            "aw_sources": [["site"], ["accounts", "class"], ["none"]][i % 3],
-            "pa_count": ("0", "1-2", "3-5", "6+")[i % 4],
-        }
-        if i % 3 == 0:
-            answers["sa_better"] = ("多办活动，公开财务", "食堂价格太高", "公开财务")[
-                i % 3
-            ]
-        if i % 4 == 0:
-            answers.pop("pa_ways")  # a multiple choice is required: keep valid
-            answers["pa_ways"] = ["activities", "projects"]
-        services.answer(actor=p.user, survey=survey, person=p, answers=answers)
+    from tongxue.domain import surveys as ds
+    from tongxue.surveys import text
+
     questions = ds.questions_from(survey.questions)
+    texts = {q.key for q in questions if q.kind == ds.QuestionKind.TEXT}
     rows = list(
         Response.objects.filter(survey=survey).values_list(
             "department_id", "grade", "answers"
         )
     )
-    codes = {u.d1.pk: u.d1.code, u.d2.pk: u.d2.code}
-    texts = {q.key for q in questions if q.kind == ds.QuestionKind.TEXT}
-    python = ds.aggregate(
+    rows.sort(
+        key=lambda r: hashlib.md5(
+            text.public_text(r[2].get("sa_better", "")).encode()
+        ).hexdigest()
+    )
+    return ds.aggregate(
         questions,
         (
             ds.Response(
@@ -388,9 +374,102 @@ def test_the_sql_aggregation_equals_the_python_one() -> None:
             )
             for d, g, a in rows
         ),
-        min_group=5,
+        min_group=min_group,
         tokenize=text.keywords,
     )
+
+
+#: The open texts of the test: 食堂 in 6 of the 14 written, a one-character text (no
+#: keyword), a phone number (masked).
+TEXTS = (
+    "食堂价格太高",
+    "食堂饭菜不好吃",
+    "食堂排队太久",
+    "食堂太贵 电话13912345678",
+    "宿舍热水时间短",
+    "多办活动，公开财务",
+    "公开财务",
+    "宿舍太吵",
+    "好",
+)
+
+#: When the fold runs while the students answer (after the answer of that index) and
+#: with which batch and limit: never; once, then the rest answered after it; in
+#: batches smaller than the responses with a limit leaving some for the close; after
+#: every answer; after the last answer (the close counts no response itself).
+FOLDS = {
+    "no fold": {},
+    "one fold midway": {9: (100, 1000)},
+    "batches and a limit": {5: (2, 3), 12: (4, 100), 15: (3, 4)},
+    "after every answer": {i: (100, 1000) for i in range(18)},
+    "all folded": {17: (100, 1000)},
+}
+
+
+@pytest.mark.parametrize("folds", list(FOLDS), ids=list(FOLDS))
+def test_the_sql_aggregation_equals_the_python_one(folds: str) -> None:
+    """The results counted by PostgreSQL — the partial tally folded while the survey
+    is open plus one statement for the rest (tongxue.surveys.aggregation) — are the
+    close's Python aggregation's, number for number, small groups included."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement aggregation is PostgreSQL's")
+    from tongxue.domain import surveys as ds
+    from tongxue.surveys import aggregation, text
+    from tongxue.surveys.models import PartialTally, PartialText, PartialWord
+
+    u = build(big=14, small=4)
+    survey = opened(u, min_group=5)
+    # a scale some leave out: sa_rights optional in this survey
+    Survey.objects.filter(pk=survey.pk).update(
+        questions=[
+            {**q, "required": False} if q["key"] == "sa_rights" else q
+            for q in survey.questions
+        ]
+    )
+    services.forget(survey.pk)
+    folded = 0
+    for i, p in enumerate(u.big + u.small):
+        answers = {
+            **GOOD,
+            "aw_work": 1 + i % 5,
+            "sa_cadres": 5 - i % 5,
+            "aw_reach": ("yes", "no", "unsure")[i % 3],
+            "aw_sources": [["site"], ["accounts", "class"], ["none"]][i % 3],
+            "pa_count": ("0", "1-2", "3-5", "6+")[i % 4],
+        }
+        if i % 4 != 3:  # 14 texts: a group of 6 (5 examples shown), one-word texts
+            answers["sa_better"] = TEXTS[i % len(TEXTS)]
+        if i % 4 == 0:
+            answers.pop("pa_ways")  # a multiple choice is required: keep valid
+            answers["pa_ways"] = ["activities", "projects"]
+        if i % 7 == 0:
+            answers.pop("sa_rights")  # a scale not answered (optional here)
+        services.answer(actor=p.user, survey=survey, person=p, answers=answers)
+        if i in FOLDS[folds]:
+            batch, limit = FOLDS[folds][i]
+            folded += aggregation.fold(survey.pk, batch=batch, limit=limit)
+    survey.refresh_from_db()
+    untallied = Response.objects.filter(survey=survey, tallied=False).count()
+    assert folded + untallied == 18
+    assert (
+        sum(
+            PartialTally.objects.filter(survey=survey).values_list(
+                "responses", flat=True
+            )
+        )
+        == folded
+    )
+    if folds == "no fold":
+        assert folded == 0
+    elif folds == "batches and a limit":
+        # 3 of the first 6 (the limit), the other 10 of 13, the 3 new of 16 (under
+        # the limit of 4); the last 2 answers are counted by the close
+        assert folded == 3 + 10 + 3 and untallied == 2
+    elif folds != "one fold midway":
+        assert untallied == 0
+    questions = ds.questions_from(survey.questions)
+    codes = {u.d1.pk: u.d1.code, u.d2.pk: u.d2.code}
+    python = python_results(survey, codes, 5)
     sql = aggregation.aggregate_sql(
         survey,
         questions,
@@ -401,6 +480,17 @@ def test_the_sql_aggregation_equals_the_python_one() -> None:
     assert sql.as_dict() == python.as_dict()
     assert python.shown and len(python.by_department) == 1  # d2's 4 < 5: hidden
     assert python.hidden_department == 4
-    # and the close stores them
+    assert python.questions[8].answered == 18 - 3  # sa_rights left out thrice
+    groups = {
+        g.keyword: (g.count, len(g.examples)) for g in python.keywords["sa_better"]
+    }
+    assert groups["食堂"] == (6, 5) and groups[""][0] >= 1  # "好": no keyword
+    assert "13912345678" not in json.dumps(sql.as_dict(), ensure_ascii=False)
+    # and the close stores them, and deletes the partial tally
     services.close_survey(actor=u.admin, survey=survey)
-    assert survey.result.data["dimensions"] == python.as_dict()["dimensions"]
+    assert survey.result.data == python.as_dict()
+    assert not PartialTally.objects.filter(survey=survey).exists()
+    assert not PartialText.objects.filter(survey=survey).exists()
+    assert not PartialWord.objects.filter(survey=survey).exists()
+    assert not Response.objects.filter(survey=survey, tallied=False).exists()
+    assert aggregation.fold(survey.pk) == 0  # closed: nothing more to count

@@ -4,7 +4,9 @@ The attack of ``tests/integration/test_secrecy_pages.py`` (ballots, ratings) on 
 survey tables: students answer through the real service, the survey closes, and every
 page of ``surveys_response`` and ``surveys_participation`` is read with
 ``pageinspect`` — live, dead and freed tuples, their transaction ids, their physical
-order — right after the close and again after a plain ``VACUUM``.
+order — right after the close and again after a plain ``VACUUM``; also when the
+fold counted the responses into the partial tally while the survey was open (its rows
+and texts gone from every page after the close).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tests.integration.test_secrecy_pages import (
     _links,
     _need_postgresql,
     _no_dead_versions,
+    _pages,
     _report,
     _scan,
     _timestamp_columns,
@@ -28,7 +31,7 @@ from tests.integration.test_secrecy_pages import (
     _vacuum,
     rebuilds,  # noqa: F401 (a fixture)
 )
-from tongxue.surveys import services
+from tongxue.surveys import aggregation, services
 from tongxue.surveys.models import Participation, Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +52,10 @@ def _participation_key(survey_id: int, people: set[int]):  # type: ignore[no-unt
     return decode
 
 
+@pytest.mark.parametrize("folded", [False, True], ids=["no fold", "folded"])
 def test_after_the_close_no_response_is_linked_to_its_student_in_the_pages(
     rebuilds,  # noqa: F811
+    folded,
 ):  # type: ignore[no-untyped-def]
     _need_postgresql()
     u = build(prefix="PGS", big=STUDENTS, small=0)
@@ -62,6 +67,10 @@ def test_after_the_close_no_response_is_linked_to_its_student_in_the_pages(
             actor=p.user, survey=survey, person=p, answers={**GOOD, "sa_better": text}
         )
         truth[p.pk] = text
+        if folded and i % 10 == 9:
+            assert aggregation.fold(survey.pk) == 10
+    if folded:  # the folded texts are in the partial tally's pages until the close
+        assert any("答卷".encode() in page for page in _pages("surveys_partialtext"))
     before = set(Response.objects.values_list("id", flat=True))
     services.close_survey(actor=u.admin, survey=survey)
     live = dict(
@@ -70,7 +79,7 @@ def test_after_the_close_no_response_is_linked_to_its_student_in_the_pages(
     assert len(live) == STUDENTS and not set(live) & before  # new ids
 
     def attack() -> None:
-        responses = _scan("surveys_response", 5, _uuid_key(set(live) | before))
+        responses = _scan("surveys_response", 6, _uuid_key(set(live) | before))
         parts = _scan(
             "surveys_participation", 3, _participation_key(survey.pk, set(truth))
         )
@@ -97,4 +106,12 @@ def test_after_the_close_no_response_is_linked_to_its_student_in_the_pages(
     for table in ("surveys_response", "surveys_participation"):
         assert _timestamp_columns(table) == [], table
     assert Participation.objects.filter(survey=survey).count() == STUDENTS
-    assert rebuilds == [True]  # one rebuild, right after the close, complete
+    # one rebuild, right after the close, complete (and one of the partial tally's
+    # tables, which held the folded counts and texts: nothing of them left)
+    assert rebuilds == ([True, True] if folded else [True])
+    for table in ("surveys_partialtally", "surveys_partialtext", "surveys_partialword"):
+        pages = _pages(table)
+        assert not any("答卷".encode() in page for page in pages), table
+        if folded:  # unfolded, this survey wrote none of their rows (other tests' may
+            # have left dead versions there: the close of theirs rebuilds them)
+            assert _no_dead_versions(table) == [], table

@@ -36,3 +36,10 @@ class SurveysConfig(AppConfig):
         periodic.register(
             DAILY, timedelta(days=1), "tongxue.surveys.notifying.remind_ending"
         )
+        # Every minute: count the new responses of the open surveys into their
+        # partial tallies, so that the close counts only the last minute's (#18).
+        periodic.register(
+            "surveys.fold",
+            timedelta(minutes=1),
+            "tongxue.surveys.aggregation.fold_open",
+        )

@@ -12,7 +12,10 @@ Anonymity is built into the tables, like a secret ballot (tongxue.evaluations):
   (the department and grade of a group smaller than the minimum blanked), the
   participations sorted by student with new keys.
 * Results are computed only when the survey closes (``Result``), and shown only from
-  ``min_group_size`` responses on (see :mod:`tongxue.domain.surveys`).
+  ``min_group_size`` responses on (see :mod:`tongxue.domain.surveys`). On PostgreSQL
+  the responses of an open survey are counted every minute into its partial tally
+  (``PartialTally``, ``PartialText``, ``PartialWord``:
+  :mod:`tongxue.surveys.aggregation`), which only the close reads and then deletes.
 """
 
 from __future__ import annotations
@@ -172,13 +175,102 @@ class Response(models.Model):
     )
     grade = models.PositiveSmallIntegerField(null=True, blank=True)
     answers = models.JSONField(_("answers"))
+    #: Counted already: into the survey's partial tally while it is open (the fold,
+    #: :mod:`tongxue.surveys.aggregation`), into its results at the close. The answer
+    #: statement leaves it to the database's default (``false``).
+    tallied = models.BooleanField(default=False, db_default=False)
 
     class Meta:
+        indexes = [
+            # The responses not counted yet, by survey: what the fold and the close
+            # read (a few, not the millions already counted).
+            models.Index(
+                fields=["survey"],
+                condition=models.Q(tallied=False),
+                name="survey_response_untallied",
+            )
+        ]
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
 
     def __str__(self) -> str:
         return f"{self.survey_id} · {self.id}"
+
+
+@secret
+class PartialTally(models.Model):
+    """What the responses of an open survey counted so far say, for one department and
+    grade (the fold: :mod:`tongxue.surveys.aggregation`). Never shown: read only by
+    the close, which adds the responses not counted yet, stores the ``Result`` and
+    deletes these rows."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    responses = models.PositiveIntegerField(default=0)
+    #: ``{"n:<question>": answered, "sum:<question>": a scale's sum,
+    #: "is:<question>:<answer>": a point's or an option's count}``
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("partial tally of a survey")
+        verbose_name_plural = _("partial tallies of surveys")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.department_id} · {self.grade}"
+
+
+@secret
+class PartialText(models.Model):
+    """An open text of a response counted by the fold, as shown (masked), with its
+    keywords (for the close's grouping); no department, grade or response. Deleted at
+    the close."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=64)
+    text = models.TextField()
+    #: The MD5 digest of the text: the order of the examples of a keyword group.
+    digest = models.UUIDField()
+    #: Its distinct keywords of two or more characters
+    #: (``tongxue.surveys.text.keywords``), each between two U+001F.
+    words = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("partial text of a survey")
+        verbose_name_plural = _("partial texts of surveys")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.question}"
+
+
+@secret
+class PartialWord(models.Model):
+    """In how many folded texts of a survey's question a keyword occurs (the close's
+    keyword grouping). Deleted at the close."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=64)
+    word = models.TextField()
+    texts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question", "word"], name="unique_partial_word"
+            )
+        ]
+        verbose_name = _("partial keyword count of a survey")
+        verbose_name_plural = _("partial keyword counts of surveys")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.question} · {self.word}"
 
 
 class Result(models.Model):

@@ -13,11 +13,9 @@ responses; a record per answer would queue every answer on the audit log's chain
 from __future__ import annotations
 
 import json
-import random
 import secrets
 import time
 import uuid
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -59,8 +57,6 @@ from tongxue.surveys.models import (
 
 #: The organisations whose students answer surveys: the unions.
 UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.DEPARTMENT_UNION)
-#: Rows per INSERT when opening and closing.
-BATCH = 5000
 
 
 def require_manage(actor: Actor, org: Organisation) -> str:
@@ -202,33 +198,13 @@ def open_survey(
         seed = seed or secrets.token_hex(8)
     else:
         sample_size, seed = None, ""
-    students = {
-        ident: (pk, dept, grade)
-        for pk, ident, dept, grade in served_students(union)
-        .order_by()
-        .values_list("pk", "ident", "department_id", "grade")
-    }
-    chosen = ds.eligible(
-        students, eligibility=eligibility, sample_size=sample_size or 0, seed=seed
-    )
+    chosen = _list_eligible(survey, union, sample_size=sample_size or 0, seed=seed)
     if not chosen:
         raise refuse(
             "empty",
             gettext_noop("{org} serves no enrolled student: nobody could answer."),
             org=union.name,
         )
-    Eligible.objects.bulk_create(
-        [
-            Eligible(
-                survey=survey,
-                person_id=students[i][0],
-                department_id=students[i][1],
-                grade=students[i][2],
-            )
-            for i in chosen
-        ],
-        batch_size=BATCH,
-    )
     transition(
         survey,
         SURVEY,
@@ -243,13 +219,13 @@ def open_survey(
             "sample_size": sample_size,
             "seed": seed,
             "min_group_size": minimum,
-            "eligible_count": len(chosen),
+            "eligible_count": chosen,
             "opened_at": timezone.now(),
         },
         data={
             "eligibility": eligibility,
             "seed": seed,
-            "eligible": len(chosen),
+            "eligible": chosen,
             "min_group_size": minimum,
         },
     )
@@ -257,6 +233,53 @@ def open_survey(
     notifying.opened(survey)
     given.refresh_from_db()
     return survey
+
+
+#: A sample's order (:func:`_list_eligible`): each student ranked by SHA-256 of
+#: ``"seed:ident"`` as bytes (the order of the hex digest), then by identifier —
+#: :func:`tongxue.domain.evaluation.draw_sample`'s order. SQLite's ``SHA256`` is Django's
+#: (the hex digest).
+SAMPLE_ORDER_SQL = {
+    "postgresql": (
+        "sha256(convert_to(%s || ':' || s.e_ident, 'UTF8')), s.e_ident COLLATE \"C\""
+    ),
+    "sqlite": "SHA256(%s || ':' || s.e_ident), s.e_ident",
+}
+
+
+def _list_eligible(
+    survey: Survey, union: Organisation, *, sample_size: int, seed: str
+) -> int:
+    """List who may answer the survey — every enrolled student the union serves, or
+    ``sample_size`` of them drawn with ``seed`` — with their department and grade, in
+    ONE statement (``INSERT … SELECT``, the sample ``ORDER BY`` its rank ``LIMIT`` its
+    size): no student read into Python, at 2.5 M students as at 15 (#18). The sample is
+    :func:`tongxue.domain.surveys.eligible`'s (tested), so anyone holding the seed and
+    the list of students can repeat the draw. Return how many were listed."""
+    served = (
+        served_students(union)
+        .order_by()
+        .values(  # named columns of the subquery, on every database
+            e_person=F("pk"),
+            e_ident=F("ident"),
+            e_department=F("department_id"),
+            e_grade=F("grade"),
+        )
+    )
+    inner, params = served.query.sql_with_params()
+    statement = (
+        f"INSERT INTO {Eligible._meta.db_table}"
+        " (survey_id, person_id, department_id, grade)"
+        f" SELECT %s, s.e_person, s.e_department, s.e_grade FROM ({inner}) s"
+    )
+    args = [survey.pk, *params]
+    if sample_size:
+        order = SAMPLE_ORDER_SQL.get(connection.vendor, SAMPLE_ORDER_SQL["sqlite"])
+        statement += f" ORDER BY {order} LIMIT %s"
+        args += [seed, sample_size]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, args)
+        return int(cursor.rowcount)
 
 
 #: The answer's refusals and their HTTP status in JSON (the view and the fast path).
@@ -621,9 +644,14 @@ def close_survey(*, actor: Actor, survey: Survey, publish: bool = True) -> Surve
     SURVEY.require(survey.status, SurveyStatus.CLOSED)
     questions = ds.questions_from(survey.questions)
     minimum = survey.min_group_size or min_group_size(union)
-    rows = list(
-        Response.objects.filter(survey=survey).values_list(
-            "department_id", "grade", "answers"
+    # PostgreSQL counts the responses itself (aggregate_results): none read here
+    rows = (
+        []
+        if connection.vendor == "postgresql"
+        else list(
+            Response.objects.filter(survey=survey).values_list(
+                "department_id", "grade", "answers"
+            )
         )
     )
     codes = dict(
@@ -638,7 +666,8 @@ def close_survey(*, actor: Actor, survey: Survey, publish: bool = True) -> Surve
         eligible=survey.eligible_count,
         data=results.as_dict(),
     )
-    _reshuffle(survey, rows, minimum)
+    aggregation.discard(survey)  # its partial tally, counted in the results
+    _reshuffle(survey, minimum)
     forget(survey.pk)
     now = timezone.now()
     transition(
@@ -672,9 +701,10 @@ def aggregate_results(
     codes: Mapping[int, str],
     minimum: int,
 ) -> ds.SurveyResults:
-    """The survey's results: counted by PostgreSQL in one statement
-    (:mod:`tongxue.surveys.aggregation`, the same results), elsewhere in Python over
-    ``rows`` (:func:`tongxue.domain.surveys.aggregate`)."""
+    """The survey's results: counted by PostgreSQL (its partial tally, folded while it
+    was open, and one statement for the rest: :mod:`tongxue.surveys.aggregation`, the
+    same results), elsewhere in Python over ``rows``
+    (:func:`tongxue.domain.surveys.aggregate`)."""
     if connection.vendor == "postgresql":
         return aggregation.aggregate_sql(
             survey,
@@ -699,47 +729,102 @@ def aggregate_results(
     )
 
 
-def _reshuffle(
-    survey: Survey, rows: list[tuple[int | None, int | None, Any]], minimum: int
-) -> None:
+#: The close's rewrite of a survey's responses on PostgreSQL (:func:`_reshuffle`): ONE
+#: statement. The old rows are deleted (``DELETE … RETURNING`` what they say), the
+#: departments and grades with at least the minimum of responses counted from them, and
+#: they are inserted back with new random keys (``gen_random_uuid()``: the server's
+#: strong random source) in the order of those keys, the department (grade) of a group
+#: smaller than the minimum blanked, counted (``tallied``).
+RESHUFFLE_RESPONSES_POSTGRESQL = """
+WITH old AS (
+  DELETE FROM surveys_response WHERE survey_id = %(survey)s
+  RETURNING department_id, grade, answers
+), departments AS (
+  SELECT department_id FROM old WHERE department_id IS NOT NULL
+  GROUP BY department_id HAVING count(*) >= %(minimum)s
+), grades AS (
+  SELECT grade FROM old WHERE grade IS NOT NULL
+  GROUP BY grade HAVING count(*) >= %(minimum)s
+)
+INSERT INTO surveys_response (id, survey_id, department_id, grade, answers, tallied)
+SELECT gen_random_uuid() AS new_id, %(survey)s, d.department_id, g.grade, old.answers,
+  true
+FROM old
+LEFT JOIN departments d ON d.department_id = old.department_id
+LEFT JOIN grades g ON g.grade = old.grade
+ORDER BY new_id
+"""
+#: … and its participations: new random keys, sorted by student.
+RESHUFFLE_PARTICIPATIONS_POSTGRESQL = """
+WITH old AS (
+  DELETE FROM surveys_participation WHERE survey_id = %(survey)s RETURNING person_id
+)
+INSERT INTO surveys_participation (id, survey_id, person_id)
+SELECT gen_random_uuid(), %(survey)s, person_id FROM old ORDER BY person_id
+"""
+#: Elsewhere (SQLite: tests, the demo) the same in four statements: the new rows into
+#: a temporary table (new keys: 16 random bytes in hex, as Django stores a UUID there;
+#: SQLite's ``randomblob`` is its strong random source), the old deleted, the new
+#: inserted in the order of their keys (participations: of the students).
+RESHUFFLE_PORTABLE = (
+    (
+        "CREATE TEMPORARY TABLE surveys_reshuffle AS"
+        " SELECT lower(hex(randomblob(16))) AS id, r.survey_id, d.department_id,"
+        " g.grade, r.answers"
+        " FROM surveys_response r"
+        " LEFT JOIN (SELECT department_id FROM surveys_response"
+        "  WHERE survey_id = %(survey)s AND department_id IS NOT NULL"
+        "  GROUP BY department_id HAVING count(*) >= %(minimum)s) d"
+        "  ON d.department_id = r.department_id"
+        " LEFT JOIN (SELECT grade FROM surveys_response"
+        "  WHERE survey_id = %(survey)s AND grade IS NOT NULL"
+        "  GROUP BY grade HAVING count(*) >= %(minimum)s) g ON g.grade = r.grade"
+        " WHERE r.survey_id = %(survey)s"
+    ),
+    "DELETE FROM surveys_response WHERE survey_id = %(survey)s",
+    (
+        "INSERT INTO surveys_response (id, survey_id, department_id, grade, answers,"
+        " tallied) SELECT id, survey_id, department_id, grade, answers, 1"
+        " FROM surveys_reshuffle ORDER BY id"
+    ),
+    "DROP TABLE surveys_reshuffle",
+    (
+        "CREATE TEMPORARY TABLE surveys_reshuffle AS SELECT person_id"
+        " FROM surveys_participation WHERE survey_id = %(survey)s"
+    ),
+    "DELETE FROM surveys_participation WHERE survey_id = %(survey)s",
+    (
+        "INSERT INTO surveys_participation (id, survey_id, person_id)"
+        " SELECT lower(hex(randomblob(16))), %(survey)s, person_id"
+        " FROM surveys_reshuffle ORDER BY person_id"
+    ),
+    "DROP TABLE surveys_reshuffle",
+)
+
+
+def _reshuffle(survey: Survey, minimum: int) -> None:
     """Rewrite the survey's responses and participations (see :func:`close_survey`).
 
     Each response was written in the same transaction as its participation, so on
     PostgreSQL both carry that transaction's id and lie in the table in the order of
     the answers. Rewritten here in the close's transaction, the responses in a random
-    order with new random ids, every row carries the close's transaction id. A
-    department or grade with fewer than ``minimum`` responses is blanked on its rows,
-    so that its few students' answers cannot be picked out, not even by someone
-    reading the database.
+    order (that of their new random keys), every row carries the close's transaction
+    id. A department or grade with fewer than ``minimum`` responses is blanked on its
+    rows, so that its few students' answers cannot be picked out, not even by someone
+    reading the database. In SQL, no response read into Python (#18): two statements
+    on PostgreSQL (:data:`RESHUFFLE_RESPONSES_POSTGRESQL`,
+    :data:`RESHUFFLE_PARTICIPATIONS_POSTGRESQL`), eight elsewhere
+    (:data:`RESHUFFLE_PORTABLE`).
     """
-    departments = Counter(d for d, _g, _a in rows if d is not None)
-    grades = Counter(g for _d, g, _a in rows if g is not None)
-    kept = [
-        (
-            d if d is not None and departments[d] >= minimum else None,
-            g if g is not None and grades[g] >= minimum else None,
-            a,
-        )
-        for d, g, a in rows
-    ]
-    Response.objects.filter(survey=survey).delete()
-    random.SystemRandom().shuffle(kept)
-    Response.objects.bulk_create(
-        [
-            Response(
-                id=uuid.uuid4(), survey=survey, department_id=d, grade=g, answers=a
-            )
-            for d, g, a in kept
-        ],
-        batch_size=BATCH,
+    params = {"survey": survey.pk, "minimum": minimum}
+    statements: tuple[str, ...] = (
+        (RESHUFFLE_RESPONSES_POSTGRESQL, RESHUFFLE_PARTICIPATIONS_POSTGRESQL)
+        if connection.vendor == "postgresql"
+        else RESHUFFLE_PORTABLE
     )
-    participations = Participation.objects.filter(survey=survey)
-    people = sorted(participations.values_list("person_id", flat=True))
-    participations.delete()
-    Participation.objects.bulk_create(
-        [Participation(id=uuid.uuid4(), survey=survey, person_id=p) for p in people],
-        batch_size=BATCH,
-    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, params)
     erasure.rebuild_after_commit(Response, Participation)
 
 
