@@ -22,24 +22,21 @@ the survey being open, the student being asked and the account being active with
 same password are checked by the answer's statement itself
 (:func:`tongxue.surveys.services.record_answer`).
 
-The credential is the same idea as the ballot tokens' (``tongxue.voting.tokens``, which
-surveys may not import: voting is above surveys in the layers of pyproject.toml), with
-its own prefix: a digest of the account's password hash, compared in SQL with the row
-the statement reads anyway, so that changing the password makes every token issued
-before useless at once.
+The signer and the credential are the shared ones of :mod:`tongxue.core.signedtokens`
+(the ballot and raise tokens' too), with this token's own salt and prefix: a digest of
+the account's password hash, compared in SQL with the row the statement reads anyway, so
+that changing the password makes every token issued before useless at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
+from tongxue.core import signedtokens
 from tongxue.core.errors import refuse
 
 #: Salt of the signature: an answer token is useless as any other signed value.
@@ -54,7 +51,7 @@ MAX_AGE = 24 * 60 * 60
 #: the same digest in SQL: :data:`tongxue.surveys.services.CREDENTIAL_SQL`).
 CREDENTIAL_PREFIX = "tongxue.surveys.answer:"
 #: Hex digits of the SHA-256 digest kept (128 bits).
-CREDENTIAL_LENGTH = 32
+CREDENTIAL_LENGTH = signedtokens.CREDENTIAL_LENGTH
 
 #: The header that carries the token.
 HEADER = "X-Survey-Token"
@@ -71,30 +68,10 @@ class TokenStudent:
     credential: str
 
 
-_signer: signing.TimestampSigner | None = None
-
-
-def _verifier() -> signing.TimestampSigner:
-    """The signer that checks tokens, built once per process (and again after the key
-    settings change: tests)."""
-    global _signer
-    if _signer is None:
-        _signer = signing.TimestampSigner(salt=SALT)
-    return _signer
-
-
-@receiver(setting_changed)
-def _forget_signer(*, setting: str, **kwargs: Any) -> None:
-    global _signer
-    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS"}:
-        _signer = None
-
-
 def credential(password_hash: str) -> str:
     """``sha256(CREDENTIAL_PREFIX + password_hash)``, first :data:`CREDENTIAL_LENGTH`
     hex digits: the same expression as in the answer's statement."""
-    digest = hashlib.sha256((CREDENTIAL_PREFIX + password_hash).encode()).hexdigest()
-    return digest[:CREDENTIAL_LENGTH]
+    return signedtokens.credential(password_hash, prefix=CREDENTIAL_PREFIX)
 
 
 def issue(*, user: Any, person_id: int, survey_id: int) -> str:
@@ -105,7 +82,7 @@ def issue(*, user: Any, person_id: int, survey_id: int) -> str:
         "s": survey_id,
         "c": credential(user.password or ""),
     }
-    return signing.dumps(payload, salt=SALT, compress=False)
+    return signedtokens.sign(payload, salt=SALT)
 
 
 def _stale() -> Exception:
@@ -129,7 +106,7 @@ def student(token: str, *, survey_id: int) -> TokenStudent:
             gettext_noop("This answer has no token: open the survey's answer page."),
         )
     try:
-        payload = _verifier().unsign_object(token, max_age=MAX_AGE)
+        payload = signedtokens.unsign(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise _stale() from None
     except signing.BadSignature:
